@@ -1,0 +1,84 @@
+"""casemigrate: the rules of a Danish municipality's change of case or reporting system.
+
+A pure library: callers bring records (cases, services, deliveries) and a plan, and
+get back timelines, merged data, decisions, estimates and coded findings, each citing
+the Danish source it comes from. No I/O, no clock: every reference date is an
+argument.
+
+Example:
+    >>> import datetime as dt
+    >>> import casemigrate as cm
+    >>> case = cm.Case(case_id="S-1", municipality=607, citizen="211062-1234",
+    ...                system="Old", opened=dt.date(2020, 1, 6))
+    >>> case.citizen
+    CPR('211062-****')
+"""
+
+from __future__ import annotations
+
+from casemigrate.exceptions import (
+    CaseMigrateError,
+    InvalidArgument,
+    InvalidCPR,
+    InvalidKLE,
+    InvalidMunicipality,
+    InvalidPlan,
+    InvalidRecord,
+    InvalidType,
+    InvalidValue,
+    UnknownRuleCode,
+)
+from casemigrate.findings import RULES, Finding, Rule, Severity, sort_findings
+from casemigrate.identifiers import CPR, KLE, MUNICIPALITY_CODES, Facet, Municipality, municipality
+from casemigrate.model import DANISH_TIME, Case, Delivery, Origin, Service
+from casemigrate.overlap import (
+    find_blocking_cases,
+    find_duplicate_active_cases,
+    find_reporting_overlap,
+)
+from casemigrate.plan import CutoverPlan, Milestone, Register, Timeline, check_plan, plan_timeline
+from casemigrate.workdays import DEFAULT_WORKING_DAYS, OptionalDayOff, WorkingDays
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CPR",
+    "DANISH_TIME",
+    "DEFAULT_WORKING_DAYS",
+    "KLE",
+    "MUNICIPALITY_CODES",
+    "RULES",
+    "Case",
+    "CaseMigrateError",
+    "CutoverPlan",
+    "Delivery",
+    "Facet",
+    "Finding",
+    "InvalidArgument",
+    "InvalidCPR",
+    "InvalidKLE",
+    "InvalidMunicipality",
+    "InvalidPlan",
+    "InvalidRecord",
+    "InvalidType",
+    "InvalidValue",
+    "Milestone",
+    "Municipality",
+    "OptionalDayOff",
+    "Origin",
+    "Register",
+    "Rule",
+    "Service",
+    "Severity",
+    "Timeline",
+    "UnknownRuleCode",
+    "WorkingDays",
+    "__version__",
+    "check_plan",
+    "find_blocking_cases",
+    "find_duplicate_active_cases",
+    "find_reporting_overlap",
+    "municipality",
+    "plan_timeline",
+    "sort_findings",
+]

@@ -1,0 +1,92 @@
+"""The exceptions casemigrate raises.
+
+Every exception derives from :class:`CaseMigrateError`. Where a value is at fault
+the exception is also a :class:`ValueError`; where its type is, a :class:`TypeError`.
+Each names the field or argument at fault in :attr:`CaseMigrateError.field`, so a
+caller can map it back to a column of their own data.
+
+Messages never carry a full CPR number: a value that might be one is shown masked.
+
+Example:
+    >>> from casemigrate import CPR, InvalidCPR
+    >>> try:
+    ...     CPR("320162-1234")
+    ... except InvalidCPR as error:
+    ...     print(error.field, "|", error)
+    cpr | cpr: 320162-**** is not a valid CPR number: day 32 does not exist in 01/1962
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CaseMigrateError",
+    "InvalidArgument",
+    "InvalidCPR",
+    "InvalidKLE",
+    "InvalidMunicipality",
+    "InvalidPlan",
+    "InvalidRecord",
+    "InvalidType",
+    "InvalidValue",
+    "UnknownRuleCode",
+]
+
+
+class CaseMigrateError(Exception):
+    """Base class of every exception raised by casemigrate.
+
+    Attributes:
+        field: The name of the field or argument at fault, or ``None`` when no
+            single field is.
+    """
+
+    field: str | None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        self.reason = message
+        super().__init__(f"{field}: {message}" if field else message)
+
+    def with_field(self, field: str) -> CaseMigrateError:
+        """Return a copy of this error that names ``field`` as the one at fault.
+
+        Used when a value validated on its own (a CPR, a KLE number) turns out to be
+        the value of a record's field: the caller learns which column was wrong.
+        """
+        return type(self)(self.reason, field=field)
+
+
+class InvalidValue(CaseMigrateError, ValueError):
+    """A value has the right type but cannot be what the field needs."""
+
+
+class InvalidType(CaseMigrateError, TypeError):
+    """A value has a type the field does not accept."""
+
+
+class InvalidCPR(InvalidValue):
+    """A string is not a valid CPR number (its message shows it masked)."""
+
+
+class InvalidMunicipality(InvalidValue):
+    """A code is not one of the 98 Danish municipality codes."""
+
+
+class InvalidKLE(InvalidValue):
+    """A KLE number or action facet is malformed."""
+
+
+class InvalidRecord(InvalidValue):
+    """A record (case, service, delivery) is inconsistent, e.g. ends before it starts."""
+
+
+class InvalidPlan(InvalidValue):
+    """A cutover plan cannot be a plan, e.g. its new system is its old system."""
+
+
+class InvalidArgument(InvalidValue):
+    """An argument to a rule function is out of its range (a negative count, staff=0)."""
+
+
+class UnknownRuleCode(InvalidValue):
+    """A finding code that is not in the catalogue was asked for."""

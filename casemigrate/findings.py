@@ -1,0 +1,527 @@
+"""Findings: what a rule found, with its code, severity, subjects and citation.
+
+A :class:`Rule` is an entry of the catalogue :data:`RULES`: a stable code that is
+never reused, a kebab-case name, a summary, a message template, a default severity,
+the citation of the source it comes from and a hint on how to resolve it. A
+:class:`Finding` is always built from its rule (:meth:`Finding.of`), so its message
+always comes from the template and its citation from the catalogue.
+
+Code families:
+
+* ``CM0xx`` general (a check that could not run);
+* ``CM1xx`` plans and timelines;
+* ``CM2xx`` reporting overlap, duplicate and blocking active cases;
+* ``CM3xx`` services and deliveries;
+* ``CM4xx`` cleanup and economics;
+* ``CM5xx`` conversion.
+
+Every code is documented in ``docs/rules.md``; a test keeps the two in step.
+
+Example:
+    >>> from casemigrate.findings import Finding, RULES
+    >>> RULES["CM204"].name
+    'duplicate-active-cases'
+    >>> f = Finding.of("CM204", ("case-1", "case-2"), count=2, day="2026-03-01")
+    >>> f.severity.name, f.subjects
+    ('ERROR', ('case-1', 'case-2'))
+    >>> print(f)
+    CM204 ERROR [case-1, case-2]: 2 cases of one citizen are active on 2026-03-01; ...
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import string
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from casemigrate.exceptions import UnknownRuleCode
+
+__all__ = ["RULES", "Finding", "Rule", "Severity", "sort_findings"]
+
+SMDB: Final = "000_d513326771b776cb.txt"
+HANDICAP: Final = "001_c27bcfbe2421f4b2.txt"
+DUBU: Final = "002_82492dedb15d4efb.txt"
+EXIT2: Final = "003_63b3ba8438f94d62.txt"
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is. Sorts worst first: ``ERROR < WARNING < INFO``.
+
+    * ``ERROR``: the statistics or the register would be wrong, or the register
+      refuses the data.
+    * ``WARNING``: a probable mistake, or a deadline at risk; a person should look.
+    * ``INFO``: something to know, such as a policy that decided where the source is
+      silent, or data a check could not use.
+    """
+
+    ERROR = 0
+    WARNING = 1
+    INFO = 2
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_CODE_RE: Final = re.compile(r"CM\d{3}")
+_NAME_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _template_fields(template: str) -> frozenset[str]:
+    return frozenset(
+        name for _, name, _, _ in string.Formatter().parse(template) if name is not None
+    )
+
+
+@attrs.frozen
+class Rule:
+    """One entry of the catalogue.
+
+    Attributes:
+        code: Stable code, e.g. ``"CM204"``; never reused.
+        name: Kebab-case name describing the problem, e.g. ``"duplicate-active-cases"``.
+        summary: What the rule checks, in one sentence.
+        message: ``str.format`` template of a finding's message.
+        severity: The default severity.
+        citation: Source file and section the rule comes from.
+        hint: How to resolve a finding.
+    """
+
+    code: str
+    name: str
+    summary: str
+    message: str
+    severity: Severity
+    citation: str
+    hint: str
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The names the message template needs."""
+        return _template_fields(self.message)
+
+
+def _freeze(details: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(details or {}))
+
+
+@attrs.frozen
+class Finding:
+    """What a rule found.
+
+    Build findings with :meth:`Finding.of`, never by hand, so that the message comes
+    from the rule's template.
+
+    Attributes:
+        code: The rule's code.
+        severity: The severity (the rule's default unless overridden).
+        subjects: The ids of the records involved (case, service or delivery ids),
+            sorted. Never a full CPR number.
+        message: The rule's message with the finding's values filled in.
+        citation: The source file and section of the rule.
+        hint: How to resolve it.
+        details: The values the message was built from (dates, counts, ids), for
+            programs to read instead of parsing the message.
+    """
+
+    code: str
+    severity: Severity
+    subjects: tuple[str, ...]
+    message: str
+    citation: str
+    hint: str
+    details: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_freeze, eq=False, hash=False, repr=False
+    )
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        subjects: Iterable[str] = (),
+        *,
+        severity: Severity | None = None,
+        **values: Any,
+    ) -> Finding:
+        """Build a finding of rule ``code`` about ``subjects``.
+
+        Args:
+            code: A code of :data:`RULES`.
+            subjects: Ids of the records involved; sorted and de-duplicated.
+            severity: Overrides the rule's default severity.
+            **values: The values the message template needs (and any more, kept in
+                :attr:`details`).
+
+        Returns:
+            The finding.
+
+        Raises:
+            UnknownRuleCode: ``code`` is not in the catalogue.
+        """
+        rule = RULES.get(code)
+        if rule is None:
+            raise UnknownRuleCode(f"{code!r} is not a rule code", field="code")
+        shown = {key: _show(value) for key, value in values.items()}
+        return cls(
+            code=code,
+            severity=rule.severity if severity is None else severity,
+            subjects=tuple(sorted(set(subjects))),
+            message=rule.message.format(**shown),
+            citation=rule.citation,
+            hint=rule.hint,
+            details=values,
+        )
+
+    @property
+    def rule(self) -> Rule:
+        """The catalogue entry of this finding."""
+        return RULES[self.code]
+
+    @property
+    def sort_key(self) -> tuple[int, str, tuple[str, ...], str]:
+        """Severity (worst first), then code, then subjects, then message."""
+        return (int(self.severity), self.code, self.subjects, self.message)
+
+    def __str__(self) -> str:
+        subjects = f" [{', '.join(self.subjects)}]" if self.subjects else ""
+        return f"{self.code} {self.severity.name}{subjects}: {self.message}"
+
+
+def _show(value: Any) -> Any:
+    """Format values for a message: dates as ISO, collections joined."""
+    if isinstance(value, tuple | list | frozenset | set):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings in their canonical order: severity, code, subjects.
+
+    Example:
+        >>> a = Finding.of("CM205", count=1)
+        >>> b = Finding.of("CM204", ("x",), count=2, day="2026-01-01")
+        >>> [f.code for f in sort_findings([a, b])]
+        ['CM204', 'CM205']
+    """
+    return tuple(sorted(findings, key=lambda f: f.sort_key))
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_CATALOGUE: Final[tuple[Rule, ...]] = (
+    # ---- CM0xx general -------------------------------------------------------------
+    Rule(
+        "CM001", "check-not-applicable",
+        "A check was asked for that does not apply to the plan's register or lacks data.",
+        "{check} was not run: {reason}",
+        _I, "casemigrate convention (DESIGN.md, Conventions: nothing is skipped silently)",
+        "Give the data the check needs, or leave the check out for this register.",
+    ),
+    # ---- CM1xx plans and timelines -------------------------------------------------
+    Rule(
+        "CM101", "cutover-chosen-late",
+        "The SMDB cutover date was chosen later than two months before the cutover.",
+        "the cutover {cutover} was chosen on {chosen}, after the latest date {latest}",
+        _W, f"{SMDB}, step 1 (Vælg skæringsdato - 2-3 måneder før systemskiftet)",
+        "Agree a later cutover with DST, or make sure DST has agreed to the short notice.",
+    ),
+    Rule(
+        "CM102", "dst-not-notified",
+        "The plan does not record that Statistics Denmark has been told of the change.",
+        "DST has not been notified of the change to {new_system} (cutover {cutover})",
+        _W, f"{SMDB}, introduction; {HANDICAP}, section 1 (1)",
+        "Tell DST now, even if not every detail is known, and record the date in the plan.",
+    ),
+    Rule(
+        "CM103", "dst-notified-late",
+        "Statistics Denmark was told later than the plan's latest date for it.",
+        "DST was notified on {notified}, after the latest date {latest}",
+        _W, f"{SMDB}, introduction; {HANDICAP}, section 1 (1)",
+        "Confirm with DST that the cutover can still be handled as planned.",
+    ),
+    Rule(
+        "CM104", "dst-notified-after-cutover",
+        "Statistics Denmark was told on or after the cutover: its processing cannot "
+        "have taken the change into account.",
+        "DST was notified on {notified}, on or after the cutover {cutover}",
+        _E, f"{HANDICAP}, introduction and section 1 (1)",
+        "Contact DST at once so the deliveries around the cutover can be processed again.",
+    ),
+    Rule(
+        "CM105", "old-reporting-open-at-cutover",
+        "SMDB reporting from the old system must be closed before the cutover date.",
+        "reporting from {old_system} closes on {closed}, not before the cutover {cutover}",
+        _E, f"{SMDB}, step 1 (ingen overlap mellem indberetning)",
+        "Close the old system's reporting days to weeks before the cutover.",
+    ),
+    Rule(
+        "CM106", "milestone-overdue",
+        "A milestone's latest date has passed and the plan does not record it done.",
+        "'{title}' was due by {latest} and is not recorded as done (as of {as_of})",
+        _W, "see the milestone's own citation",
+        "Do the step, or record the date it was done in the plan's `done`.",
+    ),
+    Rule(
+        "CM107", "cutover-not-working-day",
+        "The cutover falls on a weekend or Danish public holiday.",
+        "the cutover {cutover} is not a working day ({why})",
+        _W, f"{SMDB}, step 4 (genindberet umiddelbart efter systemskiftet)",
+        "Move the cutover to a working day so re-reporting can start on the day itself.",
+    ),
+    Rule(
+        "CM108", "milestone-done-late",
+        "A milestone was recorded done after its latest date.",
+        "'{title}' was done on {done}, after its latest date {latest}",
+        _I, "see the milestone's own citation",
+        "Nothing to do now; check that the late step did not leave data behind.",
+    ),
+    # ---- CM2xx reporting overlap, duplicate and blocking active cases ---------------
+    Rule(
+        "CM201", "old-system-reports-after-cutover",
+        "SMDB: a production delivery from the old system was sent on or after the cutover.",
+        "{delivery} from the old system {system} was sent on {sent}, on or after the "
+        "cutover {cutover}",
+        _E, f"{SMDB}, step 1 (ingen overlap mellem indberetning fra det nye og nuværende)",
+        "Stop reporting from the old system before the cutover; ask DST to remove the "
+        "delivery.",
+    ),
+    Rule(
+        "CM202", "new-system-reports-before-cutover",
+        "A production delivery from the new system was sent before the cutover.",
+        "{delivery} from the new system {system} was sent on {sent}, before the cutover "
+        "{cutover}",
+        _E, f"{SMDB}, step 1; {HANDICAP}, section 1, NB (testleverance T402)",
+        "Send deliveries before the cutover as test deliveries (T402), not production (L402).",
+    ),
+    Rule(
+        "CM203", "old-system-still-reporting",
+        "Handicap and vulnerable adults: the old system keeps reporting after the cutover, "
+        "as the source asks.",
+        "{delivery} from the old system {system} was sent on {sent}, after the cutover "
+        "{cutover}: expected until the new system works",
+        _I, f"{HANDICAP}, section 1, NB (fortsætte med at indberette via det tidligere system)",
+        "Nothing to do; stop the old reporting once the new system's deliveries work.",
+    ),
+    Rule(
+        "CM204", "duplicate-active-cases",
+        "A citizen has more than one active case in one municipality.",
+        "{count} cases of one citizen are active on {day}; the register takes one",
+        _E, f"{SMDB}, step 2 (kun have én aktiv sag pr. borger)",
+        "Close every case but one (in the system that holds it), or merge them.",
+    ),
+    Rule(
+        "CM205", "cases-without-citizen",
+        "Cases without a citizen cannot be checked for duplicates and were left out.",
+        "{count} case(s) have no citizen and were not checked",
+        _I, f"{SMDB}, step 2",
+        "Add the citizen's CPR number to the cases, or confirm they are not citizen cases.",
+    ),
+    Rule(
+        "CM206", "blocking-active-case",
+        "An old-system case is still active when all active SMDB cases must be deleted; "
+        "it will block the new system's case for the citizen.",
+        "{case} in the old system {system} is still active on {deadline}, the latest "
+        "date to delete active courses",
+        _E, f"{SMDB}, steps 2 and 3 (vil sagen spærre for indkomne sager fra det nye system)",
+        "Close the course in the old system if treatment has ended, or have DST delete "
+        "it before the deadline and re-report it from the new system.",
+    ),
+    Rule(
+        "CM207", "active-in-both-systems",
+        "A citizen has an active case in both the old and the new system at the cutover.",
+        "the citizen has active cases in {old_system} and {new_system} on the cutover "
+        "{cutover}",
+        _E, f"{SMDB}, step 2 (kun have én aktiv sag pr. borger i SMDB)",
+        "Close or delete the old system's case; keep the new system's.",
+    ),
+    Rule(
+        "CM208", "delivery-not-in-plan",
+        "A delivery from a system or municipality outside the plan was not judged.",
+        "{delivery} is from {system} in municipality {municipality}, not part of the plan",
+        _I, f"{SMDB}, step 1; {HANDICAP}, section 2",
+        "Leave it out, or check that the plan names the right systems and municipality.",
+    ),
+    # ---- CM3xx services and deliveries ---------------------------------------------
+    Rule(
+        "CM301", "service-counted-twice",
+        "The same citizen and service code have overlapping periods from both systems, "
+        "so the service is counted twice.",
+        "{old} ({old_period}) and {new} ({new_period}) overlap for {days} day(s), "
+        "{first} to {last}",
+        _E, f"{HANDICAP}, section 2 (1)-(3) and section 1 (2)",
+        "Give the old system's service its real end date, or remove the duplicate.",
+    ),
+    Rule(
+        "CM302", "artificial-closure-at-cutover",
+        "An old-system service ends the day before or on the cutover while the new "
+        "system has the same service active from the cutover.",
+        "{old} ends on {end} and {new} starts on {start}: the old service was probably "
+        "closed because of the change, not because it ended",
+        _W, f"{HANDICAP}, section 1 (2) (kun påføres en slutdato, hvis ydelsen reelt er afsluttet)",
+        "Remove the end date in the old system and re-create the service in the new "
+        "system with its real start date.",
+    ),
+    Rule(
+        "CM303", "start-equals-cutover",
+        "A new-system active service starts on the cutover date: its real start date "
+        "was probably lost.",
+        "{service} starts on the cutover {cutover}",
+        _W, f"{HANDICAP}, section 1 (3) (oprettes med deres reelle startdato)",
+        "Set the service's real start date from the old system.",
+    ),
+    Rule(
+        "CM304", "closed-service-vanished",
+        "A closed service in an earlier delivery of the old system is missing from its "
+        "latest delivery, so it vanishes from the statistics.",
+        "{service} was closed in {earlier} but is missing from {latest}",
+        _E, f"{HANDICAP}, section 2 (1) (den senest modtagne leverance)",
+        "Send a new old-system delivery that holds every closed service.",
+    ),
+    Rule(
+        "CM305", "deliveries-sent-at-same-time",
+        "Two production deliveries from one system have the same sent time, so which is "
+        "the latest is ambiguous.",
+        "{deliveries} from {system} were all sent at {sent}; {chosen} was used",
+        _E, f"{HANDICAP}, section 2 (1)-(2) (den senest modtagne leverance)",
+        "Ask DST which delivery it holds as the latest, and resend if needed.",
+    ),
+    Rule(
+        "CM306", "service-municipality-mismatch",
+        "A service's municipality differs from its delivery's.",
+        "{service} belongs to municipality {service_municipality} but came in {delivery} "
+        "of {delivery_municipality}",
+        _E, f"{HANDICAP}, section 2",
+        "Correct the service's acting municipality or deliver it in the right file.",
+    ),
+    Rule(
+        "CM307", "duplicate-service-id",
+        "One delivery holds the same service id more than once.",
+        "{delivery} holds {service} {count} times",
+        _E, f"{HANDICAP}, section 1 (2)",
+        "Remove the duplicate rows from the delivery.",
+    ),
+    Rule(
+        "CM308", "service-system-mismatch",
+        "A service says it comes from another system than the delivery it came in.",
+        "{service} says system {service_system} but came in {delivery} from {delivery_system}",
+        _W, f"{HANDICAP}, section 2",
+        "Check the extract: the service belongs in its own system's delivery.",
+    ),
+    Rule(
+        "CM309", "service-incomplete",
+        "A service lacks what DST needs: start date, end date (when closed), service code "
+        "or a target group.",
+        "{service} lacks {missing}",
+        _E, f"{HANDICAP}, section 1 (2) (startdato, slutdato, ydelseskode, målgruppe(r))",
+        "Complete the service in the system it comes from before the last delivery.",
+    ),
+    Rule(
+        "CM310", "malformed-target-group",
+        "A target-group code is not a dotted numeral such as 1.2.2.1.",
+        "{service} has target group(s) {groups} that are not dotted numerals",
+        _E, f"{HANDICAP}, section 1 (2) (overholder DSTs krav til dataindberetningen)",
+        "Correct the target groups to DST's codes.",
+    ),
+    Rule(
+        "CM311", "closed-service-ends-in-future",
+        "A closed service's end date lies after the reference date.",
+        "{service} ends on {end}, after {as_of}: it has not really ended yet",
+        _W, f"{HANDICAP}, section 1 (2) (kun påføres en slutdato, hvis ydelsen reelt er afsluttet)",
+        "Remove the end date until the service has really ended.",
+    ),
+    Rule(
+        "CM312", "no-production-delivery",
+        "A system of the plan has no production delivery, so none of its services are in "
+        "the data basis.",
+        "no production delivery from {system} ({role} system)",
+        _W, f"{HANDICAP}, section 2 (1)-(3)",
+        "Send a production delivery (L402) from the system, or check the plan.",
+    ),
+    # ---- CM4xx cleanup and economics -----------------------------------------------
+    Rule(
+        "CM401", "notice-at-5000-policy",
+        "Exactly 5,000 manual cases: the source names under 5,000 and over 5,000 only; "
+        "casemigrate's policy decided.",
+        "{cases} cases is neither under nor over 5,000; policy '{policy}' gave {months} months",
+        _I, f"{EXIT2}, Del 3 (Opsigelsesvarsler for manuelle sager i KMD Sag)",
+        "Confirm the notice period with KMD in writing.",
+    ),
+    Rule(
+        "CM402", "notice-before-end-2015-policy",
+        "Over 5,000 manual cases with notice before the end of 2015: the source's "
+        "3-month rule applies only from then; casemigrate's policy decided.",
+        "notice given on {given}, before {from_date}: policy gave {months} months",
+        _I, f"{EXIT2}, Del 3 (hvis de først opsiger fra ultimo 2015)",
+        "Confirm the notice period with KMD in writing.",
+    ),
+    Rule(
+        "CM403", "negative-saving",
+        "The forecast has more active cases after the cleanup than before: a cost, not "
+        "a saving.",
+        "{after} active cases after against {before} before: the bill rises by "
+        "{amount} kr a month",
+        _W, f"{EXIT2}, Del 2, Fredericia Kommune (betales pr. aktiv sag)",
+        "Check the forecast; new manual cases may still be being created.",
+    ),
+    Rule(
+        "CM404", "retired-kle-case",
+        "Active manual cases on a KLE number the municipality marks as retired can be "
+        "mass-closed.",
+        "{count} active case(s) on retired KLE {kle}{saving}",
+        _I, f"{EXIT2}, Del 2, Fredericia Kommune (udgået)",
+        "Agree with the department that owns the KLE number, then mass-close the cases.",
+    ),
+    Rule(
+        "CM405", "stale-converted-case",
+        "Converted cases still active years after conversion can be mass-closed.",
+        "{count} converted case(s) opened before {cutoff} are still active{saving}",
+        _I, f"{EXIT2}, Del 2, Fredericia Kommune (konverterede sager, 5-6 år gamle)",
+        "Check with the department, then mass-close the cases.",
+    ),
+    Rule(
+        "CM406", "manual-duplicates-system-case",
+        "A manual case duplicates a system case of the same citizen and KLE number: it was "
+        "created without 'sammenlæg sag' or on a wrong KLE number.",
+        "manual case {manual} duplicates system case(s) {system_cases} on KLE {kle}{saving}",
+        _I, f"{EXIT2}, Del 2, Fredericia Kommune (oprettet uden X i 'sammenlæg sag')",
+        "Close the manual case, or merge it into the system case.",
+    ),
+    # ---- CM5xx conversion ----------------------------------------------------------
+    Rule(
+        "CM501", "partly-automatic-conversion-cost",
+        "A partly automatic conversion is bought from the vendor at the municipality's "
+        "own cost.",
+        "partly automatic conversion of {count} case(s) is paid by the municipality",
+        _I, f"{DUBU}, Beskrivelse (mod betaling ... Denne udgift afholdes af kommunen selv)",
+        "Get a price from the vendor and weigh it against the manual workload.",
+    ),
+    Rule(
+        "CM502", "cases-left-in-old-system",
+        "Cases not converted stay reachable only in the old system.",
+        "{count} case(s) are not converted and stay in {system}",
+        _I, f"{DUBU}, Beskrivelse (udelukkende skal være tilgængelige via jeres eksisterende "
+        "sags- og dokumentbærende system)",
+        "Keep read access to the old system for as long as the cases may be needed.",
+    ),
+)
+
+
+def _build(rules: Iterable[Rule]) -> Mapping[str, Rule]:
+    catalogue: dict[str, Rule] = {}
+    names: set[str] = set()
+    for rule in rules:
+        if not _CODE_RE.fullmatch(rule.code) or rule.code in catalogue:
+            raise AssertionError(f"bad or repeated rule code {rule.code}")
+        if not _NAME_RE.fullmatch(rule.name) or rule.name in names:
+            raise AssertionError(f"bad or repeated rule name {rule.name}")
+        catalogue[rule.code] = rule
+        names.add(rule.name)
+    return MappingProxyType(catalogue)
+
+
+RULES: Final[Mapping[str, Rule]] = _build(_CATALOGUE)
+"""The catalogue: every rule by its code."""

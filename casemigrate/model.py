@@ -1,0 +1,437 @@
+"""The domain records: cases, services and deliveries.
+
+Records are ``attrs`` classes: frozen, slotted and keyword-only. Their constructors
+normalise what they can (a CPR string becomes a :class:`~casemigrate.CPR`, a
+municipality code a shared :class:`~casemigrate.Municipality`) and reject what cannot
+be a record (wrong types, empty ids, an end before its start, a malformed
+identifier) with a casemigrate exception naming the field. What a record can be but
+a register forbids (two active cases, a start date equal to the cutover) is not
+refused here: the rule functions report it as a finding.
+
+Dates are calendar days. An end or closing date is *inclusive*: it is the last day
+the case was open or the service was delivered. So a case closed on a day is no
+longer active on that day (see :meth:`Case.is_active_on`), while a service ending on
+a day still covers that day (see :meth:`Service.covers`).
+
+Example:
+    >>> import datetime as dt
+    >>> from casemigrate import Case, Service
+    >>> case = Case(case_id="S-1", municipality=607, citizen="211062-1234",
+    ...             system="Old", opened=dt.date(2020, 1, 6))
+    >>> case.is_active_on(dt.date(2026, 3, 1)), case.citizen
+    (True, CPR('211062-****'))
+    >>> Service(service_id="Y-1", municipality=607, citizen="211062-1234", code="SEL107",
+    ...         target_groups={"1.2.2.1"}, start=dt.date(2021, 6, 1), end=None,
+    ...         system="Old").is_closed
+    False
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import sys
+from collections.abc import Iterable
+from typing import Final
+
+import attrs
+from dateutil import tz
+
+from casemigrate import _validate as v
+from casemigrate.exceptions import (
+    InvalidCPR,
+    InvalidRecord,
+    InvalidType,
+)
+from casemigrate.identifiers import CPR, KLE, Facet, Municipality, municipality
+
+__all__ = ["DANISH_TIME", "Case", "Delivery", "Origin", "Service"]
+
+DANISH_TIME: Final = tz.gettz("Europe/Copenhagen")
+"""Danish local time; ``dateutil`` ships its own copy of the zone if the system lacks one."""
+
+
+class Origin(enum.Enum):
+    """Where a case came from.
+
+    * ``MANUAL``: created by hand in the case system (a "manuel sag" in KMD Sag);
+    * ``SYSTEM``: created by a line-of-business system through an interface;
+    * ``CONVERTED``: brought in by a conversion from an earlier system.
+    """
+
+    MANUAL = "manual"
+    SYSTEM = "system"
+    CONVERTED = "converted"
+
+
+def _id(field: str, value: object) -> str:
+    if (
+        type(value) is str
+        and 0 < len(value) <= 200
+        and value.isascii()
+        and value.isprintable()
+        and not value.isspace()
+    ):
+        return value
+    return v.text(field, value)
+
+
+def _system(field: str, value: object) -> str:
+    # Interned: a million records share a handful of system names.
+    return sys.intern(v.text(field, value, max_length=100))
+
+
+def _municipality(value: object) -> Municipality:
+    if type(value) is Municipality:
+        return value
+    return municipality(value)  # type: ignore[arg-type]  # checked inside
+
+
+def _citizen(value: object) -> CPR | None:
+    if type(value) is CPR or value is None:
+        return value
+    try:
+        return CPR(value)  # type: ignore[arg-type]  # checked inside
+    except (InvalidCPR, InvalidType) as error:
+        raise error.with_field("citizen") from None
+
+
+def _day(field: str, value: object) -> dt.date:
+    if type(value) is dt.date:
+        return value
+    return v.day(field, value)
+
+
+def _optional_day(field: str, value: object) -> dt.date | None:
+    if value is None or type(value) is dt.date:
+        return value
+    return v.day(field, value)
+
+
+def _kle(value: object) -> KLE | None:
+    if value is None or type(value) is KLE:
+        return value
+    return KLE(value)
+
+
+def _facet(value: object) -> Facet | None:
+    if value is None or type(value) is Facet:
+        return value
+    return Facet(value)
+
+
+# Named converters, one per field, so that each error names its field.
+def _case_id(value: object) -> str:
+    return _id("case_id", value)
+
+
+def _service_id(value: object) -> str:
+    return _id("service_id", value)
+
+
+def _delivery_id(value: object) -> str:
+    return _id("delivery_id", value)
+
+
+def _system_name(value: object) -> str:
+    return _system("system", value)
+
+
+def _opened(value: object) -> dt.date:
+    return _day("opened", value)
+
+
+def _closed(value: object) -> dt.date | None:
+    return _optional_day("closed", value)
+
+
+def _start(value: object) -> dt.date | None:
+    return _optional_day("start", value)
+
+
+def _end(value: object) -> dt.date | None:
+    return _optional_day("end", value)
+
+
+def _title(value: object) -> str:
+    return v.free_text("title", value, max_length=1000)
+
+
+def _caseworker(value: object) -> str | None:
+    return v.optional_text("caseworker", value)
+
+
+def _organisation(value: object) -> str | None:
+    return v.optional_text("organisation", value)
+
+
+def _code(value: object) -> str | None:
+    return v.optional_text("code", value, max_length=50)
+
+
+def _origin(value: object) -> Origin:
+    if type(value) is Origin:
+        return value
+    try:
+        return Origin(value)
+    except ValueError:
+        raise InvalidRecord(
+            f"expected one of {[o.value for o in Origin]}, got {str(value)[:20]!r}",
+            field="origin",
+        ) from None
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """A case (sag) about one citizen in one system.
+
+    Attributes:
+        case_id: The case's id in its system (sagsnummer); not empty.
+        municipality: The municipality holding the case (a code is accepted).
+        citizen: The citizen's CPR number (a string is accepted), or ``None`` for a
+            case that is not about a citizen.
+        system: The name of the system that holds the case.
+        opened: The day the case was opened.
+        closed: The day it was closed (inclusive: the last day it was open), or
+            ``None`` while it is active.
+        kle: The KLE number (a string is accepted), or ``None``.
+        facet: The action facet (a string is accepted), or ``None``.
+        origin: Manual, system-made or converted (a string value is accepted).
+        title: The case title (sagsoverskrift); may be empty.
+        caseworker: The responsible caseworker (sagsbehandler), or ``None``.
+        organisation: The responsible organisational unit, or ``None``.
+
+    Raises:
+        InvalidRecord: An id is empty, or ``closed`` is before ``opened``.
+        InvalidType: A field has the wrong type.
+        InvalidCPR: ``citizen`` is not a CPR number.
+        InvalidMunicipality: ``municipality`` is not a municipality code.
+        InvalidKLE: ``kle`` or ``facet`` is malformed.
+
+    Example:
+        >>> import datetime as dt
+        >>> case = Case(case_id="S-1", municipality="607", citizen=None, system="Old",
+        ...             opened=dt.date(2020, 1, 6), closed=dt.date(2020, 1, 5))
+        Traceback (most recent call last):
+        ...
+        casemigrate.exceptions.InvalidRecord: closed: 2020-01-05 is before opened 2020-01-06
+    """
+
+    case_id: str = attrs.field(converter=_case_id)
+    municipality: Municipality = attrs.field(converter=_municipality)
+    citizen: CPR | None = attrs.field(converter=_citizen)
+    system: str = attrs.field(converter=_system_name)
+    opened: dt.date = attrs.field(converter=_opened)
+    closed: dt.date | None = attrs.field(default=None, converter=_closed)
+    kle: KLE | None = attrs.field(default=None, converter=_kle)
+    facet: Facet | None = attrs.field(default=None, converter=_facet)
+    origin: Origin = attrs.field(default=Origin.SYSTEM, converter=_origin)
+    title: str = attrs.field(default="", converter=_title)
+    caseworker: str | None = attrs.field(default=None, converter=_caseworker)
+    organisation: str | None = attrs.field(default=None, converter=_organisation)
+
+    def __attrs_post_init__(self) -> None:
+        if self.closed is not None and self.closed < self.opened:
+            raise InvalidRecord(
+                f"{self.closed} is before opened {self.opened}", field="closed"
+            )
+
+    def is_active_on(self, day: dt.date) -> bool:
+        """Whether the case is active on ``day``: opened by then and not yet closed.
+
+        A case closed on ``day`` is not active on it.
+
+        Example:
+            >>> import datetime as dt
+            >>> case = Case(case_id="S-1", municipality=607, citizen=None, system="Old",
+            ...             opened=dt.date(2020, 1, 6), closed=dt.date(2026, 3, 1))
+            >>> [case.is_active_on(dt.date(2026, 2, d)) for d in (28,)], case.is_active_on(
+            ...     dt.date(2026, 3, 1))
+            ([True], False)
+        """
+        return self.opened <= day and (self.closed is None or self.closed > day)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the case has no closing date."""
+        return self.closed is None
+
+
+def _target_groups(value: object) -> frozenset[str]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidType(
+            f"expected a set of dotted codes like {{'1.2.2.1'}}, got {v.type_name(value)}",
+            field="target_groups",
+        )
+    groups = frozenset(value)
+    for group in groups:
+        if type(group) is not str:
+            raise InvalidType(
+                f"expected strings, got a {v.type_name(group)}", field="target_groups"
+            )
+        if len(group) > 50:
+            raise InvalidRecord("a code is longer than 50 characters", field="target_groups")
+    return groups
+
+
+@attrs.frozen(kw_only=True)
+class Service:
+    """A social service (ydelse) granted to a citizen, as reported to DST.
+
+    A service with an end date is *closed*; one without is *active*. What DST needs of
+    a service (start, service code, target groups, and an end date only where the
+    service really ended) is checked by :func:`casemigrate.check_services`, so a
+    service lacking them can still be built and reported on.
+
+    Attributes:
+        service_id: The service's id in its system; not empty.
+        municipality: The acting municipality (handlekommune).
+        citizen: The citizen's CPR number, or ``None`` if the extract lacks it.
+        code: The service code (ydelseskode), or ``None`` if missing.
+        target_groups: The target groups (målgrupper), dotted codes like ``1.2.2.1``.
+        start: The real start date, or ``None`` if missing.
+        end: The end date (inclusive: the last day of the service), or ``None`` while
+            the service is active.
+        system: The name of the system the service comes from.
+
+    Raises:
+        InvalidRecord: An id is empty, or ``end`` is before ``start``.
+        InvalidType: A field has the wrong type.
+
+    Example:
+        >>> import datetime as dt
+        >>> s = Service(service_id="B", municipality=607, citizen="211062-1234",
+        ...             code="SEL107", target_groups=["1.2.2.1"], start=dt.date(2021, 6, 1),
+        ...             system="Old")
+        >>> s.is_active, s.target_groups
+        (True, frozenset({'1.2.2.1'}))
+    """
+
+    service_id: str = attrs.field(converter=_service_id)
+    municipality: Municipality = attrs.field(converter=_municipality)
+    citizen: CPR | None = attrs.field(converter=_citizen)
+    code: str | None = attrs.field(converter=_code)
+    target_groups: frozenset[str] = attrs.field(converter=_target_groups)
+    start: dt.date | None = attrs.field(converter=_start)
+    end: dt.date | None = attrs.field(default=None, converter=_end)
+    system: str = attrs.field(converter=_system_name)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end is not None and self.start is not None and self.end < self.start:
+            raise InvalidRecord(f"{self.end} is before start {self.start}", field="end")
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the service has an end date."""
+        return self.end is not None
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the service has no end date."""
+        return self.end is None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the service runs on ``day`` (start and end inclusive)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    @property
+    def period(self) -> str:
+        """The period as text, e.g. ``2021-06-01..2026-02-28`` or ``2021-06-01..``."""
+        start = "?" if self.start is None else self.start.isoformat()
+        end = "" if self.end is None else self.end.isoformat()
+        return f"{start}..{end}"
+
+
+def _delivery_name(value: object) -> str:
+    name = v.text("name", value, max_length=20).strip()
+    if len(name) < 2 or name[0] not in "LT" or not name[1:].isalnum() or not name.isascii():
+        raise InvalidRecord(
+            f"{name[:20]!r} is neither a production (L...) nor a test (T...) delivery name, "
+            "e.g. 'L402' or 'T402'",
+            field="name",
+        )
+    return sys.intern(name)
+
+
+def _sent(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    raise InvalidType(f"expected a datetime or a date, got {v.type_name(value)}", field="sent")
+
+
+def _services(value: object) -> tuple[Service, ...]:
+    return v.instances("services", value, Service)
+
+
+@attrs.frozen(kw_only=True)
+class Delivery:
+    """One data file sent to Statistics Denmark (leverance).
+
+    ``name`` tells production from test: ``L402`` is used for the statistics, ``T402``
+    is a test delivery (001_c27bcfbe2421f4b2.txt, section 1, NB).
+
+    ``sent`` may be naive, read as Danish local time, or aware, converted to Danish
+    local time: the cutover is a Danish calendar date, so :attr:`sent_day` is the
+    Danish date of sending. Deliveries are ordered by :attr:`sent_instant`, the
+    absolute time, which stays right across the autumn change of clocks. A ``date``
+    is taken as midnight Danish time.
+
+    Attributes:
+        delivery_id: The delivery's id; not empty.
+        name: ``L...`` (production) or ``T...`` (test), e.g. ``"L402"``.
+        system: The name of the system that sent it.
+        municipality: The municipality it reports for.
+        sent: When it was sent.
+        services: The services it holds.
+
+    Raises:
+        InvalidRecord: ``name`` is neither ``L...`` nor ``T...``, or an id is empty.
+        InvalidType: A field has the wrong type, or ``services`` holds a non-Service.
+
+    Example:
+        >>> import datetime as dt
+        >>> d = Delivery(delivery_id="D1", name="T402", system="New", municipality=607,
+        ...              sent=dt.datetime(2026, 3, 1, 0, 30, tzinfo=dt.timezone.utc))
+        >>> d.is_test, d.sent_day
+        (True, datetime.date(2026, 3, 1))
+        >>> Delivery(delivery_id="D2", name="L402", system="New", municipality=607,
+        ...          sent=dt.datetime(2026, 2, 28, 23, 30, tzinfo=dt.timezone.utc)).sent_day
+        datetime.date(2026, 3, 1)
+    """
+
+    delivery_id: str = attrs.field(converter=_delivery_id)
+    name: str = attrs.field(converter=_delivery_name)
+    system: str = attrs.field(converter=_system_name)
+    municipality: Municipality = attrs.field(converter=_municipality)
+    sent: dt.datetime = attrs.field(converter=_sent)
+    services: tuple[Service, ...] = attrs.field(default=(), converter=_services, repr=False)
+
+    @property
+    def is_test(self) -> bool:
+        """Whether this is a test delivery (``T...``), never used for the statistics."""
+        return self.name[0] == "T"
+
+    @property
+    def is_production(self) -> bool:
+        """Whether this is a production delivery (``L...``)."""
+        return self.name[0] == "L"
+
+    @property
+    def sent_local(self) -> dt.datetime:
+        """When it was sent, as naive Danish local time."""
+        if self.sent.tzinfo is None:
+            return self.sent
+        return self.sent.astimezone(DANISH_TIME).replace(tzinfo=None)
+
+    @property
+    def sent_day(self) -> dt.date:
+        """The Danish calendar date it was sent."""
+        return self.sent_local.date()
+
+    @property
+    def sent_instant(self) -> dt.datetime:
+        """When it was sent, as an aware UTC time (for ordering)."""
+        sent = self.sent if self.sent.tzinfo is not None else self.sent.replace(tzinfo=DANISH_TIME)
+        return sent.astimezone(dt.UTC)

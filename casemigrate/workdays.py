@@ -1,0 +1,250 @@
+"""Danish working days, deadlines and calendar-month arithmetic.
+
+Public holidays come from the ``holidays`` package (``holidays.Denmark``), which knows
+that Store Bededag (the Great Prayer Day) was abolished after 2023. Weekends are never
+working days.
+
+Four days are not public holidays but are days off in most of the public sector:
+24 December, 31 December, 1 May and 5 June. Whether they count as working days is a
+policy, :class:`WorkingDays`. The default treats all four as days off. That is the
+cautious choice both ways: deadlines move earlier and finishing dates later, never the
+other way.
+
+Moving dates: a *deadline* on a day off moves back to the previous working day
+(:func:`deadline`); a *start* moves forward to the next one (:func:`start`). Months are
+calendar months (``dateutil.relativedelta``): 2026-05-31 minus three months is
+2026-02-28.
+
+Example:
+    >>> import datetime as dt
+    >>> from casemigrate.workdays import deadline, is_working_day, months_before
+    >>> is_working_day(dt.date(2026, 5, 14))  # Ascension Day
+    False
+    >>> deadline(dt.date(2026, 5, 25))  # Whit Monday -> the Friday before
+    datetime.date(2026, 5, 22)
+    >>> months_before(dt.date(2026, 5, 31), 3)
+    datetime.date(2026, 2, 28)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from functools import lru_cache
+from typing import Final
+
+import attrs
+import holidays
+from dateutil.relativedelta import relativedelta
+
+from casemigrate import _validate as v
+from casemigrate.exceptions import InvalidArgument, InvalidType
+
+__all__ = [
+    "DEFAULT_WORKING_DAYS",
+    "OptionalDayOff",
+    "WorkingDays",
+    "add_working_days",
+    "day_off_reason",
+    "deadline",
+    "is_working_day",
+    "months_after",
+    "months_before",
+    "next_working_day",
+    "previous_working_day",
+    "start",
+    "working_days_between",
+]
+
+_ONE_DAY: Final = dt.timedelta(days=1)
+_MAX_STEPS: Final = 366 * 50  # far beyond any plan; guards against a calendar with no working day
+
+
+class OptionalDayOff(enum.Enum):
+    """Days that are not public holidays but are days off in much of the public sector."""
+
+    CHRISTMAS_EVE = (12, 24)
+    NEW_YEARS_EVE = (12, 31)
+    MAY_DAY = (5, 1)
+    CONSTITUTION_DAY = (6, 5)
+
+
+def _days_off(value: object) -> frozenset[OptionalDayOff]:
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise InvalidType("expected a set of OptionalDayOff", field="optional_days_off")
+    days = frozenset(value)
+    for day in days:
+        if not isinstance(day, OptionalDayOff):
+            raise InvalidType(
+                f"expected OptionalDayOff members, got {v.type_name(day)}",
+                field="optional_days_off",
+            )
+    return days
+
+
+def _extra(value: object) -> frozenset[dt.date]:
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise InvalidType("expected a set of dates", field="extra_days_off")
+    return frozenset(v.day("extra_days_off", day) for day in value)
+
+
+@attrs.frozen(kw_only=True)
+class WorkingDays:
+    """The working-day policy: which days besides weekends and public holidays are off.
+
+    Attributes:
+        optional_days_off: Which of 24 Dec, 31 Dec, 1 May and 5 June are days off
+            (default: all four).
+        extra_days_off: Further days off, e.g. a municipality's own closing days.
+
+    Example:
+        >>> import datetime as dt
+        >>> lenient = WorkingDays(optional_days_off=frozenset())
+        >>> is_working_day(dt.date(2026, 6, 5)), is_working_day(dt.date(2026, 6, 5), lenient)
+        (False, True)
+    """
+
+    optional_days_off: frozenset[OptionalDayOff] = attrs.field(
+        default=frozenset(OptionalDayOff), converter=_days_off
+    )
+    extra_days_off: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_extra)
+
+
+DEFAULT_WORKING_DAYS: Final = WorkingDays()
+"""The default policy: all four optional days are days off."""
+
+
+@lru_cache(maxsize=256)
+def _public_holidays(year: int) -> dict[dt.date, str]:
+    calendar = holidays.country_holidays("DK", years=year, language="en_US")
+    return dict(calendar.items())
+
+
+def day_off_reason(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> str | None:
+    """Why ``day`` is not a working day, or ``None`` if it is one.
+
+    Example:
+        >>> import datetime as dt
+        >>> day_off_reason(dt.date(2023, 5, 5)), day_off_reason(dt.date(2024, 4, 26))
+        ('Great Prayer Day', None)
+    """
+    weekday = day.weekday()
+    if weekday >= 5:
+        return "Saturday" if weekday == 5 else "Sunday"
+    holiday = _public_holidays(day.year).get(day)
+    if holiday is not None:
+        return holiday
+    for optional in calendar.optional_days_off:
+        if (day.month, day.day) == optional.value:
+            return optional.name.replace("_", " ").title().replace("Years", "Year's")
+    if day in calendar.extra_days_off:
+        return "a day off of the calendar"
+    return None
+
+
+def is_working_day(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> bool:
+    """Whether ``day`` is a Danish working day under ``calendar``."""
+    v.day("day", day)
+    return day_off_reason(day, calendar) is None
+
+
+def _step(day: dt.date, direction: int, calendar: WorkingDays) -> dt.date:
+    step = _ONE_DAY if direction > 0 else -_ONE_DAY
+    for _ in range(_MAX_STEPS):
+        day = day + step
+        if day_off_reason(day, calendar) is None:
+            return day
+    raise InvalidArgument("the calendar has no working day in fifty years", field="calendar")
+
+
+def previous_working_day(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
+    """The last working day strictly before ``day``.
+
+    Example:
+        >>> import datetime as dt
+        >>> previous_working_day(dt.date(2026, 4, 7))  # Tuesday after Easter Monday
+        datetime.date(2026, 4, 1)
+    """
+    return _step(v.day("day", day), -1, calendar)
+
+
+def next_working_day(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
+    """The first working day strictly after ``day``.
+
+    Example:
+        >>> import datetime as dt
+        >>> next_working_day(dt.date(2026, 12, 23))  # skips 24-27 Dec
+        datetime.date(2026, 12, 28)
+    """
+    return _step(v.day("day", day), +1, calendar)
+
+
+def deadline(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
+    """``day`` if it is a working day, else the previous working day (for deadlines)."""
+    return day if is_working_day(day, calendar) else previous_working_day(day, calendar)
+
+
+def start(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
+    """``day`` if it is a working day, else the next working day (for start dates)."""
+    return day if is_working_day(day, calendar) else next_working_day(day, calendar)
+
+
+def add_working_days(
+    day: dt.date, count: int, calendar: WorkingDays = DEFAULT_WORKING_DAYS
+) -> dt.date:
+    """Move ``count`` working days from ``day`` (back when ``count`` is negative).
+
+    ``day`` itself need not be a working day: ``add_working_days(saturday, 1)`` is the
+    Monday after (a normal week), and ``count == 0`` returns ``day`` unchanged.
+
+    Example:
+        >>> import datetime as dt
+        >>> add_working_days(dt.date(2026, 3, 27), 3)  # Friday + 3 = Wednesday
+        datetime.date(2026, 4, 1)
+        >>> add_working_days(dt.date(2026, 4, 1), 1)  # over Easter
+        datetime.date(2026, 4, 7)
+    """
+    v.day("day", day)
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise InvalidType(f"expected a whole number, got {v.type_name(count)}", field="count")
+    direction = 1 if count > 0 else -1
+    for _ in range(abs(count)):
+        day = _step(day, direction, calendar)
+    return day
+
+
+def working_days_between(
+    first: dt.date, last: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS
+) -> int:
+    """How many working days lie from ``first`` to ``last``, both included.
+
+    Example:
+        >>> import datetime as dt
+        >>> working_days_between(dt.date(2026, 3, 30), dt.date(2026, 4, 10))
+        7
+    """
+    v.day("first", first)
+    v.day("last", last)
+    if last < first:
+        return 0
+    days = (last - first).days + 1
+    return sum(
+        1 for offset in range(days)
+        if day_off_reason(first + dt.timedelta(days=offset), calendar) is None
+    )
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """``day`` minus ``months`` calendar months (clamped to the month's last day)."""
+    return v.day("day", day) - relativedelta(months=months)
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (clamped to the month's last day).
+
+    Example:
+        >>> import datetime as dt
+        >>> months_after(dt.date(2026, 1, 31), 1)
+        datetime.date(2026, 2, 28)
+    """
+    return v.day("day", day) + relativedelta(months=months)

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casemigrate import (
+    CutoverPlan,
+    InvalidPlan,
+    InvalidType,
+    Register,
+    check_plan,
+    plan_timeline,
+)
+from casemigrate.workdays import is_working_day
+
+D = dt.date
+
+
+def smdb(**overrides: object) -> CutoverPlan:
+    fields: dict[str, object] = {
+        "municipality": 607, "register": Register.SMDB, "old_system": "Old",
+        "new_system": "New", "cutover": D(2026, 6, 1),
+    }
+    fields.update(overrides)
+    return CutoverPlan(**fields)  # type: ignore[arg-type]
+
+
+def handicap(**overrides: object) -> CutoverPlan:
+    return smdb(register=Register.HANDICAP, **overrides)
+
+
+def windows(plan: CutoverPlan) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    return {m.key: (m.earliest, m.latest) for m in plan_timeline(plan)}
+
+
+def test_smdb_timeline_for_a_monday_cutover() -> None:
+    # C = Monday 2026-06-01. C-3m = Sun 1 Mar -> start Mon 2 Mar; C-2m = Wed 1 Apr;
+    # C-1m = Fri 1 May (a day off) -> Thu 30 Apr; C-2w = Mon 18 May;
+    # C-1w = Whit Monday 25 May -> Fri 22 May; C+2w = Mon 15 Jun.
+    assert windows(smdb()) == {
+        "notify_dst": (None, D(2026, 4, 1)),
+        "choose_cutover": (D(2026, 3, 2), D(2026, 4, 1)),
+        "close_old_reporting": (None, D(2026, 5, 29)),
+        "review_open_courses": (None, D(2026, 4, 30)),
+        "delete_active_courses": (D(2026, 5, 18), D(2026, 5, 22)),
+        "rereport_active_courses": (D(2026, 6, 1), D(2026, 6, 15)),
+    }
+
+
+def test_smdb_timeline_month_ends_clamp() -> None:
+    # C = 2026-05-29 (Friday): C-3m = 28 Feb 2026 is a Saturday -> Mon 2 Mar,
+    # C-2m = Sun 29 Mar -> Fri 27 Mar.
+    w = windows(smdb(cutover=D(2026, 5, 29)))
+    assert w["choose_cutover"] == (D(2026, 3, 2), D(2026, 3, 27))
+
+
+def test_handicap_timeline() -> None:
+    assert windows(handicap()) == {
+        "notify_dst": (None, D(2026, 5, 29)),
+        "correct_closed_services": (None, D(2026, 5, 29)),
+        "recreate_active_services": (None, D(2026, 6, 1)),
+        "keep_old_reporting_until_new_works": (D(2026, 6, 1), None),
+        "first_production_delivery": (D(2026, 6, 1), None),
+    }
+
+
+def test_timeline_renders_as_table_and_rows() -> None:
+    timeline = plan_timeline(smdb(done={"review_open_courses": D(2026, 4, 20)}))
+    text = str(timeline)
+    assert "SMDB cutover for 607 Fredericia: Old -> New on 2026-06-01 (Monday)" in text
+    assert "Have all active contact courses deleted" in text
+    assert "2026-05-18" in text
+    rows = timeline.to_rows()
+    assert rows[0]["key"] == "notify_dst"
+    assert rows[3] == {
+        "key": "review_open_courses", "title": "Review citizens with open contact courses",
+        "earliest": None, "latest": "2026-04-30", "done": "2026-04-20",
+        "citation": "000_d513326771b776cb.txt, step 2 (1 måned før systemskiftet)",
+    }
+    assert len(timeline) == 6
+    with pytest.raises(KeyError):
+        timeline["nope"]
+
+
+def codes(plan: CutoverPlan, as_of: dt.date) -> list[tuple[str, tuple[str, ...]]]:
+    return [(f.code, f.subjects) for f in check_plan(plan, as_of=as_of)]
+
+
+def test_a_plan_on_track_has_no_findings() -> None:
+    plan = smdb(cutover_chosen=D(2026, 3, 10), dst_notified=D(2026, 2, 1))
+    assert codes(plan, D(2026, 4, 1)) == []
+
+
+def test_cutover_chosen_late_boundary() -> None:
+    # The latest day to choose is 2026-04-01: on it is fine, a day later is late.
+    assert codes(smdb(cutover_chosen=D(2026, 4, 1), dst_notified=D(2026, 1, 5)),
+                 D(2026, 4, 1)) == []
+    assert codes(smdb(cutover_chosen=D(2026, 4, 2), dst_notified=D(2026, 1, 5)),
+                 D(2026, 4, 2)) == [("CM101", ("choose_cutover",))]
+
+
+def test_dst_notification() -> None:
+    assert ("CM102", ("notify_dst",)) in codes(smdb(), D(2026, 1, 1))
+    late = check_plan(smdb(dst_notified=D(2026, 5, 4), cutover_chosen=D(2026, 3, 2)),
+                      as_of=D(2026, 5, 4))
+    assert [(f.code, f.details["latest"]) for f in late if f.code.startswith("CM10")] == [
+        ("CM103", D(2026, 4, 1)), ("CM106", D(2026, 4, 30)),
+    ]
+    after = codes(handicap(dst_notified=D(2026, 6, 1)), D(2026, 5, 1))
+    assert after == [("CM104", ("notify_dst",))]
+    # Handicap: notifying on the last working day before the cutover is in time.
+    assert codes(handicap(dst_notified=D(2026, 5, 29)), D(2026, 5, 1)) == []
+
+
+def test_smdb_old_reporting_must_close_before_cutover() -> None:
+    base = {"dst_notified": D(2026, 1, 5), "cutover_chosen": D(2026, 3, 2)}
+    on = codes(smdb(old_reporting_closed=D(2026, 6, 1), **base), D(2026, 3, 3))
+    assert on == [("CM105", ("close_old_reporting",))]
+    assert codes(smdb(old_reporting_closed=D(2026, 5, 31), **base), D(2026, 3, 3)) == []
+    # HANDICAP: the old system keeps reporting; closing it late is no error.
+    assert codes(handicap(old_reporting_closed=D(2026, 7, 1), dst_notified=D(2026, 1, 5)),
+                 D(2026, 3, 3)) == []
+
+
+def test_overdue_and_late_milestones() -> None:
+    plan = smdb(dst_notified=D(2026, 1, 5), cutover_chosen=D(2026, 3, 2),
+                done={"review_open_courses": D(2026, 5, 4)})
+    found = codes(plan, D(2026, 5, 25))
+    assert found == [
+        ("CM106", ("delete_active_courses",)),
+        ("CM108", ("review_open_courses",)),
+    ]
+    # On the latest day itself nothing is overdue yet.
+    assert ("CM106", ("delete_active_courses",)) not in codes(plan, D(2026, 5, 22))
+
+
+def test_cutover_on_a_holiday() -> None:
+    found = check_plan(smdb(cutover=D(2026, 5, 14), dst_notified=D(2026, 1, 5),
+                            cutover_chosen=D(2026, 3, 2)), as_of=D(2026, 1, 6))
+    assert [(f.code, f.details["why"]) for f in found] == [("CM107", "Ascension Day")]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "field"),
+    [
+        ({"new_system": "OLD "}, InvalidPlan, "new_system"),
+        ({"cutover_chosen": D(2026, 6, 2)}, InvalidPlan, "cutover_chosen"),
+        ({"done": {"notify_dst": D(2026, 1, 1)}}, InvalidPlan, "done"),
+        ({"done": {"recreate_active_services": D(2026, 1, 1)}}, InvalidPlan, "done"),
+        ({"done": {"review_open_courses": "2026-01-01"}}, InvalidType, "done"),
+        ({"done": [("review_open_courses", D(2026, 1, 1))]}, InvalidType, "done"),
+        ({"register": "dst"}, InvalidPlan, "register"),
+        ({"cutover": None}, InvalidType, "cutover"),
+        ({"calendar": "lenient"}, InvalidType, "calendar"),
+    ],
+)
+def test_plan_rejects_what_cannot_be_a_plan(
+    overrides: dict[str, object], error: type[Exception], field: str
+) -> None:
+    with pytest.raises(error) as info:
+        smdb(**overrides)
+    assert info.value.field == field  # type: ignore[attr-defined]
+
+
+def test_cutover_chosen_on_the_cutover_is_allowed_but_late() -> None:
+    plan = smdb(cutover_chosen=D(2026, 6, 1), dst_notified=D(2026, 1, 5))
+    assert ("CM101", ("choose_cutover",)) in codes(plan, D(2026, 6, 1))
+
+
+# Mondays in weeks without holidays anywhere near: shifting by whole weeks keeps the
+# shape of the timeline, and so the findings' dates shift by the same amount.
+QUIET_MONDAYS = [D(2026, 9, 7), D(2026, 9, 14), D(2026, 10, 5), D(2026, 10, 12),
+                 D(2027, 9, 6), D(2027, 10, 4)]
+
+
+@given(st.sampled_from(QUIET_MONDAYS), st.integers(0, 3))
+def test_shifting_by_weeks_shifts_the_timeline(cutover: dt.date, weeks: int) -> None:
+    shift = dt.timedelta(weeks=weeks)
+    a = plan_timeline(smdb(cutover=cutover))
+    b = plan_timeline(smdb(cutover=cutover + shift))
+    for ma, mb in zip(a, b, strict=True):
+        if ma.key in ("choose_cutover", "notify_dst", "review_open_courses"):
+            continue  # month arithmetic does not shift by weeks
+        assert (mb.earliest, mb.latest) == (
+            None if ma.earliest is None else ma.earliest + shift,
+            None if ma.latest is None else ma.latest + shift,
+        )
+
+
+@given(st.dates(D(2024, 1, 1), D(2030, 12, 31)), st.sampled_from(list(Register)))
+def test_every_bound_is_a_working_day(cutover: dt.date, register: Register) -> None:
+    for milestone in plan_timeline(smdb(cutover=cutover, register=register)):
+        for day in (milestone.earliest, milestone.latest):
+            assert day is None or is_working_day(day)
+        if milestone.earliest and milestone.latest:
+            assert milestone.earliest <= milestone.latest
