@@ -16,6 +16,14 @@ Example:
 
 from __future__ import annotations
 
+from casemigrate.delivery import (
+    Excluded,
+    ExclusionReason,
+    MergeResult,
+    check_services,
+    find_service_overlaps,
+    merge_deliveries,
+)
 from casemigrate.exceptions import (
     CaseMigrateError,
     InvalidArgument,
@@ -52,6 +60,8 @@ __all__ = [
     "CaseMigrateError",
     "CutoverPlan",
     "Delivery",
+    "Excluded",
+    "ExclusionReason",
     "Facet",
     "Finding",
     "InvalidArgument",
@@ -62,6 +72,7 @@ __all__ = [
     "InvalidRecord",
     "InvalidType",
     "InvalidValue",
+    "MergeResult",
     "Milestone",
     "Municipality",
     "OptionalDayOff",
@@ -75,9 +86,12 @@ __all__ = [
     "WorkingDays",
     "__version__",
     "check_plan",
+    "check_services",
     "find_blocking_cases",
     "find_duplicate_active_cases",
     "find_reporting_overlap",
+    "find_service_overlaps",
+    "merge_deliveries",
     "municipality",
     "plan_timeline",
     "sort_findings",

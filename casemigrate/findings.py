@@ -350,8 +350,8 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM301", "service-counted-twice",
         "The same citizen and service code have overlapping periods from both systems, "
         "so the service is counted twice.",
-        "{old} ({old_period}) and {new} ({new_period}) overlap for {days} day(s), "
-        "{first} to {last}",
+        "{old} ({old_period}) and {new} ({new_period}) are both counted from {first} to "
+        "{last}",
         _E, f"{HANDICAP}, section 2 (1)-(3) and section 1 (2)",
         "Give the old system's service its real end date, or remove the duplicate.",
     ),
@@ -440,6 +440,14 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "no production delivery from {system} ({role} system)",
         _W, f"{HANDICAP}, section 2 (1)-(3)",
         "Send a production delivery (L402) from the system, or check the plan.",
+    ),
+    Rule(
+        "CM313", "service-not-in-plan",
+        "Services of another municipality or system than the plan's were not checked.",
+        "{count} service(s) are not of {municipality} in {old_system} or {new_system} "
+        "and were not checked",
+        _I, f"{HANDICAP}, section 2",
+        "Leave them out, or check that the plan names the right systems and municipality.",
     ),
     # ---- CM4xx cleanup and economics -----------------------------------------------
     Rule(

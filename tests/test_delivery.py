@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casemigrate import (
+    CutoverPlan,
+    Delivery,
+    ExclusionReason,
+    InvalidType,
+    MergeResult,
+    Register,
+    Service,
+    check_services,
+    find_service_overlaps,
+    merge_deliveries,
+)
+
+D = dt.date
+C = D(2026, 6, 1)
+ALICE = "211062-1234"
+PLAN = CutoverPlan(municipality=607, register=Register.HANDICAP, old_system="Old",
+                   new_system="New", cutover=C)
+
+
+START = D(2021, 6, 1)
+
+
+def svc(sid: str, system: str, start: dt.date | None = START,
+        end: dt.date | None = None, *, code: str = "SEL107", citizen: str | None = ALICE,
+        municipality: int = 607, groups: frozenset[str] = frozenset({"1.2.2.1"})) -> Service:
+    return Service(service_id=sid, municipality=municipality, citizen=citizen, code=code,
+                   target_groups=groups, start=start, end=end, system=system)
+
+
+def dlv(did: str, system: str, sent: dt.datetime | dt.date, services: list[Service],
+        name: str = "L402", municipality: int = 607) -> Delivery:
+    return Delivery(delivery_id=did, name=name, system=system, municipality=municipality,
+                    sent=sent, services=services)
+
+
+def ids(services: tuple[Service, ...]) -> list[str]:
+    return sorted(s.service_id for s in services)
+
+
+def codes(result: MergeResult | tuple) -> list[tuple[str, tuple[str, ...]]]:  # type: ignore[type-arg]
+    findings = result.findings if isinstance(result, MergeResult) else result
+    return [(f.code, f.subjects) for f in findings]
+
+
+# The worked example of the issue: old latest A (closed), B (active, 2021-06-01),
+# C (closed); new latest B' (active, 2021-06-01) and D (closed).
+A = svc("A", "Old", D(2019, 1, 1), D(2023, 12, 31), code="SEL85")
+B = svc("B", "Old")
+C_ = svc("C", "Old", D(2020, 3, 1), D(2025, 2, 28), code="SEL104")
+B2 = svc("B'", "New")
+D_ = svc("D", "New", D(2026, 6, 2), D(2026, 6, 20), code="SEL103")
+
+
+def test_worked_example() -> None:
+    result = merge_deliveries([
+        dlv("old-latest", "Old", D(2026, 6, 10), [A, B, C_]),
+        dlv("new-latest", "New", D(2026, 6, 11), [B2, D_]),
+    ], PLAN)
+    assert ids(result.services) == ["A", "B'", "C", "D"]
+    assert [(e.service.service_id, e.reason) for e in result.excluded] == [
+        ("B", ExclusionReason.ACTIVE_IN_OLD_SYSTEM)]
+    assert codes(result) == []
+    assert [d.delivery_id for d in result.used] == ["old-latest", "new-latest"]
+
+
+def test_variant_new_service_starting_on_the_cutover_lost_its_history() -> None:
+    result = merge_deliveries([
+        dlv("old", "Old", D(2026, 6, 10), [A, B, C_]),
+        dlv("new", "New", D(2026, 6, 11), [svc("B'", "New", start=C), D_]),
+    ], PLAN)
+    assert ids(result.services) == ["A", "B'", "C", "D"]
+    assert codes(result) == [("CM303", ("B'",))]
+
+
+def test_variant_old_service_closed_on_the_cutover_is_counted_twice() -> None:
+    closed_on_cutover = svc("B", "Old", end=C)
+    result = merge_deliveries([
+        dlv("old", "Old", D(2026, 6, 10), [A, closed_on_cutover, C_]),
+        dlv("new", "New", D(2026, 6, 11), [B2, D_]),
+    ], PLAN)
+    assert ids(result.services) == ["A", "B", "B'", "C", "D"]
+    assert codes(result) == [("CM301", ("B", "B'")), ("CM302", ("B", "B'"))]
+    twice = result.findings[0]
+    assert (twice.details["first"], twice.details["last"], twice.details["days"]) == (
+        D(2021, 6, 1), C, 1827)
+
+
+def test_end_date_boundary_is_inclusive() -> None:
+    # Ends the day before the cutover, successor starts on it: no shared day, but an
+    # artificial closure (and a lost start date).
+    before = find_service_overlaps(
+        [svc("B", "Old", end=C - dt.timedelta(days=1)), svc("B'", "New", start=C)], cutover=C)
+    assert codes(before) == [("CM302", ("B", "B'")), ("CM303", ("B'",))]
+    # Ends on the cutover, successor starts on it: one shared day.
+    on = find_service_overlaps([svc("B", "Old", end=C), svc("B'", "New", start=C)], cutover=C)
+    assert codes(on) == [("CM301", ("B", "B'")), ("CM302", ("B", "B'")), ("CM303", ("B'",))]
+    assert on[0].details["days"] == 1
+    # Ends two days before: neither an overlap nor a closure at the cutover.
+    early = find_service_overlaps(
+        [svc("B", "Old", end=C - dt.timedelta(days=2)), svc("B'", "New", start=C)], cutover=C)
+    assert codes(early) == [("CM303", ("B'",))]
+
+
+def test_overlap_needs_two_systems_and_the_same_group() -> None:
+    basis = [
+        svc("X1", "Old", end=D(2024, 1, 1)), svc("X2", "Old", D(2023, 1, 1)),  # same system
+        svc("Y1", "Old", end=D(2024, 1, 1), code="SEL85"),                         # other code
+        svc("Y2", "New", D(2023, 1, 1), code="SEL108"),
+        svc("Z1", "Old", end=D(2024, 1, 1), citizen="010203-4321"),                 # other citizen
+    ]
+    assert codes(find_service_overlaps(basis, cutover=C)) == []
+
+
+def test_interval_inside_an_earlier_longer_one_is_found() -> None:
+    # The long old service covers both new ones; the second new one starts after the
+    # first new one ended: a "previous row" comparison would miss it.
+    basis = [svc("L", "Old", D(2020, 1, 1), D(2025, 12, 31)),
+             svc("N1", "New", D(2021, 1, 1), D(2021, 2, 1)),
+             svc("N2", "New", D(2022, 1, 1), D(2022, 2, 1))]
+    assert codes(find_service_overlaps(basis, cutover=C)) == [
+        ("CM301", ("L", "N1")), ("CM301", ("L", "N2"))]
+
+
+def test_both_open_overlap_is_open_ended() -> None:
+    found = find_service_overlaps([svc("O", "Old", D(2020, 1, 1)), svc("N", "New")],
+                                  cutover=C, old_system="Old", new_system="New")
+    assert codes(found) == [("CM301", ("N", "O"))]
+    assert found[0].details["days"] is None
+    assert found[0].details["old"] == "O"
+    assert "2021-06-01 to open" in found[0].message
+
+
+def test_only_the_latest_production_delivery_counts() -> None:
+    vanished = svc("V", "Old", D(2020, 1, 1), D(2021, 1, 1))
+    result = merge_deliveries([
+        dlv("old-1", "Old", dt.datetime(2026, 5, 1, 9), [A, vanished, B]),
+        dlv("old-2", "Old", dt.datetime(2026, 6, 10, 9), [A, B]),
+        dlv("old-test", "Old", dt.datetime(2026, 6, 20, 9), [A], name="T402"),
+        dlv("new-test", "New", dt.datetime(2026, 6, 20, 9), [B2], name="T402"),
+        dlv("new-1", "New", dt.datetime(2026, 6, 11, 9), [B2]),
+    ], PLAN)
+    assert ids(result.services) == ["A", "B'"]
+    reasons = Counter(e.reason for e in result.excluded)
+    assert reasons == {ExclusionReason.NOT_LATEST_DELIVERY: 3,
+                       ExclusionReason.TEST_DELIVERY: 2,
+                       ExclusionReason.ACTIVE_IN_OLD_SYSTEM: 1}
+    assert codes(result) == [("CM304", ("V",))]
+    assert result.findings[0].details["earlier"] == "old-1"
+
+
+def test_same_sent_time_is_an_error_but_deterministic() -> None:
+    sent = dt.datetime(2026, 6, 11, 9)
+    one = dlv("n-1", "New", sent, [svc("P", "New")])
+    two = dlv("n-2", "New", sent, [svc("Q", "New")])
+    for order in ([one, two], [two, one]):
+        result = merge_deliveries(order, PLAN)
+        assert [d.delivery_id for d in result.used] == ["n-2"]
+        assert ("CM305", ("n-1", "n-2")) in codes(result)
+
+
+def test_aware_and_naive_sent_times_are_ordered_as_instants() -> None:
+    # 09:00 Danish summer time is 07:00 UTC; the aware delivery at 07:30 UTC is later.
+    naive = dlv("n-naive", "New", dt.datetime(2026, 6, 11, 9, 0), [svc("P", "New")])
+    aware = dlv("n-aware", "New", dt.datetime(2026, 6, 11, 7, 30, tzinfo=dt.UTC),
+                [svc("Q", "New")])
+    result = merge_deliveries([naive, aware], PLAN)
+    assert [d.delivery_id for d in result.used] == ["n-aware"]
+
+
+def test_misfiled_services_and_foreign_deliveries() -> None:
+    foreign = svc("F", "Old", end=D(2024, 1, 1), municipality=621)
+    wrong_system = svc("W", "Older", D(2020, 1, 1), D(2021, 1, 1))
+    result = merge_deliveries([
+        dlv("old", "Old", D(2026, 6, 10), [A, foreign, wrong_system, A]),
+        dlv("older", "Older", D(2026, 6, 10), [wrong_system]),
+        dlv("kolding", "New", D(2026, 6, 10), [B2], municipality=621),
+    ], PLAN)
+    assert ids(result.services) == ["A", "W"]
+    assert codes(result) == [
+        ("CM306", ("F",)), ("CM307", ("A",)), ("CM308", ("W",)), ("CM312", ("New",))]
+    assert Counter(e.reason for e in result.excluded) == {
+        ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY: 1,
+        ExclusionReason.DUPLICATE_IN_DELIVERY: 1,
+        ExclusionReason.OTHER_SYSTEM: 1,
+        ExclusionReason.OTHER_MUNICIPALITY: 1,
+    }
+    summary = result.summary()
+    assert summary["services_in"] == 6 == summary["kept"] + summary["excluded"]
+    assert summary["excluded_by_reason"]["DUPLICATE_IN_DELIVERY"] == 1
+    assert summary["findings_by_code"] == {"CM306": 1, "CM307": 1, "CM308": 1, "CM312": 1}
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InvalidType) as info:
+        merge_deliveries([A], PLAN)  # type: ignore[list-item]
+    assert info.value.field == "deliveries"
+    with pytest.raises(InvalidType):
+        merge_deliveries([], None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidType):
+        find_service_overlaps("AB", cutover=C)  # type: ignore[arg-type]
+
+
+# --- properties -------------------------------------------------------------------
+
+systems = st.sampled_from(["Old", "New", "Older"])
+services_st = st.builds(
+    lambda sid, system, start, days, code, citizen: svc(
+        f"S{sid}", system, start, None if days is None else start + dt.timedelta(days=days),
+        code=code, citizen=citizen),
+    st.integers(0, 40), systems, st.dates(D(2024, 1, 1), D(2027, 1, 1)),
+    st.none() | st.integers(0, 900), st.sampled_from(["SEL85", "SEL107"]),
+    st.sampled_from([ALICE, "010203-4321"]),
+)
+deliveries_st = st.lists(
+    st.builds(
+        lambda did, system, day, hour, name, services, municipality: dlv(
+            f"d{did}", system, dt.datetime.combine(day, dt.time(hour)), services, name,
+            municipality),
+        st.integers(0, 50), systems, st.dates(D(2026, 5, 1), D(2026, 7, 1)),
+        st.integers(8, 10), st.sampled_from(["L402", "L402", "T402"]),
+        st.lists(services_st, max_size=6), st.sampled_from([607, 607, 621]),
+    ),
+    max_size=6, unique_by=lambda d: d.delivery_id,
+)
+
+
+@given(deliveries_st)
+def test_nothing_is_lost(deliveries: list[Delivery]) -> None:
+    """Every service of every delivery is in services or excluded, exactly once."""
+    result = merge_deliveries(deliveries, PLAN)
+    given_in = Counter(s for d in deliveries for s in d.services)
+    accounted = Counter(result.services) + Counter(e.service for e in result.excluded)
+    assert accounted == given_in
+    assert result.summary()["services_in"] == sum(given_in.values())
+
+
+@given(deliveries_st, st.randoms())
+def test_merge_does_not_depend_on_order(deliveries: list[Delivery],
+                                        rnd: random.Random) -> None:
+    shuffled = list(deliveries)
+    rnd.shuffle(shuffled)
+    assert merge_deliveries(deliveries, PLAN) == merge_deliveries(shuffled, PLAN)
+
+
+@given(st.lists(services_st, max_size=12, unique_by=lambda s: s.service_id))
+def test_merging_only_the_new_system_returns_it_unchanged(services: list[Service]) -> None:
+    new_services = [Service(**{**{f: getattr(s, f) for f in (
+        "service_id", "municipality", "citizen", "code", "target_groups", "start", "end")},
+        "system": "New"}) for s in services]
+    result = merge_deliveries([dlv("n", "New", D(2026, 6, 11), new_services)], PLAN)
+    assert sorted(result.services, key=lambda s: s.service_id) == sorted(
+        new_services, key=lambda s: s.service_id)
+    assert result.excluded == ()
+    assert [f.code for f in result.findings if f.code not in ("CM303",)] == ["CM312"]
+
+
+@given(st.lists(services_st, max_size=14, unique_by=lambda s: s.service_id), st.randoms())
+def test_overlaps_match_brute_force_and_ignore_order(services: list[Service],
+                                                     rnd: random.Random) -> None:
+    expected = set()
+    for a in services:
+        for b in services:
+            if (a.service_id < b.service_id and a.system != b.system and a.code == b.code
+                    and a.citizen == b.citizen and a.start and b.start):
+                last_a = a.end or D(9999, 1, 1)
+                last_b = b.end or D(9999, 1, 1)
+                if max(a.start, b.start) <= min(last_a, last_b):
+                    expected.add((a.service_id, b.service_id))
+    shuffled = list(services)
+    rnd.shuffle(shuffled)
+    found = find_service_overlaps(services, cutover=C)
+    assert {f.subjects for f in found if f.code == "CM301"} == expected
+    assert found == find_service_overlaps(shuffled, cutover=C)
+
+
+# --- service completeness ---------------------------------------------------------
+
+def test_check_services() -> None:
+    services = [
+        svc("ok", "Old", end=D(2024, 1, 1)),
+        svc("no-start", "Old", start=None, end=D(2024, 1, 1)),
+        svc("no-groups", "New", groups=frozenset()),
+        svc("bad-groups", "New", groups=frozenset({"1.2", "1..2", "A.1", "1.", ""})),
+        svc("future", "Old", end=D(2026, 12, 31)),
+        svc("ends-on-as-of", "Old", end=D(2026, 6, 1)),
+        svc("no-citizen", "New", citizen=None),
+        svc("other", "Older", start=None),
+    ]
+    found = check_services(services, PLAN, as_of=D(2026, 6, 1))
+    assert codes(found) == [
+        ("CM309", ("no-citizen",)), ("CM309", ("no-groups",)), ("CM309", ("no-start",)),
+        ("CM310", ("bad-groups",)), ("CM311", ("future",)), ("CM313", ()),
+    ]
+    assert found[2].details["missing"] == ("start date",)
+    assert found[3].details["groups"] == ("", "1.", "1..2", "A.1")
+    assert "future" not in {f.subjects[0] for f in check_services(services, PLAN) if f.subjects}
