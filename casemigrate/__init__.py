@@ -16,6 +16,21 @@ Example:
 
 from __future__ import annotations
 
+from casemigrate.cleanup import (
+    Classification,
+    CleanupEstimate,
+    Complexity,
+    NoticePeriod,
+    NoticePolicy,
+    NoticeRule,
+    Savings,
+    classify_cleanup,
+    estimate_cleanup,
+    estimate_savings,
+    find_mass_close_candidates,
+    manual_cases_saving,
+    notice_period,
+)
 from casemigrate.delivery import (
     Excluded,
     ExclusionReason,
@@ -45,7 +60,7 @@ from casemigrate.overlap import (
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Milestone, Register, Timeline, check_plan, plan_timeline
-from casemigrate.workdays import DEFAULT_WORKING_DAYS, OptionalDayOff, WorkingDays
+from casemigrate.workdays import DEFAULT_WORKING_DAYS, OptionalDayOff, WorkingDays, WorkSchedule
 
 __version__ = "0.1.0"
 
@@ -58,6 +73,9 @@ __all__ = [
     "RULES",
     "Case",
     "CaseMigrateError",
+    "Classification",
+    "CleanupEstimate",
+    "Complexity",
     "CutoverPlan",
     "Delivery",
     "Excluded",
@@ -75,24 +93,35 @@ __all__ = [
     "MergeResult",
     "Milestone",
     "Municipality",
+    "NoticePeriod",
+    "NoticePolicy",
+    "NoticeRule",
     "OptionalDayOff",
     "Origin",
     "Register",
     "Rule",
+    "Savings",
     "Service",
     "Severity",
     "Timeline",
     "UnknownRuleCode",
+    "WorkSchedule",
     "WorkingDays",
     "__version__",
     "check_plan",
     "check_services",
+    "classify_cleanup",
+    "estimate_cleanup",
+    "estimate_savings",
     "find_blocking_cases",
     "find_duplicate_active_cases",
+    "find_mass_close_candidates",
     "find_reporting_overlap",
     "find_service_overlaps",
+    "manual_cases_saving",
     "merge_deliveries",
     "municipality",
+    "notice_period",
     "plan_timeline",
     "sort_findings",
 ]

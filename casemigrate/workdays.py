@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from functools import lru_cache
 from typing import Final
 
@@ -43,6 +44,7 @@ from casemigrate.exceptions import InvalidArgument, InvalidType
 __all__ = [
     "DEFAULT_WORKING_DAYS",
     "OptionalDayOff",
+    "WorkSchedule",
     "WorkingDays",
     "add_working_days",
     "day_off_reason",
@@ -52,6 +54,7 @@ __all__ = [
     "months_before",
     "next_working_day",
     "previous_working_day",
+    "schedule_work",
     "start",
     "working_days_between",
 ]
@@ -248,3 +251,76 @@ def months_after(day: dt.date, months: int) -> dt.date:
         datetime.date(2026, 2, 28)
     """
     return v.day("day", day) + relativedelta(months=months)
+
+
+@attrs.frozen
+class WorkSchedule:
+    """When a piece of work would finish with given staff, as a range.
+
+    Attributes:
+        start: The first working day of the work.
+        earliest_finish: The finishing working day if every case takes its low time.
+        latest_finish: The finishing working day if every case takes its high time.
+        working_days_low: Working days needed at the low end.
+        working_days_high: Working days needed at the high end.
+    """
+
+    start: dt.date
+    earliest_finish: dt.date
+    latest_finish: dt.date
+    working_days_low: int
+    working_days_high: int
+
+
+def schedule_work(
+    low_minutes: int,
+    high_minutes: int,
+    *,
+    staff: float,
+    hours_per_day: float,
+    start: dt.date,
+    calendar: WorkingDays = DEFAULT_WORKING_DAYS,
+) -> WorkSchedule:
+    """Working days and finishing days for a range of minutes of work.
+
+    The work starts on ``start`` (or the next working day if it is a day off), and that
+    day counts as the first. A part day counts as a whole day. No work at all needs zero
+    days and "finishes" on the first day.
+
+    Args:
+        low_minutes: The work at the low end, in person-minutes.
+        high_minutes: The work at the high end, in person-minutes.
+        staff: People on the work (a fraction is a part-time share); above zero.
+        hours_per_day: Hours each works on it per working day; above zero, at most 24.
+        start: The first day of the work.
+        calendar: The working-day policy.
+
+    Returns:
+        The :class:`WorkSchedule`.
+
+    Raises:
+        InvalidArgument: ``staff`` or ``hours_per_day`` is zero or negative, or
+            ``hours_per_day`` is above 24.
+
+    Example:
+        >>> import datetime as dt
+        >>> s = schedule_work(600, 900, staff=1, hours_per_day=5, start=dt.date(2026, 3, 28))
+        >>> s.start, s.earliest_finish, s.latest_finish
+        (datetime.date(2026, 3, 30), datetime.date(2026, 3, 31), datetime.date(2026, 4, 1))
+    """
+    staff = v.positive_number("staff", staff)
+    hours_per_day = v.positive_number("hours_per_day", hours_per_day)
+    if hours_per_day > 24:
+        raise InvalidArgument(f"must be at most 24, got {hours_per_day}", field="hours_per_day")
+    first = v.day("start", start)
+    if day_off_reason(first, calendar) is not None:
+        first = next_working_day(first, calendar)
+    per_day = staff * hours_per_day * 60
+
+    def finish(minutes: int) -> tuple[int, dt.date]:
+        days = math.ceil(minutes / per_day - 1e-9) if minutes > 0 else 0
+        return days, add_working_days(first, max(days - 1, 0), calendar)
+
+    days_low, earliest = finish(low_minutes)
+    days_high, latest = finish(high_minutes)
+    return WorkSchedule(first, earliest, latest, days_low, days_high)
