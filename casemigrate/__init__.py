@@ -31,6 +31,12 @@ from casemigrate.cleanup import (
     manual_cases_saving,
     notice_period,
 )
+from casemigrate.conversion import (
+    ConversionMethod,
+    ConversionPlan,
+    LeftBehind,
+    plan_conversion,
+)
 from casemigrate.delivery import (
     Excluded,
     ExclusionReason,
@@ -53,13 +59,31 @@ from casemigrate.exceptions import (
 )
 from casemigrate.findings import RULES, Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import CPR, KLE, MUNICIPALITY_CODES, Facet, Municipality, municipality
-from casemigrate.model import DANISH_TIME, Case, Delivery, Origin, Service
+from casemigrate.model import (
+    DANISH_TIME,
+    Case,
+    CaseGroup,
+    Delivery,
+    LoadPreference,
+    Origin,
+    Service,
+)
 from casemigrate.overlap import (
     find_blocking_cases,
     find_duplicate_active_cases,
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Milestone, Register, Timeline, check_plan, plan_timeline
+from casemigrate.scenario import (
+    DEFAULT_WEIGHTS,
+    Reason,
+    Scenario,
+    ScenarioDecision,
+    ScenarioSummary,
+    Weight,
+    choose_scenario,
+    choose_scenarios,
+)
 from casemigrate.workdays import DEFAULT_WORKING_DAYS, OptionalDayOff, WorkingDays, WorkSchedule
 
 __version__ = "0.1.0"
@@ -67,15 +91,19 @@ __version__ = "0.1.0"
 __all__ = [
     "CPR",
     "DANISH_TIME",
+    "DEFAULT_WEIGHTS",
     "DEFAULT_WORKING_DAYS",
     "KLE",
     "MUNICIPALITY_CODES",
     "RULES",
     "Case",
+    "CaseGroup",
     "CaseMigrateError",
     "Classification",
     "CleanupEstimate",
     "Complexity",
+    "ConversionMethod",
+    "ConversionPlan",
     "CutoverPlan",
     "Delivery",
     "Excluded",
@@ -90,6 +118,8 @@ __all__ = [
     "InvalidRecord",
     "InvalidType",
     "InvalidValue",
+    "LeftBehind",
+    "LoadPreference",
     "MergeResult",
     "Milestone",
     "Municipality",
@@ -98,18 +128,25 @@ __all__ = [
     "NoticeRule",
     "OptionalDayOff",
     "Origin",
+    "Reason",
     "Register",
     "Rule",
     "Savings",
+    "Scenario",
+    "ScenarioDecision",
+    "ScenarioSummary",
     "Service",
     "Severity",
     "Timeline",
     "UnknownRuleCode",
+    "Weight",
     "WorkSchedule",
     "WorkingDays",
     "__version__",
     "check_plan",
     "check_services",
+    "choose_scenario",
+    "choose_scenarios",
     "classify_cleanup",
     "estimate_cleanup",
     "estimate_savings",
@@ -122,6 +159,7 @@ __all__ = [
     "merge_deliveries",
     "municipality",
     "notice_period",
+    "plan_conversion",
     "plan_timeline",
     "sort_findings",
 ]

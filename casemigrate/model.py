@@ -32,7 +32,7 @@ import datetime as dt
 import enum
 import sys
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 import attrs
 from dateutil import tz
@@ -45,7 +45,15 @@ from casemigrate.exceptions import (
 )
 from casemigrate.identifiers import CPR, KLE, Facet, Municipality, municipality
 
-__all__ = ["DANISH_TIME", "Case", "Delivery", "Origin", "Service"]
+__all__ = [
+    "DANISH_TIME",
+    "Case",
+    "CaseGroup",
+    "Delivery",
+    "LoadPreference",
+    "Origin",
+    "Service",
+]
 
 DANISH_TIME: Final = tz.gettz("Europe/Copenhagen")
 """Danish local time; ``dateutil`` ships its own copy of the zone if the system lacks one."""
@@ -435,3 +443,116 @@ class Delivery:
         """When it was sent, as an aware UTC time (for ordering)."""
         sent = self.sent if self.sent.tzinfo is not None else self.sent.replace(tzinfo=DANISH_TIME)
         return sent.astimezone(dt.UTC)
+
+
+class LoadPreference(enum.Enum):
+    """How the organisation prefers to take the load of moving cases.
+
+    * ``SPREAD``: spread it out over time (favours scenarios 1-2);
+    * ``PEAK``: one short, high peak when STS and SAPA are taken into use (favours 3).
+    """
+
+    SPREAD = "spread"
+    PEAK = "peak"
+
+
+def _group_name(value: object) -> str:
+    return v.text("name", value, max_length=200)
+
+
+def _group_kle(value: object) -> KLE | None:
+    if value is None or type(value) is KLE:
+        return value
+    return KLE(value)
+
+
+def _active_cases(value: object) -> int:
+    return v.count("active_cases", value)
+
+
+def _passive_cases(value: object) -> int:
+    return v.count("passive_cases", value)
+
+
+def _load(value: object) -> LoadPreference | None:
+    if value is None or isinstance(value, LoadPreference):
+        return value
+    try:
+        return LoadPreference(value)
+    except ValueError:
+        raise InvalidRecord(
+            f"expected one of {[p.value for p in LoadPreference]} or None, "
+            f"got {str(value)[:20]!r}",
+            field="load_preference",
+        ) from None
+
+
+def _consideration(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A consideration is True, False or None (not known); nothing else."""
+    if value is not None and not isinstance(value, bool):
+        raise InvalidType(
+            f"expected True, False or None (unknown), got {v.type_name(value)}",
+            field=attribute.name,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class CaseGroup:
+    """A group of cases that moves together out of KMD Sag, with what is known of it.
+
+    Every consideration is ``True``, ``False`` or ``None`` (not known). An unknown
+    consideration is not taken as ``False``: :func:`casemigrate.choose_scenario` lists
+    it among the decision's unknowns. The considerations are those of
+    003_63b3ba8438f94d62.txt, Del 1 ("Overvejelser i forhold til hvornår sager kan
+    flyttes" and "Valg af scenarie").
+
+    Attributes:
+        name: The group's name, e.g. ``"PPR"``.
+        kle: The group's KLE number, if it has one.
+        active_cases: Active cases in the group.
+        passive_cases: Passive (closed) cases in the group.
+        needs_overview_and_advis_system: Users need a real overview and advis system
+            beside their line-of-business system.
+        others_need_overview: Other staff need an overview of these cases.
+        good_line_of_business_system: A good line-of-business system with the needed
+            advis exists for the cases.
+        esdh_sufficient: A general records-management (ESDH) system is enough.
+        only_cpr_advis: The cases use only population-register (CPR) advis.
+        new_system_has_kmd_interface: The new system already has an interface to KMD
+            Sag, so others keep the cases in their overview.
+        users_keep_kmd_for_advis: Users would keep KMD Sag for advis and overview in
+            the meantime.
+        fixed_price_agreement: A fixed-price agreement exists on the new system.
+        load_preference: Spread the load, or take one short peak.
+        users_mature: The users work systematically and learn new systems easily.
+        early_mover_kind: The cases are of a kind the source names as early movers
+            (PPR, vulnerable children and young people, SEL §41 and §42).
+
+    Raises:
+        InvalidArgument: A count is negative.
+        InvalidType: A consideration is neither a bool nor ``None``.
+    """
+
+    name: str = attrs.field(converter=_group_name)
+    kle: KLE | None = attrs.field(default=None, converter=_group_kle)
+    active_cases: int = attrs.field(default=0, converter=_active_cases)
+    passive_cases: int = attrs.field(default=0, converter=_passive_cases)
+    needs_overview_and_advis_system: bool | None = attrs.field(
+        default=None, validator=_consideration)
+    others_need_overview: bool | None = attrs.field(default=None, validator=_consideration)
+    good_line_of_business_system: bool | None = attrs.field(
+        default=None, validator=_consideration)
+    esdh_sufficient: bool | None = attrs.field(default=None, validator=_consideration)
+    only_cpr_advis: bool | None = attrs.field(default=None, validator=_consideration)
+    new_system_has_kmd_interface: bool | None = attrs.field(
+        default=None, validator=_consideration)
+    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, validator=_consideration)
+    fixed_price_agreement: bool | None = attrs.field(default=None, validator=_consideration)
+    load_preference: LoadPreference | None = attrs.field(default=None, converter=_load)
+    users_mature: bool | None = attrs.field(default=None, validator=_consideration)
+    early_mover_kind: bool | None = attrs.field(default=None, validator=_consideration)
+
+    @property
+    def cases(self) -> int:
+        """Active and passive cases together."""
+        return self.active_cases + self.passive_cases
