@@ -47,6 +47,8 @@ from casemigrate.delivery import (
 )
 from casemigrate.exceptions import (
     CaseMigrateError,
+    FindingError,
+    FindingErrors,
     InvalidArgument,
     InvalidCPR,
     InvalidKLE,
@@ -55,6 +57,7 @@ from casemigrate.exceptions import (
     InvalidRecord,
     InvalidType,
     InvalidValue,
+    MissingDependency,
     UnknownRuleCode,
 )
 from casemigrate.findings import RULES, Finding, Rule, Severity, sort_findings
@@ -74,6 +77,7 @@ from casemigrate.overlap import (
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Milestone, Register, Timeline, check_plan, plan_timeline
+from casemigrate.readiness import SCHEMA_VERSION, Report, check_readiness
 from casemigrate.scenario import (
     DEFAULT_WEIGHTS,
     Reason,
@@ -96,6 +100,7 @@ __all__ = [
     "KLE",
     "MUNICIPALITY_CODES",
     "RULES",
+    "SCHEMA_VERSION",
     "Case",
     "CaseGroup",
     "CaseMigrateError",
@@ -110,6 +115,8 @@ __all__ = [
     "ExclusionReason",
     "Facet",
     "Finding",
+    "FindingError",
+    "FindingErrors",
     "InvalidArgument",
     "InvalidCPR",
     "InvalidKLE",
@@ -122,6 +129,7 @@ __all__ = [
     "LoadPreference",
     "MergeResult",
     "Milestone",
+    "MissingDependency",
     "Municipality",
     "NoticePeriod",
     "NoticePolicy",
@@ -130,6 +138,7 @@ __all__ = [
     "Origin",
     "Reason",
     "Register",
+    "Report",
     "Rule",
     "Savings",
     "Scenario",
@@ -144,6 +153,7 @@ __all__ = [
     "WorkingDays",
     "__version__",
     "check_plan",
+    "check_readiness",
     "check_services",
     "choose_scenario",
     "choose_scenarios",

@@ -224,7 +224,7 @@ def merge_deliveries(deliveries: Iterable[Delivery], plan: CutoverPlan) -> Merge
     used: list[Delivery] = []
     for role, system in (("old", plan.old_system), ("new", plan.new_system)):
         if not production[role]:
-            findings.append(Finding.of("CM312", (system,), system=system, role=role))
+            findings.append(Finding.of("CM312", (system,), system=system, role=f"{role}_system"))
             continue
         latest, earlier = _latest(production[role], system, findings)
         used.append(latest)

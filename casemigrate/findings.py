@@ -39,7 +39,7 @@ from typing import Any, Final
 
 import attrs
 
-from casemigrate.exceptions import UnknownRuleCode
+from casemigrate.exceptions import InvalidArgument, UnknownRuleCode
 
 __all__ = ["RULES", "Finding", "Rule", "Severity", "sort_findings"]
 
@@ -89,6 +89,8 @@ class Rule:
         severity: The default severity.
         citation: Source file and section the rule comes from.
         hint: How to resolve a finding.
+        message_da: The message template in Danish (same fields as ``message``).
+        hint_da: The hint in Danish.
     """
 
     code: str
@@ -98,11 +100,21 @@ class Rule:
     severity: Severity
     citation: str
     hint: str
+    message_da: str = ""
+    hint_da: str = ""
+
+    def template(self, language: str = "en") -> str:
+        """The message template in ``"en"`` or ``"da"``."""
+        return self.message_da if _language(language) == "da" else self.message
+
+    def hint_in(self, language: str = "en") -> str:
+        """The hint in ``"en"`` or ``"da"``."""
+        return self.hint_da if _language(language) == "da" else self.hint
 
     @property
     def fields(self) -> frozenset[str]:
-        """The names the message template needs."""
-        return _template_fields(self.message)
+        """The names the message templates need (both languages)."""
+        return _template_fields(self.message) | _template_fields(self.message_da)
 
 
 def _freeze(details: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -181,6 +193,22 @@ class Finding:
         """The catalogue entry of this finding."""
         return RULES[self.code]
 
+    def message_in(self, language: str = "en") -> str:
+        """The message in ``"en"`` or ``"da"``, from the rule's template and the details.
+
+        Example:
+            >>> Finding.of("CM205", ("X-1",), count=1).message_in("da")
+            '1 sag(er) har intet CPR-nummer og blev ikke kontrolleret'
+        """
+        if _language(language) == "en":
+            return self.message
+        shown = {key: _show(value) for key, value in self.details.items()}
+        return self.rule.template(language).format(**shown)
+
+    def hint_in(self, language: str = "en") -> str:
+        """The hint in ``"en"`` or ``"da"``."""
+        return self.rule.hint_in(language)
+
     @property
     def sort_key(self) -> tuple[int, str, tuple[str, ...], str]:
         """Severity (worst first), then code, then subjects, then message."""
@@ -189,6 +217,12 @@ class Finding:
     def __str__(self) -> str:
         subjects = f" [{', '.join(self.subjects)}]" if self.subjects else ""
         return f"{self.code} {self.severity.name}{subjects}: {self.message}"
+
+
+def _language(language: str) -> str:
+    if language not in ("en", "da"):
+        raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
+    return language
 
 
 def _show(value: Any) -> Any:
@@ -437,7 +471,7 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM312", "no-production-delivery",
         "A system of the plan has no production delivery, so none of its services are in "
         "the data basis.",
-        "no production delivery from {system} ({role} system)",
+        "no production delivery from {system} (the plan's {role})",
         _W, f"{HANDICAP}, section 2 (1)-(3)",
         "Send a production delivery (L402) from the system, or check the plan.",
     ),
@@ -518,16 +552,133 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
 )
 
 
+# Danish message templates and hints, by code. Same template fields as the English.
+_DANISH: Final[Mapping[str, tuple[str, str]]] = {
+    "CM001": ("{check} blev ikke kørt: {reason}",
+              "Giv de data, kontrollen kræver, eller udelad kontrollen for dette register."),
+    "CM101": ("skæringsdatoen {cutover} blev valgt {chosen}, efter seneste dato {latest}",
+              "Aftal en senere skæringsdato med DST, eller sikr at DST har accepteret det "
+              "korte varsel."),
+    "CM102": ("DST har ikke fået besked om skiftet til {new_system} (skæringsdato {cutover})",
+              "Giv DST besked nu, også selvom ikke alle detaljer kendes, og notér datoen i "
+              "planen."),
+    "CM103": ("DST fik besked {notified}, efter seneste dato {latest}",
+              "Bekræft med DST, at systemskiftet stadig kan håndteres som planlagt."),
+    "CM104": ("DST fik besked {notified}, på eller efter skæringsdatoen {cutover}",
+              "Kontakt straks DST, så leverancerne omkring skiftet kan behandles igen."),
+    "CM105": ("indberetning fra {old_system} lukker {closed}, ikke før skæringsdatoen "
+              "{cutover}",
+              "Luk for indberetning fra det nuværende system dage til uger før "
+              "skæringsdatoen."),
+    "CM106": ("'{title_da}' skulle være gjort senest {latest} og er ikke noteret som gjort "
+              "(pr. {as_of})",
+              "Gennemfør trinnet, eller notér datoen det blev gjort i planens `done`."),
+    "CM107": ("skæringsdatoen {cutover} er ikke en arbejdsdag ({why})",
+              "Flyt skæringsdatoen til en arbejdsdag, så genindberetningen kan begynde "
+              "samme dag."),
+    "CM108": ("'{title_da}' blev gjort {done}, efter seneste dato {latest}",
+              "Intet at gøre nu; kontrollér at det sene trin ikke har efterladt data."),
+    "CM201": ("{delivery} fra det nuværende system {system} blev sendt {sent}, på eller "
+              "efter skæringsdatoen {cutover}",
+              "Stop indberetning fra det nuværende system før skæringsdatoen; bed DST "
+              "fjerne leverancen."),
+    "CM202": ("{delivery} fra det nye system {system} blev sendt {sent}, før "
+              "skæringsdatoen {cutover}",
+              "Send leverancer før skæringsdatoen som testleverancer (T402), ikke "
+              "produktion (L402)."),
+    "CM203": ("{delivery} fra det tidligere system {system} blev sendt {sent}, efter "
+              "skæringsdatoen {cutover}: forventet indtil det nye system virker",
+              "Intet at gøre; stop den gamle indberetning, når det nye systems leverancer "
+              "virker."),
+    "CM204": ("{count} sager for samme borger er aktive {day}; registret modtager én",
+              "Luk alle sager på nær én (i det system der har dem), eller læg dem sammen."),
+    "CM205": ("{count} sag(er) har intet CPR-nummer og blev ikke kontrolleret",
+              "Tilføj borgerens CPR-nummer, eller bekræft at det ikke er borgersager."),
+    "CM206": ("{case} i det nuværende system {system} er stadig aktiv {deadline}, seneste "
+              "dato for sletning af aktive forløb",
+              "Afslut forløbet i det nuværende system, hvis behandlingen er slut, eller få "
+              "DST til at slette det før fristen og genindberet det fra det nye system."),
+    "CM207": ("borgeren har aktive sager i {old_system} og {new_system} på skæringsdatoen "
+              "{cutover}",
+              "Luk eller slet sagen i det nuværende system; behold det nye systems."),
+    "CM208": ("{delivery} er fra {system} i kommune {municipality}, ikke en del af planen",
+              "Udelad den, eller kontrollér at planen nævner de rigtige systemer og "
+              "kommune."),
+    "CM301": ("{old} ({old_period}) og {new} ({new_period}) tælles begge fra {first} til "
+              "{last}",
+              "Giv ydelsen i det tidligere system dens reelle slutdato, eller fjern "
+              "dubletten."),
+    "CM302": ("{old} slutter {end} og {new} starter {start}: den gamle ydelse blev "
+              "formentlig afsluttet på grund af skiftet, ikke fordi den sluttede",
+              "Fjern slutdatoen i det tidligere system og opret ydelsen i det nye system "
+              "med dens reelle startdato."),
+    "CM303": ("{service} starter på skæringsdatoen {cutover}",
+              "Sæt ydelsens reelle startdato fra det tidligere system."),
+    "CM304": ("{service} var afsluttet i {earlier} men mangler i {latest}",
+              "Send en ny leverance fra det tidligere system med alle afsluttede ydelser."),
+    "CM305": ("{deliveries} fra {system} blev alle sendt {sent}; {chosen} blev brugt",
+              "Spørg DST, hvilken leverance de har som den seneste, og send igen om "
+              "nødvendigt."),
+    "CM306": ("{service} hører til kommune {service_municipality} men kom i {delivery} "
+              "fra {delivery_municipality}",
+              "Ret ydelsens handlekommune, eller send den i den rigtige leverance."),
+    "CM307": ("{delivery} indeholder {service} {count} gange",
+              "Fjern de dobbelte rækker fra leverancen."),
+    "CM308": ("{service} angiver system {service_system} men kom i {delivery} fra "
+              "{delivery_system}",
+              "Kontrollér udtrækket: ydelsen hører til i sit eget systems leverance."),
+    "CM309": ("{service} mangler {missing}",
+              "Udfyld ydelsen i det system, den kommer fra, før den sidste leverance."),
+    "CM310": ("{service} har målgruppe(r) {groups}, der ikke er punktadskilte tal",
+              "Ret målgrupperne til DSTs koder."),
+    "CM311": ("{service} slutter {end}, efter {as_of}: den er ikke reelt afsluttet endnu",
+              "Fjern slutdatoen, indtil ydelsen reelt er afsluttet."),
+    "CM312": ("ingen produktionsleverance fra {system} (planens {role})",
+              "Send en produktionsleverance (L402) fra systemet, eller kontrollér planen."),
+    "CM313": ("{count} ydelse(r) er ikke fra {municipality} i {old_system} eller "
+              "{new_system} og blev ikke kontrolleret",
+              "Udelad dem, eller kontrollér at planen nævner de rigtige systemer og "
+              "kommune."),
+    "CM401": ("{cases} sager er hverken under eller over 5.000; politikken '{policy}' gav "
+              "{months} måneder",
+              "Bekræft opsigelsesvarslet skriftligt med KMD."),
+    "CM402": ("opsagt {given}, før {from_date}: politikken gav {months} måneder",
+              "Bekræft opsigelsesvarslet skriftligt med KMD."),
+    "CM403": ("{after} aktive sager efter mod {before} før: regningen stiger med "
+              "{amount} kr. om måneden",
+              "Kontrollér prognosen; der oprettes måske stadig nye manuelle sager."),
+    "CM404": ("{count} aktiv(e) sag(er) på udgået KLE {kle}{saving}",
+              "Aftal med den afdeling, der ejer KLE-nummeret, og masseluk derefter sagerne."),
+    "CM405": ("{count} konverteret/konverterede sag(er) oprettet før {cutoff} er stadig "
+              "aktive{saving}",
+              "Afklar med afdelingen, og masseluk derefter sagerne."),
+    "CM406": ("manuel sag {manual} dublerer systemsag(er) {system_cases} på KLE {kle}"
+              "{saving}",
+              "Luk den manuelle sag, eller læg den sammen med systemsagen."),
+    "CM501": ("delvis automatisk konvertering af {count} sag(er) betales af kommunen",
+              "Indhent en pris fra leverandøren, og sammenlign med den manuelle indsats."),
+    "CM502": ("{count} sag(er) konverteres ikke og bliver i {system}",
+              "Bevar læseadgang til det gamle system, så længe sagerne kan blive brugt."),
+}
+
+
 def _build(rules: Iterable[Rule]) -> Mapping[str, Rule]:
     catalogue: dict[str, Rule] = {}
     names: set[str] = set()
-    for rule in rules:
+    for english in rules:
+        message_da, hint_da = _DANISH[english.code]
+        rule = attrs.evolve(english, message_da=message_da, hint_da=hint_da)
+        danish = {name.removesuffix("_da") for name in _template_fields(rule.message_da)}
+        if danish != _template_fields(rule.message):
+            raise AssertionError(f"{rule.code}: Danish and English templates differ in fields")
         if not _CODE_RE.fullmatch(rule.code) or rule.code in catalogue:
             raise AssertionError(f"bad or repeated rule code {rule.code}")
         if not _NAME_RE.fullmatch(rule.name) or rule.name in names:
             raise AssertionError(f"bad or repeated rule name {rule.name}")
         catalogue[rule.code] = rule
         names.add(rule.name)
+    if set(_DANISH) != set(catalogue):
+        raise AssertionError(f"Danish texts for unknown codes: {set(_DANISH) - set(catalogue)}")
     return MappingProxyType(catalogue)
 
 

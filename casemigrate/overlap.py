@@ -127,8 +127,8 @@ def find_duplicate_active_cases(
     naming every case id, whatever systems the cases come from: the register holds one
     active case per citizen and refuses the next. A case is active on ``as_of`` when it
     was opened on or before it and not closed by then (a case closed on ``as_of`` is
-    not active). Cases without a citizen cannot be grouped. They are counted in one
-    CM205 (INFO).
+    not active). Cases without a citizen cannot be grouped. One CM205 (INFO) names
+    them.
 
     Args:
         cases: The cases, in any order.
@@ -171,7 +171,7 @@ def find_duplicate_active_cases(
     ]
     if without_citizen:
         findings.append(Finding.of(
-            "CM205", (), count=len(without_citizen), case_ids=tuple(sorted(without_citizen)),
+            "CM205", without_citizen, count=len(without_citizen),
         ))
     return sort_findings(findings)
 
@@ -222,7 +222,7 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
     at_cutover: defaultdict[CPR, dict[str, list[str]]] = defaultdict(
         lambda: {"old": [], "new": []}
     )
-    without_citizen = 0
+    without_citizen: list[str] = []
     for case in _iterable("cases", cases):
         if not isinstance(case, Case):
             raise InvalidType(f"expected Case items, got {v.type_name(case)}", field="cases")
@@ -238,7 +238,7 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
             ))
         if case.is_active_on(cutover):
             if case.citizen is None:
-                without_citizen += 1
+                without_citizen.append(case.case_id)
             else:
                 at_cutover[case.citizen][role].append(case.case_id)
     for citizen, by_role in at_cutover.items():
@@ -248,5 +248,5 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
                 new_system=plan.new_system, cutover=cutover, citizen=citizen,
             ))
     if without_citizen:
-        findings.append(Finding.of("CM205", (), count=without_citizen))
+        findings.append(Finding.of("CM205", without_citizen, count=len(without_citizen)))
     return sort_findings(findings)

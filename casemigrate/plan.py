@@ -59,7 +59,7 @@ import attrs
 
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
-from casemigrate.exceptions import InvalidPlan, InvalidType
+from casemigrate.exceptions import InvalidArgument, InvalidPlan, InvalidType
 from casemigrate.findings import HANDICAP, SMDB, Finding, sort_findings
 from casemigrate.identifiers import Municipality, municipality
 
@@ -265,6 +265,7 @@ class Milestone:
     Attributes:
         key: Stable key, e.g. ``"delete_active_courses"``.
         title: What to do, in English.
+        title_da: What to do, in Danish.
         earliest: The first day to do it, or ``None`` if the source sets none.
         latest: The last day to have it done, or ``None`` if the source sets none.
         citation: Source file and section.
@@ -273,6 +274,7 @@ class Milestone:
 
     key: str
     title: str
+    title_da: str
     earliest: dt.date | None
     latest: dt.date | None
     citation: str
@@ -282,11 +284,17 @@ class Milestone:
         """Whether the latest date is before ``as_of`` and it is not recorded done."""
         return self.done is None and self.latest is not None and self.latest < as_of
 
-    def to_row(self) -> dict[str, Any]:
+    def title_in(self, language: str = "en") -> str:
+        """The title in ``"en"`` or ``"da"``."""
+        if language not in ("en", "da"):
+            raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
+        return self.title_da if language == "da" else self.title
+
+    def to_row(self, language: str = "en") -> dict[str, Any]:
         """The milestone as a flat dict with ISO dates (``None`` kept)."""
         return {
             "key": self.key,
-            "title": self.title,
+            "title": self.title_in(language),
             "earliest": None if self.earliest is None else self.earliest.isoformat(),
             "latest": None if self.latest is None else self.latest.isoformat(),
             "done": None if self.done is None else self.done.isoformat(),
@@ -321,19 +329,35 @@ class Timeline:
     def __len__(self) -> int:
         return len(self.milestones)
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    def to_rows(self, language: str = "en") -> list[dict[str, Any]]:
         """One dict per milestone (see :meth:`Milestone.to_row`)."""
-        return [milestone.to_row() for milestone in self.milestones]
+        return [milestone.to_row(language) for milestone in self.milestones]
 
     def __str__(self) -> str:
+        return self.render()
+
+    def render(self, language: str = "en") -> str:
+        """The timeline as a plain-text table, in ``"en"`` or ``"da"``.
+
+        Example:
+            >>> import datetime as dt
+            >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+            ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> print(plan_timeline(plan).render("da").splitlines()[-1])
+            Genindberet de slettede forløb fra det nye system  2026-06-01  2026-06-15  -
+        """
         plan = self.plan
-        head = (
-            f"{plan.register.name} cutover for {plan.municipality}: {plan.old_system} -> "
-            f"{plan.new_system} on {plan.cutover} ({plan.cutover:%A})"
-        )
-        rows = [("milestone", "earliest", "latest", "done")] + [
+        if language == "da":
+            head = (f"{plan.register.name}-systemskifte for {plan.municipality}: "
+                    f"{plan.old_system} -> {plan.new_system} den {plan.cutover}")
+            columns = ("milepæl", "tidligst", "senest", "gjort")
+        else:
+            head = (f"{plan.register.name} cutover for {plan.municipality}: {plan.old_system}"
+                    f" -> {plan.new_system} on {plan.cutover} ({plan.cutover:%A})")
+            columns = ("milestone", "earliest", "latest", "done")
+        rows = [columns] + [
             (
-                m.title,
+                m.title_in(language),
                 "-" if m.earliest is None else m.earliest.isoformat(),
                 "-" if m.latest is None else m.latest.isoformat(),
                 "-" if m.done is None else m.done.isoformat(),
@@ -416,11 +440,26 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
     return Timeline(
         plan,
         tuple(
-            Milestone(key=key, title=title, earliest=earliest, latest=latest,
-                      citation=citation, done=plan.done_on(key))
+            Milestone(key=key, title=title, title_da=_TITLES_DA[key], earliest=earliest,
+                      latest=latest, citation=citation, done=plan.done_on(key))
             for key, title, earliest, latest, citation in windows
         ),
     )
+
+
+_TITLES_DA: Final[Mapping[str, str]] = MappingProxyType({
+    "notify_dst": "Giv Danmarks Statistik besked om systemskiftet",
+    "choose_cutover": "Vælg skæringsdato",
+    "close_old_reporting": "Luk for indberetning fra det nuværende system",
+    "review_open_courses": "Gennemgå borgere med åbne kontaktforløb",
+    "delete_active_courses": "Få slettet alle aktive kontaktforløb",
+    "rereport_active_courses": "Genindberet de slettede forløb fra det nye system",
+    "correct_closed_services": "Ret alle afsluttede ydelser i det tidligere system",
+    "recreate_active_services": "Opret alle aktive ydelser i det nye system med reel startdato",
+    "keep_old_reporting_until_new_works":
+        "Fortsæt indberetning fra det tidligere system, til det nye virker",
+    "first_production_delivery": "Første produktionsleverance (L402) fra det nye system",
+})
 
 
 # Milestones whose lateness has a rule of its own.
@@ -495,7 +534,8 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
             continue  # CM102 says it
         if milestone.is_overdue(as_of):
             findings.append(Finding.of(
-                "CM106", (milestone.key,), title=milestone.title, latest=milestone.latest,
+                "CM106", (milestone.key,), title=milestone.title, title_da=milestone.title_da,
+                latest=milestone.latest,
                 as_of=as_of, citation=milestone.citation,
             ))
         elif (
@@ -505,7 +545,8 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
             and milestone.done > milestone.latest
         ):
             findings.append(Finding.of(
-                "CM108", (milestone.key,), title=milestone.title, done=milestone.done,
+                "CM108", (milestone.key,), title=milestone.title, title_da=milestone.title_da,
+                done=milestone.done,
                 latest=milestone.latest, citation=milestone.citation,
             ))
 

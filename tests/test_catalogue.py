@@ -54,11 +54,28 @@ def test_rule_is_well_formed(code: str) -> None:
     assert rule.summary.endswith(".") and rule.hint.endswith(".")
     assert isinstance(rule.severity, Severity)
     assert rule.citation
-    # The template parses, and a finding can be built from it.
-    fields = {name for _, name, _, _ in string.Formatter().parse(rule.message) if name}
+    # The templates parse, and a finding can be built and shown in both languages.
+    fields = {name for template in (rule.message, rule.message_da)
+              for _, name, _, _ in string.Formatter().parse(template) if name}
     assert fields == rule.fields
-    finding = Finding.of(code, ("x",), **dict.fromkeys(fields, "v"))
+    finding = Finding.of(code, ("x",), **{name: f"<{name}>" for name in fields})
     assert finding.citation == rule.citation and finding.severity == rule.severity
+    assert finding.message_in("en") == finding.message
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_speaks_danish_and_english(code: str) -> None:
+    rule = RULES[code]
+    assert rule.message_da.strip() and rule.hint_da.strip()
+    assert rule.message_da != rule.message
+    assert rule.hint_da != rule.hint
+    english = {name for _, name, _, _ in string.Formatter().parse(rule.message) if name}
+    danish = {name.removesuffix("_da")
+              for _, name, _, _ in string.Formatter().parse(rule.message_da) if name}
+    assert danish == english
+    finding = Finding.of(code, ("x",), **{name: f"<{name}>" for name in rule.fields})
+    assert finding.message_in("da") != finding.message_in("en")
+    assert finding.hint_in("da") == rule.hint_da
 
 
 def test_codes_are_in_their_family() -> None:

@@ -105,7 +105,7 @@ def test_duplicate_active_cases_across_systems() -> None:
         case("X-2", None, "Old", D(2024, 2, 1)),
     ]
     result = find_duplicate_active_cases(cases, as_of=D(2026, 3, 2))
-    assert found(result) == [("CM204", ("NEW-7", "OLD-1")), ("CM205", ())]
+    assert found(result) == [("CM204", ("NEW-7", "OLD-1")), ("CM205", ("X-1", "X-2"))]
     assert result[0].details["systems"] == ("New", "Old")
     assert result[1].details["count"] == 2
     assert result[0].details["municipality"].code == 607
@@ -186,7 +186,7 @@ def test_blocking_cases_worked_example() -> None:
         ("CM206", ("OLD-4",)),
         ("CM206", ("OLD-6",)),
         ("CM207", ("NEW-1", "OLD-4")),
-        ("CM205", ()),
+        ("CM205", ("X",)),
     ]
     assert result[0].details["deadline"] == D(2026, 5, 22)
 
