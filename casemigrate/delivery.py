@@ -309,6 +309,7 @@ def find_service_overlaps(
     cutover: dt.date,
     old_system: str | None = None,
     new_system: str | None = None,
+    within_system: bool = False,
 ) -> tuple[Finding, ...]:
     """Double counting and lost history around a cutover, in a data basis.
 
@@ -325,6 +326,12 @@ def find_service_overlaps(
       probably closed because of the change.
     * CM303 (WARNING): an active new-system service starts on the cutover: its real
       start date was probably lost.
+    * CM314 (WARNING), with ``within_system=True``: two services of one group from the
+      *same* system share at least one day, a probable duplicate registration.
+
+    Every overlap finding names the later-starting service in ``details["later"]`` (by
+    start, then id). So the services that overlap an earlier one are
+    ``{f.details["later"] for f in findings if f.code in ("CM301", "CM314")}``.
 
     With ``old_system`` and ``new_system`` named, a service's role is its system.
     Without them, roles come from the data basis itself: there the old system
@@ -339,6 +346,7 @@ def find_service_overlaps(
         cutover: The cutover date.
         old_system: The old system's name, if known.
         new_system: The new system's name, if known.
+        within_system: Also report overlaps within one system (CM314).
 
     Returns:
         The findings, sorted; subjects are service ids.
@@ -373,8 +381,8 @@ def find_service_overlaps(
                                        service=service.service_id, cutover=cutover))
         groups[(service.municipality.code, service.citizen, service.code)].append(service)
     for group in groups.values():
-        if len(group) > 1 and len({s.system for s in group}) > 1:
-            findings.extend(_sweep(group, cutover, old, new))
+        if len(group) > 1 and (within_system or len({s.system for s in group}) > 1):
+            findings.extend(_sweep(group, cutover, old, new, within_system))
     return sort_findings(findings)
 
 
@@ -390,7 +398,8 @@ def _is_old(service: Service, other: Service, old: str | None, new: str | None) 
 
 
 def _sweep(
-    group: list[Service], cutover: dt.date, old: str | None, new: str | None
+    group: list[Service], cutover: dt.date, old: str | None, new: str | None,
+    within_system: bool,
 ) -> Iterator[Finding]:
     """Pairs of a group from different systems that overlap, or meet at the cutover."""
     # Sorted by start; 'open' holds the services that may still reach the next start.
@@ -404,26 +413,43 @@ def _sweep(
         open_ = [s for s in open_ if s.end is None or s.end + _ONE_DAY >= start]
         for earlier in open_:
             if earlier.system == current.system:
+                if within_system and (earlier.end is None or earlier.end >= start):
+                    yield _same_system(earlier, current)
                 continue
             first, second = (
                 (earlier, current) if _is_old(earlier, current, old, new) else (current, earlier)
             )
-            yield from _judge(first, second, cutover)
+            yield from _judge(first, second, cutover, later=current.service_id)
         open_.append(current)
 
 
-def _judge(old: Service, new: Service, cutover: dt.date) -> Iterator[Finding]:
+def _shared(a: Service, b: Service) -> tuple[dt.date, dt.date | None]:
+    """The first and last shared day (``None``: still open)."""
+    assert a.start is not None and b.start is not None
+    ends = [end for end in (a.end, b.end) if end is not None]
+    return max(a.start, b.start), (min(ends) if ends else None)
+
+
+def _same_system(earlier: Service, later: Service) -> Finding:
+    first, last = _shared(earlier, later)
+    return Finding.of(
+        "CM314", (earlier.service_id, later.service_id), earlier=earlier.service_id,
+        later=later.service_id, earlier_period=earlier.period, later_period=later.period,
+        system=later.system, first=first, last="open" if last is None else last,
+        days=None if last is None else (last - first).days + 1,
+    )
+
+
+def _judge(old: Service, new: Service, cutover: dt.date, *, later: str) -> Iterator[Finding]:
     assert old.start is not None and new.start is not None
     subjects = (old.service_id, new.service_id)
-    first = max(old.start, new.start)
-    ends = [end for end in (old.end, new.end) if end is not None]
-    last = min(ends) if ends else None
+    first, last = _shared(old, new)
     if last is None or first <= last:
         yield Finding.of(
             "CM301", subjects, old=old.service_id, new=new.service_id,
             old_period=old.period, new_period=new.period, first=first,
             last="open" if last is None else last,
-            days=None if last is None else (last - first).days + 1,
+            days=None if last is None else (last - first).days + 1, later=later,
         )
     if (
         old.end is not None

@@ -476,6 +476,15 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "Send a production delivery (L402) from the system, or check the plan.",
     ),
     Rule(
+        "CM314", "services-overlap-within-system",
+        "Two services of one system with the same citizen and service code share at "
+        "least one day: probably one service registered twice.",
+        "{earlier} ({earlier_period}) and {later} ({later_period}) in {system} are both "
+        "counted from {first} to {last}",
+        _W, f"{HANDICAP}, section 1 (2) (korrekte oplysninger)",
+        "Check whether the two are one service; if so, remove one or correct its dates.",
+    ),
+    Rule(
         "CM313", "service-not-in-plan",
         "Services of another municipality or system than the plan's were not checked.",
         "{count} service(s) are not of {municipality} in {old_system} or {new_system} "
@@ -639,6 +648,10 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
               "{new_system} og blev ikke kontrolleret",
               "Udelad dem, eller kontrollér at planen nævner de rigtige systemer og "
               "kommune."),
+    "CM314": ("{earlier} ({earlier_period}) og {later} ({later_period}) i {system} tælles "
+              "begge fra {first} til {last}",
+              "Undersøg om de to er samme ydelse; fjern i så fald den ene, eller ret dens "
+              "datoer."),
     "CM401": ("{cases} sager er hverken under eller over 5.000; politikken '{policy}' gav "
               "{months} måneder",
               "Bekræft opsigelsesvarslet skriftligt med KMD."),

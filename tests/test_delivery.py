@@ -305,3 +305,36 @@ def test_check_services() -> None:
     assert found[2].details["missing"] == ("start date",)
     assert found[3].details["groups"] == ("", "1.", "1..2", "A.1")
     assert "future" not in {f.subjects[0] for f in check_services(services, PLAN) if f.subjects}
+
+
+def test_within_system_overlaps_are_opt_in() -> None:
+    basis = [svc("A", "New", D(2020, 1, 1), D(2023, 12, 31)), svc("B", "New", D(2022, 5, 1)),
+             svc("C", "New", D(2024, 1, 1), D(2024, 2, 1)),   # meets A's end + 1: no overlap
+             svc("O", "Old", D(2019, 1, 1), D(2020, 6, 30))]
+    assert codes(find_service_overlaps(basis, cutover=C)) == [("CM301", ("A", "O"))]
+    found = find_service_overlaps(basis, cutover=C, within_system=True)
+    assert codes(found) == [("CM301", ("A", "O")), ("CM314", ("A", "B")), ("CM314", ("B", "C"))]
+    assert [f.details["later"] for f in found] == ["A", "B", "C"]
+    assert (found[1].details["first"], found[1].details["last"]) == (D(2022, 5, 1),
+                                                                     D(2023, 12, 31))
+
+
+@given(st.lists(services_st, max_size=14, unique_by=lambda s: s.service_id))
+def test_later_members_match_the_cummax_flag(services: list[Service]) -> None:
+    """A service overlaps an earlier one (by start, then id) of its citizen and code
+    exactly when its start is on or before the greatest end among the earlier ones."""
+    expected = set()
+    groups: dict[tuple[object, object], list[Service]] = {}
+    for s in services:
+        groups.setdefault((s.citizen, s.code), []).append(s)
+    for group in groups.values():
+        running: dt.date | None = None
+        ordered = sorted(group, key=lambda s: (s.start, s.service_id))  # type: ignore[arg-type, return-value]
+        for index, s in enumerate(ordered):
+            assert s.start is not None
+            if index and (running is None or s.start <= running):
+                expected.add(s.service_id)
+            end = s.end or D(9999, 1, 1)
+            running = end if index == 0 or running is None else max(running, end)
+    found = find_service_overlaps(services, cutover=C, within_system=True)
+    assert {f.details["later"] for f in found if f.code in ("CM301", "CM314")} == expected
