@@ -43,17 +43,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
 from casemigrate import _validate as v
+from casemigrate._slots import slots_filler
 from casemigrate.exceptions import InvalidType
 from casemigrate.findings import Finding, sort_findings
-from casemigrate.identifiers import CPR
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
 
@@ -97,14 +98,27 @@ class Excluded:
     delivery_id: str
 
 
+_fill_excluded: Final = slots_filler(Excluded, "service", "reason", "delivery_id")
+_new: Final = object.__new__
+
+
+def _excluded(service: Service, reason: ExclusionReason, delivery_id: str) -> Excluded:
+    """An :class:`Excluded`, built without the generated ``__init__`` (hot path)."""
+    item = _new(Excluded)
+    _fill_excluded(item, service, reason, delivery_id)
+    return item
+
+
 @attrs.frozen(kw_only=True)
 class MergeResult:
     """The data basis DST would build, and everything that was left out.
 
     Attributes:
         services: The data basis: the old system's closed services and all the new
-            system's services, of each system's latest production delivery.
-        excluded: Every other service, with its reason.
+            system's services, of each system's latest production delivery; the old
+            system's first, each in its delivery's order.
+        excluded: Every other service, with its reason, by delivery id and then in
+            each delivery's order.
         used: The deliveries used (at most one per system).
         findings: What makes the data basis wrong or doubtful, sorted.
         services_in: How many services the deliveries held in all.
@@ -169,7 +183,9 @@ def _latest(
     return latest, ordered[:-1]
 
 
-def merge_deliveries(deliveries: Iterable[Delivery], plan: CutoverPlan) -> MergeResult:
+def merge_deliveries(
+    deliveries: Iterable[Delivery], plan: CutoverPlan, *, check_overlaps: bool = True
+) -> MergeResult:
     """Build the data basis from the two systems' deliveries, as DST does.
 
     Per system of the plan, only the latest production delivery (``L...``) counts,
@@ -191,6 +207,10 @@ def merge_deliveries(deliveries: Iterable[Delivery], plan: CutoverPlan) -> Merge
         deliveries: The deliveries DST has received, in any order.
         plan: The plan (its register need not be HANDICAP; the merge is DST's rule for
             the handicap and vulnerable adults statistics).
+        check_overlaps: Look for CM301-CM303 in the data basis (the default). Without
+            it, the merge only builds the data basis and checks the deliveries
+            themselves: for a converter that runs :func:`find_service_overlaps`
+            separately, or not at all.
 
     Returns:
         The :class:`MergeResult`.
@@ -203,8 +223,7 @@ def merge_deliveries(deliveries: Iterable[Delivery], plan: CutoverPlan) -> Merge
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
     services_in = 0
-    for delivery in sorted(_items("deliveries", deliveries, Delivery),
-                           key=lambda d: (d.delivery_id, d.sent_instant)):
+    for delivery in sorted(_items("deliveries", deliveries, Delivery), key=_BY_ID):
         services_in += len(delivery.services)
         role = plan.system_role(delivery.system)
         reason = None
@@ -215,7 +234,7 @@ def merge_deliveries(deliveries: Iterable[Delivery], plan: CutoverPlan) -> Merge
         elif delivery.is_test:
             reason = ExclusionReason.TEST_DELIVERY
         if reason is not None or role is None:
-            excluded.extend(Excluded(s, reason or ExclusionReason.OTHER_SYSTEM,
+            excluded.extend(_excluded(s, reason or ExclusionReason.OTHER_SYSTEM,
                                      delivery.delivery_id) for s in delivery.services)
             continue
         production[role].append(delivery)
@@ -229,60 +248,66 @@ def merge_deliveries(deliveries: Iterable[Delivery], plan: CutoverPlan) -> Merge
         latest, earlier = _latest(production[role], system, findings)
         used.append(latest)
         for delivery in earlier:
-            excluded.extend(Excluded(s, ExclusionReason.NOT_LATEST_DELIVERY,
+            excluded.extend(_excluded(s, ExclusionReason.NOT_LATEST_DELIVERY,
                                      delivery.delivery_id) for s in delivery.services)
         for service in _admit(latest, findings, excluded):
             if role == "old" and service.is_active:
-                excluded.append(Excluded(service, ExclusionReason.ACTIVE_IN_OLD_SYSTEM,
+                excluded.append(_excluded(service, ExclusionReason.ACTIVE_IN_OLD_SYSTEM,
                                          latest.delivery_id))
             else:
                 kept.append(service)
         if role == "old":
             findings.extend(_vanished(latest, earlier))
 
-    findings.extend(find_service_overlaps(
-        kept, cutover=plan.cutover, old_system=plan.old_system, new_system=plan.new_system,
-    ))
+    if check_overlaps:
+        findings.extend(find_service_overlaps(
+            kept, cutover=plan.cutover, old_system=plan.old_system,
+            new_system=plan.new_system,
+        ))
+    # No sort needed for determinism: deliveries are taken in a canonical order and a
+    # delivery's services keep their own order, which is part of the delivery.
     return MergeResult(
-        services=tuple(sorted(kept, key=_service_key)),
-        excluded=tuple(sorted(excluded, key=lambda e: (
-            e.delivery_id, e.service.service_id, e.reason.name))),
+        services=tuple(kept),
+        excluded=tuple(excluded),
         used=tuple(used),
         findings=sort_findings(findings),
         services_in=services_in,
     )
 
 
-def _service_key(service: Service) -> tuple[str, str]:
-    return (service.service_id, service.system)
+_BY_ID: Final = operator.attrgetter("delivery_id")
 
 
 def _admit(
     delivery: Delivery, findings: list[Finding], excluded: list[Excluded]
 ) -> Iterator[Service]:
     """The services of a used delivery that can be used, once each."""
-    counts = Counter(service.service_id for service in delivery.services)
+    counts = Counter([service.service_id for service in delivery.services])
+    repeated = {sid for sid, n in counts.items() if n > 1}
     seen: set[str] = set()
+    where, system = delivery.municipality, delivery.system
     for service in delivery.services:
         sid = service.service_id
-        if sid in seen:
-            excluded.append(Excluded(service, ExclusionReason.DUPLICATE_IN_DELIVERY,
-                                     delivery.delivery_id))
-            continue
-        seen.add(sid)
-        if counts[sid] > 1:
+        if repeated and sid in repeated:
+            if sid in seen:
+                excluded.append(_excluded(service, ExclusionReason.DUPLICATE_IN_DELIVERY,
+                                         delivery.delivery_id))
+                continue
+            seen.add(sid)
             findings.append(Finding.of(
                 "CM307", (sid,), delivery=delivery.delivery_id, service=sid, count=counts[sid],
             ))
-        if service.municipality != delivery.municipality:
+        # Municipalities and system names are shared instances: identity settles
+        # nearly every service without a Python-level comparison.
+        if service.municipality is not where and service.municipality != where:
             findings.append(Finding.of(
                 "CM306", (sid,), service=sid, service_municipality=service.municipality,
                 delivery=delivery.delivery_id, delivery_municipality=delivery.municipality,
             ))
-            excluded.append(Excluded(service, ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY,
+            excluded.append(_excluded(service, ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY,
                                      delivery.delivery_id))
             continue
-        if service.system.casefold() != delivery.system.casefold():
+        if service.system is not system and service.system.casefold() != system.casefold():
             findings.append(Finding.of(
                 "CM308", (sid,), service=sid, service_system=service.system,
                 delivery=delivery.delivery_id, delivery_system=delivery.system,
@@ -367,19 +392,26 @@ def find_service_overlaps(
     v.day("cutover", cutover)
     old = None if old_system is None else old_system.casefold()
     new = None if new_system is None else new_system.casefold()
-    groups: defaultdict[tuple[int, CPR, str], list[Service]] = defaultdict(list)
+    groups: dict[tuple[int, str, str], list[Service]] = {}
     findings: list[Finding] = []
     for service in _items("services", services, Service):
-        if service.start is None or service.citizen is None or service.code is None:
+        start, citizen, code = service.start, service.citizen, service.code
+        if start is None or citizen is None or code is None:
             continue
         if (
-            service.end is None
-            and service.start == cutover
+            start == cutover
+            and service.end is None
             and (new is None or service.system.casefold() == new)
         ):
             findings.append(Finding.of("CM303", (service.service_id,),
                                        service=service.service_id, cutover=cutover))
-        groups[(service.municipality.code, service.citizen, service.code)].append(service)
+        # Keyed by the digits, not the CPR object: a C-level hash, a million times.
+        key = (service.municipality.code, citizen._digits, code)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [service]
+        else:
+            group.append(service)
     for group in groups.values():
         if len(group) > 1 and (within_system or len({s.system for s in group}) > 1):
             findings.extend(_sweep(group, cutover, old, new, within_system))
@@ -423,6 +455,17 @@ def _sweep(
         open_.append(current)
 
 
+class _Period(NamedTuple):
+    """A service's period, shown as ``start..end`` only when a message is read."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+    def __str__(self) -> str:
+        start = "?" if self.start is None else self.start.isoformat()
+        return f"{start}..{'' if self.end is None else self.end.isoformat()}"
+
+
 def _shared(a: Service, b: Service) -> tuple[dt.date, dt.date | None]:
     """The first and last shared day (``None``: still open)."""
     assert a.start is not None and b.start is not None
@@ -434,7 +477,8 @@ def _same_system(earlier: Service, later: Service) -> Finding:
     first, last = _shared(earlier, later)
     return Finding.of(
         "CM314", (earlier.service_id, later.service_id), earlier=earlier.service_id,
-        later=later.service_id, earlier_period=earlier.period, later_period=later.period,
+        later=later.service_id, earlier_period=_Period(earlier.start, earlier.end),
+        later_period=_Period(later.start, later.end),
         system=later.system, first=first, last="open" if last is None else last,
         days=None if last is None else (last - first).days + 1,
     )
@@ -447,7 +491,8 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str) -> Itera
     if last is None or first <= last:
         yield Finding.of(
             "CM301", subjects, old=old.service_id, new=new.service_id,
-            old_period=old.period, new_period=new.period, first=first,
+            old_period=_Period(old.start, old.end), new_period=_Period(new.start, new.end),
+            first=first,
             last="open" if last is None else last,
             days=None if last is None else (last - first).days + 1, later=later,
         )

@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import operator
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ from typing import Any, Final
 
 import attrs
 
+from casemigrate._slots import slots_filler
 from casemigrate.exceptions import InvalidArgument, UnknownRuleCode
 
 __all__ = ["RULES", "Finding", "Rule", "Severity", "sort_findings"]
@@ -117,8 +119,9 @@ class Rule:
         return _template_fields(self.message) | _template_fields(self.message_da)
 
 
-def _freeze(details: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(details or {}))
+def _own_dict(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A private copy: the finding hands out only a read-only view of it."""
+    return dict(details or {})
 
 
 @attrs.frozen
@@ -126,29 +129,32 @@ class Finding:
     """What a rule found.
 
     Build findings with :meth:`Finding.of`, never by hand, so that the message comes
-    from the rule's template.
+    from the rule's template. The message is formatted when first read. A converter
+    that only counts findings pays nothing for it.
 
     Attributes:
         code: The rule's code.
         severity: The severity (the rule's default unless overridden).
-        subjects: The ids of the records involved (case, service or delivery ids),
-            sorted. Never a full CPR number.
-        message: The rule's message with the finding's values filled in.
-        citation: The source file and section of the rule.
-        hint: How to resolve it.
-        details: The values the message was built from (dates, counts, ids), for
+        subjects: The ids of the records involved (case, service or delivery ids, or a
+            plan's milestone key), sorted. Never a full CPR number.
+        details: The values the message is built from (dates, counts, ids), for
             programs to read instead of parsing the message.
     """
 
     code: str
     severity: Severity
     subjects: tuple[str, ...]
-    message: str
-    citation: str
-    hint: str
-    details: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_freeze, eq=False, hash=False, repr=False
+    _values: dict[str, Any] = attrs.field(
+        factory=dict, converter=_own_dict, hash=False, repr=False, alias="details"
     )
+    _message: str | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False, alias="_message"
+    )
+
+    @property
+    def details(self) -> Mapping[str, Any]:
+        """The values the message is built from, read-only."""
+        return MappingProxyType(self._values)
 
     @classmethod
     def of(
@@ -165,8 +171,8 @@ class Finding:
             code: A code of :data:`RULES`.
             subjects: Ids of the records involved; sorted and de-duplicated.
             severity: Overrides the rule's default severity.
-            **values: The values the message template needs (and any more, kept in
-                :attr:`details`).
+            **values: The values the message templates need (and any more), kept in
+                :attr:`details`.
 
         Returns:
             The finding.
@@ -177,21 +183,41 @@ class Finding:
         rule = RULES.get(code)
         if rule is None:
             raise UnknownRuleCode(f"{code!r} is not a rule code", field="code")
-        shown = {key: _show(value) for key, value in values.items()}
-        return cls(
-            code=code,
-            severity=rule.severity if severity is None else severity,
-            subjects=tuple(sorted(set(subjects))),
-            message=rule.message.format(**shown),
-            citation=rule.citation,
-            hint=rule.hint,
-            details=values,
-        )
+        ids = tuple(subjects) if not isinstance(subjects, tuple) else subjects
+        if len(ids) == 2:
+            ids = ids if ids[0] < ids[1] else ((ids[1], ids[0]) if ids[0] != ids[1] else ids[:1])
+        elif len(ids) > 2:
+            ids = tuple(sorted(set(ids)))
+        # Built without the generated __init__: rule checks make findings by the
+        # hundred thousand, and the values need no conversion here.
+        finding = _new_finding(cls)
+        _fill_finding(finding, code, rule.severity if severity is None else severity, ids,
+                      values, None)
+        return finding
 
     @property
     def rule(self) -> Rule:
         """The catalogue entry of this finding."""
         return RULES[self.code]
+
+    @property
+    def message(self) -> str:
+        """The rule's English message with the finding's values filled in."""
+        message = self._message
+        if message is None:
+            message = self.message_in("en")
+            object.__setattr__(self, "_message", message)
+        return message
+
+    @property
+    def citation(self) -> str:
+        """The source file and section of the rule."""
+        return RULES[self.code].citation
+
+    @property
+    def hint(self) -> str:
+        """How to resolve it, in English."""
+        return RULES[self.code].hint
 
     def message_in(self, language: str = "en") -> str:
         """The message in ``"en"`` or ``"da"``, from the rule's template and the details.
@@ -200,8 +226,6 @@ class Finding:
             >>> Finding.of("CM205", ("X-1",), count=1).message_in("da")
             '1 sag(er) har intet CPR-nummer og blev ikke kontrolleret'
         """
-        if _language(language) == "en":
-            return self.message
         shown = {key: _show(value) for key, value in self.details.items()}
         return self.rule.template(language).format(**shown)
 
@@ -210,13 +234,18 @@ class Finding:
         return self.rule.hint_in(language)
 
     @property
-    def sort_key(self) -> tuple[int, str, tuple[str, ...], str]:
-        """Severity (worst first), then code, then subjects, then message."""
-        return (int(self.severity), self.code, self.subjects, self.message)
+    def sort_key(self) -> tuple[int, str, tuple[str, ...]]:
+        """Severity (worst first), then code, then subjects."""
+        return (int(self.severity), self.code, self.subjects)
 
     def __str__(self) -> str:
         subjects = f" [{', '.join(self.subjects)}]" if self.subjects else ""
         return f"{self.code} {self.severity.name}{subjects}: {self.message}"
+
+
+_new_finding: Final = object.__new__
+_fill_finding: Final = slots_filler(Finding, "code", "severity", "subjects", "_values",
+                                    "_message")
 
 
 def _language(language: str) -> str:
@@ -227,13 +256,19 @@ def _language(language: str) -> str:
 
 def _show(value: Any) -> Any:
     """Format values for a message: dates as ISO, collections joined."""
-    if isinstance(value, tuple | list | frozenset | set):
+    if type(value) in (tuple, list, frozenset, set):
         return ", ".join(str(item) for item in value)
     return value
 
 
+_SORT: Final = operator.attrgetter("severity", "code", "subjects")
+
+
 def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """Findings in their canonical order: severity, code, subjects.
+    """Findings in their canonical order: severity, code, subjects, then message.
+
+    The message only breaks ties of the first three, which are rare, so it is formatted
+    only for them.
 
     Example:
         >>> a = Finding.of("CM205", count=1)
@@ -241,7 +276,14 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         >>> [f.code for f in sort_findings([a, b])]
         ['CM204', 'CM205']
     """
-    return tuple(sorted(findings, key=lambda f: f.sort_key))
+    ordered = sorted(findings, key=_SORT)
+    start = 0
+    for index in range(1, len(ordered) + 1):
+        if index == len(ordered) or ordered[index].sort_key != ordered[start].sort_key:
+            if index - start > 1:
+                ordered[start:index] = sorted(ordered[start:index], key=lambda f: f.message)
+            start = index
+    return tuple(ordered)
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO

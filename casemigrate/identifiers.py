@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from typing import Any, Final
 
 import attrs
@@ -47,6 +46,8 @@ __all__ = [
     "MUNICIPALITY_CODES",
     "Facet",
     "Municipality",
+    "facet",
+    "kle_number",
     "municipality",
 ]
 
@@ -64,23 +65,37 @@ def _century(yy: int, seventh: int) -> int:
     return 2000 if yy <= 57 else 1800
 
 
-@lru_cache(maxsize=1 << 16)
+_BORN: dict[str, dt.date | str] = {}
+_BORN_LIMIT: Final = 1 << 17
+
+
 def _birth_date(prefix: str) -> dt.date | str:
     """Birth date of the 7-digit prefix ``DDMMYYC``, or why it is not a date.
 
     Cached: a municipality's records share a few tens of thousands of birth dates,
-    and the prefix holds no serial number, so the cache holds no full CPR number.
+    and the prefix holds no serial number, so the cache holds no CPR number. The
+    cache is bounded; when full it starts over.
     """
+    found = _BORN.get(prefix)
+    if found is not None:
+        return found
     day, month, yy, seventh = int(prefix[0:2]), int(prefix[2:4]), int(prefix[4:6]), int(prefix[6])
     year = _century(yy, seventh) + yy
+    result: dt.date | str
     if not 1 <= month <= 12:
-        return f"month {month:02d} does not exist"
-    last = _MONTH_DAYS[month]
-    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-        last = 29
-    if not 1 <= day <= last:
-        return f"day {day:02d} does not exist in {month:02d}/{year}"
-    return dt.date(year, month, day)
+        result = f"month {month:02d} does not exist"
+    else:
+        last = _MONTH_DAYS[month]
+        if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+            last = 29
+        if not 1 <= day <= last:
+            result = f"day {day:02d} does not exist in {month:02d}/{year}"
+        else:
+            result = dt.date(year, month, day)
+    if len(_BORN) >= _BORN_LIMIT:
+        _BORN.clear()
+    _BORN[prefix] = result
+    return result
 
 
 def _mask(raw: str) -> str:
@@ -125,6 +140,8 @@ class CPR:
             else:
                 raise InvalidType(f"expected a string, got {type_name(value)}", field="cpr")
         digits = value
+        if len(digits) == 11 and digits[6] == "-":
+            digits = digits[:6] + digits[7:]
         if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
             digits = value.strip().replace(" ", "")
             if len(digits) == 11 and digits[6] == "-":
@@ -135,12 +152,12 @@ class CPR:
                     "or ten digits",
                     field="cpr",
                 )
-        born = _birth_date(digits[:7])
+        born = _BORN.get(digits[:7]) or _birth_date(digits[:7])
         if type(born) is str:
             raise InvalidCPR(
                 f"{digits[:6]}-**** is not a valid CPR number: {born}", field="cpr"
             )
-        object.__setattr__(self, "_digits", digits)
+        _SET_DIGITS(self, digits)
 
     @classmethod
     def is_valid(cls, value: object) -> bool:
@@ -217,6 +234,9 @@ class CPR:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CPR:
         return self
+
+
+_SET_DIGITS: Final = CPR.__dict__["_digits"].__set__
 
 
 @attrs.frozen(order=True)
@@ -386,3 +406,48 @@ class Facet:
 
     def __str__(self) -> str:
         return self.value
+
+
+_SHARED_LIMIT: Final = 100_000
+_KLES: dict[str, KLE] = {}
+_FACETS: dict[str, Facet] = {}
+
+
+def kle_number(value: KLE | str) -> KLE:
+    """A shared :class:`KLE` for ``value``: a million cases hold a few hundred numbers.
+
+    Example:
+        >>> kle_number("27.60.00") is kle_number("27.60.00")
+        True
+    """
+    if type(value) is KLE:
+        return value
+    if type(value) is str:
+        found = _KLES.get(value)
+        if found is not None:
+            return found
+    made = KLE(value)
+    shared = _KLES.setdefault(made.value, made)
+    if type(value) is str and len(_KLES) < _SHARED_LIMIT:
+        _KLES[value] = shared
+    return shared
+
+
+def facet(value: Facet | str) -> Facet:
+    """A shared :class:`Facet` for ``value``.
+
+    Example:
+        >>> facet("g01") is facet("G01")
+        True
+    """
+    if type(value) is Facet:
+        return value
+    if type(value) is str:
+        found = _FACETS.get(value)
+        if found is not None:
+            return found
+    made = Facet(value)
+    shared = _FACETS.setdefault(made.value, made)
+    if type(value) is str and len(_FACETS) < _SHARED_LIMIT:
+        _FACETS[value] = shared
+    return shared

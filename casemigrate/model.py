@@ -38,12 +38,22 @@ import attrs
 from dateutil import tz
 
 from casemigrate import _validate as v
+from casemigrate._slots import slots_filler
 from casemigrate.exceptions import (
-    InvalidCPR,
+    CaseMigrateError,
     InvalidRecord,
     InvalidType,
 )
-from casemigrate.identifiers import CPR, KLE, Facet, Municipality, municipality
+from casemigrate.identifiers import (
+    CPR,
+    KLE,
+    MUNICIPALITY_CODES,
+    Facet,
+    Municipality,
+    kle_number,
+    municipality,
+)
+from casemigrate.identifiers import facet as _facet_of
 
 __all__ = [
     "DANISH_TIME",
@@ -84,24 +94,25 @@ def _id(field: str, value: object) -> str:
     return v.text(field, value)
 
 
+_SHARED_LIMIT: Final = 100_000
+# Shared values: a million records hold a handful of systems, codes and group sets.
+_SYSTEMS: dict[str, str] = {}
+_CODES: dict[str, str] = {}
+_GROUPS: dict[tuple[str, ...] | frozenset[str], frozenset[str]] = {}
+_MUNICIPALITIES: Final = {m.code: m for m in map(municipality, MUNICIPALITY_CODES)}
+
+
 def _system(field: str, value: object) -> str:
-    # Interned: a million records share a handful of system names.
-    return sys.intern(v.text(field, value, max_length=100))
+    name = sys.intern(v.text(field, value, max_length=100))
+    if len(_SYSTEMS) < _SHARED_LIMIT:
+        _SYSTEMS[name] = name
+    return name
 
 
 def _municipality(value: object) -> Municipality:
     if type(value) is Municipality:
         return value
     return municipality(value)  # type: ignore[arg-type]  # checked inside
-
-
-def _citizen(value: object) -> CPR | None:
-    if type(value) is CPR or value is None:
-        return value
-    try:
-        return CPR(value)  # type: ignore[arg-type]  # checked inside
-    except (InvalidCPR, InvalidType) as error:
-        raise error.with_field("citizen") from None
 
 
 def _day(field: str, value: object) -> dt.date:
@@ -114,18 +125,6 @@ def _optional_day(field: str, value: object) -> dt.date | None:
     if value is None or type(value) is dt.date:
         return value
     return v.day(field, value)
-
-
-def _kle(value: object) -> KLE | None:
-    if value is None or type(value) is KLE:
-        return value
-    return KLE(value)
-
-
-def _facet(value: object) -> Facet | None:
-    if value is None or type(value) is Facet:
-        return value
-    return Facet(value)
 
 
 # Named converters, one per field, so that each error names its field.
@@ -189,7 +188,7 @@ def _origin(value: object) -> Origin:
         ) from None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, init=False)
 class Case:
     """A case (sag) about one citizen in one system.
 
@@ -225,24 +224,72 @@ class Case:
         casemigrate.exceptions.InvalidRecord: closed: 2020-01-05 is before opened 2020-01-06
     """
 
-    case_id: str = attrs.field(converter=_case_id)
-    municipality: Municipality = attrs.field(converter=_municipality)
-    citizen: CPR | None = attrs.field(converter=_citizen)
-    system: str = attrs.field(converter=_system_name)
-    opened: dt.date = attrs.field(converter=_opened)
-    closed: dt.date | None = attrs.field(default=None, converter=_closed)
-    kle: KLE | None = attrs.field(default=None, converter=_kle)
-    facet: Facet | None = attrs.field(default=None, converter=_facet)
-    origin: Origin = attrs.field(default=Origin.SYSTEM, converter=_origin)
-    title: str = attrs.field(default="", converter=_title)
-    caseworker: str | None = attrs.field(default=None, converter=_caseworker)
-    organisation: str | None = attrs.field(default=None, converter=_organisation)
+    case_id: str
+    municipality: Municipality
+    citizen: CPR | None
+    system: str
+    opened: dt.date
+    closed: dt.date | None = None
+    kle: KLE | None = None
+    facet: Facet | None = None
+    origin: Origin = Origin.SYSTEM
+    title: str = ""
+    caseworker: str | None = None
+    organisation: str | None = None
 
-    def __attrs_post_init__(self) -> None:
-        if self.closed is not None and self.closed < self.opened:
-            raise InvalidRecord(
-                f"{self.closed} is before opened {self.opened}", field="closed"
-            )
+    # Written out rather than generated: a converter builds a million of these, so the
+    # common types take a fast path and only the rest goes through the validators.
+    def __init__(
+        self,
+        *,
+        case_id: str,
+        municipality: Municipality | int | str,
+        citizen: CPR | str | None,
+        system: str,
+        opened: dt.date,
+        closed: dt.date | None = None,
+        kle: KLE | str | None = None,
+        facet: Facet | str | None = None,
+        origin: Origin | str = Origin.SYSTEM,
+        title: str = "",
+        caseworker: str | None = None,
+        organisation: str | None = None,
+    ) -> None:
+        if not (type(case_id) is str and 0 < len(case_id) <= 200 and case_id.isascii()
+                and case_id.isprintable() and not case_id.isspace()):
+            case_id = v.text("case_id", case_id)
+        where = _MUNICIPALITIES.get(municipality) if type(municipality) is int else None
+        if where is None:
+            where = _municipality(municipality)
+        if type(citizen) is not CPR and citizen is not None:
+            try:
+                citizen = CPR(citizen)  # type: ignore[arg-type]  # checked inside
+            except CaseMigrateError as error:
+                raise error.with_field("citizen") from None
+        name = _SYSTEMS.get(system) if type(system) is str else None
+        if name is None:
+            name = _system_name(system)
+        if type(opened) is not dt.date:
+            opened = _opened(opened)
+        if closed is not None:
+            if type(closed) is not dt.date:
+                closed = _closed(closed)
+            if closed < opened:  # type: ignore[operator]
+                raise InvalidRecord(f"{closed} is before opened {opened}", field="closed")
+        if kle is not None and type(kle) is not KLE:
+            kle = kle_number(kle)
+        if facet is not None and type(facet) is not Facet:
+            facet = _facet_of(facet)
+        if type(origin) is not Origin:
+            origin = _origin(origin)
+        if title != "" or type(title) is not str:
+            title = _title(title)
+        if caseworker is not None:
+            caseworker = _caseworker(caseworker)
+        if organisation is not None:
+            organisation = _organisation(organisation)
+        _set_case(self, case_id, where, citizen, name, opened, closed, kle, facet, origin,
+                  title, caseworker, organisation)
 
     def is_active_on(self, day: dt.date) -> bool:
         """Whether the case is active on ``day``: opened by then and not yet closed.
@@ -265,24 +312,45 @@ class Case:
         return self.closed is None
 
 
+_set_case = slots_filler(
+    Case, "case_id", "municipality", "citizen", "system", "opened", "closed", "kle", "facet",
+    "origin", "title", "caseworker", "organisation",
+)
+
+
+def _shared_groups(value: object) -> frozenset[str]:
+    """Validated target groups, shared between the records that hold the same ones."""
+    if type(value) is tuple or type(value) is frozenset:
+        try:
+            found = _GROUPS.get(value)
+        except TypeError:  # an unhashable item: let the validator name it
+            return _target_groups(value)
+        if found is None:
+            found = _target_groups(value)
+            if len(_GROUPS) < _SHARED_LIMIT:
+                _GROUPS[value] = found
+        return found
+    return _target_groups(value)
+
+
 def _target_groups(value: object) -> frozenset[str]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidType(
             f"expected a set of dotted codes like {{'1.2.2.1'}}, got {v.type_name(value)}",
             field="target_groups",
         )
-    groups = frozenset(value)
-    for group in groups:
+    items = tuple(value)
+    for group in items:
         if type(group) is not str:
             raise InvalidType(
                 f"expected strings, got a {v.type_name(group)}", field="target_groups"
             )
         if len(group) > 50:
             raise InvalidRecord("a code is longer than 50 characters", field="target_groups")
-    return groups
+    return frozenset(items)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, init=False)
 class Service:
     """A social service (ydelse) granted to a citizen, as reported to DST.
 
@@ -315,18 +383,58 @@ class Service:
         (True, frozenset({'1.2.2.1'}))
     """
 
-    service_id: str = attrs.field(converter=_service_id)
-    municipality: Municipality = attrs.field(converter=_municipality)
-    citizen: CPR | None = attrs.field(converter=_citizen)
-    code: str | None = attrs.field(converter=_code)
-    target_groups: frozenset[str] = attrs.field(converter=_target_groups)
-    start: dt.date | None = attrs.field(converter=_start)
-    end: dt.date | None = attrs.field(default=None, converter=_end)
-    system: str = attrs.field(converter=_system_name)
+    service_id: str
+    municipality: Municipality
+    citizen: CPR | None
+    code: str | None
+    target_groups: frozenset[str]
+    start: dt.date | None
+    end: dt.date | None = None
+    system: str = ""
 
-    def __attrs_post_init__(self) -> None:
-        if self.end is not None and self.start is not None and self.end < self.start:
-            raise InvalidRecord(f"{self.end} is before start {self.start}", field="end")
+    def __init__(
+        self,
+        *,
+        service_id: str,
+        municipality: Municipality | int | str,
+        citizen: CPR | str | None,
+        code: str | None,
+        target_groups: Iterable[str],
+        start: dt.date | None,
+        end: dt.date | None = None,
+        system: str,
+    ) -> None:
+        if not (type(service_id) is str and 0 < len(service_id) <= 200
+                and service_id.isascii() and service_id.isprintable()
+                and not service_id.isspace()):
+            service_id = v.text("service_id", service_id)
+        where = _MUNICIPALITIES.get(municipality) if type(municipality) is int else None
+        if where is None:
+            where = _municipality(municipality)
+        if type(citizen) is not CPR and citizen is not None:
+            try:
+                citizen = CPR(citizen)  # type: ignore[arg-type]  # checked inside
+            except CaseMigrateError as error:
+                raise error.with_field("citizen") from None
+        known = _CODES.get(code) if type(code) is str else None
+        if known is None:
+            code = _code(code)
+            if code is not None and len(_CODES) < _SHARED_LIMIT:
+                _CODES[code] = code
+        else:
+            code = known
+        groups = _shared_groups(target_groups)
+        if start is not None and type(start) is not dt.date:
+            start = _start(start)
+        if end is not None:
+            if type(end) is not dt.date:
+                end = _end(end)
+            if start is not None and end < start:  # type: ignore[operator]
+                raise InvalidRecord(f"{end} is before start {start}", field="end")
+        name = _SYSTEMS.get(system) if type(system) is str else None
+        if name is None:
+            name = _system_name(system)
+        _set_service(self, service_id, where, citizen, code, groups, start, end, name)
 
     @property
     def is_closed(self) -> bool:
@@ -348,6 +456,12 @@ class Service:
         start = "?" if self.start is None else self.start.isoformat()
         end = "" if self.end is None else self.end.isoformat()
         return f"{start}..{end}"
+
+
+_set_service = slots_filler(
+    Service, "service_id", "municipality", "citizen", "code", "target_groups", "start",
+    "end", "system",
+)
 
 
 def _delivery_name(value: object) -> str:

@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -148,26 +148,34 @@ def find_duplicate_active_cases(
         [('CM205', 1)]
     """
     v.day("as_of", as_of)
-    groups: defaultdict[tuple[int, CPR], list[Case]] = defaultdict(list)
+    # Two passes: count the active cases per (municipality, citizen) with C-level
+    # hashing of the digits, then gather only the few groups with more than one.
+    active: list[Case] = []
     without_citizen: list[str] = []
     for case in _iterable("cases", cases):
         if type(case) is not Case and not isinstance(case, Case):
             raise InvalidType(f"expected Case items, got {v.type_name(case)}", field="cases")
         closed = case.closed
         if case.opened <= as_of and (closed is None or closed > as_of):
-            citizen = case.citizen
-            if citizen is None:
+            if case.citizen is None:
                 without_citizen.append(case.case_id)
             else:
-                groups[(case.municipality.code, citizen)].append(case)
+                active.append(case)
+    counts = Counter([(case.municipality.code, case.citizen._digits)  # type: ignore[union-attr]
+                      for case in active])
+    groups: dict[tuple[int, str], list[Case]] = {key: [] for key, n in counts.items() if n > 1}
+    if groups:
+        for case in active:
+            group = groups.get((case.municipality.code, case.citizen._digits))  # type: ignore[union-attr]
+            if group is not None:
+                group.append(case)
     findings = [
         Finding.of(
-            "CM204", (case.case_id for case in group), count=len(group), day=as_of,
-            municipality=group[0].municipality, citizen=citizen,
+            "CM204", [case.case_id for case in group], count=len(group), day=as_of,
+            municipality=group[0].municipality, citizen=group[0].citizen,
             systems=tuple(sorted({case.system for case in group})),
         )
-        for (_, citizen), group in groups.items()
-        if len(group) > 1
+        for group in groups.values()
     ]
     if without_citizen:
         findings.append(Finding.of(

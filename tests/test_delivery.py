@@ -338,3 +338,14 @@ def test_later_members_match_the_cummax_flag(services: list[Service]) -> None:
             running = end if index == 0 or running is None else max(running, end)
     found = find_service_overlaps(services, cutover=C, within_system=True)
     assert {f.details["later"] for f in found if f.code in ("CM301", "CM314")} == expected
+
+
+def test_merge_without_overlap_checks_builds_the_same_basis() -> None:
+    sent = [dlv("old", "Old", D(2026, 6, 10), [A, svc("B", "Old", end=C), C_]),
+            dlv("new", "New", D(2026, 6, 11), [B2, D_])]
+    full = merge_deliveries(sent, PLAN)
+    basis = merge_deliveries(sent, PLAN, check_overlaps=False)
+    assert basis.services == full.services
+    assert basis.excluded == full.excluded
+    assert codes(full) == [("CM301", ("B", "B'")), ("CM302", ("B", "B'"))]
+    assert codes(basis) == []

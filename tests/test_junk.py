@@ -12,7 +12,7 @@ from casemigrate import CPR, KLE, Case, CaseMigrateError, Delivery, Facet, Servi
 
 JUNK: list[Any] = [
     None, 0, -1, 1.5, float("nan"), "", " ", "😀", "\x00", "x" * 100_000, b"bytes",
-    [], {}, object(), dt.datetime(2020, 1, 1), True,
+    [], {}, object(), dt.datetime(2020, 1, 1), True, ([1],), (None,), frozenset({1}),
 ]
 
 GOOD_CASE = {"case_id": "S-1", "municipality": 607, "citizen": "211062-1234",

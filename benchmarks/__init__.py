@@ -1,0 +1,1 @@
+"""The casemigrate benchmark suite: see run.py and RESULTS.md."""

@@ -1,0 +1,355 @@
+"""Every task, implemented by casemigrate and by the peers a user would otherwise write.
+
+Each implementation has a ``prepare`` step, untimed, that turns the generated tuples
+into its own native form: casemigrate objects, a pandas or polars frame, a DuckDB
+table, plain tuples. It also has a timed ``run`` step that answers the task from that
+form and returns a tuple of counts. The harness checks the counts of every correct
+implementation against casemigrate's.
+
+Tasks:
+
+* ``duplicates``: citizens with more than one case active on the cutover, per
+  municipality: (groups, cases in them).
+* ``overlap``: services that overlap an earlier-starting service of the same citizen
+  and service code, end dates inclusive: (services flagged,). The common pandas
+  ``shift()`` idiom compares each service with the previous one only. It misses a
+  service covered by an earlier, longer one, and is kept here, marked wrong, to show
+  its count.
+* ``merge``: DST's merge of the old and new systems' latest deliveries: (kept,
+  excluded).
+* ``construction``: records built from the plain tuples, with validation: (records,).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from benchmarks.data import AS_OF, CUTOVER, MUNICIPALITY, NEW, OLD, Dataset
+
+FAR = dt.date(9999, 12, 31)
+CASE_COLUMNS = ["case_id", "municipality", "citizen", "system", "opened", "closed"]
+SERVICE_COLUMNS = ["service_id", "municipality", "citizen", "code", "target_groups",
+                   "start", "end", "system"]
+
+
+class Impl(NamedTuple):
+    """One implementation of one task."""
+
+    prepare: Callable[[Dataset], Any]
+    run: Callable[[Any], tuple[int, ...]]
+    correct: bool = True
+
+
+# ---- casemigrate -----------------------------------------------------------------
+
+def _cm_cases(data: Dataset) -> list[Any]:
+    from casemigrate import Case
+
+    return [Case(case_id=r[0], municipality=r[1], citizen=r[2], system=r[3], opened=r[4],
+                 closed=r[5]) for r in data.cases]
+
+
+def _cm_services(rows: list[tuple[Any, ...]]) -> list[Any]:
+    from casemigrate import Service
+
+    return [Service(service_id=r[0], municipality=r[1], citizen=r[2], code=r[3],
+                    target_groups=r[4], start=r[5], end=r[6], system=r[7]) for r in rows]
+
+
+def cm_duplicates(cases: list[Any]) -> tuple[int, ...]:
+    from casemigrate import find_duplicate_active_cases
+
+    found = [f for f in find_duplicate_active_cases(cases, as_of=AS_OF) if f.code == "CM204"]
+    return (len(found), sum(f.details["count"] for f in found))
+
+
+def cm_overlap(services: list[Any]) -> tuple[int, ...]:
+    from casemigrate import find_service_overlaps
+
+    found = find_service_overlaps(services, cutover=CUTOVER, within_system=True)
+    return (len({f.details["later"] for f in found if f.code in ("CM301", "CM314")}),)
+
+
+def _cm_deliveries(data: Dataset) -> tuple[Any, Any]:
+    from casemigrate import CutoverPlan, Delivery
+
+    plan = CutoverPlan(municipality=MUNICIPALITY, register="handicap", old_system=OLD,
+                       new_system=NEW, cutover=CUTOVER)
+    old = Delivery(delivery_id="old", name="L402", system=OLD, municipality=MUNICIPALITY,
+                   sent=dt.datetime(2026, 6, 10, 9), services=_cm_services(data.old_services))
+    new = Delivery(delivery_id="new", name="L402", system=NEW, municipality=MUNICIPALITY,
+                   sent=dt.datetime(2026, 6, 11, 9), services=_cm_services(data.new_services))
+    return plan, [old, new]
+
+
+def cm_merge(prepared: tuple[Any, Any]) -> tuple[int, ...]:
+    """The merge with its overlap checks (CM301-CM303): more than the peers answer."""
+    from casemigrate import merge_deliveries
+
+    plan, deliveries = prepared
+    result = merge_deliveries(deliveries, plan)
+    return (len(result.services), len(result.excluded))
+
+
+def cm_merge_basis(prepared: tuple[Any, Any]) -> tuple[int, ...]:
+    """The data basis only, as the peers build it (``check_overlaps=False``)."""
+    from casemigrate import merge_deliveries
+
+    plan, deliveries = prepared
+    result = merge_deliveries(deliveries, plan, check_overlaps=False)
+    return (len(result.services), len(result.excluded))
+
+
+def cm_construction(data: Dataset) -> tuple[int, ...]:
+    from casemigrate import Case, Service
+
+    cases = [Case(case_id=r[0], municipality=r[1], citizen=r[2], system=r[3], opened=r[4],
+                  closed=r[5]) for r in data.cases]
+    services = [Service(service_id=r[0], municipality=r[1], citizen=r[2], code=r[3],
+                        target_groups=r[4], start=r[5], end=r[6], system=r[7])
+                for r in data.services]
+    return (len(cases) + len(services),)
+
+
+# ---- plain Python: tuples and dicts, the floor ----------------------------------
+
+def py_duplicates(rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
+    counts: Counter[tuple[int, str]] = Counter(
+        (r[1], r[2]) for r in rows if r[4] <= AS_OF and (r[5] is None or r[5] > AS_OF))
+    dups = [n for n in counts.values() if n > 1]
+    return (len(dups), sum(dups))
+
+
+def py_overlap(rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
+    groups: defaultdict[tuple[Any, ...], list[tuple[dt.date, str, dt.date]]] = defaultdict(list)
+    for r in rows:
+        groups[(r[1], r[2], r[3])].append((r[5], r[0], r[6] or FAR))
+    flagged = 0
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort()
+        running = group[0][2]
+        for start, _, end in group[1:]:
+            if start <= running:
+                flagged += 1
+            running = max(running, end)
+    return (flagged,)
+
+
+def py_merge(data: Dataset) -> tuple[int, ...]:
+    kept = [r for r in data.old_services if r[6] is not None] + list(data.new_services)
+    return (len(kept), len(data.old_services) + len(data.new_services) - len(kept))
+
+
+def py_construction(data: Dataset) -> tuple[int, ...]:
+    cases = [dict(zip(CASE_COLUMNS, r, strict=True)) for r in data.cases]
+    services = [dict(zip(SERVICE_COLUMNS, r, strict=True)) for r in data.services]
+    return (len(cases) + len(services),)
+
+
+# ---- pandas ----------------------------------------------------------------------
+
+def _pd_frame(rows: list[tuple[Any, ...]], columns: list[str], dates: list[str]) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def pd_duplicates(frame: Any) -> tuple[int, ...]:
+    import pandas as pd
+
+    day = pd.Timestamp(AS_OF)
+    active = frame[(frame["opened"] <= day) & (frame["closed"].isna() | (frame["closed"] > day))]
+    sizes = active.groupby(["municipality", "citizen"]).size()
+    dups = sizes[sizes > 1]
+    return (len(dups), int(dups.sum()))
+
+
+def _pd_sorted(frame: Any) -> Any:
+    import pandas as pd
+
+    out = frame.sort_values(["municipality", "citizen", "code", "start", "service_id"])
+    return out.assign(end_filled=out["end"].fillna(pd.Timestamp(FAR)))
+
+
+def pd_overlap_cummax(frame: Any) -> tuple[int, ...]:
+    ordered = _pd_sorted(frame)
+    keys = ["municipality", "citizen", "code"]
+    previous_max = ordered.groupby(keys)["end_filled"].cummax()
+    previous_max = previous_max.groupby([ordered[k] for k in keys]).shift()
+    return (int((ordered["start"] <= previous_max).sum()),)
+
+
+def pd_overlap_shift(frame: Any) -> tuple[int, ...]:
+    ordered = _pd_sorted(frame)
+    previous_end = ordered.groupby(["municipality", "citizen", "code"])["end_filled"].shift()
+    return (int((ordered["start"] <= previous_end).sum()),)
+
+
+def _pd_merge_prepare(data: Dataset) -> tuple[Any, Any]:
+    return (_pd_frame(data.old_services, SERVICE_COLUMNS, ["start", "end"]),
+            _pd_frame(data.new_services, SERVICE_COLUMNS, ["start", "end"]))
+
+
+def pd_merge(frames: tuple[Any, Any]) -> tuple[int, ...]:
+    import pandas as pd
+
+    old, new = frames
+    kept = pd.concat([old[old["end"].notna()], new], ignore_index=True)
+    return (len(kept), len(old) + len(new) - len(kept))
+
+
+def pd_construction(data: Dataset) -> tuple[int, ...]:
+    cases = _pd_frame(data.cases, CASE_COLUMNS, ["opened", "closed"])
+    services = _pd_frame(data.services, SERVICE_COLUMNS, ["start", "end"])
+    return (len(cases) + len(services),)
+
+
+# ---- polars ----------------------------------------------------------------------
+
+def _pl_frame(rows: list[tuple[Any, ...]], columns: list[str]) -> Any:
+    """A polars frame; the target groups (a tuple per row) are left out, as no task
+    reads them and polars would build a list column for them."""
+    import polars as pl
+
+    if "target_groups" in columns:
+        rows = [r[:4] + r[5:] for r in rows]
+        columns = [c for c in columns if c != "target_groups"]
+    return pl.DataFrame(rows, schema=columns, orient="row")
+
+
+def pl_duplicates(frame: Any) -> tuple[int, ...]:
+    import polars as pl
+
+    active = frame.filter((pl.col("opened") <= AS_OF)
+                          & (pl.col("closed").is_null() | (pl.col("closed") > AS_OF)))
+    sizes = active.group_by(["municipality", "citizen"]).len().filter(pl.col("len") > 1)
+    return (sizes.height, int(sizes["len"].sum()))
+
+
+def pl_overlap(frame: Any) -> tuple[int, ...]:
+    import polars as pl
+
+    keys = ["municipality", "citizen", "code"]
+    flagged = (
+        frame.sort([*keys, "start", "service_id"])
+        .with_columns(pl.col("end").fill_null(FAR).alias("end_filled"))
+        .with_columns(pl.col("end_filled").cum_max().shift(1).over(keys).alias("previous"))
+        .filter(pl.col("start") <= pl.col("previous"))
+    )
+    return (flagged.height,)
+
+
+def pl_merge(frames: tuple[Any, Any]) -> tuple[int, ...]:
+    import polars as pl
+
+    old, new = frames
+    kept = pl.concat([old.filter(pl.col("end").is_not_null()), new])
+    return (kept.height, old.height + new.height - kept.height)
+
+
+def pl_construction(data: Dataset) -> tuple[int, ...]:
+    cases = _pl_frame(data.cases, CASE_COLUMNS)
+    services = _pl_frame(data.services, SERVICE_COLUMNS)
+    return (cases.height + services.height,)
+
+
+# ---- DuckDB SQL ------------------------------------------------------------------
+
+def _db(data: Dataset) -> Any:
+    import duckdb
+
+    connection = duckdb.connect()
+    tables = {
+        "cases": (data.cases, CASE_COLUMNS, ["opened", "closed"]),
+        "services": (data.services, SERVICE_COLUMNS, ["start", "end"]),
+        "old_services": (data.old_services, SERVICE_COLUMNS, ["start", "end"]),
+        "new_services": (data.new_services, SERVICE_COLUMNS, ["start", "end"]),
+    }
+    for name, (rows, columns, dates) in tables.items():
+        frame = _pd_frame(rows, columns, dates).drop(columns=["target_groups"], errors="ignore")
+        connection.register(f"{name}_frame", frame)
+        casts = ", ".join(f'CAST("{c}" AS DATE) AS "{c}"' for c in dates)
+        connection.execute(f"CREATE TABLE {name} AS SELECT * REPLACE ({casts}) "
+                           f"FROM {name}_frame")
+        connection.unregister(f"{name}_frame")
+    return connection
+
+
+def db_duplicates(connection: Any) -> tuple[int, ...]:
+    row = connection.execute("""
+        SELECT count(*), coalesce(sum(n), 0) FROM (
+            SELECT count(*) AS n FROM cases
+            WHERE opened <= ? AND (closed IS NULL OR closed > ?)
+            GROUP BY municipality, citizen HAVING count(*) > 1)
+    """, [AS_OF, AS_OF]).fetchone()
+    return (int(row[0]), int(row[1]))
+
+
+def db_overlap(connection: Any) -> tuple[int, ...]:
+    row = connection.execute("""
+        SELECT count(*) FROM (
+            SELECT start, max(coalesce("end", DATE '9999-12-31')) OVER (
+                PARTITION BY municipality, citizen, code ORDER BY start, service_id
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous
+            FROM services)
+        WHERE start <= previous
+    """).fetchone()
+    return (int(row[0]),)
+
+
+def db_merge(connection: Any) -> tuple[int, ...]:
+    row = connection.execute("""
+        SELECT (SELECT count(*) FROM old_services WHERE "end" IS NOT NULL)
+             + (SELECT count(*) FROM new_services),
+               (SELECT count(*) FROM old_services WHERE "end" IS NULL)
+    """).fetchone()
+    return (int(row[0]), int(row[1]))
+
+
+def _identity(data: Dataset) -> Dataset:
+    return data
+
+
+TASKS: dict[str, dict[str, Impl]] = {
+    "duplicates": {
+        "casemigrate": Impl(_cm_cases, cm_duplicates),
+        "plain": Impl(lambda d: d.cases, py_duplicates),
+        "pandas": Impl(lambda d: _pd_frame(d.cases, CASE_COLUMNS, ["opened", "closed"]),
+                       pd_duplicates),
+        "polars": Impl(lambda d: _pl_frame(d.cases, CASE_COLUMNS), pl_duplicates),
+        "duckdb": Impl(_db, db_duplicates),
+    },
+    "overlap": {
+        "casemigrate": Impl(lambda d: _cm_services(d.services), cm_overlap),
+        "plain": Impl(lambda d: d.services, py_overlap),
+        "pandas": Impl(lambda d: _pd_frame(d.services, SERVICE_COLUMNS, ["start", "end"]),
+                       pd_overlap_cummax),
+        "pandas-shift": Impl(lambda d: _pd_frame(d.services, SERVICE_COLUMNS, ["start", "end"]),
+                             pd_overlap_shift, correct=False),
+        "polars": Impl(lambda d: _pl_frame(d.services, SERVICE_COLUMNS), pl_overlap),
+        "duckdb": Impl(_db, db_overlap),
+    },
+    "merge": {
+        "casemigrate": Impl(_cm_deliveries, cm_merge),
+        "casemigrate-basis": Impl(_cm_deliveries, cm_merge_basis),
+        "plain": Impl(_identity, py_merge),
+        "pandas": Impl(_pd_merge_prepare, pd_merge),
+        "polars": Impl(lambda d: (_pl_frame(d.old_services, SERVICE_COLUMNS),
+                                  _pl_frame(d.new_services, SERVICE_COLUMNS)), pl_merge),
+        "duckdb": Impl(_db, db_merge),
+    },
+    "construction": {
+        "casemigrate": Impl(_identity, cm_construction),
+        "plain": Impl(_identity, py_construction),
+        "pandas": Impl(_identity, pd_construction),
+        "polars": Impl(_identity, pl_construction),
+    },
+}

@@ -1,0 +1,25 @@
+"""Filling the slots of frozen records fast, for constructors on hot paths.
+
+Private. attrs generates ``__init__`` the same way: one store per slot, unrolled.
+A converter builds a million records, and a per-field loop or ``object.__setattr__``
+per field costs as much as the validation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["slots_filler"]
+
+
+def slots_filler(cls: type, *names: str) -> Any:
+    """A function that fills the named slots of a frozen instance, unrolled.
+
+    For constructors on hot paths, as attrs generates its own ``__init__``.
+    """
+    scope = {f"_set{index}": cls.__dict__[name].__set__ for index, name in enumerate(names)}
+    arguments = [f"value{index}" for index in range(len(names))]
+    body = "".join(f"\n    _set{index}(instance, value{index})" for index in range(len(names)))
+    source = f"def fill(instance, {', '.join(arguments)}):{body}\n"
+    exec(compile(source, f"<casemigrate fill {cls.__name__}>", "exec"), scope)
+    return scope["fill"]
