@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -413,6 +413,24 @@ _KLES: dict[str, KLE] = {}
 _FACETS: dict[str, Facet] = {}
 
 
+_Shared = TypeVar("_Shared", KLE, Facet)
+
+
+def _shared(cache: dict[str, _Shared], kind: type[_Shared], value: _Shared | str) -> _Shared:
+    """One instance per value: built (and validated) once, then looked up."""
+    if type(value) is kind:
+        return value
+    if type(value) is str:
+        found = cache.get(value)
+        if found is not None:
+            return found
+    made = kind(value)
+    shared = cache.setdefault(made.value, made)
+    if type(value) is str and len(cache) < _SHARED_LIMIT:
+        cache[value] = shared
+    return shared
+
+
 def kle_number(value: KLE | str) -> KLE:
     """A shared :class:`KLE` for ``value``: a million cases hold a few hundred numbers.
 
@@ -420,17 +438,7 @@ def kle_number(value: KLE | str) -> KLE:
         >>> kle_number("27.60.00") is kle_number("27.60.00")
         True
     """
-    if type(value) is KLE:
-        return value
-    if type(value) is str:
-        found = _KLES.get(value)
-        if found is not None:
-            return found
-    made = KLE(value)
-    shared = _KLES.setdefault(made.value, made)
-    if type(value) is str and len(_KLES) < _SHARED_LIMIT:
-        _KLES[value] = shared
-    return shared
+    return _shared(_KLES, KLE, value)
 
 
 def facet(value: Facet | str) -> Facet:
@@ -440,14 +448,4 @@ def facet(value: Facet | str) -> Facet:
         >>> facet("g01") is facet("G01")
         True
     """
-    if type(value) is Facet:
-        return value
-    if type(value) is str:
-        found = _FACETS.get(value)
-        if found is not None:
-            return found
-    made = Facet(value)
-    shared = _FACETS.setdefault(made.value, made)
-    if type(value) is str and len(_FACETS) < _SHARED_LIMIT:
-        _FACETS[value] = shared
-    return shared
+    return _shared(_FACETS, Facet, value)

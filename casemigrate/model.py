@@ -239,6 +239,8 @@ class Case:
 
     # Written out rather than generated: a converter builds a million of these, so the
     # common types take a fast path and only the rest goes through the validators.
+    # Service.__init__ repeats the first checks inline on purpose: a shared helper
+    # would cost a call per record (see benchmarks/RESULTS.md, construction).
     def __init__(
         self,
         *,

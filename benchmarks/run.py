@@ -1,0 +1,190 @@
+"""The benchmark harness: casemigrate against pandas, polars, DuckDB and plain Python.
+
+Each (task, implementation, size) runs in a fresh process. The worker loads the
+seeded data, prepares its native form (untimed), runs the task once to warm up, then
+``--runs`` times timed. It reports the median, min and max, its peak memory (RSS),
+and the result counts. The harness prints a table with every implementation's counts
+beside its times, and fails when casemigrate's counts differ from those of any
+correct peer.
+
+Usage (from the repository root):
+
+    python -m benchmarks.run                          # 10k, 100k and 1M, 5 runs
+    python -m benchmarks.run --sizes 1k --runs 1 --smoke   # CI: counts only
+
+Peers are optional: an implementation whose package is not installed is reported as
+skipped (install them with ``pip install -e ".[bench]"``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from benchmarks.data import load
+from benchmarks.tasks import TASKS
+
+NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb"}
+
+
+def _size(text: str) -> int:
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("km")) * factor)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(task: str, impl_name: str, size: int, runs: int) -> dict[str, Any]:
+    """Run one implementation of one task in this process; return its figures."""
+    impl = TASKS[task][impl_name]
+    data = load(size)
+    baseline = _rss_mb()
+    prepared = impl.prepare(data)
+    result = impl.run(prepared)  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        again = impl.run(prepared)
+        times.append(time.perf_counter() - start)
+        if again != result:
+            raise SystemExit(f"{task}/{impl_name}: results differ between runs")
+    return {"task": task, "impl": impl_name, "size": size, "result": list(result),
+            "median": statistics.median(times), "min": min(times), "max": max(times),
+            "peak_mb": _rss_mb(), "data_mb": baseline, "records": len(data.cases)}
+
+
+def memory_per_case(size: int) -> dict[str, float]:
+    """Bytes held per Case: the record, its id, its CPR and its dates.
+
+    Shared values (the municipality, the system name) are not counted: every
+    record holds the same instance.
+    """
+    from casemigrate import Case
+
+    data = load(size)
+    cases = [Case(case_id=r[0], municipality=r[1], citizen=r[2], system=r[3], opened=r[4],
+                  closed=r[5]) for r in data.cases]
+    seen: set[int] = set()
+    total = 0
+    for case in cases:
+        for part in (case, case.case_id, case.citizen, case.opened, case.closed,
+                     case.citizen and case.citizen.unmasked()):
+            if part is not None and id(part) not in seen:
+                seen.add(id(part))
+                total += sys.getsizeof(part)
+    return {"bytes_per_case": total / len(cases), "cases": len(cases)}
+
+
+def _available(impl: str) -> bool:
+    module = NEEDS.get(impl)
+    return module is None or importlib.util.find_spec(module) is not None
+
+
+def _spawn(arguments: list[str]) -> dict[str, Any]:
+    environment = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    environment["PYTHONPATH"] = root + os.pathsep + environment.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-m", "benchmarks.run", *arguments],
+                          capture_output=True, text=True, env=environment, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"worker {arguments} failed:\n{done.stderr}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the suite; returns the exit code (1 when casemigrate's counts are wrong)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--sizes", default="10k,100k,1M")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tasks", default=",".join(TASKS))
+    parser.add_argument("--impls", default="")
+    parser.add_argument("--smoke", action="store_true",
+                        help="counts only: no timings are printed")
+    parser.add_argument("--json", help="also write every figure to this file")
+    parser.add_argument("--worker", nargs=4, metavar=("TASK", "IMPL", "SIZE", "RUNS"),
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--memory-worker", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        task, impl, size, runs = args.worker
+        print(json.dumps(worker(task, impl, int(size), int(runs))))
+        return 0
+    if args.memory_worker:
+        print(json.dumps(memory_per_case(args.memory_worker)))
+        return 0
+
+    sizes = [_size(text) for text in args.sizes.split(",")]
+    tasks = [t for t in args.tasks.split(",") if t]
+    only = {i for i in args.impls.split(",") if i}
+    figures: list[dict[str, Any]] = []
+    failures: list[str] = []
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; "
+          f"runs per measurement: {args.runs}")
+    for size in sizes:
+        load(size)  # generate once, cached for the workers
+        for task in tasks:
+            rows = []
+            for impl_name, impl in TASKS[task].items():
+                if only and impl_name not in only and impl_name != "casemigrate":
+                    continue
+                if not _available(impl_name):
+                    print(f"  {task} {impl_name}: skipped ({NEEDS[impl_name]} not installed)")
+                    continue
+                figure = _spawn(["--worker", task, impl_name, str(size), str(args.runs)])
+                figure["correct"] = impl.correct
+                rows.append(figure)
+            figures += rows
+            ours = next(r for r in rows if r["impl"] == "casemigrate")
+            print(f"\n{task}, {size:,} records")
+            header = f"  {'implementation':<18} {'result':<18}"
+            if not args.smoke:
+                header += (f" {'median ms':>10} {'min ms':>9} {'max ms':>9} {'peak MB':>8}"
+                           f" {'cm/peer':>8}")
+            print(header)
+            for row in rows:
+                line = f"  {row['impl']:<18} {tuple(row['result'])!s:<18}"
+                if not args.smoke:
+                    ratio = ours["median"] / row["median"] if row["median"] else float("inf")
+                    line += (f" {_ms(row['median']):>10} {_ms(row['min']):>9}"
+                             f" {_ms(row['max']):>9} {row['peak_mb']:>8.0f} {ratio:>8.2f}")
+                if not row["correct"]:
+                    line += "  (wrong by design: compares with the previous row only)"
+                print(line)
+                if row["correct"] and row["result"] != ours["result"]:
+                    failures.append(f"{task} at {size:,}: casemigrate {ours['result']} but "
+                                    f"{row['impl']} {row['result']}")
+        if "construction" in tasks and not only:
+            memory = _spawn(["--memory-worker", str(size)])
+            figures.append({"task": "memory", "size": size, **memory})
+            print(f"\nmemory, {size:,} records: {memory['bytes_per_case']:.0f} bytes per Case "
+                  "held (record, id, CPR, dates)")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(figures, handle, indent=1)
+    if failures:
+        print("\nFAILED: casemigrate's counts differ from a correct peer's:")
+        for failure in failures:
+            print(f"  {failure}")
+        return 1
+    print("\nall counts agree with the correct peers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

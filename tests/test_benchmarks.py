@@ -1,0 +1,44 @@
+"""The benchmark suite's own correctness: its tasks agree, and the harness fails loudly."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import run
+from benchmarks.data import generate
+from benchmarks.tasks import TASKS, Impl
+
+
+@pytest.mark.parametrize("task", sorted(TASKS))
+def test_casemigrate_agrees_with_the_plain_python_floor(task: str) -> None:
+    data = generate(600, seed=11)
+    ours = TASKS[task]["casemigrate"]
+    floor = TASKS[task]["plain"]
+    assert ours.run(ours.prepare(data)) == floor.run(floor.prepare(data))
+
+
+def test_the_shift_idiom_is_wrong_on_this_data() -> None:
+    pytest.importorskip("pandas")
+    data = generate(2000, seed=3)
+    right = TASKS["overlap"]["pandas"]
+    shift = TASKS["overlap"]["pandas-shift"]
+    assert shift.run(shift.prepare(data))[0] < right.run(right.prepare(data))[0]
+
+
+def test_the_harness_fails_when_casemigrate_disagrees(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    def fake_spawn(arguments: list[str]) -> dict[str, object]:
+        if arguments[0] == "--memory-worker":
+            return {"bytes_per_case": 1.0, "cases": 1}
+        _, task, impl, size, _ = arguments
+        result = [1] if impl == "casemigrate" else [2]
+        return {"task": task, "impl": impl, "size": int(size), "result": result,
+                "median": 1.0, "min": 1.0, "max": 1.0, "peak_mb": 1.0, "data_mb": 1.0,
+                "records": int(size)}
+
+    monkeypatch.setattr(run, "_spawn", fake_spawn)
+    monkeypatch.setattr(run, "load", lambda size: None)
+    monkeypatch.setitem(TASKS, "fake", {"casemigrate": Impl(lambda d: d, lambda p: (1,)),
+                                        "plain": Impl(lambda d: d, lambda p: (2,))})
+    assert run.main(["--sizes", "10", "--tasks", "fake", "--runs", "1", "--smoke"]) == 1
+    assert "casemigrate's counts differ" in capsys.readouterr().out
