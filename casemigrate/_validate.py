@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -147,3 +147,27 @@ def instances(field: str, values: object, kind: type[T]) -> tuple[T, ...]:
                 f"item {index} is a {type_name(item)}, expected {kind.__name__}", field=field
             )
     return items
+
+
+def instance(field: str, value: object, kind: type[T]) -> T:
+    """``value`` itself, if it is a ``kind``; else an error naming the field."""
+    if not isinstance(value, kind):
+        raise InvalidType(f"expected a {kind.__name__}, got {type_name(value)}", field=field)
+    return value
+
+
+def iterable(field: str, values: object) -> Iterable[object]:
+    """An iterable of records (a lone string or bytes is refused)."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidType(f"expected an iterable, got {type_name(values)}", field=field)
+    return values
+
+
+def each(field: str, values: object, kind: type[T]) -> Iterator[T]:
+    """The items of an iterable, each checked to be a ``kind`` as it comes."""
+    for item in iterable(field, values):
+        if not isinstance(item, kind):
+            raise InvalidType(
+                f"expected {kind.__name__} items, got {type_name(item)}", field=field
+            )
+        yield item

@@ -53,7 +53,6 @@ import attrs
 
 from casemigrate import _validate as v
 from casemigrate._slots import slots_filler
-from casemigrate.exceptions import InvalidType
 from casemigrate.findings import Finding, sort_findings
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
@@ -150,23 +149,6 @@ class MergeResult:
         }
 
 
-def _plan(plan: object) -> CutoverPlan:
-    if not isinstance(plan, CutoverPlan):
-        raise InvalidType(f"expected a CutoverPlan, got {v.type_name(plan)}", field="plan")
-    return plan
-
-
-def _items(field: str, values: object, kind: type[Any]) -> Iterator[Any]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise InvalidType(f"expected an iterable, got {v.type_name(values)}", field=field)
-    for item in values:
-        if not isinstance(item, kind):
-            raise InvalidType(
-                f"expected {kind.__name__} items, got {v.type_name(item)}", field=field
-            )
-        yield item
-
-
 def _latest(
     deliveries: list[Delivery], system: str, findings: list[Finding]
 ) -> tuple[Delivery, list[Delivery]]:
@@ -218,12 +200,12 @@ def merge_deliveries(
     Raises:
         InvalidType: ``deliveries`` holds something that is not a :class:`Delivery`.
     """
-    plan = _plan(plan)
+    plan = v.instance("plan", plan, CutoverPlan)
     findings: list[Finding] = []
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
     services_in = 0
-    for delivery in sorted(_items("deliveries", deliveries, Delivery), key=_BY_ID):
+    for delivery in sorted(v.each("deliveries", deliveries, Delivery), key=_BY_ID):
         services_in += len(delivery.services)
         role = plan.system_role(delivery.system)
         reason = None
@@ -394,7 +376,7 @@ def find_service_overlaps(
     new = None if new_system is None else new_system.casefold()
     groups: dict[tuple[int, str, str], list[Service]] = {}
     findings: list[Finding] = []
-    for service in _items("services", services, Service):
+    for service in v.each("services", services, Service):
         start, citizen, code = service.start, service.citizen, service.code
         if start is None or citizen is None or code is None:
             continue
@@ -538,12 +520,12 @@ def check_services(
         >>> [(f.code, f.subjects) for f in check_services([a], plan, as_of=dt.date(2026, 6, 1))]
         [('CM309', ('A',)), ('CM310', ('A',)), ('CM311', ('A',))]
     """
-    plan = _plan(plan)
+    plan = v.instance("plan", plan, CutoverPlan)
     if as_of is not None:
         v.day("as_of", as_of)
     findings: list[Finding] = []
     outside = 0
-    for service in _items("services", services, Service):
+    for service in v.each("services", services, Service):
         if (service.municipality != plan.municipality
                 or plan.system_role(service.system) is None):
             outside += 1

@@ -42,18 +42,6 @@ __all__ = [
 ]
 
 
-def _plan(plan: object) -> CutoverPlan:
-    if not isinstance(plan, CutoverPlan):
-        raise InvalidType(f"expected a CutoverPlan, got {v.type_name(plan)}", field="plan")
-    return plan
-
-
-def _iterable(field: str, values: object) -> Iterable[object]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise InvalidType(f"expected an iterable, got {v.type_name(values)}", field=field)
-    return values
-
-
 def find_reporting_overlap(
     deliveries: Iterable[Delivery], plan: CutoverPlan
 ) -> tuple[Finding, ...]:
@@ -88,14 +76,10 @@ def find_reporting_overlap(
         >>> [(f.code, f.subjects) for f in find_reporting_overlap(sent, plan)]
         [('CM201', ('D1',))]
     """
-    plan = _plan(plan)
+    plan = v.instance("plan", plan, CutoverPlan)
     cutover = plan.cutover
     findings: list[Finding] = []
-    for delivery in _iterable("deliveries", deliveries):
-        if not isinstance(delivery, Delivery):
-            raise InvalidType(
-                f"expected Delivery items, got {v.type_name(delivery)}", field="deliveries"
-            )
+    for delivery in v.each("deliveries", deliveries, Delivery):
         role = plan.system_role(delivery.system)
         if delivery.municipality != plan.municipality or role is None:
             findings.append(Finding.of(
@@ -152,7 +136,7 @@ def find_duplicate_active_cases(
     # hashing of the digits, then gather only the few groups with more than one.
     active: list[Case] = []
     without_citizen: list[str] = []
-    for case in _iterable("cases", cases):
+    for case in v.iterable("cases", cases):
         if type(case) is not Case and not isinstance(case, Case):
             raise InvalidType(f"expected Case items, got {v.type_name(case)}", field="cases")
         closed = case.closed
@@ -216,7 +200,7 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
         ...  for f in find_blocking_cases([old], plan)]
         [('CM206', ('OLD-4',), '2026-05-22')]
     """
-    plan = _plan(plan)
+    plan = v.instance("plan", plan, CutoverPlan)
     if plan.register is not Register.SMDB:
         return (Finding.of(
             "CM001", ("find_blocking_cases",), check="find_blocking_cases",
@@ -231,9 +215,7 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
         lambda: {"old": [], "new": []}
     )
     without_citizen: list[str] = []
-    for case in _iterable("cases", cases):
-        if not isinstance(case, Case):
-            raise InvalidType(f"expected Case items, got {v.type_name(case)}", field="cases")
+    for case in v.each("cases", cases, Case):
         if case.municipality.code != code:
             continue
         role = plan.system_role(case.system)

@@ -390,8 +390,7 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
         >>> [m.key for m in plan_timeline(plan)][:2]
         ['notify_dst', 'correct_closed_services']
     """
-    if not isinstance(plan, CutoverPlan):
-        raise InvalidType(f"expected a CutoverPlan, got {v.type_name(plan)}", field="plan")
+    v.instance("plan", plan, CutoverPlan)
     cal = plan.calendar
     c = plan.cutover
 

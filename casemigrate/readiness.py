@@ -416,8 +416,7 @@ def check_readiness(
         InvalidArgument: ``language`` is neither ``"en"`` nor ``"da"``.
         InvalidType: An argument has the wrong type.
     """
-    if not isinstance(plan, CutoverPlan):
-        raise InvalidType(f"expected a CutoverPlan, got {v.type_name(plan)}", field="plan")
+    v.instance("plan", plan, CutoverPlan)
     v.day("as_of", as_of)
     if language not in _WORDS:
         raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
