@@ -73,8 +73,7 @@ def memory_per_case(size: int) -> dict[str, float]:
     from casemigrate import Case
 
     data = load(size)
-    cases = [Case(case_id=r[0], municipality=r[1], citizen=r[2], system=r[3], opened=r[4],
-                  closed=r[5]) for r in data.cases]
+    cases = Case.from_rows(data.cases)
     seen: set[int] = set()
     total = 0
     for case in cases:

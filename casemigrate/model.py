@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -293,6 +293,46 @@ class Case:
         _set_case(self, case_id, where, citizen, name, opened, closed, kle, facet, origin,
                   title, caseworker, organisation)
 
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> list[Case]:
+        """Build many cases from rows, as a converter reads them: the fast way.
+
+        A row is a tuple or list in field order, ``(case_id, municipality, citizen,
+        system, opened[, closed[, kle[, facet[, origin[, title[, caseworker[,
+        organisation]]]]]]])``, or a mapping of field names. Every row is validated
+        exactly as ``Case(...)`` validates it. The common shape (six plain values)
+        takes a fast path: no keyword parsing, and each distinct CPR string is checked
+        once per call. That cache lives only for the call, so no CPR number is kept
+        afterwards.
+
+        Args:
+            rows: The rows.
+
+        Returns:
+            The cases, in the order of the rows.
+
+        Raises:
+            CaseMigrateError: A row cannot be a case; ``field`` names the row and the
+                field, e.g. ``rows[17].citizen``.
+
+        Example:
+            >>> import datetime as dt
+            >>> cases = Case.from_rows([
+            ...     ("S-1", 607, "211062-1234", "Old", dt.date(2020, 1, 6), None),
+            ...     ("S-2", 607, "211062-1234", "Old", dt.date(2021, 3, 1), dt.date(2022, 1, 1)),
+            ... ])
+            >>> [c.case_id for c in cases], cases[0] == Case(
+            ...     case_id="S-1", municipality=607, citizen="211062-1234", system="Old",
+            ...     opened=dt.date(2020, 1, 6))
+            (['S-1', 'S-2'], True)
+            >>> try:
+            ...     Case.from_rows([("S-3", 607, "321062-1234", "Old", dt.date(2020, 1, 6))])
+            ... except InvalidCPR as error:
+            ...     print(error.field)
+            rows[0].citizen
+        """
+        return _cases_from_rows(rows)
+
     def is_active_on(self, day: dt.date) -> bool:
         """Whether the case is active on ``day``: opened by then and not yet closed.
 
@@ -438,6 +478,28 @@ class Service:
             name = _system_name(system)
         _set_service(self, service_id, where, citizen, code, groups, start, end, name)
 
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> list[Service]:
+        """Build many services from rows, as a converter reads them: the fast way.
+
+        A row is a tuple or list in field order, ``(service_id, municipality, citizen,
+        code, target_groups, start, end, system)``, or a mapping of field names.
+        Validated exactly as ``Service(...)``; see :meth:`Case.from_rows` for the fast
+        path and the CPR cache that lives only for the call.
+
+        Raises:
+            CaseMigrateError: A row cannot be a service; ``field`` names the row and the
+                field, e.g. ``rows[3].end``.
+
+        Example:
+            >>> import datetime as dt
+            >>> [s.is_active for s in Service.from_rows([
+            ...     ("Y-1", 607, "211062-1234", "SEL107", ("1.1",), dt.date(2021, 6, 1), None,
+            ...      "Old")])]
+            [True]
+        """
+        return _services_from_rows(rows)
+
     @property
     def is_closed(self) -> bool:
         """Whether the service has an end date."""
@@ -464,6 +526,103 @@ _set_service = slots_filler(
     Service, "service_id", "municipality", "citizen", "code", "target_groups", "start",
     "end", "system",
 )
+
+
+_CASE_FIELDS: Final = (
+    "case_id", "municipality", "citizen", "system", "opened", "closed", "kle", "facet",
+    "origin", "title", "caseworker", "organisation",
+)
+_SERVICE_FIELDS: Final = (
+    "service_id", "municipality", "citizen", "code", "target_groups", "start", "end", "system",
+)
+
+
+def _from_row(kind: type[Any], fields: tuple[str, ...], row: object) -> Any:
+    """One record from a row through its ordinary constructor (the slow path)."""
+    if isinstance(row, Mapping):
+        return kind(**row)
+    if isinstance(row, str | bytes) or not isinstance(row, Sequence):
+        raise InvalidType(f"expected a tuple, list or mapping, got {v.type_name(row)}")
+    if len(row) > len(fields):
+        raise InvalidRecord(f"has {len(row)} values; a {kind.__name__} has {len(fields)}")
+    return kind(**dict(zip(fields, row, strict=False)))
+
+
+def _batch_cpr(cache: dict[str, CPR], value: object) -> CPR | None:
+    """A CPR from a row, checked once per distinct string within one batch."""
+    if type(value) is str:
+        found = cache.get(value)
+        if found is None:
+            try:
+                found = cache[value] = CPR(value)
+            except CaseMigrateError as error:
+                raise error.with_field("citizen") from None
+        return found
+    if value is None or type(value) is CPR:
+        return value
+    try:
+        return CPR(value)  # type: ignore[arg-type]  # checked inside
+    except CaseMigrateError as error:
+        raise error.with_field("citizen") from None
+
+
+def _cases_from_rows(rows: object) -> list[Case]:
+    out: list[Case] = []
+    cprs: dict[str, CPR] = {}
+    new = object.__new__
+    date, system_default = dt.date, Origin.SYSTEM
+    for index, row in enumerate(v.iterable("rows", rows)):
+        try:
+            if (type(row) is tuple or type(row) is list) and len(row) == 6:
+                case_id, where, citizen, system, opened, closed = row
+                place = _MUNICIPALITIES.get(where) if type(where) is int else None
+                name = _SYSTEMS.get(system) if type(system) is str else None
+                if (place is not None and name is not None and type(case_id) is str
+                        and 0 < len(case_id) <= 200 and case_id.isascii()
+                        and case_id.isprintable() and not case_id.isspace()
+                        and type(opened) is date
+                        and (closed is None or (type(closed) is date and closed >= opened))):
+                    cpr = cprs.get(citizen) if type(citizen) is str else None
+                    record = new(Case)
+                    _set_case(record, case_id, place, cpr or _batch_cpr(cprs, citizen), name,
+                              opened, closed, None, None, system_default, "", None, None)
+                    out.append(record)
+                    continue
+            out.append(_from_row(Case, _CASE_FIELDS, row))
+        except CaseMigrateError as error:
+            where_ = f"rows[{index}]" + (f".{error.field}" if error.field else "")
+            raise error.with_field(where_) from None
+    return out
+
+
+def _services_from_rows(rows: object) -> list[Service]:
+    out: list[Service] = []
+    cprs: dict[str, CPR] = {}
+    new = object.__new__
+    date = dt.date
+    for index, row in enumerate(v.iterable("rows", rows)):
+        try:
+            if (type(row) is tuple or type(row) is list) and len(row) == 8:
+                service_id, where, citizen, code, groups, start, end, system = row
+                place = _MUNICIPALITIES.get(where) if type(where) is int else None
+                name = _SYSTEMS.get(system) if type(system) is str else None
+                known = _CODES.get(code) if type(code) is str else None
+                if (place is not None and name is not None and known is not None
+                        and type(service_id) is str and 0 < len(service_id) <= 200
+                        and service_id.isascii() and service_id.isprintable()
+                        and not service_id.isspace() and type(start) is date
+                        and (end is None or (type(end) is date and end >= start))):
+                    cpr = cprs.get(citizen) if type(citizen) is str else None
+                    record = new(Service)
+                    _set_service(record, service_id, place, cpr or _batch_cpr(cprs, citizen),
+                                 known, _shared_groups(groups), start, end, name)
+                    out.append(record)
+                    continue
+            out.append(_from_row(Service, _SERVICE_FIELDS, row))
+        except CaseMigrateError as error:
+            where_ = f"rows[{index}]" + (f".{error.field}" if error.field else "")
+            raise error.with_field(where_) from None
+    return out
 
 
 def _delivery_name(value: object) -> str:
