@@ -325,6 +325,7 @@ class Case:
             ...     case_id="S-1", municipality=607, citizen="211062-1234", system="Old",
             ...     opened=dt.date(2020, 1, 6))
             (['S-1', 'S-2'], True)
+            >>> from casemigrate import InvalidCPR
             >>> try:
             ...     Case.from_rows([("S-3", 607, "321062-1234", "Old", dt.date(2020, 1, 6))])
             ... except InvalidCPR as error:
