@@ -128,14 +128,6 @@ def _optional_day(field: str, value: object) -> dt.date | None:
 
 
 # Named converters, one per field, so that each error names its field.
-def _case_id(value: object) -> str:
-    return _id("case_id", value)
-
-
-def _service_id(value: object) -> str:
-    return _id("service_id", value)
-
-
 def _delivery_id(value: object) -> str:
     return _id("delivery_id", value)
 
