@@ -47,7 +47,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 import attrs
 
@@ -396,7 +396,7 @@ def find_service_overlaps(
             group.append(service)
     for group in groups.values():
         if len(group) > 1 and (within_system or len({s.system for s in group}) > 1):
-            findings.extend(_sweep(group, cutover, old, new, within_system))
+            _sweep(group, cutover, old, new, within_system=within_system, out=findings)
     return sort_findings(findings)
 
 
@@ -411,81 +411,98 @@ def _is_old(service: Service, other: Service, old: str | None, new: str | None) 
     return (service.start, service.service_id) < (other.start, other.service_id)
 
 
+_BY_START: Final = operator.attrgetter("start", "service_id")
+
+
 def _sweep(
     group: list[Service], cutover: dt.date, old: str | None, new: str | None,
-    within_system: bool,
-) -> Iterator[Finding]:
+    *, within_system: bool, out: list[Finding],
+) -> None:
     """Pairs of a group from different systems that overlap, or meet at the cutover."""
     # Sorted by start; 'open' holds the services that may still reach the next start.
     # Widened by a day so that a service ending the day before the cutover meets
     # its successor starting on it (CM302) without being an overlap (CM301).
-    ordered = sorted(group, key=lambda s: (s.start, s.service_id))
     open_: list[Service] = []
-    for current in ordered:
+    for current in sorted(group, key=_BY_START):
         start = current.start
         assert start is not None
-        open_ = [s for s in open_ if s.end is None or s.end + _ONE_DAY >= start]
+        if open_:
+            open_ = [s for s in open_ if s.end is None or s.end + _ONE_DAY >= start]
         for earlier in open_:
             if earlier.system == current.system:
                 if within_system and (earlier.end is None or earlier.end >= start):
-                    yield _same_system(earlier, current)
+                    out.append(_same_system(earlier, current))
                 continue
-            first, second = (
-                (earlier, current) if _is_old(earlier, current, old, new) else (current, earlier)
-            )
-            yield from _judge(first, second, cutover, later=current.service_id)
+            if _is_old(earlier, current, old, new):
+                _judge(earlier, current, cutover, later=current.service_id, out=out)
+            else:
+                _judge(current, earlier, cutover, later=current.service_id, out=out)
         open_.append(current)
 
 
-class _Period(NamedTuple):
-    """A service's period, shown as ``start..end`` only when a message is read."""
+class _Period(tuple[dt.date | None, dt.date | None]):
+    """A service's period, ``(start, end)``, shown as ``start..end`` when a message is read.
 
-    start: dt.date | None
-    end: dt.date | None
+    Built with ``tuple.__new__`` (C-level): overlap checks make one per service of
+    every pair.
+    """
+
+    __slots__ = ()
 
     def __str__(self) -> str:
-        start = "?" if self.start is None else self.start.isoformat()
-        return f"{start}..{'' if self.end is None else self.end.isoformat()}"
+        start, end = self
+        shown = "?" if start is None else start.isoformat()
+        return f"{shown}..{'' if end is None else end.isoformat()}"
+
+
+_tuple_new: Final = tuple.__new__
+
+
+def _period(service: Service) -> _Period:
+    return _tuple_new(_Period, (service.start, service.end))
 
 
 def _shared(a: Service, b: Service) -> tuple[dt.date, dt.date | None]:
     """The first and last shared day (``None``: still open)."""
-    assert a.start is not None and b.start is not None
-    ends = [end for end in (a.end, b.end) if end is not None]
-    return max(a.start, b.start), (min(ends) if ends else None)
+    a_start, b_start, a_end, b_end = a.start, b.start, a.end, b.end
+    assert a_start is not None and b_start is not None
+    first = a_start if a_start > b_start else b_start
+    if a_end is None:
+        return first, b_end
+    return first, a_end if b_end is None or a_end < b_end else b_end
 
 
 def _same_system(earlier: Service, later: Service) -> Finding:
     first, last = _shared(earlier, later)
     return Finding.of(
         "CM314", (earlier.service_id, later.service_id), earlier=earlier.service_id,
-        later=later.service_id, earlier_period=_Period(earlier.start, earlier.end),
-        later_period=_Period(later.start, later.end),
+        later=later.service_id, earlier_period=_period(earlier),
+        later_period=_period(later),
         system=later.system, first=first, last="open" if last is None else last,
         days=None if last is None else (last - first).days + 1,
     )
 
 
-def _judge(old: Service, new: Service, cutover: dt.date, *, later: str) -> Iterator[Finding]:
+def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
+           out: list[Finding]) -> None:
     assert old.start is not None and new.start is not None
     subjects = (old.service_id, new.service_id)
     first, last = _shared(old, new)
     if last is None or first <= last:
-        yield Finding.of(
+        out.append(Finding.of(
             "CM301", subjects, old=old.service_id, new=new.service_id,
-            old_period=_Period(old.start, old.end), new_period=_Period(new.start, new.end),
-            first=first,
+            old_period=_period(old), new_period=_period(new), first=first,
             last="open" if last is None else last,
             days=None if last is None else (last - first).days + 1, later=later,
-        )
+        ))
     if (
         old.end is not None
         and cutover - _ONE_DAY <= old.end <= cutover
         and new.start <= cutover
         and (new.end is None or new.end > cutover)
     ):
-        yield Finding.of("CM302", subjects, old=old.service_id, new=new.service_id,
-                         end=old.end, start=new.start)
+        out.append(Finding.of("CM302", subjects, old=old.service_id, new=new.service_id,
+                              end=old.end, start=new.start))
 
 
 def check_services(

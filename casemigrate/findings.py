@@ -277,9 +277,10 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         ['CM204', 'CM205']
     """
     ordered = sorted(findings, key=_SORT)
+    keys = list(map(_SORT, ordered))
     start = 0
     for index in range(1, len(ordered) + 1):
-        if index == len(ordered) or ordered[index].sort_key != ordered[start].sort_key:
+        if index == len(ordered) or keys[index] != keys[start]:
             if index - start > 1:
                 ordered[start:index] = sorted(ordered[start:index], key=lambda f: f.message)
             start = index
