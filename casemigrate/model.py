@@ -530,15 +530,25 @@ _SERVICE_FIELDS: Final = (
 )
 
 
-def _from_row(kind: type[Any], fields: tuple[str, ...], row: object) -> Any:
-    """One record from a row through its ordinary constructor (the slow path)."""
+def _from_row(
+    kind: type[Any], fields: tuple[str, ...], row: object, cprs: dict[str, CPR]
+) -> Any:
+    """One record from a row through its ordinary constructor (the slow path).
+
+    The citizen still comes from the batch's CPR cache, so records of one citizen
+    share one CPR object whichever path they took.
+    """
     if isinstance(row, Mapping):
-        return kind(**row)
-    if isinstance(row, str | bytes) or not isinstance(row, Sequence):
+        values = dict(row)
+    elif isinstance(row, str | bytes) or not isinstance(row, Sequence):
         raise InvalidType(f"expected a tuple, list or mapping, got {v.type_name(row)}")
-    if len(row) > len(fields):
+    elif len(row) > len(fields):
         raise InvalidRecord(f"has {len(row)} values; a {kind.__name__} has {len(fields)}")
-    return kind(**dict(zip(fields, row, strict=False)))
+    else:
+        values = dict(zip(fields, row, strict=False))
+    if "citizen" in values:
+        values["citizen"] = _batch_cpr(cprs, values["citizen"])
+    return kind(**values)
 
 
 def _batch_cpr(cache: dict[str, CPR], value: object) -> CPR | None:
@@ -581,7 +591,7 @@ def _cases_from_rows(rows: object) -> list[Case]:
                               opened, closed, None, None, system_default, "", None, None)
                     out.append(record)
                     continue
-            out.append(_from_row(Case, _CASE_FIELDS, row))
+            out.append(_from_row(Case, _CASE_FIELDS, row, cprs))
         except CaseMigrateError as error:
             where_ = f"rows[{index}]" + (f".{error.field}" if error.field else "")
             raise error.with_field(where_) from None
@@ -611,7 +621,7 @@ def _services_from_rows(rows: object) -> list[Service]:
                                  known, _shared_groups(groups), start, end, name)
                     out.append(record)
                     continue
-            out.append(_from_row(Service, _SERVICE_FIELDS, row))
+            out.append(_from_row(Service, _SERVICE_FIELDS, row, cprs))
         except CaseMigrateError as error:
             where_ = f"rows[{index}]" + (f".{error.field}" if error.field else "")
             raise error.with_field(where_) from None

@@ -58,10 +58,12 @@ def test_every_row_shape() -> None:
     assert [c.case_id for c in built] == ["S-1", "S-2", "S-3"]
     assert built[0].kle is not None and built[0].title == "Klage"
     assert built[1].municipality.code == 607
-    # one CPR object per distinct string within a call
+    # one CPR object per distinct string within a call, whichever path a row takes
     same = Case.from_rows([("A", 607, "211062-1234", "Old", D(2020, 1, 6), None),
-                           ("B", 607, "211062-1234", "Old", D(2020, 1, 6), None)])
-    assert same[0].citizen is same[1].citizen
+                           ("B", 607, "211062-1234", "Never seen", D(2020, 1, 6), None),
+                           {"case_id": "C", "municipality": 607, "citizen": "211062-1234",
+                            "system": "Old", "opened": D(2020, 1, 6)}])
+    assert same[0].citizen is same[1].citizen is same[2].citizen
 
 
 @pytest.mark.parametrize(
