@@ -1,0 +1,92 @@
+"""Junk to every public rule function: a casemigrate exception, never anything else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import casemigrate as cm
+
+D = dt.date(2026, 6, 1)
+PLAN = cm.CutoverPlan(municipality=607, register="smdb", old_system="Old", new_system="New",
+                      cutover=D)
+CASE = cm.Case(case_id="S", municipality=607, citizen=None, system="Old", opened=D)
+JUNK: list[Any] = [None, 0, "x", "😀", 1.5, object(), [object()], b"b", {"k": 1}]
+
+CALLS: dict[str, tuple[Callable[..., object], dict[str, Any]]] = {
+    "check_plan": (cm.check_plan, {"plan": PLAN, "as_of": D}),
+    "plan_timeline": (cm.plan_timeline, {"plan": PLAN}),
+    "find_reporting_overlap": (cm.find_reporting_overlap, {"deliveries": [], "plan": PLAN}),
+    "find_duplicate_active_cases": (cm.find_duplicate_active_cases,
+                                    {"cases": [CASE], "as_of": D}),
+    "find_blocking_cases": (cm.find_blocking_cases, {"cases": [CASE], "plan": PLAN}),
+    "merge_deliveries": (cm.merge_deliveries, {"deliveries": [], "plan": PLAN}),
+    "find_service_overlaps": (cm.find_service_overlaps, {"services": [], "cutover": D}),
+    "check_services": (cm.check_services, {"services": [], "plan": PLAN}),
+    "check_readiness": (cm.check_readiness, {"plan": PLAN, "as_of": D}),
+    "classify_cleanup": (cm.classify_cleanup, {"case": CASE}),
+    "estimate_cleanup": (cm.estimate_cleanup, {"work": [CASE]}),
+    "notice_period": (cm.notice_period, {"manual_cases": 10, "closes_all_itself": True,
+                                         "notice_given": D}),
+    "estimate_savings": (cm.estimate_savings, {"active_before": 10, "active_after": 5,
+                                               "monthly_bill_before": Decimal(1)}),
+    "manual_cases_saving": (cm.manual_cases_saving, {"bill": Decimal(1)}),
+    "find_mass_close_candidates": (cm.find_mass_close_candidates,
+                                   {"cases": [CASE], "as_of": D}),
+    "choose_scenario": (cm.choose_scenario, {"group": cm.CaseGroup(name="G")}),
+    "choose_scenarios": (cm.choose_scenarios, {"groups": [cm.CaseGroup(name="G")]}),
+    "Case.from_rows": (cm.Case.from_rows, {"rows": []}),
+    "Service.from_rows": (cm.Service.from_rows, {"rows": []}),
+}
+POSITIONAL = {"plan", "deliveries", "cases", "services", "case", "work", "bill", "group",
+              "groups", "rows"}
+
+# Junk that is a legitimate value for that argument.
+LEGAL: dict[str, Callable[[Any], bool]] = {
+    "closes_all_itself": lambda v: True,  # any truthy/falsy value reads as a flag
+    "work": lambda v: isinstance(v, dict) and not v,
+    "bill": lambda v: v == 0,
+    "manual_cases": lambda v: v == 0,
+    "active_after": lambda v: v == 0,
+    "monthly_bill_before": lambda v: v == 0,
+    "rows": lambda v: isinstance(v, dict | list) and not v,
+    "deliveries": lambda v: isinstance(v, dict) and not v,
+    "services": lambda v: isinstance(v, dict) and not v,
+    "cases": lambda v: isinstance(v, dict) and not v,
+    "groups": lambda v: isinstance(v, dict) and not v,
+}
+
+
+def _calls() -> list[tuple[str, str, Any]]:
+    out = []
+    for name, (_, arguments) in CALLS.items():
+        for argument in arguments:
+            for junk in JUNK:
+                legal = LEGAL.get(argument)
+                if legal is not None and legal(junk):
+                    continue
+                out.append((name, argument, junk))
+    return out
+
+
+def _invoke(name: str, arguments: dict[str, Any]) -> object:
+    function, _ = CALLS[name]
+    positional = [value for key, value in arguments.items() if key in POSITIONAL]
+    keywords = {key: value for key, value in arguments.items() if key not in POSITIONAL}
+    return function(*positional, **keywords)
+
+
+def test_every_call_works_with_good_arguments() -> None:
+    for name, (_, arguments) in CALLS.items():
+        _invoke(name, arguments)
+
+
+@pytest.mark.parametrize(("name", "argument", "junk"), _calls())
+def test_junk_raises_a_casemigrate_error(name: str, argument: str, junk: Any) -> None:
+    arguments = {**CALLS[name][1], argument: junk}
+    with pytest.raises(cm.CaseMigrateError):
+        _invoke(name, arguments)
