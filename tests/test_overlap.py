@@ -202,3 +202,23 @@ def test_blocking_does_not_depend_on_order(cases: list[Case], rnd: random.Random
     shuffled = list(cases)
     rnd.shuffle(shuffled)
     assert find_blocking_cases(cases, plan()) == find_blocking_cases(shuffled, plan())
+
+
+QUIET_MONDAYS = [D(2026, 9, 7), D(2026, 9, 14), D(2026, 10, 5), D(2027, 9, 6)]
+
+
+@given(cases_strategy, st.sampled_from(QUIET_MONDAYS), st.integers(0, 3))
+def test_blocking_findings_move_with_the_dates(cases: list[Case], cutover: dt.date,
+                                               weeks: int) -> None:
+    """Shifting the cutover and every case by whole weeks, away from holidays, shifts
+    the deletion deadline and keeps the same cases blocking."""
+    shift = dt.timedelta(weeks=weeks)
+    moved = [case(c.case_id, c.citizen.unmasked() if c.citizen else None, c.system,
+                  c.opened + shift, None if c.closed is None else c.closed + shift)
+             for c in cases]
+    a = find_blocking_cases(cases, plan(cutover=cutover))
+    b = find_blocking_cases(moved, plan(cutover=cutover + shift))
+    assert [(f.code, f.subjects) for f in a] == [(f.code, f.subjects) for f in b]
+    assert [f.details.get("deadline") for f in b] == [
+        None if f.details.get("deadline") is None else f.details["deadline"] + shift
+        for f in a]

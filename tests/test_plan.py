@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from casemigrate import (
     CutoverPlan,
+    Finding,
     InvalidPlan,
     InvalidType,
     Register,
@@ -197,3 +198,26 @@ def test_every_bound_is_a_working_day(cutover: dt.date, register: Register) -> N
             assert day is None or is_working_day(day)
         if milestone.earliest and milestone.latest:
             assert milestone.earliest <= milestone.latest
+
+
+@given(st.sampled_from(QUIET_MONDAYS), st.integers(0, 3), st.integers(1, 60))
+def test_plan_findings_move_with_the_dates(cutover: dt.date, weeks: int, before: int) -> None:
+    """A plan and its checking day shifted by whole weeks give the same findings, with
+    their dates shifted alike (milestones by weeks only: month windows do not shift)."""
+    shift = dt.timedelta(weeks=weeks)
+    as_of = cutover - dt.timedelta(days=before)
+    done = {"delete_active_courses": cutover - dt.timedelta(days=3)}
+    weekly = {"close_old_reporting", "delete_active_courses", "rereport_active_courses",
+              "cutover"}
+
+    def by_weeks(findings: tuple[Finding, ...]) -> list[Finding]:
+        return [f for f in findings if f.subjects and f.subjects[0] in weekly]
+
+    a = by_weeks(check_plan(smdb(cutover=cutover, done=done), as_of=as_of))
+    b = by_weeks(check_plan(smdb(cutover=cutover + shift,
+                                 done={k: d + shift for k, d in done.items()}),
+                            as_of=as_of + shift))
+    assert [(f.code, f.subjects) for f in a] == [(f.code, f.subjects) for f in b]
+    for fa, fb in zip(a, b, strict=True):
+        if "latest" in fa.details:
+            assert fb.details["latest"] == fa.details["latest"] + shift
