@@ -569,6 +569,11 @@ def _batch_cpr(cache: dict[str, CPR], value: object) -> CPR | None:
         raise error.with_field("citizen") from None
 
 
+def _in_row(index: int, error: CaseMigrateError) -> CaseMigrateError:
+    """The same error, naming the row too: ``rows[17].citizen``."""
+    return error.with_field(f"rows[{index}]" + (f".{error.field}" if error.field else ""))
+
+
 def _cases_from_rows(rows: object) -> list[Case]:
     out: list[Case] = []
     cprs: dict[str, CPR] = {}
@@ -593,8 +598,7 @@ def _cases_from_rows(rows: object) -> list[Case]:
                     continue
             out.append(_from_row(Case, _CASE_FIELDS, row, cprs))
         except CaseMigrateError as error:
-            where_ = f"rows[{index}]" + (f".{error.field}" if error.field else "")
-            raise error.with_field(where_) from None
+            raise _in_row(index, error) from None
     return out
 
 
@@ -623,8 +627,7 @@ def _services_from_rows(rows: object) -> list[Service]:
                     continue
             out.append(_from_row(Service, _SERVICE_FIELDS, row, cprs))
         except CaseMigrateError as error:
-            where_ = f"rows[{index}]" + (f".{error.field}" if error.field else "")
-            raise error.with_field(where_) from None
+            raise _in_row(index, error) from None
     return out
 
 
