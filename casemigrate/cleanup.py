@@ -66,7 +66,6 @@ __all__ = [
     "notice_period",
 ]
 
-_SOURCE: Final = "003_63b3ba8438f94d62.txt"
 
 
 class Complexity(enum.Enum):
