@@ -395,10 +395,10 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
     c = plan.cutover
 
     def by(day: dt.date) -> dt.date:
-        return wd.deadline(day, cal)
+        return wd.roll_back(day, cal)
 
     def from_(day: dt.date) -> dt.date:
-        return wd.start(day, cal)
+        return wd.roll_forward(day, cal)
 
     before_c = wd.previous_working_day(c, cal)
     if plan.register is Register.SMDB:

@@ -5,22 +5,24 @@ that Store Bededag (the Great Prayer Day) was abolished after 2023. Weekends are
 working days.
 
 Four days are not public holidays but are days off in most of the public sector:
-24 December, 31 December, 1 May and 5 June. Whether they count as working days is a
-policy, :class:`WorkingDays`. The default treats all four as days off. That is the
-cautious choice both ways: deadlines move earlier and finishing dates later, never the
-other way.
+24 December, 31 December, 1 May and 5 June (``holidays`` holds exactly these in its
+Denmark "optional" category, and names them). Whether they count as working days is
+casemigrate's policy, :class:`WorkingDays`. The default treats all four as days off.
+That is the cautious choice both ways: deadlines move earlier and finishing dates later,
+never the other way. ``holidays`` knows Danish public holidays from 1771 to 2100; outside
+those years only weekends and the policy's days are days off.
 
-Moving dates: a *deadline* on a day off moves back to the previous working day
-(:func:`deadline`); a *start* moves forward to the next one (:func:`start`). Months are
-calendar months (``dateutil.relativedelta``): 2026-05-31 minus three months is
-2026-02-28.
+Moving dates: a *deadline* on a day off rolls back to the previous working day
+(:func:`roll_back`); a *start* rolls forward to the next one (:func:`roll_forward`).
+Months are calendar months (``dateutil.relativedelta``): 2026-05-31 minus three months
+is 2026-02-28.
 
 Example:
     >>> import datetime as dt
-    >>> from casemigrate.workdays import deadline, is_working_day, months_before
+    >>> from casemigrate.workdays import is_working_day, months_before, roll_back
     >>> is_working_day(dt.date(2026, 5, 14))  # Ascension Day
     False
-    >>> deadline(dt.date(2026, 5, 25))  # Whit Monday -> the Friday before
+    >>> roll_back(dt.date(2026, 5, 25))  # Whit Monday -> the Friday before
     datetime.date(2026, 5, 22)
     >>> months_before(dt.date(2026, 5, 31), 3)
     datetime.date(2026, 2, 28)
@@ -48,14 +50,14 @@ __all__ = [
     "WorkingDays",
     "add_working_days",
     "day_off_reason",
-    "deadline",
     "is_working_day",
     "months_after",
     "months_before",
     "next_working_day",
     "previous_working_day",
+    "roll_back",
+    "roll_forward",
     "schedule_work",
-    "start",
     "working_days_between",
 ]
 
@@ -64,7 +66,11 @@ _MAX_STEPS: Final = 366 * 50  # far beyond any plan; guards against a calendar w
 
 
 class OptionalDayOff(enum.Enum):
-    """Days that are not public holidays but are days off in much of the public sector."""
+    """Days that are not public holidays but are days off in much of the public sector.
+
+    The value is the day's (month, day); its name comes from ``holidays``' Denmark
+    "optional" category (:func:`day_off_reason`).
+    """
 
     CHRISTMAS_EVE = (12, 24)
     NEW_YEARS_EVE = (12, 31)
@@ -117,31 +123,73 @@ DEFAULT_WORKING_DAYS: Final = WorkingDays()
 """The default policy: all four optional days are days off."""
 
 
+_LANGUAGES: Final = {"en": "en_US", "da": "da"}
+
+
+def _holidays_language(language: str) -> str:
+    try:
+        return _LANGUAGES[language]
+    except (KeyError, TypeError):
+        raise InvalidArgument(
+            f"expected 'en' or 'da', got {v.type_name(language)}", field="language"
+        ) from None
+
+
 @lru_cache(maxsize=256)
-def _public_holidays(year: int) -> dict[dt.date, str]:
-    calendar = holidays.country_holidays("DK", years=year, language="en_US")
+def _public_holidays(year: int, language: str = "en_US") -> dict[dt.date, str]:
+    calendar = holidays.country_holidays("DK", years=year, language=language)
     return dict(calendar.items())
 
 
-def day_off_reason(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> str | None:
+@lru_cache(maxsize=4)
+def _optional_names(language: str) -> dict[tuple[int, int], str]:
+    """The names ``holidays`` gives the optional days off, by (month, day).
+
+    The four days fall on fixed dates, so one year in the package's range names them for
+    every year, also those outside it.
+    """
+    calendar = holidays.country_holidays(
+        "DK", years=2000, categories=("optional",), language=language
+    )
+    return {(day.month, day.day): name for day, name in calendar.items()}
+
+
+def day_off_reason(
+    day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS, *, language: str = "en"
+) -> str | None:
     """Why ``day`` is not a working day, or ``None`` if it is one.
+
+    Args:
+        day: The day.
+        calendar: The working-day policy.
+        language: ``"en"`` or ``"da"``: the language of the holiday's name.
+
+    Returns:
+        The weekday or holiday's name, or ``None`` for a working day.
 
     Example:
         >>> import datetime as dt
         >>> day_off_reason(dt.date(2023, 5, 5)), day_off_reason(dt.date(2024, 4, 26))
         ('Great Prayer Day', None)
+        >>> day_off_reason(dt.date(2026, 5, 14), language="da")
+        'Kristi himmelfartsdag'
+        >>> day_off_reason(dt.date(2026, 12, 24), language="da")
+        'Juleaftensdag'
     """
+    locale = _holidays_language(language)
     weekday = day.weekday()
     if weekday >= 5:
+        if locale == "da":
+            return "lørdag" if weekday == 5 else "søndag"
         return "Saturday" if weekday == 5 else "Sunday"
-    holiday = _public_holidays(day.year).get(day)
+    holiday = _public_holidays(day.year, locale).get(day)
     if holiday is not None:
         return holiday
-    for optional in calendar.optional_days_off:
-        if (day.month, day.day) == optional.value:
-            return optional.name.replace("_", " ").title().replace("Years", "Year's")
+    month_day = (day.month, day.day)
+    if any(optional.value == month_day for optional in calendar.optional_days_off):
+        return _optional_names(locale)[month_day]
     if day in calendar.extra_days_off:
-        return "a day off of the calendar"
+        return "en fridag i kalenderen" if locale == "da" else "a day off of the calendar"
     return None
 
 
@@ -182,13 +230,29 @@ def next_working_day(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS)
     return _step(v.day("day", day), +1, calendar)
 
 
-def deadline(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
-    """``day`` if it is a working day, else the previous working day (for deadlines)."""
+def roll_back(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
+    """``day`` if it is a working day, else the previous working day.
+
+    Deadlines roll back: work due on a day off is due on the working day before.
+
+    Example:
+        >>> import datetime as dt
+        >>> roll_back(dt.date(2026, 4, 6))  # Easter Monday -> the Wednesday before
+        datetime.date(2026, 4, 1)
+    """
     return day if is_working_day(day, calendar) else previous_working_day(day, calendar)
 
 
-def start(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
-    """``day`` if it is a working day, else the next working day (for start dates)."""
+def roll_forward(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> dt.date:
+    """``day`` if it is a working day, else the next working day.
+
+    Starts roll forward: work cannot begin on a day off.
+
+    Example:
+        >>> import datetime as dt
+        >>> roll_forward(dt.date(2026, 4, 6))  # Easter Monday -> Tuesday
+        datetime.date(2026, 4, 7)
+    """
     return day if is_working_day(day, calendar) else next_working_day(day, calendar)
 
 

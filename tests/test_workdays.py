@@ -6,17 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casemigrate import InvalidType, OptionalDayOff, WorkingDays
+from casemigrate import InvalidArgument, InvalidType, OptionalDayOff, WorkingDays
 from casemigrate.workdays import (
     add_working_days,
     day_off_reason,
-    deadline,
     is_working_day,
     months_after,
     months_before,
     next_working_day,
     previous_working_day,
-    start,
+    roll_back,
+    roll_forward,
     working_days_between,
 )
 
@@ -53,9 +53,9 @@ def test_extra_days_off() -> None:
 
 
 def test_moving_deadlines_back_and_starts_forward() -> None:
-    assert deadline(D(2026, 5, 25)) == D(2026, 5, 22)  # Whit Monday -> Friday
-    assert start(D(2026, 5, 25)) == D(2026, 5, 26)
-    assert deadline(D(2026, 3, 4)) == D(2026, 3, 4) == start(D(2026, 3, 4))
+    assert roll_back(D(2026, 5, 25)) == D(2026, 5, 22)  # Whit Monday -> Friday
+    assert roll_forward(D(2026, 5, 25)) == D(2026, 5, 26)
+    assert roll_back(D(2026, 3, 4)) == D(2026, 3, 4) == roll_forward(D(2026, 3, 4))
     assert previous_working_day(D(2026, 4, 7)) == D(2026, 4, 1)  # over Easter
     assert next_working_day(D(2026, 12, 23)) == D(2026, 12, 28)
     assert previous_working_day(D(2027, 1, 4)) == D(2026, 12, 30)  # 31 Dec off, 1 Jan
@@ -97,6 +97,30 @@ def test_add_working_days_lands_on_working_days_and_counts_them(day: dt.date, n:
 
 @given(st.dates(D(2000, 1, 1), D(2060, 12, 31)))
 def test_deadline_and_start_bracket_the_day(day: dt.date) -> None:
-    assert deadline(day) <= day <= start(day)
-    assert is_working_day(deadline(day))
-    assert is_working_day(start(day))
+    assert roll_back(day) <= day <= roll_forward(day)
+    assert is_working_day(roll_back(day))
+    assert is_working_day(roll_forward(day))
+
+
+def test_holidays_names_the_optional_days_off_in_both_languages() -> None:
+    names = {day: day_off_reason(day) for day in
+             (D(2026, 12, 24), D(2026, 12, 31), D(2026, 5, 1), D(2026, 6, 5))}
+    assert names == {D(2026, 12, 24): "Christmas Eve", D(2026, 12, 31): "New Year's Eve",
+                     D(2026, 5, 1): "Workers' Day", D(2026, 6, 5): "Constitution Day"}
+    assert day_off_reason(D(2026, 6, 5), language="da") == "Grundlovsdag"
+    assert day_off_reason(D(2026, 5, 14), language="da") == "Kristi himmelfartsdag"
+    assert day_off_reason(D(2026, 3, 7), language="da") == "lørdag"
+
+
+def test_optional_days_are_named_outside_the_holiday_packages_years() -> None:
+    # holidays knows Danish public holidays 1771-2100; the optional days are fixed dates,
+    # so the policy still applies, and names them, after 2100.
+    assert day_off_reason(D(2103, 12, 24)) == "Christmas Eve"  # a Monday
+    # ... but 2nd Christmas Day 2101, a Monday, is no public holiday the package knows.
+    assert day_off_reason(D(2101, 12, 26)) is None
+
+
+def test_day_off_reason_refuses_an_unknown_language() -> None:
+    with pytest.raises(InvalidArgument) as error:
+        day_off_reason(D(2026, 1, 1), language="xx")
+    assert error.value.field == "language"
