@@ -117,31 +117,48 @@ DEFAULT_WORKING_DAYS: Final = WorkingDays()
 """The default policy: all four optional days are days off."""
 
 
-@lru_cache(maxsize=256)
-def _public_holidays(year: int) -> dict[dt.date, str]:
-    calendar = holidays.country_holidays("DK", years=year, language="en_US")
+@lru_cache(maxsize=512)
+def _public_holidays(year: int, language: str = "en") -> dict[dt.date, str]:
+    calendar = holidays.country_holidays("DK", years=year,
+                                         language="da" if language == "da" else "en_US")
     return dict(calendar.items())
 
 
-def day_off_reason(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> str | None:
-    """Why ``day`` is not a working day, or ``None`` if it is one.
+_NAMES_DA: Final = {
+    "Saturday": "lørdag", "Sunday": "søndag",
+    OptionalDayOff.CHRISTMAS_EVE: "juleaftensdag", OptionalDayOff.NEW_YEARS_EVE: "nytårsaftensdag",
+    OptionalDayOff.MAY_DAY: "1. maj", OptionalDayOff.CONSTITUTION_DAY: "grundlovsdag",
+    "extra": "en fridag i kalenderen",
+}
+
+
+def day_off_reason(
+    day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS, *, language: str = "en"
+) -> str | None:
+    """Why ``day`` is not a working day, or ``None`` if it is one, in ``"en"`` or ``"da"``.
 
     Example:
         >>> import datetime as dt
         >>> day_off_reason(dt.date(2023, 5, 5)), day_off_reason(dt.date(2024, 4, 26))
         ('Great Prayer Day', None)
+        >>> day_off_reason(dt.date(2026, 5, 14), language="da")
+        'Kristi himmelfartsdag'
     """
+    danish = language == "da"
     weekday = day.weekday()
     if weekday >= 5:
-        return "Saturday" if weekday == 5 else "Sunday"
-    holiday = _public_holidays(day.year).get(day)
+        name = "Saturday" if weekday == 5 else "Sunday"
+        return _NAMES_DA[name] if danish else name
+    holiday = _public_holidays(day.year, "da" if danish else "en").get(day)
     if holiday is not None:
         return holiday
     for optional in calendar.optional_days_off:
         if (day.month, day.day) == optional.value:
+            if danish:
+                return _NAMES_DA[optional]
             return optional.name.replace("_", " ").title().replace("Years", "Year's")
     if day in calendar.extra_days_off:
-        return "a day off of the calendar"
+        return _NAMES_DA["extra"] if danish else "a day off of the calendar"
     return None
 
 
