@@ -38,8 +38,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="a worked cutover for a synthetic municipality")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--citizens", type=int, default=400, help="citizens (default 400)")
-    demo.add_argument("--language", choices=("en", "da"), default="en",
-                      help="language of the report (default en)")
     listing = commands.add_parser("rules", help="list every rule: code, name and severity")
     listing.add_argument("--language", choices=("en", "da"), default="en")
     listing.add_argument("--markdown", action="store_true",
@@ -49,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     one.add_argument("--language", choices=("en", "da"), default="en")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        print(run_demo(seed=args.seed, citizens=args.citizens, language=args.language))
+        print(run_demo(seed=args.seed, citizens=args.citizens))
     elif args.command == "rules":
         print(rules_markdown(), end="") if args.markdown else print(rules_table(args.language))
     else:
