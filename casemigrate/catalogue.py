@@ -220,18 +220,19 @@ def _markdown_rule(rule: Rule) -> str:
         _wrap(f"In Danish: {rule.render(rule.sample, 'da')}"),
         f"### {words['resolve']}", _wrap(rule.hint), _wrap(f"In Danish: {rule.hint_da}"),
         f"### {words['citation']}",
-        "\n".join(f"- {_markdown_citation(c)}" for c in rule.citations),
+        _wrap("\n".join(f"- {_markdown_citation(c)}" for c in rule.citations)),
     ]
     return "\n\n".join(parts)
 
 
 def _markdown_sources() -> str:
     lines = ["## Sources", "",
-             "The documents the rules cite, with the sections the citations name. They "
-             "are public\nDanish documents; none is given a web address here.", ""]
+             _wrap("The documents the rules cite, each with the sections citations name, "
+                   "as the document itself heads them. They are public Danish documents; "
+                   "none is given a web address here."), ""]
     for document in DOCUMENTS:
-        lines.append(f"- {document.reference}: {document.about}. Sections cited: "
-                     + "; ".join(s.title for s in document.sections) + ".")
+        lines.append(_wrap(f"- {document.reference}: {document.about}. Sections: "
+                           + "; ".join(s.title for s in document.sections) + "."))
     return "\n".join(lines)
 
 

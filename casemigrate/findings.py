@@ -215,6 +215,11 @@ class Rule:
     def __repr__(self) -> str:
         return f"<Rule {self.code} {self.name}>"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A rule is one object per code: pickling (a finding sent to another process)
+        # and copying refer to it by its code.
+        return (_rule_of, (self.code,))
+
 
 def _own_dict(details: Mapping[str, Any] | None) -> dict[str, Any]:
     """A private copy: the finding hands out only a read-only view of it."""

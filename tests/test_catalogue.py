@@ -125,6 +125,18 @@ def test_finding_of_takes_the_rule_and_still_knows_a_code() -> None:
         Finding.of("CM999")  # type: ignore[arg-type]
 
 
+def test_findings_pickle_and_copy_with_their_rule() -> None:
+    import copy
+    import pickle
+
+    from casemigrate.cleanup import RETIRED_KLE_CASE
+
+    finding = Finding.of(RETIRED_KLE_CASE, ("M-1",), **RETIRED_KLE_CASE.sample)
+    for clone in (pickle.loads(pickle.dumps(finding)), copy.deepcopy(finding)):
+        assert clone == finding and clone.rule is RETIRED_KLE_CASE
+        assert clone.message_in("da") == finding.message_in("da")
+
+
 def test_rules_are_reachable_the_old_ways() -> None:
     from casemigrate import findings
 
