@@ -480,7 +480,7 @@ _STEPS: Final[Mapping[Register, Mapping[str, tuple[str, str, Citation]]]] = Mapp
     Register.HANDICAP: MappingProxyType({
         "notify_dst": (
             "Tell DST of the new vendor and when reporting starts",
-            "Giv DST besked om den nye leverandør og om, hvornår indberetningen fra det nye "
+            "Giv DST besked om den nye leverandør og om hvornår indberetningen fra det nye "
             "system begynder",
             HANDICAP.cite("afsnit 1, punkt 1", "Kommunen skal oplyse til DST, hvornår de "
                           "begynder at indberette data via det nye system.")),
@@ -601,7 +601,7 @@ DST_NOTIFIED_AFTER_CUTOVER: Final = Rule(
     summary_da="Danmarks Statistik fik først besked på eller efter skæringsdatoen, så DSTs "
                "databehandling kan ikke have taget højde for systemskiftet.",
     message="DST was notified on {notified}, on or after the cutover {cutover}",
-    message_da="DST fik besked {notified}, på eller efter skæringsdatoen {cutover}",
+    message_da="DST fik først besked {notified}, på eller efter skæringsdatoen {cutover}",
     hint="Contact DST at once so the deliveries around the cutover can be processed again.",
     hint_da="Kontakt straks DST, så leverancerne omkring skæringsdatoen kan blive behandlet "
             "igen.",
