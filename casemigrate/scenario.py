@@ -34,6 +34,7 @@ from typing import Any, Final
 
 import attrs
 
+from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.model import CaseGroup, LoadPreference
@@ -84,9 +85,7 @@ class Scenario(enum.Enum):
             >>> Scenario.TWO.describe(language="da").splitlines()[-2]
             '  - Nye sager skal registreres i to systemer.'
         """
-        if language not in ("en", "da"):
-            raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
-        description, pros, cons = _TEXT[self][language]
+        description, pros, cons = _TEXT[self][_text.check_language(language)]
         head = ("Scenario" if language == "en" else "Scenarie") + f" {self.value}: {description}"
         pro_title, con_title = ("Pros", "Cons") if language == "en" else ("Fordele", "Ulemper")
         lines = [head, f"{pro_title}:"] + [f"  + {p}" for p in pros]
