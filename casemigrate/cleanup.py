@@ -452,7 +452,7 @@ _REASONS: Final[Mapping[NoticeRule, str]] = {
 }
 
 
-_NOTICES: Final = EXIT2.section("Del 3, Opsigelsesvarsler").key
+_NOTICES: Final = "Del 3, Opsigelsesvarsler"
 _NOTICE_POLICY: Final = POLICY.cite(
     "notice", "Where the source is silent on a notice period, casemigrate takes the longer "
     "notice: a notice that is too short is the costly mistake.")

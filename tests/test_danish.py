@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casemigrate import (
     RULES,
@@ -30,6 +32,7 @@ from casemigrate import (
     check_readiness,
     plan_timeline,
 )
+from casemigrate._text import number
 from casemigrate.catalogue import rule_page, rules_table
 from casemigrate.findings import Rule
 
@@ -215,3 +218,16 @@ def test_the_checker_finds_what_it_looks_for() -> None:
     assert faults("1 advarsler") == ["1 advarsler"]
     assert faults("{count} sager") == ["an unfilled template field"]
     assert faults("find_blocking_cases blev ikke kørt") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_plural_and_number_agree_with_any_count(count: int) -> None:
+    """The form follows the count in both languages, and the number reads back."""
+    danish = RULES["CM205"].render({"count": count}, "da")
+    english = RULES["CM205"].render({"count": count}, "en")
+    shown_da, noun_da = danish.split()[:2]
+    shown_en, noun_en = english.split()[:2]
+    assert (noun_da, noun_en) == (("sag", "case") if count == 1 else ("sager", "cases"))
+    assert int(shown_da.replace(".", "")) == count == int(shown_en.replace(",", ""))
+    assert number(count, "da") == shown_da and number(count, "en") == shown_en
