@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+from casemigrate.catalogue import RULES
 from casemigrate.cleanup import (
     Classification,
     CleanupEstimate,
@@ -47,8 +48,6 @@ from casemigrate.delivery import (
 )
 from casemigrate.exceptions import (
     CaseMigrateError,
-    FindingError,
-    FindingErrors,
     InvalidArgument,
     InvalidCPR,
     InvalidKLE,
@@ -60,7 +59,14 @@ from casemigrate.exceptions import (
     MissingDependency,
     UnknownRuleCode,
 )
-from casemigrate.findings import RULES, Finding, Rule, Severity, sort_findings
+from casemigrate.findings import (
+    Finding,
+    FindingError,
+    FindingErrors,
+    Rule,
+    Severity,
+    sort_findings,
+)
 from casemigrate.identifiers import CPR, KLE, MUNICIPALITY_CODES, Facet, Municipality, municipality
 from casemigrate.model import (
     DANISH_TIME,

@@ -68,7 +68,7 @@ def run_demo(*, seed: int = 2026, citizens: int = 400, language: str = "en") -> 
     out += [
         "", _RULE,
         f"Cleanup of {estimate.cases:,} manual and converted cases "
-        "(003_63b3ba8438f94d62.txt, Del 3)",
+        "(KOMBIT, KMD Sag Exit-strategi 2, Del 3)",
         *(f"  {row['complexity']:<8} {row['cases']:>6,} cases  "
           f"{row['low_hours']:>7.1f}-{row['high_hours']:.1f} h" for row in estimate.breakdown()),
         f"  total             {estimate.low_hours:.1f}-{estimate.high_hours:.1f} h; "
@@ -93,7 +93,7 @@ def run_demo(*, seed: int = 2026, citizens: int = 400, language: str = "en") -> 
         CaseGroup(name="Kontrol", kle="32.45.04", active_cases=133, passive_cases=1457,
                   others_need_overview=True),
     ])
-    out += ["", _RULE, "When each group moves (003_63b3ba8438f94d62.txt, Del 1)"]
+    out += ["", _RULE, "When each group moves (KOMBIT, KMD Sag Exit-strategi 2, Del 1)"]
     out += [f"  {d.group.name}: scenario {d.scenario.value}" for d in summary.decisions]
     out += [str(summary)]
     return "\n".join(out)

@@ -1,6 +1,7 @@
 """Cleanup of manual cases: classification, time estimates, notice, savings, candidates.
 
-The rules of 003_63b3ba8438f94d62.txt (KMD Sag Exit-strategi 2):
+The rules of KOMBIT, "KMD Sag Exit-strategi 2 – Flytning og oprydning af manuelle sager"
+(20 March 2015):
 
 * Del 3, "Estimering af omfanget af oprydning i KMD Sag Sager": every case needs some
   cleanup, of one of three kinds. *Simple* (3-5 minutes): review the metadata. *Medium*
@@ -44,10 +45,12 @@ from dateutil.relativedelta import relativedelta
 
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
+from casemigrate._text import Phrase, Term
 from casemigrate.exceptions import InvalidArgument, InvalidType
-from casemigrate.findings import Finding, sort_findings
+from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import CPR, KLE, Facet
 from casemigrate.model import Case, Origin
+from casemigrate.sources import EXIT2, POLICY
 
 __all__ = [
     "DEFAULT_TITLE_WORDS",
@@ -67,7 +70,6 @@ __all__ = [
 ]
 
 
-
 class Complexity(enum.Enum):
     """How much cleanup a case needs, with the source's minutes per case and tasks.
 
@@ -75,7 +77,8 @@ class Complexity(enum.Enum):
         low_minutes: The lowest time per case.
         high_minutes: The highest time per case.
         tasks: The tasks of this kind, in English.
-        tasks_da: The tasks as the source lists them, in Danish.
+        tasks_da: The tasks in Danish, as the source's table lists them, each put as
+            an instruction.
     """
 
     SIMPLE = (3, 5, (
@@ -84,10 +87,10 @@ class Complexity(enum.Enum):
         "Unfinished notifications (advis) on the case.",
         "Close the case (passivate) if it can be.",
     ), (
-        "Sikre at der er: Titel, Sagsbehandler, Organisation, Dato, Sagsnummer.",
-        "Dokumenter mangler godkendelse/fast tilknytning.",
-        "Der er uafsluttede advis på sagen.",
-        "Sagen kan passiveres.",
+        "Sikr at sagen har titel, sagsbehandler, organisation, dato og sagsnummer.",
+        "Find dokumenter, der mangler godkendelse eller fast tilknytning.",
+        "Afslut uafsluttede adviser på sagen.",
+        "Passivér sagen, hvis den kan passiveres.",
     ))
     MEDIUM = (4, 10, (
         "Check that the right KLE number is used.",
@@ -95,9 +98,10 @@ class Complexity(enum.Enum):
         "Search titles such as complaint, appeal and access to file (klage, anke, "
         "aktindsigt).",
     ), (
-        "Undersøg om der er anvendt korrekt KLE-nummer.",
-        "Mange brugere er opsat til default sagsfacet G01.",
-        "For særlige emner søges sagsoverskrifter som klage, anke, aktindsigt m.fl.",
+        "Undersøg om sagen har det korrekte KLE-nummer.",
+        "Kontrollér handlingsfacetten: mange brugere har G01 som standardfacet, og det giver "
+        "ofte en forkert facet.",
+        "Søg efter sagsoverskrifter som klage, anke og aktindsigt.",
     ))
     COMPLEX = (15, 25, (
         "Check whether cases can be merged.",
@@ -105,10 +109,10 @@ class Complexity(enum.Enum):
         "Close cases lacking an approved decision on an agenda item.",
         "Close open cases.",
     ), (
-        "Undersøg om sager kan sammenlægges.",
-        "Undersøg om enkeltsagsprincippet er overholdt, ellers opdeles sagerne.",
-        "Passiver sager med manglende godkendt beslutning på dagsordenpunkt.",
-        "Afslutte åbne sager.",
+        "Undersøg om sager kan lægges sammen.",
+        "Undersøg om enkeltsagsprincippet er overholdt, og opdel sagerne, hvis det ikke er.",
+        "Passivér sager, der mangler en godkendt beslutning på et dagsordenspunkt.",
+        "Afslut åbne sager.",
     ))
 
     def __init__(
@@ -448,6 +452,84 @@ _REASONS: Final[Mapping[NoticeRule, str]] = {
 }
 
 
+_NOTICES: Final = "Del 3, Opsigelsesvarsler"
+_NOTICE_POLICY: Final = POLICY.cite(
+    "notice", "Where the source is silent on a notice period, casemigrate takes the longer "
+    "notice: a notice that is too short is the costly mistake.")
+
+NOTICE_AT_5000_POLICY: Final = Rule(
+    code="CM401",
+    name="notice-at-5000-policy",
+    severity=Severity.INFO,
+    summary="Exactly 5,000 manual cases: the source names under 5,000 and over 5,000 only; "
+            "casemigrate's policy decided.",
+    summary_da="Præcis 5.000 manuelle sager: kilden nævner kun under 5.000 og flere end 5.000 "
+               "sager; casemigrates politik har afgjort det.",
+    message="{cases:# case|# cases} is neither under nor over 5,000; casemigrate's policy "
+            "({policy}) gives {months:# month|# months} of notice",
+    message_da="{cases:# sag|# sager} er hverken under eller over 5.000; efter casemigrates "
+               "politik ({policy}) er varslet {months:# måned|# måneder}",
+    hint="Confirm the notice period with KMD in writing.",
+    hint_da="Få opsigelsesvarslet bekræftet skriftligt af KMD.",
+    citations=(
+        EXIT2.cite(_NOTICES, "To måneders varsel for kommuner med under 5.000 sager og hvor "
+                   "kommunen selv sørger for at afslutte alle manuelle sager i KMD Sag."),
+        EXIT2.cite(_NOTICES, "Tre måneders opsigelsesvarsel for kommuner med flere end 5.000 "
+                   "sager, som selv sørger for at afslutte alle manuelle sager i KMD Sag, hvis "
+                   "de først opsiger fra ultimo 2015."),
+        _NOTICE_POLICY,
+    ),
+    checks='Notice periods for exactly 5,000 manual cases. The source gives a rule for "under '
+           '5,000" (2 months) and "over 5,000" (3 months) only. casemigrate\'s default policy '
+           "(`NoticePolicy(exactly_5000_as_over=True)`) treats exactly 5,000 like over 5,000: "
+           "the longer notice is the safe reading of a contract.",
+    why="The notice decides when the 10 % saving starts. Here a policy decided it, not the "
+        "source, and that should be visible.",
+    example="`notice_period(manual_cases=5000, closes_all_itself=True, "
+            "notice_given=date(2026, 1, 30))`: 3 months, with CM401.",
+    sample={"cases": 5000, "months": 3,
+            "policy": Term("as over 5,000", en="counted as over 5,000",
+                           da="regnes som flere end 5.000")},
+)
+
+NOTICE_BEFORE_END_2015_POLICY: Final = Rule(
+    code="CM402",
+    name="notice-before-end-2015-policy",
+    severity=Severity.INFO,
+    summary="Over 5,000 manual cases with notice before the end of 2015: the source's 3-month "
+            "rule applies only from then; casemigrate's policy decided.",
+    summary_da="Flere end 5.000 manuelle sager, opsagt før udgangen af 2015: kildens regel om "
+               "tre måneders varsel gælder først derfra; casemigrates politik har afgjort det.",
+    message="notice given on {given}, before {from_date}: casemigrate's policy gives "
+            "{months:# month|# months} of notice",
+    message_da="opsagt {given}, før {from_date}: efter casemigrates politik er varslet "
+               "{months:# måned|# måneder}",
+    hint="Confirm the notice period with KMD in writing.",
+    hint_da="Få opsigelsesvarslet bekræftet skriftligt af KMD.",
+    citations=(
+        EXIT2.cite(_NOTICES, "Tre måneders opsigelsesvarsel for kommuner med flere end 5.000 "
+                   "sager, som selv sørger for at afslutte alle manuelle sager i KMD Sag, hvis "
+                   "de først opsiger fra ultimo 2015."),
+        EXIT2.cite(_NOTICES, "Aftaleforholdene i KMD Sag-kontrakten tilsiger et "
+                   "opsigelsesvarsel på seks måneder."),
+        _NOTICE_POLICY,
+    ),
+    checks="Notice periods for over 5,000 manual cases given before the end of 2015 (before "
+           "2015-12-31 by default, `NoticePolicy.three_month_rule_from`). The source grants 3 "
+           'months only "if they give notice from the end of 2015". casemigrate\'s policy '
+           "falls back to the contract's 6 months. The cautious reading: a notice that is too "
+           "short is the costly mistake.",
+    why="The policy, not the source, decided the period.",
+    example="7,000 cases, notice given 2015-06-01: 6 months, with CM402.",
+    sample={"given": dt.date(2015, 6, 1), "from_date": dt.date(2015, 12, 31), "months": 6},
+)
+
+_POLICY_TERMS: Final = {
+    True: Term("as over 5,000", en="counted as over 5,000", da="regnes som flere end 5.000"),
+    False: Term("as under 5,000", en="counted as under 5,000", da="regnes som under 5.000"),
+}
+
+
 @attrs.frozen(kw_only=True)
 class NoticePolicy:
     """How casemigrate decides where the source is silent on notice periods.
@@ -545,13 +627,13 @@ def notice_period(
         else:
             rule = NoticeRule.CONTRACT
             findings.append(Finding.of(
-                "CM402", ("notice",), given=given, from_date=policy.three_month_rule_from,
-                months=rule.months,
+                NOTICE_BEFORE_END_2015_POLICY, ("notice",), given=given,
+                from_date=policy.three_month_rule_from, months=rule.months,
             ))
         if cases == 5000:
             findings.append(Finding.of(
-                "CM401", ("notice",), cases=cases, months=rule.months,
-                policy="as over 5,000" if policy.exactly_5000_as_over else "as under 5,000",
+                NOTICE_AT_5000_POLICY, ("notice",), cases=cases, months=rule.months,
+                policy=_POLICY_TERMS[policy.exactly_5000_as_over],
             ))
     return NoticePeriod(
         months=rule.months, ends_on=given + relativedelta(months=rule.months),
@@ -562,6 +644,36 @@ def notice_period(
 # ---- savings ---------------------------------------------------------------------
 
 _ORE: Final = Decimal("0.01")
+
+
+NEGATIVE_SAVING: Final = Rule(
+    code="CM403",
+    name="negative-saving",
+    severity=Severity.WARNING,
+    summary="The forecast has more active cases after the cleanup than before: a cost, not a "
+            "saving.",
+    summary_da="Prognosen har flere aktive sager efter oprydningen end før: en udgift, ikke en "
+               "besparelse.",
+    message="{after:# active case|# active cases} after against {before} before: the bill "
+            "rises by {amount} kr a month",
+    message_da="{after:# aktiv sag|# aktive sager} efter oprydningen mod {before} før: "
+               "regningen stiger med {amount} kr. om måneden",
+    hint="Check the forecast; new manual cases may still be being created.",
+    hint_da="Kontrollér prognosen; der bliver måske stadig oprettet nye manuelle sager.",
+    citations=(
+        EXIT2.cite("Del 2, Formål", "Der er naturligvis også økonomiske grunde til at lave en "
+                   "oprydning, idet KMD Sag bl.a. faktureres på baggrund af antallet af aktive "
+                   "sager."),
+        EXIT2.cite("FAQ 15", "Der betales pr. aktiv sag."),
+    ),
+    checks="A savings forecast with more active cases after than before.",
+    why="KMD Sag bills per active case. More cases is a higher bill, which the forecast "
+        "reports as a negative saving.",
+    example="`estimate_savings(active_before=1000, active_after=1100, "
+            'monthly_bill_before=Decimal("1000"))`: a saving of -100.00 kr a month, with '
+            "CM403.",
+    sample={"after": 1100, "before": 1000, "amount": Decimal("100.00")},
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -648,7 +760,7 @@ def estimate_savings(
     monthly = bill - bill_after
     findings: tuple[Finding, ...] = ()
     if monthly < 0:
-        findings = (Finding.of("CM403", ("savings",), before=before, after=after,
+        findings = (Finding.of(NEGATIVE_SAVING, ("savings",), before=before, after=after,
                                amount=-monthly),)
     return Savings(
         active_before=before, active_after=after, price_per_case=price,
@@ -674,11 +786,93 @@ def manual_cases_saving(bill: Decimal | int | str) -> Decimal:
 
 # ---- mass-close candidates -------------------------------------------------------
 
-def _saving(count: int, price: Decimal | None) -> tuple[str, Decimal | None]:
+_FREDERICIA: Final = "Del 2, Fredericia"
+_MASS_CLOSE: Final = EXIT2.cite(_FREDERICIA, "Vi kunne på den måde hurtigt afskaffe 1/3 af "
+                                "alle de manuelle sager.")
+
+RETIRED_KLE_CASE: Final = Rule(
+    code="CM404",
+    name="retired-kle-case",
+    severity=Severity.INFO,
+    summary="Active manual cases on a KLE number the municipality marks as retired can be "
+            "mass-closed.",
+    summary_da="Aktive manuelle sager på et KLE-nummer, som kommunen har markeret som udgået, "
+               "kan masselukkes.",
+    message="{count:# active case|# active cases} on retired KLE number {kle}{saving}",
+    message_da="{count:# aktiv sag|# aktive sager} på det udgåede KLE-nummer {kle}{saving}",
+    hint="Agree with the department that owns the KLE number, then mass-close the cases.",
+    hint_da="Aftal det med den afdeling, der ejer KLE-nummeret, og masseluk derefter sagerne.",
+    citations=(EXIT2.cite(_FREDERICIA, "16.16.02 Folkepension (udgået) 3506 0"), _MASS_CLOSE),
+    checks="Active cases on KLE numbers the caller marks as retired (`retired_kle=`), one "
+           "finding per KLE number, with the monthly saving if a price per case is given.",
+    why='Fredericia closed every case on its retired ("udgået") KLE numbers, about a third of '
+        "its manual cases. Each closed case lowers the bill.",
+    example="3,506 active cases on 16.16.02 (Folkepension, udgået): CM404 naming them.",
+    sample={"count": 3506, "kle": "16.16.02",
+            "saving": Phrase(en="; closing saves {amount} kr a month",
+                             da="; lukning sparer {amount} kr. om måneden",
+                             amount=Decimal("950.49"))},
+)
+
+STALE_CONVERTED_CASE: Final = Rule(
+    code="CM405",
+    name="stale-converted-case",
+    severity=Severity.INFO,
+    summary="Converted cases still active years after conversion can be mass-closed.",
+    summary_da="Konverterede sager, der stadig er aktive flere år efter konverteringen, kan "
+               "masselukkes.",
+    message="{count:# converted case|# converted cases} opened before {cutoff} {count:is|are} "
+            "still active{saving}",
+    message_da="{count:# konverteret sag|# konverterede sager} oprettet før {cutoff} er stadig "
+               "{count:aktiv|aktive}{saving}",
+    hint="Check with the department, then mass-close the cases.",
+    hint_da="Afklar det med afdelingen, og masseluk derefter sagerne.",
+    citations=EXIT2.cite(_FREDERICIA, "Konverterede sager fra gl. ESDH system. Sagerne var 5 – "
+                         "6 år gamle og stod stadig som aktive sager, disse er nu masse "
+                         "lukket."),
+    checks="Converted cases (`Origin.CONVERTED`) still active on `as_of` that were opened more "
+           "than `stale_after_years` years before it (5 by default).",
+    why="Fredericia found cases converted from an old records system, 5–6 years old, still "
+        "active and billed. They were mass-closed.",
+    example="A converted case opened 2019-03-01, still active on 2026-06-01: CM405.",
+    sample={"count": 1, "cutoff": dt.date(2021, 6, 1), "saving": ""},
+)
+
+MANUAL_DUPLICATES_SYSTEM_CASE: Final = Rule(
+    code="CM406",
+    name="manual-duplicates-system-case",
+    severity=Severity.INFO,
+    summary="A manual case duplicates a system case of the same citizen and KLE number: it "
+            "was created without 'sammenlæg sag' or on a wrong KLE number.",
+    summary_da="En manuel sag er en dublet af en systemsag for samme borger og KLE-nummer: "
+               "den blev oprettet uden »sammenlæg sag« eller på et forkert KLE-nummer.",
+    message="manual case {manual} duplicates {system_cases:system case #|system cases #} on "
+            "KLE number {kle}{saving}",
+    message_da="den manuelle sag {manual} er en dublet af {system_cases:systemsagen #|"
+               "systemsagerne #} på KLE-nummer {kle}{saving}",
+    hint="Close the manual case, or merge it into the system case.",
+    hint_da="Afslut den manuelle sag, eller læg den sammen med systemsagen.",
+    citations=EXIT2.cite(_FREDERICIA, "Det bevirker at den efterfølgende systemsag ikke "
+                         "overtager den manuelle sag."),
+    checks="Active manual cases whose citizen and KLE number match an active system-made "
+           "case.",
+    why='A manual case (an application, say) created without "sammenlæg sag" is not taken '
+        "over by the later system case. It stays active and billed.",
+    example="Manual `M-1` and system `S-9`, same citizen, both on 27.60.04: CM406 for `M-1, "
+            "S-9`.",
+    sample={"manual": "M-1", "system_cases": ("S-9",), "kle": "27.60.04",
+            "saving": Phrase(en="; closing saves {amount} kr a month",
+                             da="; lukning sparer {amount} kr. om måneden",
+                             amount=Decimal("0.27"))},
+)
+
+
+def _saving(count: int, price: Decimal | None) -> tuple[Phrase | str, Decimal | None]:
     if price is None:
         return "", None
     amount = (price * count).quantize(_ORE, rounding=ROUND_HALF_UP)
-    return f"; closing saves {amount} kr a month", amount
+    return Phrase(en="; closing saves {amount} kr a month",
+                  da="; lukning sparer {amount} kr. om måneden", amount=amount), amount
 
 
 def find_mass_close_candidates(
@@ -750,11 +944,11 @@ def find_mass_close_candidates(
     findings: list[Finding] = []
     for kle, ids in on_retired.items():
         text, amount = _saving(len(ids), price)
-        findings.append(Finding.of("CM404", ids, count=len(ids), kle=kle, saving=text,
+        findings.append(Finding.of(RETIRED_KLE_CASE, ids, count=len(ids), kle=kle, saving=text,
                                    amount=amount))
     if stale:
         text, amount = _saving(len(stale), price)
-        findings.append(Finding.of("CM405", stale, count=len(stale), cutoff=cutoff,
+        findings.append(Finding.of(STALE_CONVERTED_CASE, stale, count=len(stale), cutoff=cutoff,
                                    saving=text, amount=amount))
     for case in manual:
         assert case.citizen is not None and case.kle is not None
@@ -762,7 +956,7 @@ def find_mass_close_candidates(
         if twins:
             text, amount = _saving(1, price)
             findings.append(Finding.of(
-                "CM406", [case.case_id, *twins], manual=case.case_id,
+                MANUAL_DUPLICATES_SYSTEM_CASE, [case.case_id, *twins], manual=case.case_id,
                 system_cases=tuple(sorted(twins)), kle=case.kle, saving=text, amount=amount,
             ))
     return sort_findings(findings)

@@ -1,6 +1,7 @@
 """Planning the conversion of cases to a new system (DUBU).
 
-002_82492dedb15d4efb.txt (KL/KOMBIT task card "Planlæg konvertering af sager"):
+KL/KOMBIT's DUBU 3.0 task card (Fase 2: Forberedelse), which prepares the KLIK task
+"Konverter sager":
 
 1. decide which cases to convert: the open (active) ones always; the closed
    (passive) ones only if the municipality wants them. Those not converted stay
@@ -41,8 +42,9 @@ import attrs
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
 from casemigrate.exceptions import InvalidArgument, InvalidType
-from casemigrate.findings import Finding, sort_findings
+from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.model import Case
+from casemigrate.sources import DUBU
 
 __all__ = [
     "MINIMUM_CONTENT",
@@ -51,6 +53,52 @@ __all__ = [
     "LeftBehind",
     "plan_conversion",
 ]
+
+
+PARTLY_AUTOMATIC_CONVERSION_COST: Final = Rule(
+    code="CM501",
+    name="partly-automatic-conversion-cost",
+    severity=Severity.INFO,
+    summary="A partly automatic conversion is bought from the vendor at the municipality's "
+            "own cost.",
+    summary_da="En delvis automatisk konvertering købes hos leverandøren, og kommunen betaler "
+               "selv.",
+    message="partly automatic conversion of {count:# case|# cases} is paid by the "
+            "municipality",
+    message_da="delvis automatisk konvertering af {count:# sag|# sager} betales af kommunen "
+               "selv",
+    hint="Get a price from the vendor and weigh it against the manual workload.",
+    hint_da="Indhent en pris fra leverandøren, og sammenlign den med den manuelle indsats.",
+    citations=DUBU.cite("Beskrivelse", "hvor Netcompany mod betaling sikrer at "
+                        "minimumoplysninger migreres over i DUBU fra jeres eksisterende "
+                        "sagsløsning. Denne udgift afholdes af kommunen selv."),
+    checks="A conversion plan with `ConversionMethod.PARTLY_AUTOMATIC`.",
+    why="The vendor migrates the minimum content for a fee, and the municipality pays it "
+        "itself. The plan's hours do not include that cost.",
+    example="`plan_conversion(cases, method=ConversionMethod.PARTLY_AUTOMATIC, ...)`: CM501.",
+    sample={"count": 1748},
+)
+
+CASES_LEFT_IN_OLD_SYSTEM: Final = Rule(
+    code="CM502",
+    name="cases-left-in-old-system",
+    severity=Severity.INFO,
+    summary="Cases not converted stay reachable only in the old system.",
+    summary_da="Sager, der ikke konverteres, kan kun findes i det tidligere system.",
+    message="{count:# case is|# cases are} not converted and {count:stays|stay} in {system}",
+    message_da="{count:# sag|# sager} konverteres ikke og bliver i {system}",
+    hint="Keep read access to the old system for as long as the cases may be needed.",
+    hint_da="Bevar læseadgangen til det tidligere system, så længe der kan blive brug for "
+            "sagerne.",
+    citations=DUBU.cite("Beskrivelse", "eller om disse udelukkende skal være tilgængelige via "
+                        "jeres eksisterende sags- og dokumentbærende system"),
+    checks="Cases a conversion plan leaves behind (passive cases when "
+           "`include_passive=False`).",
+    why="They are not lost, but they stay reachable only in the old system, which must stay "
+        "readable.",
+    example="120 passive cases with `include_passive=False`: CM502 with count 120.",
+    sample={"count": 120, "system": ("Sensum",)},
+)
 
 
 class ConversionMethod(enum.Enum):
@@ -142,7 +190,7 @@ def plan_conversion(
     start: dt.date,
     calendar: wd.WorkingDays = wd.DEFAULT_WORKING_DAYS,
 ) -> ConversionPlan:
-    """Plan the conversion of ``cases`` (002_82492dedb15d4efb.txt, Metode 1-3).
+    """Plan the conversion of ``cases`` (the DUBU task card's steps 1-3).
 
     Active cases (no closing date) are always selected; passive ones only with
     ``include_passive``. The others are left behind with their reason: they stay
@@ -192,9 +240,10 @@ def plan_conversion(
     )
     findings: list[Finding] = []
     if method is ConversionMethod.PARTLY_AUTOMATIC:
-        findings.append(Finding.of("CM501", ("conversion",), count=len(selected)))
+        findings.append(Finding.of(PARTLY_AUTOMATIC_CONVERSION_COST, ("conversion",),
+                                   count=len(selected)))
     if left:
-        findings.append(Finding.of("CM502", ("conversion",), count=len(left),
+        findings.append(Finding.of(CASES_LEFT_IN_OLD_SYSTEM, ("conversion",), count=len(left),
                                    system=tuple(sorted(systems))))
     return ConversionPlan(
         selected=tuple(selected), left_behind=tuple(left), method=method,

@@ -1,8 +1,9 @@
 """Merging deliveries the way Statistics Denmark does, and the service checks.
 
 When a municipality changes the system that reports to DST's statistics on handicap
-and vulnerable adults, DST builds its data from both systems
-(001_c27bcfbe2421f4b2.txt, section 2):
+and vulnerable adults, DST builds its data from both systems (Danmarks Statistik,
+"Vejledning om systemskifte til kommuner", section 2 "DSTs databehandling ved
+systemskifte"):
 
 1. from the old system, every *closed* service of its latest delivery;
 2. from the new system, *every* service, closed and active, of its latest delivery;
@@ -53,9 +54,12 @@ import attrs
 
 from casemigrate import _validate as v
 from casemigrate._slots import slots_filler
-from casemigrate.findings import Finding, sort_findings
+from casemigrate._text import Term
+from casemigrate.findings import Finding, Rule, Severity, sort_findings
+from casemigrate.identifiers import municipality
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
+from casemigrate.sources import HANDICAP, POLICY
 
 __all__ = [
     "Excluded",
@@ -65,6 +69,368 @@ __all__ = [
     "find_service_overlaps",
     "merge_deliveries",
 ]
+
+
+# ---- the rules ------------------------------------------------------------------------
+
+_CUTOVER: Final = dt.date(2026, 6, 1)
+_REAL_END: Final = HANDICAP.cite(
+    "afsnit 1, punkt 2", "Ydelser i det tidligere anvendte system skal kun påføres en "
+    "slutdato, hvis ydelsen reelt er afsluttet.")
+_CORRECT: Final = HANDICAP.cite(
+    "afsnit 1, punkt 2", "Det er vigtigt, at alle afsluttede ydelser i det tidligere system er "
+    "opdaterede med korrekte oplysninger")
+_DST_REQUIREMENTS: Final = HANDICAP.cite(
+    "afsnit 1, punkt 2", "og overholder DSTs krav til dataindberetningen")
+_OLD_CLOSED: Final = HANDICAP.cite(
+    "afsnit 2, punkt 1", "Fra tidligere system udvælges alle afsluttede ydelser indeholdt i den "
+    "senest modtagne leverance.")
+_NEW_ALL: Final = HANDICAP.cite(
+    "afsnit 2, punkt 2", "Fra det nye system udvælges samtlige ydelser, både afsluttede og "
+    "aktive, fra den senest modtagne leverance.")
+_TOGETHER: Final = HANDICAP.cite(
+    "afsnit 2, punkt 3", "Ydelserne fra de to systemer danner tilsammen det datagrundlag, som "
+    "DST anvender i statistikproduktionen.")
+_OPEN: Final = Term("open", da="videre")
+_MISSING: Final = {
+    "start date": Term("start date", da="startdato"),
+    "service code": Term("service code", da="ydelseskode"),
+    "target group": Term("target group", da="målgruppe"),
+    "citizen": Term("citizen", da="borger"),
+}
+_ROLES: Final = {"old": Term("old_system", en="old system", da="tidligere system"),
+                 "new": Term("new_system", en="new system", da="nye system")}
+
+SERVICE_COUNTED_TWICE: Final = Rule(
+    code="CM301",
+    name="service-counted-twice",
+    severity=Severity.ERROR,
+    summary="The same citizen and service code have overlapping periods from both systems, "
+            "so the service is counted twice.",
+    summary_da="Samme borger og ydelseskode har overlappende perioder fra begge systemer, så "
+               "ydelsen tælles med to gange.",
+    message="{old} ({old_period}) and {new} ({new_period}) are both counted from {first} to "
+            "{last}",
+    message_da="{old} ({old_period}) og {new} ({new_period}) tælles begge med fra {first} til "
+               "{last}",
+    hint="Give the old system's service its real end date, or remove the duplicate.",
+    hint_da="Giv ydelsen i det tidligere system dens reelle slutdato, eller fjern dubletten.",
+    citations=(_OLD_CLOSED, _NEW_ALL, _TOGETHER, _REAL_END),
+    checks="Services in the data basis with the same municipality, citizen and service code, "
+           "one from each system, whose periods share at least one day. Both ends are "
+           "inclusive. The finding names both service ids and the first and last shared day "
+           "(`open` when both are still running). Its `details` carry the number of days "
+           "(`None` when open-ended).",
+    why="DST takes the old system's closed services and all the new system's services. If "
+        "both hold the same service for the same days, the statistics count it twice.",
+    example="Old `B` 2021-06-01..2026-06-01 (closed on the cutover); new `B'` "
+            "2021-06-01..open: both counted from 2021-06-01 to 2026-06-01, 1,827 days, so "
+            "CM301.",
+    sample={"old": "B", "new": "B'", "old_period": "2021-06-01..2026-06-01",
+            "new_period": "2021-06-01..", "first": dt.date(2021, 6, 1), "last": _CUTOVER},
+)
+
+ARTIFICIAL_CLOSURE_AT_CUTOVER: Final = Rule(
+    code="CM302",
+    name="artificial-closure-at-cutover",
+    severity=Severity.WARNING,
+    summary="An old-system service ends the day before or on the cutover while the new system "
+            "has the same service active from the cutover.",
+    summary_da="En ydelse i det tidligere system slutter dagen før eller på skæringsdatoen, "
+               "mens det nye system har samme ydelse aktiv fra skæringsdatoen.",
+    message="{old} ends on {end} and {new} starts on {start}: the old service was probably "
+            "closed because of the change, not because it ended",
+    message_da="{old} slutter {end}, og {new} starter {start}: ydelsen i det tidligere system "
+               "blev formentlig afsluttet på grund af systemskiftet, ikke fordi den reelt "
+               "sluttede",
+    hint="Remove the end date in the old system and re-create the service in the new system "
+         "with its real start date.",
+    hint_da="Fjern slutdatoen i det tidligere system, og opret ydelsen i det nye system med "
+            "dens reelle startdato.",
+    citations=_REAL_END,
+    checks="An old-system service that ends on the day before the cutover or on the cutover, "
+           "while the new system has the same citizen and service code active from the "
+           "cutover (it starts on or before the cutover and is active on it).",
+    why="An end date belongs only to a service that really ended. A service closed because "
+        "of the change, and re-created in the new system, is split in two: it is counted "
+        "twice (CM301) or loses its history (CM303).",
+    example="Old `B` ends 2026-05-31, cutover 2026-06-01, new `B'` starts 2026-06-01: CM302 "
+            "(with CM303 for `B'`).",
+    sample={"old": "B", "new": "B'", "end": dt.date(2026, 5, 31), "start": _CUTOVER},
+)
+
+START_EQUALS_CUTOVER: Final = Rule(
+    code="CM303",
+    name="start-equals-cutover",
+    severity=Severity.WARNING,
+    summary="A new-system active service starts on the cutover date: its real start date was "
+            "probably lost.",
+    summary_da="En aktiv ydelse i det nye system starter på skæringsdatoen: dens reelle "
+               "startdato er formentlig gået tabt.",
+    message="{service} starts on the cutover {cutover}",
+    message_da="{service} starter på skæringsdatoen {cutover}",
+    hint="Set the service's real start date from the old system.",
+    hint_da="Sæt ydelsens reelle startdato fra det tidligere system.",
+    citations=HANDICAP.cite(
+        "afsnit 1, punkt 3", "Alle aktive ydelser skal oprettes med deres reelle startdato, "
+        "ikke en dato, der angiver tidspunktet for systemskifte."),
+    checks="An active new-system service whose start date is the cutover date.",
+    why="Active services must be created with their real start date, not the date of the "
+        "change. A start on the cutover usually means the history was lost.",
+    example="Cutover 2026-06-01; new `B'` active from 2026-06-01: CM303.",
+    sample={"service": "B'", "cutover": _CUTOVER},
+)
+
+CLOSED_SERVICE_VANISHED: Final = Rule(
+    code="CM304",
+    name="closed-service-vanished",
+    severity=Severity.ERROR,
+    summary="A closed service in an earlier delivery of the old system is missing from its "
+            "latest delivery, so it vanishes from the statistics.",
+    summary_da="En afsluttet ydelse i en tidligere leverance fra det tidligere system mangler "
+               "i den seneste leverance og forsvinder derfor fra statistikken.",
+    message="{service} was closed in {earlier} but is missing from {latest}",
+    message_da="{service} var afsluttet i {earlier}, men mangler i {latest}",
+    hint="Send a new old-system delivery that holds every closed service.",
+    hint_da="Send en ny leverance fra det tidligere system med alle afsluttede ydelser.",
+    citations=_OLD_CLOSED,
+    checks="Closed services in an earlier production delivery of the old system that are "
+           "missing from its latest production delivery. Services are matched by service id.",
+    why="DST takes the old system's closed services from its *latest* delivery only. A closed "
+        "service missing from it vanishes from the statistics.",
+    example="Old `L402` of 2026-05-01 holds closed `A`; old `L402` of 2026-06-10 does not: "
+            "CM304 for `A`.",
+    sample={"service": "A", "earlier": "D1", "latest": "D2"},
+)
+
+DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
+    code="CM305",
+    name="deliveries-sent-at-same-time",
+    severity=Severity.ERROR,
+    summary="Two production deliveries from one system have the same sent time, so which is "
+            "the latest is ambiguous.",
+    summary_da="To produktionsleverancer fra samme system har samme afsendelsestidspunkt, så "
+               "det er uklart hvilken der er den seneste.",
+    message="{deliveries} from {system} were sent at the same time, {sent}; {chosen} was used",
+    message_da="{deliveries} fra {system} blev sendt på samme tidspunkt, {sent}; {chosen} er "
+               "brugt",
+    hint="Ask DST which delivery it holds as the latest, and resend if needed.",
+    hint_da="Spørg DST hvilken leverance de har registreret som den seneste, og send den igen "
+            "om nødvendigt.",
+    citations=(_OLD_CLOSED, _NEW_ALL),
+    checks="Two or more production deliveries from one system with the same latest sending "
+           "time. The merge still chooses one deterministically: the greatest `delivery_id`.",
+    why="DST uses the latest delivery. When two are equally late, which one DST holds is "
+        "unknown, and the data basis may differ from DST's.",
+    example="`D1` and `D2`, both `L402` from `New`, both sent 2026-06-10 09:00: CM305, `D2` "
+            "used.",
+    sample={"deliveries": ("D1", "D2"), "system": "Nexus", "sent": "2026-06-10 09:00:00+02:00",
+            "chosen": "D2"},
+)
+
+SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
+    code="CM306",
+    name="service-municipality-mismatch",
+    severity=Severity.ERROR,
+    summary="A service's municipality differs from its delivery's.",
+    summary_da="En ydelses handlekommune er en anden end leverancens.",
+    message="{service} belongs to municipality {service_municipality} but came in {delivery} "
+            "of {delivery_municipality}",
+    message_da="{service} hører til {service_municipality}, men kom i {delivery} fra "
+               "{delivery_municipality}",
+    hint="Correct the service's acting municipality or deliver it in the right file.",
+    hint_da="Ret ydelsens handlekommune, eller send den i den rigtige leverance.",
+    citations=_DST_REQUIREMENTS,
+    checks="A service in a delivery whose municipality differs from the delivery's "
+           "municipality. The merge excludes such a service, with a reason.",
+    why="A delivery reports for one municipality. A service of another municipality in it is "
+        "misfiled and would be counted for the wrong municipality.",
+    example="A delivery of 607 Fredericia holding a service of 621 Kolding: CM306.",
+    sample={"service": "A", "service_municipality": municipality(621), "delivery": "D1",
+            "delivery_municipality": municipality(607)},
+)
+
+DUPLICATE_SERVICE_ID: Final = Rule(
+    code="CM307",
+    name="duplicate-service-id",
+    severity=Severity.ERROR,
+    summary="One delivery holds the same service id more than once.",
+    summary_da="Samme ydelses-id forekommer mere end én gang i en leverance.",
+    message="{delivery} holds {service} {count:once|# times}",
+    message_da="{delivery} indeholder {service} {count:én gang|# gange}",
+    hint="Remove the duplicate rows from the delivery.",
+    hint_da="Fjern de dobbelte rækker fra leverancen.",
+    citations=_CORRECT,
+    checks="A delivery that holds the same service id more than once. The merge keeps the "
+           "first occurrence and excludes the rest, with a reason.",
+    why="A repeated row counts the same service twice.",
+    example="A delivery holding `A`, `B`, `A`: CM307 for `A` with count 2.",
+    sample={"delivery": "D1", "service": "A", "count": 2},
+)
+
+SERVICE_SYSTEM_MISMATCH: Final = Rule(
+    code="CM308",
+    name="service-system-mismatch",
+    severity=Severity.WARNING,
+    summary="A service says it comes from another system than the delivery it came in.",
+    summary_da="En ydelse angiver et andet system end det, leverancen kom fra.",
+    message="{service} says system {service_system} but came in {delivery} from "
+            "{delivery_system}",
+    message_da="{service} angiver systemet {service_system}, men kom i {delivery} fra "
+               "{delivery_system}",
+    hint="Check the extract: the service belongs in its own system's delivery.",
+    hint_da="Kontrollér udtrækket: ydelsen hører til i leverancen fra sit eget system.",
+    citations=(_OLD_CLOSED, _NEW_ALL),
+    checks="A service whose `system` differs from the system of the delivery it came in. The "
+           "merge treats it by its delivery's system.",
+    why="The extract may have mixed the two systems' services, and old and new services are "
+        "treated differently.",
+    example="A delivery from `New` holding a service that says `Old`: CM308.",
+    sample={"service": "A", "service_system": "Sensum", "delivery": "D2",
+            "delivery_system": "Nexus"},
+)
+
+SERVICE_INCOMPLETE: Final = Rule(
+    code="CM309",
+    name="service-incomplete",
+    severity=Severity.ERROR,
+    summary="A service lacks what DST needs: start date, end date (when closed), service code "
+            "or a target group.",
+    summary_da="En ydelse mangler noget, DST skal bruge: startdato, slutdato (når den er "
+               "afsluttet), ydelseskode eller målgruppe.",
+    message="{service} lacks {missing}",
+    message_da="{service} mangler {missing}",
+    hint="Complete the service in the system it comes from before the last delivery.",
+    hint_da="Udfyld ydelsen i det system, den kommer fra, før den sidste leverance.",
+    citations=HANDICAP.cite("afsnit 1, punkt 2",
+                            "(dvs. startdato, slutdato, ydelseskode, målgruppe(r), etc.)"),
+    checks="A service that lacks a start date, a service code, at least one target group, or "
+           "a citizen. The source names start, end, service code and target groups for closed "
+           "services. A closed service has its end by definition, and an active service needs "
+           "the rest as much as a closed one, so every service is held to them.",
+    why="Closed services in the old system must be complete and correct. DST cannot use a "
+        "service without them.",
+    example="Closed service `A` with no target groups: CM309, missing `target group`.",
+    sample={"service": "A", "missing": (_MISSING["service code"], _MISSING["target group"])},
+)
+
+MALFORMED_TARGET_GROUP: Final = Rule(
+    code="CM310",
+    name="malformed-target-group",
+    severity=Severity.ERROR,
+    summary="A target-group code is not a dotted numeral such as 1.2.2.1.",
+    summary_da="En målgruppekode er ikke et punktadskilt tal som 1.2.2.1.",
+    message="{service} has {groups:target group # that is not a dotted numeral|target groups "
+            "# that are not dotted numerals}",
+    message_da="{service} har {groups:målgruppen #, der ikke er et punktadskilt tal|"
+               "målgrupperne #, der ikke er punktadskilte tal}",
+    hint="Correct the target groups to DST's codes.",
+    hint_da="Ret målgrupperne til DSTs koder.",
+    citations=_DST_REQUIREMENTS,
+    checks="Target-group codes that are not dotted numerals (`1`, `1.2`, `1.2.2.1`: digits "
+           "separated by single dots).",
+    why="DST's target groups are dotted numerals. Anything else is rejected, or not counted "
+        "in the right group.",
+    example='Target groups `{"1.2.2.1", "1..2", "A.1"}`: CM310 for `1..2, A.1`.',
+    sample={"service": "A", "groups": ("1..2", "A.1")},
+)
+
+CLOSED_SERVICE_ENDS_IN_FUTURE: Final = Rule(
+    code="CM311",
+    name="closed-service-ends-in-future",
+    severity=Severity.WARNING,
+    summary="A closed service's end date lies after the reference date.",
+    summary_da="En afsluttet ydelses slutdato ligger efter referencedatoen.",
+    message="{service} ends on {end}, after {as_of}: it has not really ended yet",
+    message_da="{service} slutter {end}, efter {as_of}: den er ikke reelt afsluttet endnu",
+    hint="Remove the end date until the service has really ended.",
+    hint_da="Fjern slutdatoen, indtil ydelsen reelt er afsluttet.",
+    citations=_REAL_END,
+    checks="With `as_of` given: a closed service whose end date is after `as_of`.",
+    why="An end date belongs only to a service that has really ended. A future end date is "
+        "often a planned end, or a closure made for the change.",
+    example="`as_of` 2026-06-01; service ends 2026-12-31: CM311.",
+    sample={"service": "A", "end": dt.date(2026, 12, 31), "as_of": _CUTOVER},
+)
+
+NO_PRODUCTION_DELIVERY: Final = Rule(
+    code="CM312",
+    name="no-production-delivery",
+    severity=Severity.WARNING,
+    summary="A system of the plan has no production delivery, so none of its services are in "
+            "the data basis.",
+    summary_da="Et af planens systemer har ingen produktionsleverance, så ingen af dets "
+               "ydelser er med i datagrundlaget.",
+    message="no production delivery from {system} (the plan's {role})",
+    message_da="ingen produktionsleverance fra {system} (planens {role})",
+    hint="Send a production delivery (L402) from the system, or check the plan.",
+    hint_da="Send en produktionsleverance (L402) fra systemet, eller kontrollér planen.",
+    citations=(_TOGETHER, HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes "
+                                        "til statistikproduktion")),
+    checks="That the merge received a production delivery from both the old and the new "
+           "system of the plan.",
+    why="Without one, none of that system's services are in the data basis.",
+    example="Only test deliveries from the new system: CM312 for the new system.",
+    sample={"system": "Nexus",
+            "role": Term("new_system", en="new system", da="nye system")},
+)
+
+SERVICE_NOT_IN_PLAN: Final = Rule(
+    code="CM313",
+    name="service-not-in-plan",
+    severity=Severity.INFO,
+    summary="Services of another municipality or system than the plan's were not checked.",
+    summary_da="Ydelser fra en anden kommune eller et andet system end planens blev ikke "
+               "kontrolleret.",
+    message="{count:# service is|# services are} not of {municipality} in {old_system} or "
+            "{new_system} and {count:was|were} not checked",
+    message_da="{count:# ydelse|# ydelser} er ikke fra {municipality} i {old_system} eller "
+               "{new_system} og blev ikke kontrolleret",
+    hint="Leave them out, or check that the plan names the right systems and municipality.",
+    hint_da="Udelad dem, eller kontrollér at planen nævner de rigtige systemer og den rigtige "
+            "kommune.",
+    citations=POLICY.cite("nothing-skipped", "A record a check cannot judge is counted or named "
+                          "in a finding, never dropped unseen."),
+    checks="Counts the services given to `check_services` that belong to another "
+           "municipality, or to a system other than the plan's old and new system. They are "
+           "not checked.",
+    why="Nothing is skipped silently. An unexpected count may mean the plan names a system "
+        "wrongly, so its services go unchecked.",
+    example="A plan from `Old` to `New`; 12 services from `Older`: CM313 with count 12.",
+    sample={"count": 12, "municipality": municipality(607), "old_system": "Sensum",
+            "new_system": "Nexus"},
+)
+
+SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
+    code="CM314",
+    name="services-overlap-within-system",
+    severity=Severity.WARNING,
+    summary="Two services of one system with the same citizen and service code share at "
+            "least one day: probably one service registered twice.",
+    summary_da="To ydelser i samme system med samme borger og ydelseskode overlapper med "
+               "mindst én dag: formentlig én ydelse, der er registreret to gange.",
+    message="{earlier} ({earlier_period}) and {later} ({later_period}) in {system} are both "
+            "counted from {first} to {last}",
+    message_da="{earlier} ({earlier_period}) og {later} ({later_period}) i {system} tælles "
+               "begge med fra {first} til {last}",
+    hint="Check whether the two are one service; if so, remove one or correct its dates.",
+    hint_da="Undersøg om de to er samme ydelse; fjern i så fald den ene, eller ret dens datoer.",
+    citations=_CORRECT,
+    checks="With `find_service_overlaps(..., within_system=True)`: two services from the "
+           "*same* system with the same municipality, citizen and service code whose periods "
+           "share at least one day (both ends inclusive). The finding names both ids, the "
+           'shared days and, in `details["later"]`, the service that starts later.',
+    why="Services must carry correct information. One service registered twice in a system "
+        "is counted twice in the statistics, as surely as one that is in both systems. Two "
+        "real, simultaneous grants of the same code are possible, so this is a warning, not "
+        "an error.",
+    example="`A` 2020-01-01..2023-12-31 and `B` 2022-05-01..open, both in `NewCare`, same "
+            "citizen and code: CM314 for `A, B`, shared from 2022-05-01 to 2023-12-31.",
+    sample={"earlier": "A", "later": "B", "earlier_period": "2020-01-01..2023-12-31",
+            "later_period": "2022-05-01..", "system": "Nexus", "first": dt.date(2022, 5, 1),
+            "last": _OPEN},
+)
+
 
 _TARGET_GROUP: Final = re.compile(r"\d+(?:\.\d+)*")
 _ONE_DAY: Final = dt.timedelta(days=1)
@@ -158,7 +524,7 @@ def _latest(
     tied = [d for d in ordered if d.sent_instant == latest.sent_instant]
     if len(tied) > 1:
         findings.append(Finding.of(
-            "CM305", (d.delivery_id for d in tied),
+            DELIVERIES_SENT_AT_SAME_TIME, (d.delivery_id for d in tied),
             deliveries=tuple(d.delivery_id for d in tied), system=system,
             sent=latest.sent_local.isoformat(sep=" "), chosen=latest.delivery_id,
         ))
@@ -225,7 +591,8 @@ def merge_deliveries(
     used: list[Delivery] = []
     for role, system in (("old", plan.old_system), ("new", plan.new_system)):
         if not production[role]:
-            findings.append(Finding.of("CM312", (system,), system=system, role=f"{role}_system"))
+            findings.append(Finding.of(NO_PRODUCTION_DELIVERY, (system,), system=system,
+                                       role=_ROLES[role]))
             continue
         latest, earlier = _latest(production[role], system, findings)
         used.append(latest)
@@ -277,13 +644,15 @@ def _admit(
                 continue
             seen.add(sid)
             findings.append(Finding.of(
-                "CM307", (sid,), delivery=delivery.delivery_id, service=sid, count=counts[sid],
+                DUPLICATE_SERVICE_ID, (sid,), delivery=delivery.delivery_id, service=sid,
+                count=counts[sid],
             ))
         # Municipalities and system names are shared instances: identity settles
         # nearly every service without a Python-level comparison.
         if service.municipality is not where and service.municipality != where:
             findings.append(Finding.of(
-                "CM306", (sid,), service=sid, service_municipality=service.municipality,
+                SERVICE_MUNICIPALITY_MISMATCH, (sid,), service=sid,
+                service_municipality=service.municipality,
                 delivery=delivery.delivery_id, delivery_municipality=delivery.municipality,
             ))
             excluded.append(_excluded(service, ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY,
@@ -291,7 +660,7 @@ def _admit(
             continue
         if service.system is not system and service.system.casefold() != system.casefold():
             findings.append(Finding.of(
-                "CM308", (sid,), service=sid, service_system=service.system,
+                SERVICE_SYSTEM_MISMATCH, (sid,), service=sid, service_system=service.system,
                 delivery=delivery.delivery_id, delivery_system=delivery.system,
             ))
         yield service
@@ -306,7 +675,7 @@ def _vanished(latest: Delivery, earlier: list[Delivery]) -> Iterator[Finding]:
             if service.is_closed and service.service_id not in in_latest:
                 last_seen[service.service_id] = delivery.delivery_id
     for sid, delivery_id in sorted(last_seen.items()):
-        yield Finding.of("CM304", (sid,), service=sid, earlier=delivery_id,
+        yield Finding.of(CLOSED_SERVICE_VANISHED, (sid,), service=sid, earlier=delivery_id,
                          latest=latest.delivery_id)
 
 
@@ -385,7 +754,7 @@ def find_service_overlaps(
             and service.end is None
             and (new is None or service.system.casefold() == new)
         ):
-            findings.append(Finding.of("CM303", (service.service_id,),
+            findings.append(Finding.of(START_EQUALS_CUTOVER, (service.service_id,),
                                        service=service.service_id, cutover=cutover))
         # Keyed by the digits, not the CPR object: a C-level hash, a million times.
         key = (service.municipality.code, citizen._digits, code)
@@ -475,10 +844,10 @@ def _shared(a: Service, b: Service) -> tuple[dt.date, dt.date | None]:
 def _same_system(earlier: Service, later: Service) -> Finding:
     first, last = _shared(earlier, later)
     return Finding.of(
-        "CM314", (earlier.service_id, later.service_id), earlier=earlier.service_id,
-        later=later.service_id, earlier_period=_period(earlier),
+        SERVICES_OVERLAP_WITHIN_SYSTEM, (earlier.service_id, later.service_id),
+        earlier=earlier.service_id, later=later.service_id, earlier_period=_period(earlier),
         later_period=_period(later),
-        system=later.system, first=first, last="open" if last is None else last,
+        system=later.system, first=first, last=_OPEN if last is None else last,
         days=None if last is None else (last - first).days + 1,
     )
 
@@ -490,9 +859,9 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
     first, last = _shared(old, new)
     if last is None or first <= last:
         out.append(Finding.of(
-            "CM301", subjects, old=old.service_id, new=new.service_id,
+            SERVICE_COUNTED_TWICE, subjects, old=old.service_id, new=new.service_id,
             old_period=_period(old), new_period=_period(new), first=first,
-            last="open" if last is None else last,
+            last=_OPEN if last is None else last,
             days=None if last is None else (last - first).days + 1, later=later,
         ))
     if (
@@ -501,8 +870,8 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
         and new.start <= cutover
         and (new.end is None or new.end > cutover)
     ):
-        out.append(Finding.of("CM302", subjects, old=old.service_id, new=new.service_id,
-                              end=old.end, start=new.start))
+        out.append(Finding.of(ARTIFICIAL_CLOSURE_AT_CUTOVER, subjects, old=old.service_id,
+                              new=new.service_id, end=old.end, start=new.start))
 
 
 def check_services(
@@ -549,7 +918,7 @@ def check_services(
             continue
         sid = service.service_id
         missing = [
-            label for label, absent in (
+            _MISSING[label] for label, absent in (
                 ("start date", service.start is None),
                 ("service code", service.code is None),
                 ("target group", not service.target_groups),
@@ -557,14 +926,18 @@ def check_services(
             ) if absent
         ]
         if missing:
-            findings.append(Finding.of("CM309", (sid,), service=sid, missing=tuple(missing)))
+            findings.append(Finding.of(SERVICE_INCOMPLETE, (sid,), service=sid,
+                                       missing=tuple(missing)))
         bad = sorted(g for g in service.target_groups if not _TARGET_GROUP.fullmatch(g))
         if bad:
-            findings.append(Finding.of("CM310", (sid,), service=sid, groups=tuple(bad)))
+            findings.append(Finding.of(MALFORMED_TARGET_GROUP, (sid,), service=sid,
+                                       groups=tuple(bad)))
         if as_of is not None and service.end is not None and service.end > as_of:
-            findings.append(Finding.of("CM311", (sid,), service=sid, end=service.end,
+            findings.append(Finding.of(CLOSED_SERVICE_ENDS_IN_FUTURE, (sid,), service=sid,
+                                       end=service.end,
                                        as_of=as_of))
     if outside:
-        findings.append(Finding.of("CM313", (), count=outside, municipality=plan.municipality,
-                                   old_system=plan.old_system, new_system=plan.new_system))
+        findings.append(Finding.of(SERVICE_NOT_IN_PLAN, (), count=outside,
+                                   municipality=plan.municipality, old_system=plan.old_system,
+                                   new_system=plan.new_system))
     return sort_findings(findings)

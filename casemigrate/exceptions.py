@@ -18,15 +18,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from casemigrate.findings import Finding
-
 __all__ = [
     "CaseMigrateError",
-    "FindingError",
-    "FindingErrors",
     "InvalidArgument",
     "InvalidCPR",
     "InvalidKLE",
@@ -102,27 +95,3 @@ class UnknownRuleCode(InvalidValue):
 
 class MissingDependency(CaseMigrateError, ImportError):
     """An optional feature needs a package that is not installed (e.g. pandas)."""
-
-
-class FindingError(CaseMigrateError):
-    """One ERROR finding, raised inside a :class:`FindingErrors` group.
-
-    Attributes:
-        finding: The finding.
-    """
-
-    def __init__(self, finding: Finding) -> None:
-        self.finding = finding
-        super().__init__(str(finding))
-
-    def with_field(self, field: str) -> CaseMigrateError:
-        """A finding is about records, not a field: returned unchanged."""
-        return self
-
-
-class FindingErrors(ExceptionGroup[FindingError]):
-    """Every ERROR finding of a report, for callers who want to stop on them.
-
-    Catch it with ``except FindingErrors`` or pick findings with
-    ``except* FindingError``.
-    """

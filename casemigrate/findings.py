@@ -1,10 +1,12 @@
 """Findings: what a rule found, with its code, severity, subjects and citation.
 
-A :class:`Rule` is an entry of the catalogue :data:`RULES`: a stable code that is
-never reused, a kebab-case name, a summary, a message template, a default severity,
-the citation of the source it comes from and a hint on how to resolve it. A
-:class:`Finding` is always built from its rule (:meth:`Finding.of`), so its message
-always comes from the template and its citation from the catalogue.
+A :class:`Rule` is one keyword-only literal, written beside the check that raises it
+in the rule module: its stable code (never reused), a kebab-case name, its severity,
+its message and hint in English and Danish, the citation of its source, and the
+sections of its documentation page. A :class:`Finding` is always built from its rule
+(:meth:`Finding.of`), so its message comes from the rule's template and its citation
+from the rule. The catalogue :data:`casemigrate.RULES` gathers the rules of every rule
+module (:mod:`casemigrate.catalogue`), and ``docs/rules.md`` is generated from it.
 
 Code families:
 
@@ -15,17 +17,20 @@ Code families:
 * ``CM4xx`` cleanup and economics;
 * ``CM5xx`` conversion.
 
-Every code is documented in ``docs/rules.md``; a test keeps the two in step.
-
 Example:
-    >>> from casemigrate.findings import Finding, RULES
-    >>> RULES["CM204"].name
-    'duplicate-active-cases'
-    >>> f = Finding.of("CM204", ("case-1", "case-2"), count=2, day="2026-03-01")
+    >>> import datetime as dt
+    >>> from casemigrate import RULES
+    >>> from casemigrate.overlap import DUPLICATE_ACTIVE_CASES
+    >>> RULES["CM204"] is DUPLICATE_ACTIVE_CASES, DUPLICATE_ACTIVE_CASES.name
+    (True, 'duplicate-active-cases')
+    >>> f = Finding.of(DUPLICATE_ACTIVE_CASES, ("case-1", "case-2"), count=2,
+    ...                day=dt.date(2026, 3, 1))
     >>> f.severity.name, f.subjects
     ('ERROR', ('case-1', 'case-2'))
     >>> print(f)
     CM204 ERROR [case-1, case-2]: 2 cases of one citizen are active on 2026-03-01; ...
+    >>> f.message_in("da")
+    '2 sager for samme borger er aktive 2026-03-01; registeret tager kun imod én'
 """
 
 from __future__ import annotations
@@ -33,22 +38,26 @@ from __future__ import annotations
 import enum
 import operator
 import re
-import string
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
+from casemigrate import _text
 from casemigrate._slots import slots_filler
-from casemigrate.exceptions import InvalidArgument, UnknownRuleCode
+from casemigrate.exceptions import CaseMigrateError, InvalidArgument, UnknownRuleCode
+from casemigrate.sources import POLICY, Citation
 
-__all__ = ["RULES", "Finding", "Rule", "Severity", "sort_findings"]
-
-SMDB: Final = "000_d513326771b776cb.txt"
-HANDICAP: Final = "001_c27bcfbe2421f4b2.txt"
-DUBU: Final = "002_82492dedb15d4efb.txt"
-EXIT2: Final = "003_63b3ba8438f94d62.txt"
+__all__ = [
+    "CHECK_NOT_APPLICABLE",
+    "Finding",
+    "FindingError",
+    "FindingErrors",
+    "Rule",
+    "Severity",
+    "sort_findings",
+]
 
 
 class Severity(enum.IntEnum):
@@ -68,55 +77,148 @@ class Severity(enum.IntEnum):
     def __str__(self) -> str:
         return self.name
 
+    def label(self, language: str = "en") -> str:
+        """The severity's name in ``"en"`` (``ERROR``) or ``"da"`` (``FEJL``)."""
+        return _SEVERITY_DA[self] if _text.check_language(language) == "da" else self.name
+
+
+_SEVERITY_DA: Final = {Severity.ERROR: "FEJL", Severity.WARNING: "ADVARSEL",
+                       Severity.INFO: "INFO"}
 
 _CODE_RE: Final = re.compile(r"CM\d{3}")
 _NAME_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _template_fields(template: str) -> frozenset[str]:
-    return frozenset(
-        name for _, name, _, _ in string.Formatter().parse(template) if name is not None
-    )
+def _citations(value: Citation | Iterable[Citation]) -> tuple[Citation, ...]:
+    citations = (value,) if isinstance(value, Citation) else tuple(value)
+    if not citations or not all(isinstance(c, Citation) for c in citations):
+        raise InvalidArgument("expected one Citation or several", field="citations")
+    return citations
 
 
-@attrs.frozen
+def _sample(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class Rule:
-    """One entry of the catalogue.
+    """One rule of the catalogue, written as a keyword-only literal beside its check.
+
+    A rule is its own documentation: ``docs/rules.md`` and ``python -m casemigrate rule
+    CODE`` are generated from these fields. Its templates are checked when the module
+    that defines it is imported: both languages need the same fields, and ``sample``
+    must fill them.
 
     Attributes:
         code: Stable code, e.g. ``"CM204"``; never reused.
-        name: Kebab-case name describing the problem, e.g. ``"duplicate-active-cases"``.
-        summary: What the rule checks, in one sentence.
-        message: ``str.format`` template of a finding's message.
+        name: Kebab-case name of the problem, e.g. ``"duplicate-active-cases"``. The
+            rule's constant in its module is the name in capitals
+            (``DUPLICATE_ACTIVE_CASES``).
         severity: The default severity.
-        citation: Source file and section the rule comes from.
-        hint: How to resolve a finding.
-        message_da: The message template in Danish (same fields as ``message``).
-        hint_da: The hint in Danish.
+        summary: What the rule finds, in one English sentence.
+        summary_da: The same in Danish.
+        message: The English message template (see :mod:`casemigrate._text`: numbers,
+            ``{count:# case|# cases}`` plural forms, terms).
+        message_da: The Danish message template, with the same fields.
+        hint: How to resolve a finding, in English (the page's "How to resolve").
+        hint_da: The same in Danish.
+        citations: Where the rule comes from: one :class:`~casemigrate.sources.Citation`
+            or several (a document, its section and a verbatim quote; the library's own
+            policy cites :data:`~casemigrate.sources.POLICY`).
+        checks: The page's "What it checks" (Markdown).
+        why: The page's "Why it matters" (Markdown).
+        example: The page's "Example" (Markdown).
+        sample: Values for the templates, from the example: the page shows the message
+            they give in both languages.
     """
 
     code: str
     name: str
-    summary: str
-    message: str
     severity: Severity
-    citation: str
+    summary: str
+    summary_da: str
+    message: str
+    message_da: str
     hint: str
-    message_da: str = ""
-    hint_da: str = ""
+    hint_da: str
+    citations: tuple[Citation, ...] = attrs.field(converter=_citations)
+    checks: str
+    why: str
+    example: str
+    sample: Mapping[str, Any] = attrs.field(converter=_sample)
 
-    def template(self, language: str = "en") -> str:
-        """The message template in ``"en"`` or ``"da"``."""
-        return self.message_da if _language(language) == "da" else self.message
+    def __attrs_post_init__(self) -> None:
+        if not _CODE_RE.fullmatch(self.code):
+            raise InvalidArgument(f"{self.code!r} is not a code such as 'CM204'", field="code")
+        if not _NAME_RE.fullmatch(self.name):
+            raise InvalidArgument(f"{self.code}: {self.name!r} is not kebab-case", field="name")
+        if not isinstance(self.severity, Severity):
+            raise InvalidArgument(f"{self.code}: expected a Severity", field="severity")
+        for field in ("summary", "summary_da", "hint", "hint_da", "message", "message_da",
+                      "checks", "why", "example"):
+            text = getattr(self, field)
+            if not isinstance(text, str) or not text.strip():
+                raise InvalidArgument(f"{self.code}: must not be empty", field=field)
+        for field in ("summary", "summary_da", "hint", "hint_da"):
+            if not getattr(self, field).endswith("."):
+                raise InvalidArgument(f"{self.code}: a sentence ends with a full stop",
+                                      field=field)
+        english = _text.template_fields(self.message)
+        danish = _text.template_fields(self.message_da)
+        if english != danish:
+            raise InvalidArgument(
+                f"{self.code}: the templates differ in fields: {sorted(english ^ danish)}",
+                field="message_da")
+        missing = english - set(self.sample)
+        if missing:
+            raise InvalidArgument(f"{self.code}: no sample value for {sorted(missing)}",
+                                  field="sample")
+        for language in _text.LANGUAGES:
+            self.render(self.sample, language)
 
-    def hint_in(self, language: str = "en") -> str:
-        """The hint in ``"en"`` or ``"da"``."""
-        return self.hint_da if _language(language) == "da" else self.hint
+    @property
+    def citation(self) -> str:
+        """The citations in readable form, separated by semicolons."""
+        return "; ".join(str(c) for c in self.citations)
+
+    @property
+    def is_policy(self) -> bool:
+        """Whether the library's own policy decides (a citation of ``docs/policies.md``)."""
+        return any(c.document is POLICY for c in self.citations)
 
     @property
     def fields(self) -> frozenset[str]:
-        """The names the message templates need (both languages)."""
-        return _template_fields(self.message) | _template_fields(self.message_da)
+        """The names the message templates need."""
+        return _text.template_fields(self.message)
+
+    def template(self, language: str = "en") -> str:
+        """The message template in ``"en"`` or ``"da"``."""
+        return self.message_da if _text.check_language(language) == "da" else self.message
+
+    def hint_in(self, language: str = "en") -> str:
+        """The hint in ``"en"`` or ``"da"``."""
+        return self.hint_da if _text.check_language(language) == "da" else self.hint
+
+    def summary_in(self, language: str = "en") -> str:
+        """The summary in ``"en"`` or ``"da"``."""
+        return self.summary_da if _text.check_language(language) == "da" else self.summary
+
+    def render(self, values: Mapping[str, Any], language: str = "en") -> str:
+        """The message with ``values`` filled in, in ``"en"`` or ``"da"``.
+
+        Example:
+            >>> CHECK_NOT_APPLICABLE.render(CHECK_NOT_APPLICABLE.sample, "da")
+            'find_blocking_cases blev ikke kørt: der er ikke givet nogen sager'
+        """
+        return _text.render(self.template(language), values, language)
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.code} {self.name}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A rule is one object per code: pickling (a finding sent to another process)
+        # and copying refer to it by its code.
+        return (_rule_of, (self.code,))
 
 
 def _own_dict(details: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -134,6 +236,7 @@ class Finding:
 
     Attributes:
         code: The rule's code.
+        rule: The rule.
         severity: The severity (the rule's default unless overridden).
         subjects: The ids of the records involved (case, service or delivery ids, or a
             plan's milestone key), sorted. Never a full CPR number.
@@ -141,7 +244,8 @@ class Finding:
             programs to read instead of parsing the message.
     """
 
-    code: str
+    code: str = attrs.field(init=False)
+    rule: Rule = attrs.field(eq=False, repr=False)
     severity: Severity
     subjects: tuple[str, ...]
     _values: dict[str, Any] = attrs.field(
@@ -151,6 +255,9 @@ class Finding:
         default=None, init=False, eq=False, hash=False, repr=False, alias="_message"
     )
 
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "code", self.rule.code)
+
     @property
     def details(self) -> Mapping[str, Any]:
         """The values the message is built from, read-only."""
@@ -159,16 +266,19 @@ class Finding:
     @classmethod
     def of(
         cls,
-        code: str,
+        rule: Rule,
         subjects: Iterable[str] = (),
         *,
         severity: Severity | None = None,
         **values: Any,
     ) -> Finding:
-        """Build a finding of rule ``code`` about ``subjects``.
+        """Build a finding of ``rule`` about ``subjects``.
 
         Args:
-            code: A code of :data:`RULES`.
+            rule: The rule, as its module defines it (``overlap.DUPLICATE_ACTIVE_CASES``).
+                A code string such as ``"CM204"`` is looked up in
+                :data:`casemigrate.RULES`, for callers without a type checker; a type
+                checker refuses it, so that a wrong code cannot pass unseen.
             subjects: Ids of the records involved; sorted and de-duplicated.
             severity: Overrides the rule's default severity.
             **values: The values the message templates need (and any more), kept in
@@ -178,11 +288,10 @@ class Finding:
             The finding.
 
         Raises:
-            UnknownRuleCode: ``code`` is not in the catalogue.
+            UnknownRuleCode: ``rule`` is a string that is not a code of the catalogue.
         """
-        rule = RULES.get(code)
-        if rule is None:
-            raise UnknownRuleCode(f"{code!r} is not a rule code", field="code")
+        if type(rule) is not Rule:
+            rule = _rule_of(rule)
         ids = tuple(subjects) if not isinstance(subjects, tuple) else subjects
         if len(ids) == 2:
             ids = ids if ids[0] < ids[1] else ((ids[1], ids[0]) if ids[0] != ids[1] else ids[:1])
@@ -191,14 +300,9 @@ class Finding:
         # Built without the generated __init__: rule checks make findings by the
         # hundred thousand, and the values need no conversion here.
         finding = _new_finding(cls)
-        _fill_finding(finding, code, rule.severity if severity is None else severity, ids,
-                      values, None)
+        _fill_finding(finding, rule.code, rule, rule.severity if severity is None else severity,
+                      ids, values, None)
         return finding
-
-    @property
-    def rule(self) -> Rule:
-        """The catalogue entry of this finding."""
-        return RULES[self.code]
 
     @property
     def message(self) -> str:
@@ -210,24 +314,36 @@ class Finding:
         return message
 
     @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Where the finding's rule comes from.
+
+        A finding about one milestone of a timeline (CM106, CM108) cites the
+        milestone's source first, then the rule's.
+        """
+        own = self._values.get("source")
+        if isinstance(own, tuple) and own and all(isinstance(c, Citation) for c in own):
+            return (*own, *self.rule.citations)
+        return self.rule.citations
+
+    @property
     def citation(self) -> str:
-        """The source file and section of the rule."""
-        return RULES[self.code].citation
+        """The citations in readable form: document, section and quote."""
+        return "; ".join(str(c) for c in self.citations)
 
     @property
     def hint(self) -> str:
         """How to resolve it, in English."""
-        return RULES[self.code].hint
+        return self.rule.hint
 
     def message_in(self, language: str = "en") -> str:
         """The message in ``"en"`` or ``"da"``, from the rule's template and the details.
 
         Example:
-            >>> Finding.of("CM205", ("X-1",), count=1).message_in("da")
-            '1 sag(er) har intet CPR-nummer og blev ikke kontrolleret'
+            >>> from casemigrate.overlap import CASES_WITHOUT_CITIZEN
+            >>> Finding.of(CASES_WITHOUT_CITIZEN, ("X-1",), count=1).message_in("da")
+            '1 sag har intet CPR-nummer og blev ikke kontrolleret'
         """
-        shown = {key: _show(value) for key, value in self.details.items()}
-        return self.rule.template(language).format(**shown)
+        return self.rule.render(self._values, language)
 
     def hint_in(self, language: str = "en") -> str:
         """The hint in ``"en"`` or ``"da"``."""
@@ -244,21 +360,18 @@ class Finding:
 
 
 _new_finding: Final = object.__new__
-_fill_finding: Final = slots_filler(Finding, "code", "severity", "subjects", "_values",
+_fill_finding: Final = slots_filler(Finding, "code", "rule", "severity", "subjects", "_values",
                                     "_message")
 
 
-def _language(language: str) -> str:
-    if language not in ("en", "da"):
-        raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
-    return language
+def _rule_of(code: object) -> Rule:
+    """The rule of a code string, for callers without a type checker."""
+    from casemigrate.catalogue import RULES  # noqa: PLC0415  # the catalogue imports us
 
-
-def _show(value: Any) -> Any:
-    """Format values for a message: dates as ISO, collections joined."""
-    if type(value) in (tuple, list, frozenset, set):
-        return ", ".join(str(item) for item in value)
-    return value
+    rule = RULES.get(code) if isinstance(code, str) else None
+    if rule is None:
+        raise UnknownRuleCode(f"{str(code)[:12]!r} is not a rule code", field="code")
+    return rule
 
 
 _SORT: Final = operator.attrgetter("severity", "code", "subjects")
@@ -271,8 +384,10 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     only for them.
 
     Example:
-        >>> a = Finding.of("CM205", count=1)
-        >>> b = Finding.of("CM204", ("x",), count=2, day="2026-01-01")
+        >>> import datetime as dt
+        >>> from casemigrate.overlap import CASES_WITHOUT_CITIZEN, DUPLICATE_ACTIVE_CASES
+        >>> a = Finding.of(CASES_WITHOUT_CITIZEN, count=1)
+        >>> b = Finding.of(DUPLICATE_ACTIVE_CASES, ("x",), count=2, day=dt.date(2026, 1, 1))
         >>> [f.code for f in sort_findings([a, b])]
         ['CM204', 'CM205']
     """
@@ -287,456 +402,64 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(ordered)
 
 
-_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+class FindingError(CaseMigrateError):
+    """One ERROR finding, raised inside a :class:`FindingErrors` group.
 
-_CATALOGUE: Final[tuple[Rule, ...]] = (
-    # ---- CM0xx general -------------------------------------------------------------
-    Rule(
-        "CM001", "check-not-applicable",
-        "A check was asked for that does not apply to the plan's register or lacks data.",
-        "{check} was not run: {reason}",
-        _I, "casemigrate convention (DESIGN.md, Conventions: nothing is skipped silently)",
-        "Give the data the check needs, or leave the check out for this register.",
-    ),
-    # ---- CM1xx plans and timelines -------------------------------------------------
-    Rule(
-        "CM101", "cutover-chosen-late",
-        "The SMDB cutover date was chosen later than two months before the cutover.",
-        "the cutover {cutover} was chosen on {chosen}, after the latest date {latest}",
-        _W, f"{SMDB}, step 1 (Vælg skæringsdato - 2-3 måneder før systemskiftet)",
-        "Agree a later cutover with DST, or make sure DST has agreed to the short notice.",
-    ),
-    Rule(
-        "CM102", "dst-not-notified",
-        "The plan does not record that Statistics Denmark has been told of the change.",
-        "DST has not been notified of the change to {new_system} (cutover {cutover})",
-        _W, f"{SMDB}, introduction; {HANDICAP}, section 1 (1)",
-        "Tell DST now, even if not every detail is known, and record the date in the plan.",
-    ),
-    Rule(
-        "CM103", "dst-notified-late",
-        "Statistics Denmark was told later than the plan's latest date for it.",
-        "DST was notified on {notified}, after the latest date {latest}",
-        _W, f"{SMDB}, introduction; {HANDICAP}, section 1 (1)",
-        "Confirm with DST that the cutover can still be handled as planned.",
-    ),
-    Rule(
-        "CM104", "dst-notified-after-cutover",
-        "Statistics Denmark was told on or after the cutover: its processing cannot "
-        "have taken the change into account.",
-        "DST was notified on {notified}, on or after the cutover {cutover}",
-        _E, f"{HANDICAP}, introduction and section 1 (1)",
-        "Contact DST at once so the deliveries around the cutover can be processed again.",
-    ),
-    Rule(
-        "CM105", "old-reporting-open-at-cutover",
-        "SMDB reporting from the old system must be closed before the cutover date.",
-        "reporting from {old_system} closes on {closed}, not before the cutover {cutover}",
-        _E, f"{SMDB}, step 1 (ingen overlap mellem indberetning)",
-        "Close the old system's reporting days to weeks before the cutover.",
-    ),
-    Rule(
-        "CM106", "milestone-overdue",
-        "A milestone's latest date has passed and the plan does not record it done.",
-        "'{title}' was due by {latest} and is not recorded as done (as of {as_of})",
-        _W, "see the milestone's own citation",
-        "Do the step, or record the date it was done in the plan's `done`.",
-    ),
-    Rule(
-        "CM107", "cutover-not-working-day",
-        "The cutover falls on a weekend or Danish public holiday.",
-        "the cutover {cutover} is not a working day ({why})",
-        _W, f"{SMDB}, step 4 (genindberet umiddelbart efter systemskiftet)",
-        "Move the cutover to a working day so re-reporting can start on the day itself.",
-    ),
-    Rule(
-        "CM108", "milestone-done-late",
-        "A milestone was recorded done after its latest date.",
-        "'{title}' was done on {done}, after its latest date {latest}",
-        _I, "see the milestone's own citation",
-        "Nothing to do now; check that the late step did not leave data behind.",
-    ),
-    # ---- CM2xx reporting overlap, duplicate and blocking active cases ---------------
-    Rule(
-        "CM201", "old-system-reports-after-cutover",
-        "SMDB: a production delivery from the old system was sent on or after the cutover.",
-        "{delivery} from the old system {system} was sent on {sent}, on or after the "
-        "cutover {cutover}",
-        _E, f"{SMDB}, step 1 (ingen overlap mellem indberetning fra det nye og nuværende)",
-        "Stop reporting from the old system before the cutover; ask DST to remove the "
-        "delivery.",
-    ),
-    Rule(
-        "CM202", "new-system-reports-before-cutover",
-        "A production delivery from the new system was sent before the cutover.",
-        "{delivery} from the new system {system} was sent on {sent}, before the cutover "
-        "{cutover}",
-        _E, f"{SMDB}, step 1; {HANDICAP}, section 1, NB (testleverance T402)",
-        "Send deliveries before the cutover as test deliveries (T402), not production (L402).",
-    ),
-    Rule(
-        "CM203", "old-system-still-reporting",
-        "Handicap and vulnerable adults: the old system keeps reporting after the cutover, "
-        "as the source asks.",
-        "{delivery} from the old system {system} was sent on {sent}, after the cutover "
-        "{cutover}: expected until the new system works",
-        _I, f"{HANDICAP}, section 1, NB (fortsætte med at indberette via det tidligere system)",
-        "Nothing to do; stop the old reporting once the new system's deliveries work.",
-    ),
-    Rule(
-        "CM204", "duplicate-active-cases",
-        "A citizen has more than one active case in one municipality.",
-        "{count} cases of one citizen are active on {day}; the register takes one",
-        _E, f"{SMDB}, step 2 (kun have én aktiv sag pr. borger)",
-        "Close every case but one (in the system that holds it), or merge them.",
-    ),
-    Rule(
-        "CM205", "cases-without-citizen",
-        "Cases without a citizen cannot be checked for duplicates and were left out.",
-        "{count} case(s) have no citizen and were not checked",
-        _I, f"{SMDB}, step 2",
-        "Add the citizen's CPR number to the cases, or confirm they are not citizen cases.",
-    ),
-    Rule(
-        "CM206", "blocking-active-case",
-        "An old-system case is still active when all active SMDB cases must be deleted; "
-        "it will block the new system's case for the citizen.",
-        "{case} in the old system {system} is still active on {deadline}, the latest "
-        "date to delete active courses",
-        _E, f"{SMDB}, steps 2 and 3 (vil sagen spærre for indkomne sager fra det nye system)",
-        "Close the course in the old system if treatment has ended, or have DST delete "
-        "it before the deadline and re-report it from the new system.",
-    ),
-    Rule(
-        "CM207", "active-in-both-systems",
-        "A citizen has an active case in both the old and the new system at the cutover.",
-        "the citizen has active cases in {old_system} and {new_system} on the cutover "
-        "{cutover}",
-        _E, f"{SMDB}, step 2 (kun have én aktiv sag pr. borger i SMDB)",
-        "Close or delete the old system's case; keep the new system's.",
-    ),
-    Rule(
-        "CM208", "delivery-not-in-plan",
-        "A delivery from a system or municipality outside the plan was not judged.",
-        "{delivery} is from {system} in municipality {municipality}, not part of the plan",
-        _I, f"{SMDB}, step 1; {HANDICAP}, section 2",
-        "Leave it out, or check that the plan names the right systems and municipality.",
-    ),
-    # ---- CM3xx services and deliveries ---------------------------------------------
-    Rule(
-        "CM301", "service-counted-twice",
-        "The same citizen and service code have overlapping periods from both systems, "
-        "so the service is counted twice.",
-        "{old} ({old_period}) and {new} ({new_period}) are both counted from {first} to "
-        "{last}",
-        _E, f"{HANDICAP}, section 2 (1)-(3) and section 1 (2)",
-        "Give the old system's service its real end date, or remove the duplicate.",
-    ),
-    Rule(
-        "CM302", "artificial-closure-at-cutover",
-        "An old-system service ends the day before or on the cutover while the new "
-        "system has the same service active from the cutover.",
-        "{old} ends on {end} and {new} starts on {start}: the old service was probably "
-        "closed because of the change, not because it ended",
-        _W, f"{HANDICAP}, section 1 (2) (kun påføres en slutdato, hvis ydelsen reelt er afsluttet)",
-        "Remove the end date in the old system and re-create the service in the new "
-        "system with its real start date.",
-    ),
-    Rule(
-        "CM303", "start-equals-cutover",
-        "A new-system active service starts on the cutover date: its real start date "
-        "was probably lost.",
-        "{service} starts on the cutover {cutover}",
-        _W, f"{HANDICAP}, section 1 (3) (oprettes med deres reelle startdato)",
-        "Set the service's real start date from the old system.",
-    ),
-    Rule(
-        "CM304", "closed-service-vanished",
-        "A closed service in an earlier delivery of the old system is missing from its "
-        "latest delivery, so it vanishes from the statistics.",
-        "{service} was closed in {earlier} but is missing from {latest}",
-        _E, f"{HANDICAP}, section 2 (1) (den senest modtagne leverance)",
-        "Send a new old-system delivery that holds every closed service.",
-    ),
-    Rule(
-        "CM305", "deliveries-sent-at-same-time",
-        "Two production deliveries from one system have the same sent time, so which is "
-        "the latest is ambiguous.",
-        "{deliveries} from {system} were all sent at {sent}; {chosen} was used",
-        _E, f"{HANDICAP}, section 2 (1)-(2) (den senest modtagne leverance)",
-        "Ask DST which delivery it holds as the latest, and resend if needed.",
-    ),
-    Rule(
-        "CM306", "service-municipality-mismatch",
-        "A service's municipality differs from its delivery's.",
-        "{service} belongs to municipality {service_municipality} but came in {delivery} "
-        "of {delivery_municipality}",
-        _E, f"{HANDICAP}, section 2",
-        "Correct the service's acting municipality or deliver it in the right file.",
-    ),
-    Rule(
-        "CM307", "duplicate-service-id",
-        "One delivery holds the same service id more than once.",
-        "{delivery} holds {service} {count} times",
-        _E, f"{HANDICAP}, section 1 (2)",
-        "Remove the duplicate rows from the delivery.",
-    ),
-    Rule(
-        "CM308", "service-system-mismatch",
-        "A service says it comes from another system than the delivery it came in.",
-        "{service} says system {service_system} but came in {delivery} from {delivery_system}",
-        _W, f"{HANDICAP}, section 2",
-        "Check the extract: the service belongs in its own system's delivery.",
-    ),
-    Rule(
-        "CM309", "service-incomplete",
-        "A service lacks what DST needs: start date, end date (when closed), service code "
-        "or a target group.",
-        "{service} lacks {missing}",
-        _E, f"{HANDICAP}, section 1 (2) (startdato, slutdato, ydelseskode, målgruppe(r))",
-        "Complete the service in the system it comes from before the last delivery.",
-    ),
-    Rule(
-        "CM310", "malformed-target-group",
-        "A target-group code is not a dotted numeral such as 1.2.2.1.",
-        "{service} has target group(s) {groups} that are not dotted numerals",
-        _E, f"{HANDICAP}, section 1 (2) (overholder DSTs krav til dataindberetningen)",
-        "Correct the target groups to DST's codes.",
-    ),
-    Rule(
-        "CM311", "closed-service-ends-in-future",
-        "A closed service's end date lies after the reference date.",
-        "{service} ends on {end}, after {as_of}: it has not really ended yet",
-        _W, f"{HANDICAP}, section 1 (2) (kun påføres en slutdato, hvis ydelsen reelt er afsluttet)",
-        "Remove the end date until the service has really ended.",
-    ),
-    Rule(
-        "CM312", "no-production-delivery",
-        "A system of the plan has no production delivery, so none of its services are in "
-        "the data basis.",
-        "no production delivery from {system} (the plan's {role})",
-        _W, f"{HANDICAP}, section 2 (1)-(3)",
-        "Send a production delivery (L402) from the system, or check the plan.",
-    ),
-    Rule(
-        "CM314", "services-overlap-within-system",
-        "Two services of one system with the same citizen and service code share at "
-        "least one day: probably one service registered twice.",
-        "{earlier} ({earlier_period}) and {later} ({later_period}) in {system} are both "
-        "counted from {first} to {last}",
-        _W, f"{HANDICAP}, section 1 (2) (korrekte oplysninger)",
-        "Check whether the two are one service; if so, remove one or correct its dates.",
-    ),
-    Rule(
-        "CM313", "service-not-in-plan",
-        "Services of another municipality or system than the plan's were not checked.",
-        "{count} service(s) are not of {municipality} in {old_system} or {new_system} "
-        "and were not checked",
-        _I, f"{HANDICAP}, section 2",
-        "Leave them out, or check that the plan names the right systems and municipality.",
-    ),
-    # ---- CM4xx cleanup and economics -----------------------------------------------
-    Rule(
-        "CM401", "notice-at-5000-policy",
-        "Exactly 5,000 manual cases: the source names under 5,000 and over 5,000 only; "
-        "casemigrate's policy decided.",
-        "{cases} cases is neither under nor over 5,000; policy '{policy}' gave {months} months",
-        _I, f"{EXIT2}, Del 3 (Opsigelsesvarsler for manuelle sager i KMD Sag)",
-        "Confirm the notice period with KMD in writing.",
-    ),
-    Rule(
-        "CM402", "notice-before-end-2015-policy",
-        "Over 5,000 manual cases with notice before the end of 2015: the source's "
-        "3-month rule applies only from then; casemigrate's policy decided.",
-        "notice given on {given}, before {from_date}: policy gave {months} months",
-        _I, f"{EXIT2}, Del 3 (hvis de først opsiger fra ultimo 2015)",
-        "Confirm the notice period with KMD in writing.",
-    ),
-    Rule(
-        "CM403", "negative-saving",
-        "The forecast has more active cases after the cleanup than before: a cost, not "
-        "a saving.",
-        "{after} active cases after against {before} before: the bill rises by "
-        "{amount} kr a month",
-        _W, f"{EXIT2}, Del 2, Fredericia Kommune (betales pr. aktiv sag)",
-        "Check the forecast; new manual cases may still be being created.",
-    ),
-    Rule(
-        "CM404", "retired-kle-case",
-        "Active manual cases on a KLE number the municipality marks as retired can be "
-        "mass-closed.",
-        "{count} active case(s) on retired KLE {kle}{saving}",
-        _I, f"{EXIT2}, Del 2, Fredericia Kommune (udgået)",
-        "Agree with the department that owns the KLE number, then mass-close the cases.",
-    ),
-    Rule(
-        "CM405", "stale-converted-case",
-        "Converted cases still active years after conversion can be mass-closed.",
-        "{count} converted case(s) opened before {cutoff} are still active{saving}",
-        _I, f"{EXIT2}, Del 2, Fredericia Kommune (konverterede sager, 5-6 år gamle)",
-        "Check with the department, then mass-close the cases.",
-    ),
-    Rule(
-        "CM406", "manual-duplicates-system-case",
-        "A manual case duplicates a system case of the same citizen and KLE number: it was "
-        "created without 'sammenlæg sag' or on a wrong KLE number.",
-        "manual case {manual} duplicates system case(s) {system_cases} on KLE {kle}{saving}",
-        _I, f"{EXIT2}, Del 2, Fredericia Kommune (oprettet uden X i 'sammenlæg sag')",
-        "Close the manual case, or merge it into the system case.",
-    ),
-    # ---- CM5xx conversion ----------------------------------------------------------
-    Rule(
-        "CM501", "partly-automatic-conversion-cost",
-        "A partly automatic conversion is bought from the vendor at the municipality's "
-        "own cost.",
-        "partly automatic conversion of {count} case(s) is paid by the municipality",
-        _I, f"{DUBU}, Beskrivelse (mod betaling ... Denne udgift afholdes af kommunen selv)",
-        "Get a price from the vendor and weigh it against the manual workload.",
-    ),
-    Rule(
-        "CM502", "cases-left-in-old-system",
-        "Cases not converted stay reachable only in the old system.",
-        "{count} case(s) are not converted and stay in {system}",
-        _I, f"{DUBU}, Beskrivelse (udelukkende skal være tilgængelige via jeres eksisterende "
-        "sags- og dokumentbærende system)",
-        "Keep read access to the old system for as long as the cases may be needed.",
-    ),
+    Attributes:
+        finding: The finding.
+    """
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+        super().__init__(str(finding))
+
+    def with_field(self, field: str) -> CaseMigrateError:
+        """A finding is about records, not a field: returned unchanged."""
+        return self
+
+
+class FindingErrors(ExceptionGroup[FindingError]):
+    """Every ERROR finding of a report, for callers who want to stop on them.
+
+    Catch it with ``except FindingErrors`` or pick findings with
+    ``except* FindingError``.
+    """
+
+
+def __getattr__(name: str) -> Mapping[str, Rule]:
+    # ``casemigrate.findings.RULES`` for code written before the catalogue had its own
+    # module: it is gathered from the rule modules, which import this one.
+    if name == "RULES":
+        from casemigrate.catalogue import RULES  # noqa: PLC0415
+
+        return RULES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---- the general rule -------------------------------------------------------------------
+
+CHECK_NOT_APPLICABLE: Final = Rule(
+    code="CM001",
+    name="check-not-applicable",
+    severity=Severity.INFO,
+    summary="A check was asked for that does not apply to the plan's register or lacks "
+            "data.",
+    summary_da="En kontrol blev bedt om, men gælder ikke for planens register eller mangler "
+               "data.",
+    message="{check} was not run: {reason}",
+    message_da="{check} blev ikke kørt: {reason}",
+    hint="Give the data the check needs, or leave the check out for this register.",
+    hint_da="Giv kontrollen de data, den skal bruge, eller udelad den for dette register.",
+    citations=POLICY.cite(
+        "nothing-skipped",
+        "A check that cannot run says so in a finding instead of returning nothing."),
+    checks="That a check asked for could run: it applies to the plan's register, and the "
+           "data it needs was given.",
+    why="A check that silently does nothing looks like a check that found nothing. This "
+        "finding says which check did not run, and why.",
+    example="`find_blocking_cases(cases, plan)` for a plan on `Register.HANDICAP`: blocking "
+            "active cases are an SMDB rule, so the check reports CM001 instead of an empty "
+            "result.",
+    sample={"check": "find_blocking_cases",
+            "reason": _text.Term("no cases were given", da="der er ikke givet nogen sager")},
 )
-
-
-# Danish message templates and hints, by code. Same template fields as the English.
-_DANISH: Final[Mapping[str, tuple[str, str]]] = {
-    "CM001": ("{check} blev ikke kørt: {reason}",
-              "Giv de data, kontrollen kræver, eller udelad kontrollen for dette register."),
-    "CM101": ("skæringsdatoen {cutover} blev valgt {chosen}, efter seneste dato {latest}",
-              "Aftal en senere skæringsdato med DST, eller sikr at DST har accepteret det "
-              "korte varsel."),
-    "CM102": ("DST har ikke fået besked om skiftet til {new_system} (skæringsdato {cutover})",
-              "Giv DST besked nu, også selvom ikke alle detaljer kendes, og notér datoen i "
-              "planen."),
-    "CM103": ("DST fik besked {notified}, efter seneste dato {latest}",
-              "Bekræft med DST, at systemskiftet stadig kan håndteres som planlagt."),
-    "CM104": ("DST fik besked {notified}, på eller efter skæringsdatoen {cutover}",
-              "Kontakt straks DST, så leverancerne omkring skiftet kan behandles igen."),
-    "CM105": ("indberetning fra {old_system} lukker {closed}, ikke før skæringsdatoen "
-              "{cutover}",
-              "Luk for indberetning fra det nuværende system dage til uger før "
-              "skæringsdatoen."),
-    "CM106": ("'{title_da}' skulle være gjort senest {latest} og er ikke noteret som gjort "
-              "(pr. {as_of})",
-              "Gennemfør trinnet, eller notér datoen det blev gjort i planens `done`."),
-    "CM107": ("skæringsdatoen {cutover} er ikke en arbejdsdag ({why})",
-              "Flyt skæringsdatoen til en arbejdsdag, så genindberetningen kan begynde "
-              "samme dag."),
-    "CM108": ("'{title_da}' blev gjort {done}, efter seneste dato {latest}",
-              "Intet at gøre nu; kontrollér at det sene trin ikke har efterladt data."),
-    "CM201": ("{delivery} fra det nuværende system {system} blev sendt {sent}, på eller "
-              "efter skæringsdatoen {cutover}",
-              "Stop indberetning fra det nuværende system før skæringsdatoen; bed DST "
-              "fjerne leverancen."),
-    "CM202": ("{delivery} fra det nye system {system} blev sendt {sent}, før "
-              "skæringsdatoen {cutover}",
-              "Send leverancer før skæringsdatoen som testleverancer (T402), ikke "
-              "produktion (L402)."),
-    "CM203": ("{delivery} fra det tidligere system {system} blev sendt {sent}, efter "
-              "skæringsdatoen {cutover}: forventet indtil det nye system virker",
-              "Intet at gøre; stop den gamle indberetning, når det nye systems leverancer "
-              "virker."),
-    "CM204": ("{count} sager for samme borger er aktive {day}; registret modtager én",
-              "Luk alle sager på nær én (i det system der har dem), eller læg dem sammen."),
-    "CM205": ("{count} sag(er) har intet CPR-nummer og blev ikke kontrolleret",
-              "Tilføj borgerens CPR-nummer, eller bekræft at det ikke er borgersager."),
-    "CM206": ("{case} i det nuværende system {system} er stadig aktiv {deadline}, seneste "
-              "dato for sletning af aktive forløb",
-              "Afslut forløbet i det nuværende system, hvis behandlingen er slut, eller få "
-              "DST til at slette det før fristen og genindberet det fra det nye system."),
-    "CM207": ("borgeren har aktive sager i {old_system} og {new_system} på skæringsdatoen "
-              "{cutover}",
-              "Luk eller slet sagen i det nuværende system; behold det nye systems."),
-    "CM208": ("{delivery} er fra {system} i kommune {municipality}, ikke en del af planen",
-              "Udelad den, eller kontrollér at planen nævner de rigtige systemer og "
-              "kommune."),
-    "CM301": ("{old} ({old_period}) og {new} ({new_period}) tælles begge fra {first} til "
-              "{last}",
-              "Giv ydelsen i det tidligere system dens reelle slutdato, eller fjern "
-              "dubletten."),
-    "CM302": ("{old} slutter {end} og {new} starter {start}: den gamle ydelse blev "
-              "formentlig afsluttet på grund af skiftet, ikke fordi den sluttede",
-              "Fjern slutdatoen i det tidligere system og opret ydelsen i det nye system "
-              "med dens reelle startdato."),
-    "CM303": ("{service} starter på skæringsdatoen {cutover}",
-              "Sæt ydelsens reelle startdato fra det tidligere system."),
-    "CM304": ("{service} var afsluttet i {earlier} men mangler i {latest}",
-              "Send en ny leverance fra det tidligere system med alle afsluttede ydelser."),
-    "CM305": ("{deliveries} fra {system} blev alle sendt {sent}; {chosen} blev brugt",
-              "Spørg DST, hvilken leverance de har som den seneste, og send igen om "
-              "nødvendigt."),
-    "CM306": ("{service} hører til kommune {service_municipality} men kom i {delivery} "
-              "fra {delivery_municipality}",
-              "Ret ydelsens handlekommune, eller send den i den rigtige leverance."),
-    "CM307": ("{delivery} indeholder {service} {count} gange",
-              "Fjern de dobbelte rækker fra leverancen."),
-    "CM308": ("{service} angiver system {service_system} men kom i {delivery} fra "
-              "{delivery_system}",
-              "Kontrollér udtrækket: ydelsen hører til i sit eget systems leverance."),
-    "CM309": ("{service} mangler {missing}",
-              "Udfyld ydelsen i det system, den kommer fra, før den sidste leverance."),
-    "CM310": ("{service} har målgruppe(r) {groups}, der ikke er punktadskilte tal",
-              "Ret målgrupperne til DSTs koder."),
-    "CM311": ("{service} slutter {end}, efter {as_of}: den er ikke reelt afsluttet endnu",
-              "Fjern slutdatoen, indtil ydelsen reelt er afsluttet."),
-    "CM312": ("ingen produktionsleverance fra {system} (planens {role})",
-              "Send en produktionsleverance (L402) fra systemet, eller kontrollér planen."),
-    "CM313": ("{count} ydelse(r) er ikke fra {municipality} i {old_system} eller "
-              "{new_system} og blev ikke kontrolleret",
-              "Udelad dem, eller kontrollér at planen nævner de rigtige systemer og "
-              "kommune."),
-    "CM314": ("{earlier} ({earlier_period}) og {later} ({later_period}) i {system} tælles "
-              "begge fra {first} til {last}",
-              "Undersøg om de to er samme ydelse; fjern i så fald den ene, eller ret dens "
-              "datoer."),
-    "CM401": ("{cases} sager er hverken under eller over 5.000; politikken '{policy}' gav "
-              "{months} måneder",
-              "Bekræft opsigelsesvarslet skriftligt med KMD."),
-    "CM402": ("opsagt {given}, før {from_date}: politikken gav {months} måneder",
-              "Bekræft opsigelsesvarslet skriftligt med KMD."),
-    "CM403": ("{after} aktive sager efter mod {before} før: regningen stiger med "
-              "{amount} kr. om måneden",
-              "Kontrollér prognosen; der oprettes måske stadig nye manuelle sager."),
-    "CM404": ("{count} aktiv(e) sag(er) på udgået KLE {kle}{saving}",
-              "Aftal med den afdeling, der ejer KLE-nummeret, og masseluk derefter sagerne."),
-    "CM405": ("{count} konverteret/konverterede sag(er) oprettet før {cutoff} er stadig "
-              "aktive{saving}",
-              "Afklar med afdelingen, og masseluk derefter sagerne."),
-    "CM406": ("manuel sag {manual} dublerer systemsag(er) {system_cases} på KLE {kle}"
-              "{saving}",
-              "Luk den manuelle sag, eller læg den sammen med systemsagen."),
-    "CM501": ("delvis automatisk konvertering af {count} sag(er) betales af kommunen",
-              "Indhent en pris fra leverandøren, og sammenlign med den manuelle indsats."),
-    "CM502": ("{count} sag(er) konverteres ikke og bliver i {system}",
-              "Bevar læseadgang til det gamle system, så længe sagerne kan blive brugt."),
-}
-
-
-def _build(rules: Iterable[Rule]) -> Mapping[str, Rule]:
-    catalogue: dict[str, Rule] = {}
-    names: set[str] = set()
-    for english in rules:
-        message_da, hint_da = _DANISH[english.code]
-        rule = attrs.evolve(english, message_da=message_da, hint_da=hint_da)
-        danish = {name.removesuffix("_da") for name in _template_fields(rule.message_da)}
-        if danish != _template_fields(rule.message):
-            raise AssertionError(f"{rule.code}: Danish and English templates differ in fields")
-        if not _CODE_RE.fullmatch(rule.code) or rule.code in catalogue:
-            raise AssertionError(f"bad or repeated rule code {rule.code}")
-        if not _NAME_RE.fullmatch(rule.name) or rule.name in names:
-            raise AssertionError(f"bad or repeated rule name {rule.name}")
-        catalogue[rule.code] = rule
-        names.add(rule.name)
-    if set(_DANISH) != set(catalogue):
-        raise AssertionError(f"Danish texts for unknown codes: {set(_DANISH) - set(catalogue)}")
-    return MappingProxyType(catalogue)
-
-
-RULES: Final[Mapping[str, Rule]] = _build(_CATALOGUE)
-"""The catalogue: every rule by its code."""

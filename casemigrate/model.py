@@ -659,7 +659,8 @@ class Delivery:
     """One data file sent to Statistics Denmark (leverance).
 
     ``name`` tells production from test: ``L402`` is used for the statistics, ``T402``
-    is a test delivery (001_c27bcfbe2421f4b2.txt, section 1, NB).
+    is a test delivery (Danmarks Statistik, "Vejledning om systemskifte til kommuner",
+    section 1, NB).
 
     ``sent`` may be naive, read as Danish local time, or aware, converted to Danish
     local time: the cutover is a Danish calendar date, so :attr:`sent_day` is the
@@ -784,8 +785,8 @@ class CaseGroup:
     Every consideration is ``True``, ``False`` or ``None`` (not known). An unknown
     consideration is not taken as ``False``: :func:`casemigrate.choose_scenario` lists
     it among the decision's unknowns. The considerations are those of
-    003_63b3ba8438f94d62.txt, Del 1 ("Overvejelser i forhold til hvornår sager kan
-    flyttes" and "Valg af scenarie").
+    KOMBIT's "KMD Sag Exit-strategi 2", Del 1 ("Overvejelser i forhold til hvornår sager
+    kan flyttes" and "Valg af scenarie").
 
     Attributes:
         name: The group's name, e.g. ``"PPR"``.

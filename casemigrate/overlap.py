@@ -26,20 +26,234 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from casemigrate import _validate as v
+from casemigrate._text import Phrase
 from casemigrate.exceptions import InvalidType
-from casemigrate.findings import Finding, sort_findings
-from casemigrate.identifiers import CPR
+from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
+from casemigrate.identifiers import CPR, municipality
 from casemigrate.model import Case, Delivery
 from casemigrate.plan import CutoverPlan, Register, plan_timeline
+from casemigrate.sources import HANDICAP, POLICY, SMDB
 
 __all__ = [
     "find_blocking_cases",
     "find_duplicate_active_cases",
     "find_reporting_overlap",
 ]
+
+
+# ---- the rules ------------------------------------------------------------------------
+
+_CUTOVER: Final = dt.date(2026, 6, 1)
+_NO_OVERLAP: Final = SMDB.cite(
+    "trin 1", "Det er nemlig meget vigtigt, at der ikke er noget overlap mellem indberetning "
+    "fra det nye og nuværende system, da det kan skabe fejl i datamodtagelsen.")
+_ONE_ACTIVE_CASE: Final = SMDB.cite(
+    "trin 2", "Hver kommune kan kun have én aktiv sag pr. borger i SMDB.")
+_NOTHING_SKIPPED: Final = POLICY.cite(
+    "nothing-skipped",
+    "A record a check cannot judge is counted or named in a finding, never dropped unseen.")
+
+OLD_SYSTEM_REPORTS_AFTER_CUTOVER: Final = Rule(
+    code="CM201",
+    name="old-system-reports-after-cutover",
+    severity=Severity.ERROR,
+    summary="SMDB: a production delivery from the old system was sent on or after the "
+            "cutover.",
+    summary_da="SMDB: En produktionsleverance fra det tidligere system blev sendt på eller "
+               "efter skæringsdatoen.",
+    message="{delivery} from the old system {system} was sent on {sent}, on or after the "
+            "cutover {cutover}",
+    message_da="{delivery} fra det tidligere system {system} blev sendt {sent}, på eller efter "
+               "skæringsdatoen {cutover}",
+    hint="Stop reporting from the old system before the cutover; ask DST to remove the "
+         "delivery.",
+    hint_da="Stop indberetningen fra det tidligere system før skæringsdatoen, og bed DST om at "
+            "fjerne leverancen.",
+    citations=_NO_OVERLAP,
+    checks="SMDB plans: no production delivery (`L...`) from the old system has a Danish "
+           "sending date on or after the cutover. Test deliveries never count as reporting.",
+    why="Overlapping reporting from two systems causes errors when DST receives the data.",
+    example="Cutover 2026-06-01; `L402` from the old system sent 2026-06-01 08:00: CM201.",
+    sample={"delivery": "D1 (L402)", "system": "Sensum", "sent": _CUTOVER, "cutover": _CUTOVER},
+)
+
+NEW_SYSTEM_REPORTS_BEFORE_CUTOVER: Final = Rule(
+    code="CM202",
+    name="new-system-reports-before-cutover",
+    severity=Severity.ERROR,
+    summary="A production delivery from the new system was sent before the cutover.",
+    summary_da="En produktionsleverance fra det nye system blev sendt før skæringsdatoen.",
+    message="{delivery} from the new system {system} was sent on {sent}, before the cutover "
+            "{cutover}",
+    message_da="{delivery} fra det nye system {system} blev sendt {sent}, før skæringsdatoen "
+               "{cutover}",
+    hint="Send deliveries before the cutover as test deliveries (T402), not production (L402).",
+    hint_da="Send leverancer før skæringsdatoen som testleverancer (T402), ikke som "
+            "produktionsleverancer (L402).",
+    citations=(
+        _NO_OVERLAP,
+        HANDICAP.cite("afsnit 1, NB", "Hvis der indberettes testdata via det nye system, skal "
+                      "det angives, at dataleverancen er en testleverance (T402)."),
+    ),
+    checks="No production delivery from the new system has a Danish sending date before the "
+           "cutover (both registers).",
+    why="SMDB forbids overlap. For the handicap statistics, a delivery sent before the new "
+        "system is in use must be marked as a test (`T402`), or DST takes it as the new "
+        "system's data.",
+    example="Cutover 2026-06-01; `L402` from the new system sent 2026-05-25: CM202. As "
+            "`T402`: fine.",
+    sample={"delivery": "D2 (L402)", "system": "Nexus", "sent": dt.date(2026, 5, 25),
+            "cutover": _CUTOVER},
+)
+
+OLD_SYSTEM_STILL_REPORTING: Final = Rule(
+    code="CM203",
+    name="old-system-still-reporting",
+    severity=Severity.INFO,
+    summary="Handicap and vulnerable adults: the old system keeps reporting after the "
+            "cutover, as the source asks.",
+    summary_da="Handicap og udsatte voksne: Det tidligere system fortsætter med at indberette "
+               "efter skæringsdatoen, som vejledningen beder om.",
+    message="{delivery} from the old system {system} was sent on {sent}, after the cutover "
+            "{cutover}: expected until the new system works",
+    message_da="{delivery} fra det tidligere system {system} blev sendt {sent}, efter "
+               "skæringsdatoen {cutover}; det er forventet, indtil indberetningen fra det nye "
+               "system fungerer",
+    hint="Nothing to do; stop the old reporting once the new system's deliveries work.",
+    hint_da="Intet at gøre; stop indberetningen fra det tidligere system, når leverancerne fra "
+            "det nye system fungerer.",
+    citations=HANDICAP.cite(
+        "afsnit 1, NB", "Kommunen skal fortsætte med at indberette data via det tidligere "
+        "system, indtil det nye system er taget i brug og indberetningen fungerer."),
+    checks="HANDICAP plans: a production delivery from the old system sent on or after the "
+           "cutover. It is noted, not flagged.",
+    why="Here the source asks for it: keep reporting from the old system until the new one "
+        "works, to avoid losing data. The note shows it was seen and judged.",
+    example="Cutover 2026-06-01; `L402` from the old system sent 2026-06-15: CM203.",
+    sample={"delivery": "D3 (L402)", "system": "Sensum", "sent": dt.date(2026, 6, 15),
+            "cutover": _CUTOVER},
+)
+
+DUPLICATE_ACTIVE_CASES: Final = Rule(
+    code="CM204",
+    name="duplicate-active-cases",
+    severity=Severity.ERROR,
+    summary="A citizen has more than one active case in one municipality.",
+    summary_da="En borger har mere end én aktiv sag i samme kommune.",
+    message="{count:# case|# cases} of one citizen {count:is|are} active on {day}; the "
+            "register takes one",
+    message_da="{count:# sag|# sager} for samme borger er {count:aktiv|aktive} {day}; "
+               "registeret tager kun imod én",
+    hint="Close every case but one (in the system that holds it), or merge them.",
+    hint_da="Afslut alle sager på nær én (i det system, der har dem), eller læg dem sammen.",
+    citations=_ONE_ACTIVE_CASE,
+    checks="For each municipality and citizen: how many cases are active on `as_of`, "
+           "whatever system they come from. One finding per citizen with more than one, "
+           "naming every case id.",
+    why="A municipality can have only one active case per citizen in SMDB. The register "
+        "refuses the second one.",
+    example="`OLD-1` opened 2024-02-01 in the old system and `NEW-7` opened 2026-03-02 in the "
+            "new system, same citizen, both open on 2026-03-02: CM204 with subjects `NEW-7, "
+            "OLD-1`.",
+    sample={"count": 2, "day": dt.date(2026, 3, 2)},
+)
+
+CASES_WITHOUT_CITIZEN: Final = Rule(
+    code="CM205",
+    name="cases-without-citizen",
+    severity=Severity.INFO,
+    summary="Cases without a citizen cannot be checked for duplicates and were left out.",
+    summary_da="Sager uden borger kan ikke kontrolleres for dubletter og blev udeladt.",
+    message="{count:# case has|# cases have} no citizen and {count:was|were} not checked",
+    message_da="{count:# sag|# sager} har intet CPR-nummer og blev ikke kontrolleret",
+    hint="Add the citizen's CPR number to the cases, or confirm they are not citizen cases.",
+    hint_da="Tilføj borgerens CPR-nummer på sagerne, eller bekræft at de ikke er borgersager.",
+    citations=(_NOTHING_SKIPPED, _ONE_ACTIVE_CASE),
+    checks="Counts the cases without a citizen. They cannot be grouped by citizen, so the "
+           "duplicate check leaves them out.",
+    why="Nothing is dropped silently. If the count is unexpected, the extract may have lost "
+        "its CPR column.",
+    example="3 of 1,000 cases have `citizen=None`: CM205 with count 3, naming the three "
+            "cases.",
+    sample={"count": 3},
+)
+
+BLOCKING_ACTIVE_CASE: Final = Rule(
+    code="CM206",
+    name="blocking-active-case",
+    severity=Severity.ERROR,
+    summary="An old-system case is still active when all active SMDB cases must be deleted; "
+            "it will block the new system's case for the citizen.",
+    summary_da="En sag i det tidligere system er stadig aktiv, når alle aktive sager i SMDB "
+               "skal være slettet; den vil spærre for borgerens sag fra det nye system.",
+    message="{case} in the old system {system} is still active on {deadline}, the latest "
+            "date to delete active courses",
+    message_da="{case} i det tidligere system {system} er stadig aktiv {deadline}, som er den "
+               "seneste dato for sletning af aktive kontaktforløb",
+    hint="Close the course in the old system if treatment has ended, or have DST delete it "
+         "before the deadline and re-report it from the new system.",
+    hint_da="Afslut kontaktforløbet i det tidligere system, hvis behandlingen er slut, eller "
+            "få DST til at slette det før fristen, og genindberet det fra det nye system.",
+    citations=(
+        SMDB.cite("trin 2", "Hvis denne ikke enten lukkes eller slettes inden et systemskifte, "
+                  "vil sagen spærre for indkomne sager fra det nye system."),
+        SMDB.cite("trin 3", "Dette kan gøres ved at sende en mail til smdb@dst.dk, hvor I "
+                  "beder os slette alle jeres aktive sager."),
+    ),
+    checks="SMDB plans: old-system cases still active on the latest date of the "
+           "`delete_active_courses` milestone (1 week before the cutover, moved back to a "
+           "working day).",
+    why="An active case left in SMDB blocks every case the new system sends for that citizen.",
+    example="Cutover 2026-06-01; old-system case `OLD-4` with no closing date. The deletion "
+            "deadline is 2026-05-25 (Whit Monday), moved back to Friday 2026-05-22, so CM206 "
+            "names `OLD-4`.",
+    sample={"case": "S-4", "system": "Sensum", "deadline": dt.date(2026, 5, 22)},
+)
+
+ACTIVE_IN_BOTH_SYSTEMS: Final = Rule(
+    code="CM207",
+    name="active-in-both-systems",
+    severity=Severity.ERROR,
+    summary="A citizen has an active case in both the old and the new system at the cutover.",
+    summary_da="En borger har en aktiv sag i både det tidligere og det nye system på "
+               "skæringsdatoen.",
+    message="the citizen has active cases in {old_system} and {new_system} on the cutover "
+            "{cutover}",
+    message_da="borgeren har aktive sager i både {old_system} og {new_system} på "
+               "skæringsdatoen {cutover}",
+    hint="Close or delete the old system's case; keep the new system's.",
+    hint_da="Afslut eller slet sagen i det tidligere system, og behold sagen i det nye system.",
+    citations=_ONE_ACTIVE_CASE,
+    checks="SMDB plans: citizens with an active case in the old system and one in the new "
+           "system on the cutover day.",
+    why="Only one active case per citizen. The old one blocks the new one, and the new "
+        "system's re-reporting fails for that citizen.",
+    example="`OLD-1` (old system, open) and `NEW-1` (new system, opened on the cutover), same "
+            "citizen: CM207 with both ids.",
+    sample={"old_system": "Sensum", "new_system": "Nexus", "cutover": _CUTOVER},
+)
+
+DELIVERY_NOT_IN_PLAN: Final = Rule(
+    code="CM208",
+    name="delivery-not-in-plan",
+    severity=Severity.INFO,
+    summary="A delivery from a system or municipality outside the plan was not judged.",
+    summary_da="En leverance fra et system eller en kommune uden for planen blev ikke vurderet.",
+    message="{delivery} is from {system} in municipality {municipality}, not part of the plan",
+    message_da="{delivery} kommer fra {system} i {municipality} og er ikke en del af planen",
+    hint="Leave it out, or check that the plan names the right systems and municipality.",
+    hint_da="Udelad den, eller kontrollér at planen nævner de rigtige systemer og den rigtige "
+            "kommune.",
+    citations=_NOTHING_SKIPPED,
+    checks="Deliveries from a system other than the plan's old and new system, or for another "
+           "municipality. The overlap check does not judge them.",
+    why="A delivery that is quietly ignored could be a typo in the plan's system names.",
+    example="A plan from `Old` to `New`; a delivery from `Older`: CM208.",
+    sample={"delivery": "D9", "system": "Sirius", "municipality": municipality(621)},
+)
 
 
 def find_reporting_overlap(
@@ -83,7 +297,7 @@ def find_reporting_overlap(
         role = plan.system_role(delivery.system)
         if delivery.municipality != plan.municipality or role is None:
             findings.append(Finding.of(
-                "CM208", (delivery.delivery_id,), delivery=delivery.delivery_id,
+                DELIVERY_NOT_IN_PLAN, (delivery.delivery_id,), delivery=delivery.delivery_id,
                 system=delivery.system, municipality=delivery.municipality,
             ))
             continue
@@ -95,10 +309,12 @@ def find_reporting_overlap(
             "system": delivery.system, "sent": day, "cutover": cutover,
         }
         if role == "old" and day >= cutover:
-            code = "CM201" if plan.register is Register.SMDB else "CM203"
-            findings.append(Finding.of(code, (delivery.delivery_id,), **values))
+            rule = (OLD_SYSTEM_REPORTS_AFTER_CUTOVER if plan.register is Register.SMDB
+                    else OLD_SYSTEM_STILL_REPORTING)
+            findings.append(Finding.of(rule, (delivery.delivery_id,), **values))
         elif role == "new" and day < cutover:
-            findings.append(Finding.of("CM202", (delivery.delivery_id,), **values))
+            findings.append(Finding.of(NEW_SYSTEM_REPORTS_BEFORE_CUTOVER, (delivery.delivery_id,),
+                                       **values))
     return sort_findings(findings)
 
 
@@ -155,7 +371,7 @@ def find_duplicate_active_cases(
                 group.append(case)
     findings = [
         Finding.of(
-            "CM204", [case.case_id for case in group], count=len(group), day=as_of,
+            DUPLICATE_ACTIVE_CASES, [case.case_id for case in group], count=len(group), day=as_of,
             municipality=group[0].municipality, citizen=group[0].citizen,
             systems=tuple(sorted({case.system for case in group})),
         )
@@ -163,7 +379,7 @@ def find_duplicate_active_cases(
     ]
     if without_citizen:
         findings.append(Finding.of(
-            "CM205", without_citizen, count=len(without_citizen),
+            CASES_WITHOUT_CITIZEN, without_citizen, count=len(without_citizen),
         ))
     return sort_findings(findings)
 
@@ -203,8 +419,10 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
     plan = v.instance("plan", plan, CutoverPlan)
     if plan.register is not Register.SMDB:
         return (Finding.of(
-            "CM001", ("find_blocking_cases",), check="find_blocking_cases",
-            reason=f"blocking active cases are an SMDB rule, not a {plan.register.name} one",
+            CHECK_NOT_APPLICABLE, ("find_blocking_cases",), check="find_blocking_cases",
+            reason=Phrase(en="blocking active cases are an SMDB rule, not a {register} one",
+                          da="spærrende aktive sager er en regel for SMDB, ikke for {register}",
+                          register=plan.register.name),
         ),)
     deadline = plan_timeline(plan)["delete_active_courses"].latest
     assert deadline is not None
@@ -223,7 +441,7 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
             continue
         if role == "old" and case.is_active_on(deadline):
             findings.append(Finding.of(
-                "CM206", (case.case_id,), case=case.case_id, system=case.system,
+                BLOCKING_ACTIVE_CASE, (case.case_id,), case=case.case_id, system=case.system,
                 deadline=deadline,
             ))
         if case.is_active_on(cutover):
@@ -234,9 +452,10 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
     for citizen, by_role in at_cutover.items():
         if by_role["old"] and by_role["new"]:
             findings.append(Finding.of(
-                "CM207", by_role["old"] + by_role["new"], old_system=plan.old_system,
+                ACTIVE_IN_BOTH_SYSTEMS, by_role["old"] + by_role["new"], old_system=plan.old_system,
                 new_system=plan.new_system, cutover=cutover, citizen=citizen,
             ))
     if without_citizen:
-        findings.append(Finding.of("CM205", without_citizen, count=len(without_citizen)))
+        findings.append(Finding.of(CASES_WITHOUT_CITIZEN, without_citizen,
+                                   count=len(without_citizen)))
     return sort_findings(findings)

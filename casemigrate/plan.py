@@ -9,7 +9,7 @@ the timeline on a given day.
 Windows, with C the cutover date. A latest date on a day off moves back to the
 previous working day, an earliest date forward to the next one (``casemigrate.workdays``).
 
-SMDB (000_d513326771b776cb.txt):
+SMDB (Danmarks Statistik, "Systemskifte i SMDB", steps 1-4):
 
 ==========================  ==================  ==============================
 milestone                   earliest            latest
@@ -22,7 +22,8 @@ delete_active_courses       C - 2 weeks         C - 1 week
 rereport_active_courses     C                   C + 2 weeks
 ==========================  ==================  ==============================
 
-Handicap and vulnerable adults (001_c27bcfbe2421f4b2.txt):
+Handicap and vulnerable adults (Danmarks Statistik, "Vejledning om systemskifte til
+kommuner", section 1):
 
 =================================  ===========  ============================
 milestone                          earliest     latest
@@ -57,11 +58,14 @@ from typing import Any, Final
 
 import attrs
 
+from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
-from casemigrate.exceptions import InvalidArgument, InvalidPlan, InvalidType
-from casemigrate.findings import HANDICAP, SMDB, Finding, sort_findings
+from casemigrate._text import Term
+from casemigrate.exceptions import InvalidPlan, InvalidType
+from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import Municipality, municipality
+from casemigrate.sources import HANDICAP, POLICY, SMDB, Citation
 
 __all__ = [
     "CutoverPlan",
@@ -268,7 +272,8 @@ class Milestone:
         title_da: What to do, in Danish.
         earliest: The first day to do it, or ``None`` if the source sets none.
         latest: The last day to have it done, or ``None`` if the source sets none.
-        citation: Source file and section.
+        source: Where the step and its window come from: the document's section and a
+            quote from it.
         done: The day the plan records it done, or ``None``.
     """
 
@@ -277,8 +282,13 @@ class Milestone:
     title_da: str
     earliest: dt.date | None
     latest: dt.date | None
-    citation: str
+    source: Citation
     done: dt.date | None = None
+
+    @property
+    def citation(self) -> str:
+        """The source in readable form: document, section and quote."""
+        return str(self.source)
 
     def is_overdue(self, as_of: dt.date) -> bool:
         """Whether the latest date is before ``as_of`` and it is not recorded done."""
@@ -286,9 +296,7 @@ class Milestone:
 
     def title_in(self, language: str = "en") -> str:
         """The title in ``"en"`` or ``"da"``."""
-        if language not in ("en", "da"):
-            raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
-        return self.title_da if language == "da" else self.title
+        return self.title_da if _text.check_language(language) == "da" else self.title
 
     def to_row(self, language: str = "en") -> dict[str, Any]:
         """The milestone as a flat dict with ISO dates (``None`` kept)."""
@@ -343,14 +351,18 @@ class Timeline:
             >>> import datetime as dt
             >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
             ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> print(plan_timeline(plan).render("da").splitlines()[0])
+            SMDB-systemskifte for 607 Fredericia: Old -> New, skæringsdato 2026-06-01 (mandag)
             >>> print(plan_timeline(plan).render("da").splitlines()[-1])
-            Genindberet de slettede forløb fra det nye system  2026-06-01  2026-06-15  -
+            Genindberet alle aktive kontaktforløb i det nye system  2026-06-01  2026-06-15  -
         """
         plan = self.plan
-        if language == "da":
+        if _text.check_language(language) == "da":
+            weekday = _WEEKDAYS_DA[plan.cutover.weekday()]
             head = (f"{plan.register.name}-systemskifte for {plan.municipality}: "
-                    f"{plan.old_system} -> {plan.new_system} den {plan.cutover}")
-            columns = ("milepæl", "tidligst", "senest", "gjort")
+                    f"{plan.old_system} -> {plan.new_system}, skæringsdato {plan.cutover} "
+                    f"({weekday})")
+            columns = ("milepæl", "tidligst", "senest", "udført")
         else:
             head = (f"{plan.register.name} cutover for {plan.municipality}: {plan.old_system}"
                     f" -> {plan.new_system} on {plan.cutover} ({plan.cutover:%A})")
@@ -401,68 +413,318 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
         return wd.roll_forward(day, cal)
 
     before_c = wd.previous_working_day(c, cal)
+    windows: list[tuple[str, dt.date | None, dt.date | None]]
     if plan.register is Register.SMDB:
         choose_latest = by(wd.months_before(c, 2))
-        windows: list[tuple[str, str, dt.date | None, dt.date | None, str]] = [
-            ("notify_dst", "Tell DST of the change", None, choose_latest,
-             f"{SMDB}, introduction (så tidligt som muligt)"),
-            ("choose_cutover", "Choose the cutover date",
-             from_(wd.months_before(c, 3)), choose_latest,
-             f"{SMDB}, step 1 (2-3 måneder før systemskiftet)"),
-            ("close_old_reporting", "Close reporting from the old system", None, before_c,
-             f"{SMDB}, step 1 (lukket for indberetning ... inden denne dato)"),
-            ("review_open_courses", "Review citizens with open contact courses",
-             None, by(wd.months_before(c, 1)),
-             f"{SMDB}, step 2 (1 måned før systemskiftet)"),
-            ("delete_active_courses", "Have all active contact courses deleted",
-             from_(c - dt.timedelta(weeks=2)), by(c - dt.timedelta(weeks=1)),
-             f"{SMDB}, step 3 (1-2 uger før systemskiftet)"),
-            ("rereport_active_courses", "Re-report the deleted courses from the new system",
-             from_(c), by(c + dt.timedelta(weeks=2)),
-             f"{SMDB}, step 4 (umiddelbart efter systemskiftet; typisk 1-2 uger)"),
+        windows = [
+            ("notify_dst", None, choose_latest),
+            ("choose_cutover", from_(wd.months_before(c, 3)), choose_latest),
+            ("close_old_reporting", None, before_c),
+            ("review_open_courses", None, by(wd.months_before(c, 1))),
+            ("delete_active_courses", from_(c - dt.timedelta(weeks=2)),
+             by(c - dt.timedelta(weeks=1))),
+            ("rereport_active_courses", from_(c), by(c + dt.timedelta(weeks=2))),
         ]
     else:
         windows = [
-            ("notify_dst", "Tell DST of the new vendor and when reporting starts", None,
-             before_c, f"{HANDICAP}, section 1 (1)"),
-            ("correct_closed_services", "Correct every closed service in the old system",
-             None, before_c, f"{HANDICAP}, section 1 (2)"),
-            ("recreate_active_services",
-             "Create every active service in the new system with its real start date",
-             None, by(c), f"{HANDICAP}, section 1 (3)"),
-            ("keep_old_reporting_until_new_works",
-             "Keep reporting from the old system until the new one works", from_(c), None,
-             f"{HANDICAP}, section 1, NB"),
-            ("first_production_delivery", "First production delivery (L402) from the new system",
-             from_(c), None, f"{HANDICAP}, section 1 (1) and NB"),
+            ("notify_dst", None, before_c),
+            ("correct_closed_services", None, before_c),
+            ("recreate_active_services", None, by(c)),
+            ("keep_old_reporting_until_new_works", from_(c), None),
+            ("first_production_delivery", from_(c), None),
         ]
+    steps = _STEPS[plan.register]
     return Timeline(
         plan,
         tuple(
-            Milestone(key=key, title=title, title_da=_TITLES_DA[key], earliest=earliest,
-                      latest=latest, citation=citation, done=plan.done_on(key))
-            for key, title, earliest, latest, citation in windows
+            Milestone(key=key, title=steps[key][0], title_da=steps[key][1], earliest=earliest,
+                      latest=latest, source=steps[key][2], done=plan.done_on(key))
+            for key, earliest, latest in windows
         ),
     )
 
 
-_TITLES_DA: Final[Mapping[str, str]] = MappingProxyType({
-    "notify_dst": "Giv Danmarks Statistik besked om systemskiftet",
-    "choose_cutover": "Vælg skæringsdato",
-    "close_old_reporting": "Luk for indberetning fra det nuværende system",
-    "review_open_courses": "Gennemgå borgere med åbne kontaktforløb",
-    "delete_active_courses": "Få slettet alle aktive kontaktforløb",
-    "rereport_active_courses": "Genindberet de slettede forløb fra det nye system",
-    "correct_closed_services": "Ret alle afsluttede ydelser i det tidligere system",
-    "recreate_active_services": "Opret alle aktive ydelser i det nye system med reel startdato",
-    "keep_old_reporting_until_new_works":
-        "Fortsæt indberetning fra det tidligere system, til det nye virker",
-    "first_production_delivery": "Første produktionsleverance (L402) fra det nye system",
+_WEEKDAYS_DA: Final = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+# Per register and milestone: the title in English and Danish, and the source.
+_STEPS: Final[Mapping[Register, Mapping[str, tuple[str, str, Citation]]]] = MappingProxyType({
+    Register.SMDB: MappingProxyType({
+        "notify_dst": (
+            "Tell DST of the change", "Giv Danmarks Statistik besked om systemskiftet",
+            SMDB.cite("indledning", "Det allervigtigste ved systemskifte er, at I så tidligt "
+                      "som muligt giver besked til Danmarks Statistik")),
+        "choose_cutover": (
+            "Choose the cutover date", "Vælg skæringsdato",
+            SMDB.cite("trin 1", "I skal forud for systemskiftet vælge en skæringsdato, hvor I "
+                      "begynder at indberette via det nye system.")),
+        "close_old_reporting": (
+            "Close reporting from the old system",
+            "Luk for indberetning fra det nuværende system",
+            SMDB.cite("trin 1", "Det er vigtigt, at I har lukket for indberetning fra jeres "
+                      "nuværende system inden denne dato (typisk nogle dage til uger før).")),
+        "review_open_courses": (
+            "Review citizens with open contact courses",
+            "Gennemgå alle borgere med åbne kontaktforløb",
+            SMDB.cite("trin 2", "I god tid inden skæringsdatoen bør I derfor gennemgå alle "
+                      "borgere med åbne kontaktforløb.")),
+        "delete_active_courses": (
+            "Have all active contact courses deleted", "Få slettet alle aktive kontaktforløb",
+            SMDB.cite("trin 3", "Dette kan gøres ved at sende en mail til smdb@dst.dk, hvor I "
+                      "beder os slette alle jeres aktive sager.")),
+        "rereport_active_courses": (
+            "Re-report the deleted courses from the new system",
+            "Genindberet alle aktive kontaktforløb i det nye system",
+            SMDB.cite("trin 4", "Dette tager typisk 1-2 uger alt efter hvor mange sager, der "
+                      "er tale om.")),
+    }),
+    Register.HANDICAP: MappingProxyType({
+        "notify_dst": (
+            "Tell DST of the new vendor and when reporting starts",
+            "Giv DST besked om den nye leverandør og om hvornår indberetningen fra det nye "
+            "system begynder",
+            HANDICAP.cite("afsnit 1, punkt 1", "Kommunen skal oplyse til DST, hvornår de "
+                          "begynder at indberette data via det nye system.")),
+        "correct_closed_services": (
+            "Correct every closed service in the old system",
+            "Ret alle afsluttede ydelser i det tidligere system",
+            HANDICAP.cite("afsnit 1, punkt 2", "Det er vigtigt, at alle afsluttede ydelser i "
+                          "det tidligere system er opdaterede med korrekte oplysninger")),
+        "recreate_active_services": (
+            "Create every active service in the new system with its real start date",
+            "Opret alle aktive ydelser i det nye system med deres reelle startdato",
+            HANDICAP.cite("afsnit 1, punkt 3", "Alle aktive ydelser skal oprettes med deres "
+                          "reelle startdato, ikke en dato, der angiver tidspunktet for "
+                          "systemskifte.")),
+        "keep_old_reporting_until_new_works": (
+            "Keep reporting from the old system until the new one works",
+            "Fortsæt indberetningen fra det tidligere system, indtil det nye virker",
+            HANDICAP.cite("afsnit 1, NB", "Kommunen skal fortsætte med at indberette data via "
+                          "det tidligere system, indtil det nye system er taget i brug og "
+                          "indberetningen fungerer.")),
+        "first_production_delivery": (
+            "First production delivery (L402) from the new system",
+            "Første produktionsleverance (L402) fra det nye system",
+            HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes til "
+                          "statistikproduktion")),
+    }),
 })
 
 
+# ---- the rules of a plan ---------------------------------------------------------------
+
+_CUTOVER, _LATEST = dt.date(2026, 6, 1), dt.date(2026, 4, 1)
+_REVIEW: Final = Term("Review citizens with open contact courses",
+                      da="Gennemgå alle borgere med åbne kontaktforløb")
+
+CUTOVER_CHOSEN_LATE: Final = Rule(
+    code="CM101",
+    name="cutover-chosen-late",
+    severity=Severity.WARNING,
+    summary="The SMDB cutover date was chosen later than two months before the cutover.",
+    summary_da="Skæringsdatoen for SMDB blev valgt senere end to måneder før systemskiftet.",
+    message="the cutover {cutover} was chosen on {chosen}, after the latest date {latest}",
+    message_da="skæringsdatoen {cutover} blev valgt {chosen}, men skulle senest være valgt "
+               "{latest}",
+    hint="Agree a later cutover with DST, or make sure DST has agreed to the short notice.",
+    hint_da="Aftal en senere skæringsdato med DST, eller sørg for at DST har accepteret det "
+            "korte varsel.",
+    citations=SMDB.cite("trin 1", "I skal forud for systemskiftet vælge en skæringsdato, hvor "
+                        "I begynder at indberette via det nye system."),
+    checks="SMDB plans: that the cutover date was chosen at least two months before the "
+           "cutover (the source says 2–3 months before). The latest date is the cutover minus "
+           "two calendar months, moved back to a working day.",
+    why="DST plans the change together with the municipality. A late choice leaves too little "
+        "time to review open contact courses and have active courses deleted.",
+    example="Cutover 2026-06-01, chosen 2026-04-15. The latest date was 2026-04-01, so CM101.",
+    sample={"cutover": _CUTOVER, "chosen": dt.date(2026, 4, 15), "latest": _LATEST},
+)
+
+_TELL_DST: Final = SMDB.cite("indledning", "Det allervigtigste ved systemskifte er, at I så "
+                             "tidligt som muligt giver besked til Danmarks Statistik")
+
+DST_NOT_NOTIFIED: Final = Rule(
+    code="CM102",
+    name="dst-not-notified",
+    severity=Severity.WARNING,
+    summary="The plan does not record that Statistics Denmark has been told of the change.",
+    summary_da="Planen viser ikke at Danmarks Statistik har fået besked om systemskiftet.",
+    message="DST has not been notified of the change to {new_system} (cutover {cutover})",
+    message_da="DST har ikke fået besked om systemskiftet til {new_system} (skæringsdato "
+               "{cutover})",
+    hint="Tell DST now, even if not every detail is known, and record the date in the plan.",
+    hint_da="Giv DST besked nu, også selvom I ikke kender alle detaljer endnu, og notér datoen "
+            "i planen.",
+    citations=(
+        _TELL_DST,
+        HANDICAP.cite("afsnit 1, punkt 1", "Så snart en kommune har indgået aftale med en ny "
+                      "IT-leverandør, giver kommunen besked om dette til DST."),
+    ),
+    checks="That the plan records the date Statistics Denmark was told of the change "
+           "(`dst_notified`).",
+    why='For SMDB, telling DST early is "the most important thing". For the handicap and '
+        "vulnerable adults statistics, DST must adapt its processing to the change.",
+    example="`CutoverPlan(..., dst_notified=None)` checked on any date gives CM102.",
+    sample={"new_system": "Nexus", "cutover": _CUTOVER},
+)
+
+_WHEN_REPORTING_STARTS: Final = HANDICAP.cite(
+    "afsnit 1, punkt 1",
+    "Kommunen skal oplyse til DST, hvornår de begynder at indberette data via det nye system.")
+
+DST_NOTIFIED_LATE: Final = Rule(
+    code="CM103",
+    name="dst-notified-late",
+    severity=Severity.WARNING,
+    summary="Statistics Denmark was told later than the plan's latest date for it.",
+    summary_da="Danmarks Statistik fik besked senere end planens seneste dato for det.",
+    message="DST was notified on {notified}, after the latest date {latest}",
+    message_da="DST fik besked {notified}, men skulle senest have haft besked {latest}",
+    hint="Confirm with DST that the cutover can still be handled as planned.",
+    hint_da="Bekræft med DST at systemskiftet stadig kan gennemføres som planlagt.",
+    citations=(_TELL_DST, _WHEN_REPORTING_STARTS),
+    checks="That DST was told no later than the latest date of the `notify_dst` milestone. "
+           "For SMDB that is the latest date for choosing the cutover, because DST helps plan "
+           "it. For HANDICAP it is the last working day before the cutover, because DST must "
+           "know when reporting from the new system starts.",
+    why="A late notice shortens the time DST has to plan the change with you.",
+    example="SMDB cutover 2026-06-01, DST notified 2026-05-04. The latest date was "
+            "2026-04-01, so CM103.",
+    sample={"notified": dt.date(2026, 5, 4), "latest": _LATEST},
+)
+
+DST_NOTIFIED_AFTER_CUTOVER: Final = Rule(
+    code="CM104",
+    name="dst-notified-after-cutover",
+    severity=Severity.ERROR,
+    summary="Statistics Denmark was told on or after the cutover: its processing cannot have "
+            "taken the change into account.",
+    summary_da="Danmarks Statistik fik først besked på eller efter skæringsdatoen, så DSTs "
+               "databehandling kan ikke have taget højde for systemskiftet.",
+    message="DST was notified on {notified}, on or after the cutover {cutover}",
+    message_da="DST fik først besked {notified}, på eller efter skæringsdatoen {cutover}",
+    hint="Contact DST at once so the deliveries around the cutover can be processed again.",
+    hint_da="Kontakt straks DST, så leverancerne omkring skæringsdatoen kan blive behandlet "
+            "igen.",
+    citations=(
+        HANDICAP.cite("indledning", "Når kommuner skifter fra ét indberetningssystem til et "
+                      "andet, skal der tages højde for dette i DSTs databehandling."),
+        _WHEN_REPORTING_STARTS,
+    ),
+    checks="That DST was not told on or after the cutover itself.",
+    why="DST's processing must take the change into account (it merges the two systems' "
+        "deliveries in a special way). Told too late, DST will have processed deliveries "
+        "around the cutover wrongly.",
+    example="Cutover 2026-06-01, DST notified 2026-06-03: CM104.",
+    sample={"notified": dt.date(2026, 6, 3), "cutover": _CUTOVER},
+)
+
+OLD_REPORTING_OPEN_AT_CUTOVER: Final = Rule(
+    code="CM105",
+    name="old-reporting-open-at-cutover",
+    severity=Severity.ERROR,
+    summary="SMDB reporting from the old system must be closed before the cutover date.",
+    summary_da="Indberetningen til SMDB fra det nuværende system skal være lukket før "
+               "skæringsdatoen.",
+    message="reporting from {old_system} closes on {closed}, not before the cutover {cutover}",
+    message_da="indberetningen fra {old_system} lukkes {closed}, ikke før skæringsdatoen "
+               "{cutover}",
+    hint="Close the old system's reporting days to weeks before the cutover.",
+    hint_da="Luk for indberetning fra det nuværende system dage til uger før skæringsdatoen.",
+    citations=(
+        SMDB.cite("trin 1", "Det er vigtigt, at I har lukket for indberetning fra jeres "
+                  "nuværende system inden denne dato (typisk nogle dage til uger før)."),
+        SMDB.cite("trin 1", "Det er nemlig meget vigtigt, at der ikke er noget overlap mellem "
+                  "indberetning fra det nye og nuværende system, da det kan skabe fejl i "
+                  "datamodtagelsen."),
+    ),
+    checks="SMDB plans: that reporting from the old system closes before the cutover "
+           "(`old_reporting_closed` earlier than `cutover`).",
+    why="There must be no overlap between reporting from the new and the old system. Overlap "
+        "causes errors when DST receives the data.",
+    example="Cutover 2026-06-01, old reporting closed 2026-06-01: CM105. Closed 2026-05-29: "
+            "fine.",
+    sample={"old_system": "Sensum", "closed": _CUTOVER, "cutover": _CUTOVER},
+)
+
+_MILESTONE_POLICY: Final = POLICY.cite(
+    "milestones", "A milestone is overdue when its latest date has passed and the plan does "
+    "not record it done.")
+
+MILESTONE_OVERDUE: Final = Rule(
+    code="CM106",
+    name="milestone-overdue",
+    severity=Severity.WARNING,
+    summary="A milestone's latest date has passed and the plan does not record it done.",
+    summary_da="En milepæls seneste dato er overskredet, og planen viser ikke at den er udført.",
+    message="'{title}' was due by {latest} and is not recorded as done (as of {as_of})",
+    message_da="»{title}« skulle være udført senest {latest} og er ikke registreret som udført "
+               "(pr. {as_of})",
+    hint="Do the step, or record the date it was done in the plan's `done`.",
+    hint_da="Udfør trinnet, eller angiv i planens `done` hvilken dato det blev udført.",
+    citations=_MILESTONE_POLICY,
+    checks="For every milestone of the plan's timeline: if its latest date is before `as_of` "
+           "and the plan's `done` does not record it, it is overdue. The finding cites the "
+           "milestone's own source first (its `details[\"source\"]`).",
+    why="Every milestone guards the statistics. Reviewing open courses late, for example, "
+        "leaves active cases that block the new system.",
+    example="SMDB cutover 2026-06-01, checked on 2026-05-20, `done={}`: "
+            "`review_open_courses` was due by 2026-05-01, so CM106 names it.",
+    sample={"title": _REVIEW, "latest": dt.date(2026, 5, 1), "as_of": dt.date(2026, 5, 20)},
+)
+
+CUTOVER_NOT_WORKING_DAY: Final = Rule(
+    code="CM107",
+    name="cutover-not-working-day",
+    severity=Severity.WARNING,
+    summary="The cutover falls on a weekend or Danish public holiday.",
+    summary_da="Skæringsdatoen falder i en weekend, på en helligdag eller på en anden fridag.",
+    message="the cutover {cutover} is not a working day ({why})",
+    message_da="skæringsdatoen {cutover} er ikke en arbejdsdag ({why})",
+    hint="Move the cutover to a working day so re-reporting can start on the day itself.",
+    hint_da="Flyt skæringsdatoen til en arbejdsdag, så genindberetningen kan begynde samme dag.",
+    citations=(
+        SMDB.cite("trin 4", "Når der er åbnet op for at indberette via det nye system, bør den "
+                  "første opgave være at genindberette de slettede sager."),
+        POLICY.cite("working-days", "A cutover on a day off is reported (CM107), because the "
+                    "first day of the new system's reporting should be a day someone works."),
+    ),
+    checks="That the cutover date is a Danish working day. The working-day policy is "
+           "`casemigrate.workdays`: weekends, public holidays, and by default 24 and 31 "
+           "December, 1 May and 5 June.",
+    why='Re-reporting starts "immediately after" the cutover. On a holiday nobody is there to '
+        "start it, and the first day of the new system's reporting is easy to get wrong.",
+    example="Cutover 2026-05-14 (Ascension Day): CM107.",
+    sample={"cutover": dt.date(2026, 5, 14),
+            "why": Term("Ascension Day", da="Kristi himmelfartsdag")},
+)
+
+MILESTONE_DONE_LATE: Final = Rule(
+    code="CM108",
+    name="milestone-done-late",
+    severity=Severity.INFO,
+    summary="A milestone was recorded done after its latest date.",
+    summary_da="En milepæl blev registreret som udført efter sin seneste dato.",
+    message="'{title}' was done on {done}, after its latest date {latest}",
+    message_da="»{title}« blev udført {done}, efter den seneste dato {latest}",
+    hint="Nothing to do now; check that the late step did not leave data behind.",
+    hint_da="Intet at gøre nu; kontrollér at det forsinkede trin ikke har efterladt data.",
+    citations=_MILESTONE_POLICY,
+    checks="For every milestone the plan records as done: whether it was done after its "
+           "latest date. The finding cites the milestone's own source first.",
+    why="A late step may have let data through that should not have been there: a course "
+        "that should have been closed, or a delivery from the old system after it should have "
+        "stopped.",
+    example='`done={"review_open_courses": date(2026, 5, 20)}` with a latest date of '
+            "2026-05-01: CM108.",
+    sample={"title": _REVIEW, "done": dt.date(2026, 5, 20), "latest": dt.date(2026, 5, 1)},
+)
+
 # Milestones whose lateness has a rule of its own.
 _OWN_RULE: Final = frozenset({"notify_dst", "choose_cutover", "close_old_reporting"})
+
+
+def _title(milestone: Milestone) -> Term:
+    return Term(milestone.title, da=milestone.title_da)
 
 
 def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
@@ -500,22 +762,22 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
         assert choose.latest is not None
         if plan.cutover_chosen > choose.latest:
             findings.append(Finding.of(
-                "CM101", ("choose_cutover",), cutover=c, chosen=plan.cutover_chosen,
+                CUTOVER_CHOSEN_LATE, ("choose_cutover",), cutover=c, chosen=plan.cutover_chosen,
                 latest=choose.latest,
             ))
 
     notify = timeline["notify_dst"]
     if plan.dst_notified is None:
         findings.append(Finding.of(
-            "CM102", ("notify_dst",), new_system=plan.new_system, cutover=c,
+            DST_NOT_NOTIFIED, ("notify_dst",), new_system=plan.new_system, cutover=c,
         ))
     elif plan.dst_notified >= c:
         findings.append(Finding.of(
-            "CM104", ("notify_dst",), notified=plan.dst_notified, cutover=c,
+            DST_NOTIFIED_AFTER_CUTOVER, ("notify_dst",), notified=plan.dst_notified, cutover=c,
         ))
     elif notify.latest is not None and plan.dst_notified > notify.latest:
         findings.append(Finding.of(
-            "CM103", ("notify_dst",), notified=plan.dst_notified, latest=notify.latest,
+            DST_NOTIFIED_LATE, ("notify_dst",), notified=plan.dst_notified, latest=notify.latest,
         ))
 
     if (
@@ -524,7 +786,7 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
         and plan.old_reporting_closed >= c
     ):
         findings.append(Finding.of(
-            "CM105", ("close_old_reporting",), old_system=plan.old_system,
+            OLD_REPORTING_OPEN_AT_CUTOVER, ("close_old_reporting",), old_system=plan.old_system,
             closed=plan.old_reporting_closed, cutover=c,
         ))
 
@@ -533,9 +795,8 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
             continue  # CM102 says it
         if milestone.is_overdue(as_of):
             findings.append(Finding.of(
-                "CM106", (milestone.key,), title=milestone.title, title_da=milestone.title_da,
-                latest=milestone.latest,
-                as_of=as_of, citation=milestone.citation,
+                MILESTONE_OVERDUE, (milestone.key,), title=_title(milestone),
+                latest=milestone.latest, as_of=as_of, source=(milestone.source,),
             ))
         elif (
             milestone.key not in _OWN_RULE
@@ -544,12 +805,14 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
             and milestone.done > milestone.latest
         ):
             findings.append(Finding.of(
-                "CM108", (milestone.key,), title=milestone.title, title_da=milestone.title_da,
-                done=milestone.done,
-                latest=milestone.latest, citation=milestone.citation,
+                MILESTONE_DONE_LATE, (milestone.key,), title=_title(milestone),
+                done=milestone.done, latest=milestone.latest, source=(milestone.source,),
             ))
 
     why = wd.day_off_reason(c, cal)
     if why is not None:
-        findings.append(Finding.of("CM107", ("cutover",), cutover=c, why=why))
+        findings.append(Finding.of(
+            CUTOVER_NOT_WORKING_DAY, ("cutover",), cutover=c,
+            why=Term(why, da=wd.day_off_reason(c, cal, language="da") or why),
+        ))
     return sort_findings(findings)

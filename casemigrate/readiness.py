@@ -50,17 +50,24 @@ from typing import Any, Final
 
 import attrs
 
+from casemigrate import _text
 from casemigrate import _validate as v
+from casemigrate._text import Term
+from casemigrate.catalogue import RULES
 from casemigrate.delivery import check_services, find_service_overlaps, merge_deliveries
 from casemigrate.exceptions import (
-    FindingError,
-    FindingErrors,
-    InvalidArgument,
     InvalidType,
     MissingDependency,
     UnknownRuleCode,
 )
-from casemigrate.findings import RULES, Finding, Severity, sort_findings
+from casemigrate.findings import (
+    CHECK_NOT_APPLICABLE,
+    Finding,
+    FindingError,
+    FindingErrors,
+    Severity,
+    sort_findings,
+)
 from casemigrate.identifiers import CPR, KLE, Facet, Municipality
 from casemigrate.model import Case, Delivery, Service
 from casemigrate.overlap import (
@@ -138,19 +145,29 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# Labels of the report, by language. Counts take the plural forms of casemigrate._text
+# ("# error|# errors": singular for exactly one).
 _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {"title": "Readiness", "ready": "ready", "not_ready": "NOT READY",
            "timeline": "Timeline", "findings": "Findings", "none": "no findings",
-           "as_of": "as of", "more": "more", "merge": "Merge", "hint": "hint",
+           "as_of": "as of", "cutover": "cutover", "more": "more", "hint": "hint",
            "code": "code", "subjects": "subjects", "message": "message",
-           "citation": "citation", "errors": "errors", "warnings": "warnings",
-           "infos": "info"},
+           "citation": "citation", "errors": "# error|# errors",
+           "warnings": "# warning|# warnings", "infos": "# info|# info",
+           "milestone": "milestone", "earliest": "earliest", "latest": "latest",
+           "done": "done",
+           "merge": "Merge: {services_in:# service|# services} in, {kept} kept, "
+                    "{excluded} excluded"},
     "da": {"title": "Parathed", "ready": "klar", "not_ready": "IKKE KLAR",
            "timeline": "Tidslinje", "findings": "Fund", "none": "ingen fund",
-           "as_of": "pr.", "more": "flere", "merge": "Sammenlægning", "hint": "råd",
-           "code": "kode", "subjects": "emner", "message": "besked",
-           "citation": "kilde", "errors": "fejl", "warnings": "advarsler",
-           "infos": "info"},
+           "as_of": "pr.", "cutover": "skæringsdato", "more": "flere", "hint": "løsning",
+           "code": "kode", "subjects": "vedrører", "message": "beskrivelse",
+           "citation": "kilde", "errors": "# fejl|# fejl",
+           "warnings": "# advarsel|# advarsler", "infos": "# til orientering|# til orientering",
+           "milestone": "milepæl", "earliest": "tidligst", "latest": "senest",
+           "done": "udført",
+           "merge": "Sammenlægning af leverancer: {services_in:# ydelse|# ydelser} modtaget, "
+                    "{kept} med i datagrundlaget, {excluded} udeladt"},
 }
 
 
@@ -223,11 +240,13 @@ class Report:
         p = self.plan
         state = w["ready"] if self.ok else w["not_ready"]
         counts = self.counts_by_severity
+        shown = ", ".join(_text.plural(counts[severity], w[key], self.language)
+                          for severity, key in (("ERROR", "errors"), ("WARNING", "warnings"),
+                                                ("INFO", "infos")))
         return (
             f"{w['title']}: {p.register.name} {p.municipality}, {p.old_system} -> "
-            f"{p.new_system}, cutover {p.cutover}, {w['as_of']} {self.as_of}: {state} "
-            f"({counts['ERROR']} {w['errors']}, {counts['WARNING']} {w['warnings']}, "
-            f"{counts['INFO']} {w['infos']})"
+            f"{p.new_system}, {w['cutover']} {p.cutover}, {w['as_of']} {self.as_of}: {state} "
+            f"({shown})"
         )
 
     def _subjects(self, finding: Finding) -> str:
@@ -251,8 +270,7 @@ class Report:
         lines = [self._headline(), "", self.timeline.render(self.language), ""]
         if self.merge is not None:
             m = self.merge
-            lines += [f"{w['merge']}: {m['services_in']:,} in, {m['kept']:,} kept, "
-                      f"{m['excluded']:,} excluded", ""]
+            lines += [_text.render(w["merge"], m, self.language), ""]
         lines.append(f"{w['findings']}:" if self.findings else f"{w['findings']}: {w['none']}")
         shown: Counter[str] = Counter()
         for f in self.findings:
@@ -263,7 +281,8 @@ class Report:
                     lines.append(f"  {f.code}: +{rest} {w['more']}")
                 continue
             subjects = f" [{self._subjects(f)}]" if f.subjects else ""
-            lines.append(f"  {f.code} {f.severity.name}{subjects}: {f.message_in(self.language)}")
+            lines.append(f"  {f.code} {f.severity.label(self.language)}{subjects}: "
+                         f"{f.message_in(self.language)}")
             lines.append(f"      {w['hint']}: {f.hint_in(self.language)}")
         return "\n".join(lines)
 
@@ -274,8 +293,8 @@ class Report:
         parts = [f'<div class="casemigrate-report"><p><strong>{e(self._headline())}</strong></p>',
                  f"<h4>{e(w['timeline'])}</h4>", "<table><thead><tr>"]
         rows = self.timeline.to_rows(self.language)
-        for column in ("title", "earliest", "latest", "done"):
-            parts.append(f"<th>{e(column)}</th>")
+        for column in ("milestone", "earliest", "latest", "done"):
+            parts.append(f"<th>{e(w[column])}</th>")
         parts.append("</tr></thead><tbody>")
         for row in rows:
             timeline_cells = "".join(f"<td>{e(str(row[c] or '-'))}</td>"
@@ -286,7 +305,8 @@ class Report:
             group = [f for f in self.findings if f.severity is severity]
             if not group:
                 continue
-            parts.append(f'<h4 data-severity="{severity.name}">{severity.name} ({len(group)})'
+            parts.append(f'<h4 data-severity="{severity.name}">'
+                         f"{e(severity.label(self.language))} ({len(group)})"
                          "</h4><table><thead><tr>")
             for column in ("code", "subjects", "message", "hint", "citation"):
                 parts.append(f"<th>{e(w[column])}</th>")
@@ -376,8 +396,19 @@ class Report:
         return pd.DataFrame(rows, columns=columns)
 
 
-def _skipped(check: str, reason: str) -> Finding:
-    return Finding.of("CM001", (check,), check=check, reason=reason)
+def _skipped(check: str, reason: Term) -> Finding:
+    return Finding.of(CHECK_NOT_APPLICABLE, (check,), check=check, reason=reason)
+
+
+_NO_DELIVERIES: Final = Term("no deliveries were given", da="der er ikke givet nogen leverancer")
+_NO_CASES: Final = Term("no cases were given", da="der er ikke givet nogen sager")
+_NO_SERVICES: Final = Term("no services or deliveries were given",
+                           da="der er ikke givet nogen ydelser eller leverancer")
+_NOT_SMDB_SERVICES: Final = Term(
+    "service checks belong to the handicap statistics, not SMDB",
+    da="kontrollen af ydelser hører til statistikken om handicap og udsatte voksne, ikke SMDB")
+_SMDB_ONLY: Final = Term("one active case per citizen is an SMDB rule",
+                         da="én aktiv sag pr. borger er en regel for SMDB")
 
 
 def check_readiness(
@@ -418,8 +449,7 @@ def check_readiness(
     """
     v.instance("plan", plan, CutoverPlan)
     v.day("as_of", as_of)
-    if language not in _WORDS:
-        raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
+    _text.check_language(language)
     selected = _codes("select", select)
     ignored = _codes("ignore", ignore) or ()
     overrides = _overrides(severity_overrides)
@@ -431,23 +461,22 @@ def check_readiness(
     checks = ["check_plan"]
     merge_summary: dict[str, Any] | None = None
 
-    def run(name: str, have: bool, reason: str, results: Any) -> None:
+    def run(name: str, have: bool, reason: Term, results: Any) -> None:
         if have:
             found.extend(results())
             checks.append(name)
         else:
             found.append(_skipped(name, reason))
 
-    run("find_reporting_overlap", bool(delivery_list), "no deliveries were given",
+    run("find_reporting_overlap", bool(delivery_list), _NO_DELIVERIES,
         lambda: find_reporting_overlap(delivery_list, plan))
     if plan.register is Register.SMDB:
-        run("find_duplicate_active_cases", bool(case_list), "no cases were given",
+        run("find_duplicate_active_cases", bool(case_list), _NO_CASES,
             lambda: find_duplicate_active_cases(case_list, as_of=as_of))
-        run("find_blocking_cases", bool(case_list), "no cases were given",
+        run("find_blocking_cases", bool(case_list), _NO_CASES,
             lambda: find_blocking_cases(case_list, plan))
         if service_list:
-            found.append(_skipped("check_services",
-                                  "service checks belong to the handicap statistics, not SMDB"))
+            found.append(_skipped("check_services", _NOT_SMDB_SERVICES))
     else:
         basis: tuple[Service, ...] = service_list
         if delivery_list:
@@ -457,8 +486,8 @@ def check_readiness(
             checks.append("merge_deliveries")
             basis = basis or merged.services
         else:
-            found.append(_skipped("merge_deliveries", "no deliveries were given"))
-        run("check_services", bool(basis), "no services or deliveries were given",
+            found.append(_skipped("merge_deliveries", _NO_DELIVERIES))
+        run("check_services", bool(basis), _NO_SERVICES,
             lambda: check_services(basis, plan, as_of=as_of))
         if service_list:
             found.extend(find_service_overlaps(
@@ -466,8 +495,7 @@ def check_readiness(
                 new_system=plan.new_system))
             checks.append("find_service_overlaps")
         if case_list:
-            found.append(_skipped("find_duplicate_active_cases",
-                                  "one active case per citizen is an SMDB rule"))
+            found.append(_skipped("find_duplicate_active_cases", _SMDB_ONLY))
 
     kept: dict[tuple[str, tuple[str, ...], str], Finding] = {}
     for finding in found:

@@ -1,6 +1,7 @@
 """Choosing when each group of cases moves out of KMD Sag: scenario 1, 2 or 3.
 
-003_63b3ba8438f94d62.txt, Del 1, "Tre scenarier for hvornår sager kan flyttes":
+KOMBIT, "KMD Sag Exit-strategi 2" (20 March 2015), Del 1, "Tre scenarier for hvornår
+sager kan flyttes":
 
 * **Scenario 1**: the group moves to a new case system before STS and SAPA are in
   use, and its users no longer need KMD Sag.
@@ -33,9 +34,11 @@ from typing import Any, Final
 
 import attrs
 
+from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.model import CaseGroup, LoadPreference
+from casemigrate.sources import EXIT2, Citation
 
 __all__ = [
     "CONSIDERATIONS",
@@ -49,7 +52,6 @@ __all__ = [
     "choose_scenarios",
 ]
 
-_SRC: Final = "003_63b3ba8438f94d62.txt, Del 1"
 
 
 class Scenario(enum.Enum):
@@ -83,9 +85,7 @@ class Scenario(enum.Enum):
             >>> Scenario.TWO.describe(language="da").splitlines()[-2]
             '  - Nye sager skal registreres i to systemer.'
         """
-        if language not in ("en", "da"):
-            raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
-        description, pros, cons = _TEXT[self][language]
+        description, pros, cons = _TEXT[self][_text.check_language(language)]
         head = ("Scenario" if language == "en" else "Scenarie") + f" {self.value}: {description}"
         pro_title, con_title = ("Pros", "Cons") if language == "en" else ("Fordele", "Ulemper")
         lines = [head, f"{pro_title}:"] + [f"  + {p}" for p in pros]
@@ -143,7 +143,10 @@ _PAIRS: Final[dict[Scenario, tuple[tuple[str, str], tuple[tuple[str, str], ...],
          "only when STS and SAPA come do they lose KMD Sag and get advis and overview "
          "from SAPA.",
          "En gruppe sager flyttes til et nyt sagsbærende system inden STS og SAPA er taget "
-         "i brug. Brugerne beholder KMD Sag til advis og overblik."),
+         "i brug. Brugerne beholder KMD Sag til advis og overblik. Man arbejder derfor til "
+         "at starte med i to systemer (journalnotater og evt. dokumenter i nyt system og "
+         "advis og overblik i KMD Sag). Først når STS og SAPA tages i brug, har brugerne "
+         "ikke længere adgang til KMD Sag, og advis og overblik fås herefter i SAPA."),
         (_EARLY_WORK, _GOOD_SYSTEM),
         (_EARLY_COST,
          ("New cases must be registered in two systems.",
@@ -215,46 +218,60 @@ class Weight:
 
 _1, _2, _3 = Scenario.ONE, Scenario.TWO, Scenario.THREE
 
+_VALG = "Del 1, Valg af scenarie"
+
+# Where each default weight comes from: a sentence of the source, verbatim.
+_SOURCES: Final[Mapping[str, Citation]] = MappingProxyType({
+    "needs_overview_and_advis_system": EXIT2.cite(
+        _VALG, "For det første i de tilfælde hvor medarbejderne behøver et egentligt "
+        "overblik- og advissystem ved siden af deres fagsystem."),
+    "others_need_overview": EXIT2.cite(
+        _VALG, "For det andet i de tilfælde, hvor andre medarbejdere behøver et overblik over "
+        "de pågældende sager."),
+    "good_line_of_business_system": EXIT2.cite(
+        _VALG, "Sager, der logisk hører til i et egentligt fagsystem, og hvor der er et godt "
+        "fagsystem på markedet, hvori brugeren kan få de nødvendige adviser."),
+    "esdh_sufficient": EXIT2.cite(
+        _VALG, "Sager, der kan nøjes med et generelt ESDH-system, som grundlag for "
+        "sagsbehandling."),
+    "only_cpr_advis": EXIT2.cite(_VALG, "Sager, der kun anvender folkeregisteradviser."),
+    "new_system_has_kmd_interface": EXIT2.cite(
+        _VALG, "Sager, der kan flyttes til et nyt system, der allerede har en snitflade til "
+        "KMD Sag, så andre brugere kan blive ved med at have sagstypen i deres "
+        "sagsoverblik"),
+    "users_keep_kmd_for_advis": EXIT2.cite(
+        "Del 1, Tre scenarier", "Brugerne beholder KMD Sag til advis og overblik."),
+    "fixed_price_agreement": EXIT2.cite(
+        "Del 1, Scenarie 1", "Hvis kommunen har en fastprisaftale på det nye system, kan der "
+        "spares penge ved at flytte tidligt til nyt system og komme ud af KMD Sag."),
+    "load_preference": EXIT2.cite(
+        "Del 1, Belastning", "Hvis kommunen ønsker at brede denne belastning ud rent "
+        "tidsmæssigt, bør det overvejes at bruge scenarie 1-2 på nogle grupper af sager."),
+    "users_mature": EXIT2.cite(
+        "Del 1, Modenhed", "Hvis brugergruppen generelt har nemt ved at tilegne sig ny viden, "
+        "vil det være relativt let for dem at overgå til et nyt system."),
+    "early_mover_kind": EXIT2.cite(
+        _VALG, "Sager, der bør overvejes til en tidlig flytning, er fx PPR-sager, sager på "
+        "udsatte børn og unge, SEL §41 og 42-sager."),
+})
+
 DEFAULT_WEIGHTS: Final[Mapping[str, Weight]] = MappingProxyType({
     "needs_overview_and_advis_system": Weight(
-        {_3: 3}, {_1: 1, _2: 1},
-        f"{_SRC}, Valg af scenarie (medarbejderne behøver et egentligt overblik- og "
-        "advissystem ved siden af deres fagsystem)"),
+        {_3: 3}, {_1: 1, _2: 1}, str(_SOURCES["needs_overview_and_advis_system"])),
     "others_need_overview": Weight(
-        {_3: 3}, {_1: 1, _2: 1},
-        f"{_SRC}, Valg af scenarie (andre medarbejdere behøver et overblik over de "
-        "pågældende sager)"),
+        {_3: 3}, {_1: 1, _2: 1}, str(_SOURCES["others_need_overview"])),
     "good_line_of_business_system": Weight(
-        {_1: 2, _2: 2}, {_3: 1},
-        f"{_SRC}, Valg af scenarie (et godt fagsystem på markedet, hvori brugeren kan få "
-        "de nødvendige adviser)"),
-    "esdh_sufficient": Weight(
-        {_1: 2, _2: 2}, {},
-        f"{_SRC}, Valg af scenarie (sager, der kan nøjes med et generelt ESDH-system)"),
-    "only_cpr_advis": Weight(
-        {_1: 2, _2: 1}, {},
-        f"{_SRC}, Valg af scenarie (sager, der kun anvender folkeregisteradviser)"),
+        {_1: 2, _2: 2}, {_3: 1}, str(_SOURCES["good_line_of_business_system"])),
+    "esdh_sufficient": Weight({_1: 2, _2: 2}, {}, str(_SOURCES["esdh_sufficient"])),
+    "only_cpr_advis": Weight({_1: 2, _2: 1}, {}, str(_SOURCES["only_cpr_advis"])),
     "new_system_has_kmd_interface": Weight(
-        {_1: 2, _2: 2}, {},
-        f"{_SRC}, Valg af scenarie (nyt system, der allerede har en snitflade til KMD Sag)"),
+        {_1: 2, _2: 2}, {}, str(_SOURCES["new_system_has_kmd_interface"])),
     "users_keep_kmd_for_advis": Weight(
-        {_2: 3}, {_1: 2},
-        f"{_SRC}, Tre scenarier (scenarie 2: brugerne beholder KMD Sag til advis og "
-        "overblik; scenarie 1: brugerne har ikke længere behov for KMD Sag)"),
-    "fixed_price_agreement": Weight(
-        {_1: 2}, {},
-        f"{_SRC}, Scenarie 1, fordele (fastprisaftale på det nye system)"),
-    "load_preference": Weight(
-        {_1: 1, _2: 1}, {_3: 2},
-        f"{_SRC}, Belastning (brede belastningen ud: scenarie 1-2; kortvarig men høj: "
-        "vente til STS og SAPA)"),
-    "users_mature": Weight(
-        {_1: 1, _2: 1}, {_3: 1},
-        f"{_SRC}, Modenhed (systematisk arbejde og nemt ved ny viden gør flytningen lettere)"),
-    "early_mover_kind": Weight(
-        {_1: 2, _2: 2}, {},
-        f"{_SRC}, Valg af scenarie (PPR-sager, sager på udsatte børn og unge, SEL §41 og "
-        "42-sager)"),
+        {_2: 3}, {_1: 2}, str(_SOURCES["users_keep_kmd_for_advis"])),
+    "fixed_price_agreement": Weight({_1: 2}, {}, str(_SOURCES["fixed_price_agreement"])),
+    "load_preference": Weight({_1: 1, _2: 1}, {_3: 2}, str(_SOURCES["load_preference"])),
+    "users_mature": Weight({_1: 1, _2: 1}, {_3: 1}, str(_SOURCES["users_mature"])),
+    "early_mover_kind": Weight({_1: 2, _2: 2}, {}, str(_SOURCES["early_mover_kind"])),
 })
 """The default weights: per consideration, the points its value gives each scenario.
 

@@ -41,6 +41,7 @@ import holidays
 from dateutil.relativedelta import relativedelta
 
 from casemigrate import _validate as v
+from casemigrate._text import check_language
 from casemigrate.exceptions import InvalidArgument, InvalidType
 
 __all__ = [
@@ -123,16 +124,7 @@ DEFAULT_WORKING_DAYS: Final = WorkingDays()
 """The default policy: all four optional days are days off."""
 
 
-_LANGUAGES: Final = {"en": "en_US", "da": "da"}
-
-
-def _holidays_language(language: str) -> str:
-    try:
-        return _LANGUAGES[language]
-    except (KeyError, TypeError):
-        raise InvalidArgument(
-            f"expected 'en' or 'da', got {v.type_name(language)}", field="language"
-        ) from None
+_HOLIDAYS_LOCALE: Final = {"en": "en_US", "da": "da"}
 
 
 @lru_cache(maxsize=256)
@@ -176,7 +168,7 @@ def day_off_reason(
         >>> day_off_reason(dt.date(2026, 12, 24), language="da")
         'Juleaftensdag'
     """
-    locale = _holidays_language(language)
+    locale = _HOLIDAYS_LOCALE[check_language(language)]
     weekday = day.weekday()
     if weekday >= 5:
         if locale == "da":

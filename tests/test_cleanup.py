@@ -42,7 +42,7 @@ def case(cid: str = "M-1", *, citizen: str | None = ALICE, title: str = "Bevilli
 
 def test_complexity_minutes_from_the_source() -> None:
     assert [(c.low_minutes, c.high_minutes) for c in Complexity] == [(3, 5), (4, 10), (15, 25)]
-    assert "Afslutte åbne sager." in Complexity.COMPLEX.tasks_da
+    assert "Afslut åbne sager." in Complexity.COMPLEX.tasks_da
     assert len(Complexity.SIMPLE.tasks) == len(Complexity.SIMPLE.tasks_da)
 
 

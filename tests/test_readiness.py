@@ -183,9 +183,9 @@ def test_danish() -> None:
     report = check_readiness(plan(), cases=SMDB_CASES, as_of=D(2026, 6, 3), language="da")
     text = str(report)
     assert "IKKE KLAR" in text
-    assert "2 sager for samme borger er aktive 2026-06-03; registret modtager én" in text
+    assert "2 sager for samme borger er aktive 2026-06-03; registeret tager kun imod én" in text
     assert "Få slettet alle aktive kontaktforløb" in text
-    assert "'Få slettet alle aktive kontaktforløb' skulle være gjort" in text
+    assert "»Få slettet alle aktive kontaktforløb« skulle være udført" in text
     data = report.to_dict()
     assert data["language"] == "da"
     assert data["timeline"][0]["title"] == "Giv Danmarks Statistik besked om systemskiftet"

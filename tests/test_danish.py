@@ -1,0 +1,233 @@
+"""Danish that reads as Danish: every rule, title, task and label, rendered in Danish.
+
+Each rule is rendered with its sample values, and again with every count set to 1 and to
+18,146 and every amount to 0.27 kr., so that plural forms and Danish number formatting
+are tried too. The output must hold no English word of ``ENGLISH`` and no known Danish
+fault of ``FAULTS``: both lists grow with every fault found. A template that is not
+translated (the Danish the same as the English, or a field left unfilled) fails too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casemigrate import (
+    RULES,
+    Case,
+    Complexity,
+    CutoverPlan,
+    Delivery,
+    Register,
+    Scenario,
+    Service,
+    Severity,
+    check_readiness,
+    plan_timeline,
+)
+from casemigrate._text import number
+from casemigrate.catalogue import rule_page, rules_table
+from casemigrate.findings import Rule
+
+# English words that have turned up, or could turn up, in Danish output. None of them is
+# a Danish word ("to", "have", "given" and "due" are, and are left out). Identifiers
+# (find_blocking_cases, review_open_courses) are one token with their underscores, so
+# they do not match.
+ENGLISH = [
+    "the", "and", "of", "is", "are", "was", "were", "has", "not", "no", "on",
+    "with", "from", "after", "before", "as", "this", "that", "it", "its", "in", "or",
+    "cutover", "case", "cases", "service", "services", "delivery", "deliveries", "citizen",
+    "saves", "saving", "closing", "month", "months", "open", "kept", "excluded",
+    "hint", "message", "subjects", "milestone", "earliest", "latest", "done", "expected",
+    "working", "day", "policy", "counted", "error", "errors", "warning", "warnings",
+    "ready", "findings", "timeline", "merge", "Saturday", "Sunday", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Ascension", "Whit", "Christmas", "Easter",
+    "start date", "service code", "target group", "new_system", "old_system", "kr a month",
+    "as over", "as under", "no deliveries were given", "pros", "cons", "scenario",
+]
+# Danish that is wrong, or clashes with the sources' terms.
+FAULTS = [
+    "1 advarsler", "1 sager", "1 ydelser", "1 måneder", "1 leverancer", "1 aktive",
+    "emner",        # clashes with KLE's "emne"; subjects are "vedrører"
+    "råd",          # a hint is a "løsning"
+    "Afslutte",     # a task is an instruction, not an infinitive
+    "Sikre at",
+    "registret modtager",
+    "(er)", "(r)", "(e)", "(s)", "/konverterede",
+]
+_WORDS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w-])",
+                    re.IGNORECASE)
+
+
+def faults(text: str) -> list[str]:
+    """The English words and known faults in ``text`` (tags and code spans removed)."""
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"`[^`]*`", " ", text)
+    found = [match.group(0) for match in _WORDS.finditer(text)]
+    found += [fault for fault in FAULTS
+              if re.search(rf"(?<!\w){re.escape(fault)}(?!\w)" if fault[0].isalnum()
+                           else re.escape(fault), text)]
+    if re.search(r"[{}]", text):
+        found.append("an unfilled template field")
+    return found
+
+
+def variants(sample: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """The sample, then with counts of 1 and 18,146 and amounts of 0.27 kr."""
+    yield dict(sample)
+    for count in (1, 18146):
+        changed: dict[str, Any] = {}
+        for key, value in sample.items():
+            if type(value) is int:
+                changed[key] = count
+            elif isinstance(value, Decimal):
+                changed[key] = Decimal("0.27")
+            elif isinstance(value, tuple) and count == 1:
+                changed[key] = value[:1]
+            else:
+                changed[key] = value
+        yield changed
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_reads_as_danish(code: str) -> None:
+    rule: Rule = RULES[code]
+    assert rule.message_da != rule.message and rule.hint_da != rule.hint
+    assert rule.summary_da != rule.summary
+    for values in variants(rule.sample):
+        danish = rule.render(values, "da")
+        assert faults(danish) == [], danish
+        english = rule.render(values, "en")
+        assert not re.search(r"\b1 (cases|services|deliveries|months|times)\b|\(s\)",
+                             english), english
+    for text in (rule.hint_da, rule.summary_da, rule_page(code, "da")):
+        shown = text.replace(rule.name, "").replace("python -m casemigrate rule", "")
+        # The page quotes the sources, which are Danish; the rest is ours.
+        assert faults(shown.split("Kilde")[0]) == [], shown
+
+
+def test_danish_numbers_and_plurals() -> None:
+    dup = RULES["CM204"]
+    assert dup.render({"count": 18146, "day": dt.date(2026, 3, 2)}, "da").startswith(
+        "18.146 sager")
+    assert RULES["CM205"].render({"count": 1}, "da") == (
+        "1 sag har intet CPR-nummer og blev ikke kontrolleret")
+    assert RULES["CM205"].render({"count": 1}, "en") == (
+        "1 case has no citizen and was not checked")
+    saving = RULES["CM406"].sample["saving"]
+    assert "0,27 kr. om måneden" in saving.in_language("da")
+    assert "0.27 kr a month" in str(saving)
+    assert RULES["CM403"].render({"after": 1, "before": 0, "amount": Decimal("3838.39")},
+                                 "da") == ("1 aktiv sag efter oprydningen mod 0 før: "
+                                           "regningen stiger med 3.838,39 kr. om måneden")
+
+
+def _plan(register: Register) -> CutoverPlan:
+    return CutoverPlan(municipality=607, register=register, old_system="Sensum",
+                       new_system="Nexus", cutover=dt.date(2026, 5, 14),
+                       cutover_chosen=dt.date(2026, 4, 1), dst_notified=dt.date(2026, 4, 20),
+                       old_reporting_closed=dt.date(2026, 5, 20) if register is Register.SMDB
+                       else None)
+
+
+@pytest.mark.parametrize("register", list(Register))
+def test_timeline_titles_read_as_danish(register: Register) -> None:
+    timeline = plan_timeline(_plan(register))
+    text = timeline.render("da")
+    assert faults(text.replace("Sensum", "").replace("Nexus", "")) == [], text
+    for milestone in timeline:
+        assert milestone.title_da != milestone.title
+
+
+def _readiness(register: Register, language: str) -> Any:
+    cpr = "211062-1234"
+    cases = [Case(case_id=f"S-{i}", municipality=607, citizen=cpr if i < 2 else None,
+                  system="Sensum" if i % 2 else "Nexus", opened=dt.date(2024, 1, 1))
+             for i in range(3)]
+    service = Service(service_id="Y-1", municipality=607, citizen=cpr, code=None,
+                      target_groups={"1..2"}, start=dt.date(2026, 5, 14), system="Nexus")
+    old = Service(service_id="Y-0", municipality=607, citizen=cpr, code="SEL107",
+                  target_groups={"1.1"}, start=dt.date(2021, 1, 1), end=dt.date(2026, 5, 14),
+                  system="Sensum")
+    deliveries = [
+        Delivery(delivery_id="L-1", name="L402", system="Sensum", municipality=607,
+                 sent=dt.date(2026, 5, 20), services=[old]),
+        Delivery(delivery_id="L-2", name="L402", system="Nexus", municipality=607,
+                 sent=dt.date(2026, 5, 10), services=[service]),
+        Delivery(delivery_id="L-3", name="L402", system="Sirius", municipality=607,
+                 sent=dt.date(2026, 5, 10)),
+    ]
+    return check_readiness(_plan(register), cases=cases, deliveries=deliveries,
+                           services=[service, old] if register is Register.HANDICAP else (),
+                           as_of=dt.date(2026, 6, 1), language=language)
+
+
+@pytest.mark.parametrize("register", list(Register))
+def test_report_reads_as_danish(register: Register) -> None:
+    report = _readiness(register, "da")
+    assert len({f.code for f in report.findings}) >= 6
+    for text in (report.render(), report._repr_html_()):
+        shown = text.replace("Sensum", "").replace("Nexus", "").replace("Sirius", "")
+        # Citations quote the sources; they follow "kilde" in the HTML and are not shown
+        # in the text report.
+        shown = re.sub(r"Danmarks Statistik, [^<]*|KOMBIT, [^<]*|casemigrate policy[^<]*",
+                       " ", shown)
+        # Subjects are ids (case ids, milestone keys such as "cutover"), not words.
+        shown = re.sub(r" \[[^\]]*\]:", ":", shown)
+        shown = re.sub(r"<td>[\w, +-]*</td>", " ", shown)
+        assert faults(shown) == [], shown
+    assert "1 advarsel" in report.render() or "advarsler" in report.render()
+
+
+def test_report_counts_agree_in_both_languages() -> None:
+    for language, forms in (("da", ("# fejl", "# fejl", "# advarsel", "# advarsler")),
+                            ("en", ("# error", "# errors", "# warning", "# warnings"))):
+        report = _readiness(Register.SMDB, language)
+        head = report.render().splitlines()[0]
+        counts = report.counts_by_severity
+        error = forms[0] if counts["ERROR"] == 1 else forms[1]
+        warning = forms[2] if counts["WARNING"] == 1 else forms[3]
+        assert error.replace("#", str(counts["ERROR"])) + "," in head
+        assert warning.replace("#", str(counts["WARNING"])) + "," in head
+
+
+def test_scenarios_tasks_and_labels_read_as_danish() -> None:
+    for scenario in Scenario:
+        text = scenario.describe(language="da")
+        assert faults(text.replace("STS", "").replace("SAPA", "")) == [], text
+    for complexity in Complexity:
+        for task in complexity.tasks_da:
+            assert faults(task) == [], task
+            first = task.split()[0]
+            assert not first.endswith("e") or first in {"Passivér"}, task
+    assert [s.label("da") for s in Severity] == ["FEJL", "ADVARSEL", "INFO"]
+    assert faults(rules_table("da").replace("-", " ").split("\n", 1)[0]) == []
+
+
+def test_the_checker_finds_what_it_looks_for() -> None:
+    assert faults("lukning saves 0,27 kr") == ["saves"]
+    assert faults("3 sager; closing saves 0.27 kr a month") == ["closing", "saves",
+                                                                "kr a month"]
+    assert faults("1 advarsler") == ["1 advarsler"]
+    assert faults("{count} sager") == ["an unfilled template field"]
+    assert faults("find_blocking_cases blev ikke kørt") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_plural_and_number_agree_with_any_count(count: int) -> None:
+    """The form follows the count in both languages, and the number reads back."""
+    danish = RULES["CM205"].render({"count": count}, "da")
+    english = RULES["CM205"].render({"count": count}, "en")
+    shown_da, noun_da = danish.split()[:2]
+    shown_en, noun_en = english.split()[:2]
+    assert (noun_da, noun_en) == (("sag", "case") if count == 1 else ("sager", "cases"))
+    assert int(shown_da.replace(".", "")) == count == int(shown_en.replace(",", ""))
+    assert number(count, "da") == shown_da and number(count, "en") == shown_en
