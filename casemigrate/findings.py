@@ -50,6 +50,15 @@ HANDICAP: Final = "001_c27bcfbe2421f4b2.txt"
 DUBU: Final = "002_82492dedb15d4efb.txt"
 EXIT2: Final = "003_63b3ba8438f94d62.txt"
 
+# The documents as a user can follow them (publisher, title; sections follow).
+DST_SMDB: Final = 'Danmarks Statistik, "Systemskifte i SMDB"'
+DST_HANDICAP: Final = 'Danmarks Statistik, "Vejledning om systemskifte til kommuner"'
+KOMBIT_EXIT2: Final = ('KOMBIT, "KMD Sag Exit-strategi 2 – Flytning og oprydning af manuelle '
+                       'sager", 20 March 2015')
+KL_DUBU: Final = ('KL/KOMBIT, DUBU 3.0 KLIK task card (Fase 2: Forberedelse, tema "Ud- og '
+                  'indfasning")')
+POLICY: Final = "casemigrate policy"
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is. Sorts worst first: ``ERROR < WARNING < INFO``.
@@ -332,7 +341,9 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM105", "old-reporting-open-at-cutover",
         "SMDB reporting from the old system must be closed before the cutover date.",
         "reporting from {old_system} closes on {closed}, not before the cutover {cutover}",
-        _E, f"{SMDB}, step 1 (ingen overlap mellem indberetning)",
+        _E, f'{DST_SMDB}, step 1 "Vælg skæringsdato – 2-3 måneder før systemskiftet" ("Det er '
+        'vigtigt, at I har lukket for indberetning fra jeres nuværende system inden denne '
+        'dato")',
         "Close the old system's reporting days to weeks before the cutover.",
     ),
     Rule(
@@ -346,7 +357,7 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM107", "cutover-not-working-day",
         "The cutover falls on a weekend or Danish public holiday.",
         "the cutover {cutover} is not a working day ({why})",
-        _W, f"{SMDB}, step 4 (genindberet umiddelbart efter systemskiftet)",
+        _W, f"{POLICY} (docs/rules.md, CM107: the working-day rule is the library's own)",
         "Move the cutover to a working day so re-reporting can start on the day itself.",
     ),
     Rule(
@@ -356,13 +367,24 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         _I, "see the milestone's own citation",
         "Nothing to do now; check that the late step did not leave data behind.",
     ),
+    Rule(
+        "CM109", "dst-notified-after-cutover-chosen",
+        "SMDB: Statistics Denmark was told of the change only after the cutover date was "
+        "chosen, so the date was not planned with DST.",
+        "DST was notified on {notified}, after the cutover {cutover} was chosen on {chosen}",
+        _W, f'{DST_SMDB}, introduction ("Det allervigtigste ved systemskifte er, at I så '
+        'tidligt som muligt giver besked til Danmarks Statistik"; "Herefter lægger vi i '
+        'samarbejde en plan")',
+        "Confirm the cutover date with DST; next time tell DST before choosing the date.",
+    ),
     # ---- CM2xx reporting overlap, duplicate and blocking active cases ---------------
     Rule(
         "CM201", "old-system-reports-after-cutover",
         "SMDB: a production delivery from the old system was sent on or after the cutover.",
         "{delivery} from the old system {system} was sent on {sent}, on or after the "
         "cutover {cutover}",
-        _E, f"{SMDB}, step 1 (ingen overlap mellem indberetning fra det nye og nuværende)",
+        _E, f'{DST_SMDB}, step 1 "Vælg skæringsdato – 2-3 måneder før systemskiftet" ("at der '
+        'ikke er noget overlap mellem indberetning fra det nye og nuværende system")',
         "Stop reporting from the old system before the cutover; ask DST to remove the "
         "delivery.",
     ),
@@ -419,8 +441,18 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM208", "delivery-not-in-plan",
         "A delivery from a system or municipality outside the plan was not judged.",
         "{delivery} is from {system} in municipality {municipality}, not part of the plan",
-        _I, f"{SMDB}, step 1; {HANDICAP}, section 2",
+        _I, f"{POLICY} (docs/rules.md, CM208: nothing is passed over silently)",
         "Leave it out, or check that the plan names the right systems and municipality.",
+    ),
+    Rule(
+        "CM209", "deleted-not-rereported",
+        "SMDB: an old-system course that DST deleted while it was active has no case in "
+        "the new system after the re-reporting window.",
+        "{case} was active in {old_system} when DST deleted it on {deleted}; by {latest} "
+        "the citizen ({citizen}) has no case in {new_system}",
+        _E, f'{DST_SMDB}, step 4 "Genindberet alle aktive kontaktforløb i jeres nye system" '
+        '("bør den første opgave være at genindberette de slettede sager")',
+        "Re-report the course from the new system now, with its real start date.",
     ),
     # ---- CM3xx services and deliveries ---------------------------------------------
     Rule(
@@ -471,21 +503,21 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "A service's municipality differs from its delivery's.",
         "{service} belongs to municipality {service_municipality} but came in {delivery} "
         "of {delivery_municipality}",
-        _E, f"{HANDICAP}, section 2",
+        _E, f"{POLICY} (docs/rules.md, CM306: a delivery reports for one municipality)",
         "Correct the service's acting municipality or deliver it in the right file.",
     ),
     Rule(
         "CM307", "duplicate-service-id",
         "One delivery holds the same service id more than once.",
         "{delivery} holds {service} {count} times",
-        _E, f"{HANDICAP}, section 1 (2)",
+        _E, f"{POLICY} (docs/rules.md, CM307: the first of repeated rows is kept)",
         "Remove the duplicate rows from the delivery.",
     ),
     Rule(
         "CM308", "service-system-mismatch",
         "A service says it comes from another system than the delivery it came in.",
         "{service} says system {service_system} but came in {delivery} from {delivery_system}",
-        _W, f"{HANDICAP}, section 2",
+        _W, f"{POLICY} (docs/rules.md, CM308: a service is judged by its delivery's system)",
         "Check the extract: the service belongs in its own system's delivery.",
     ),
     Rule(
@@ -500,7 +532,10 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM310", "malformed-target-group",
         "A target-group code is not a dotted numeral such as 1.2.2.1.",
         "{service} has target group(s) {groups} that are not dotted numerals",
-        _E, f"{HANDICAP}, section 1 (2) (overholder DSTs krav til dataindberetningen)",
+        _E, f'{POLICY} (docs/rules.md, CM310: the dotted-numeral format stands for DST\'s '
+        f'delivery specification B3-L402, to which {DST_HANDICAP}, section 1 "Vejledning '
+        'til kommuner", NB, points: "Leverancer navngivet L402 anvendes til '
+        'statistikproduktion (jf. B3-L402)")',
         "Correct the target groups to DST's codes.",
     ),
     Rule(
@@ -524,7 +559,7 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "least one day: probably one service registered twice.",
         "{earlier} ({earlier_period}) and {later} ({later_period}) in {system} are both "
         "counted from {first} to {last}",
-        _W, f"{HANDICAP}, section 1 (2) (korrekte oplysninger)",
+        _W, f"{POLICY} (docs/rules.md, CM314: an opt-in check within one system)",
         "Check whether the two are one service; if so, remove one or correct its dates.",
     ),
     Rule(
@@ -532,8 +567,41 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "Services of another municipality or system than the plan's were not checked.",
         "{count} service(s) are not of {municipality} in {old_system} or {new_system} "
         "and were not checked",
-        _I, f"{HANDICAP}, section 2",
+        _I, f"{POLICY} (docs/rules.md, CM313: nothing is skipped silently)",
         "Leave them out, or check that the plan names the right systems and municipality.",
+    ),
+    Rule(
+        "CM315", "active-service-not-recreated",
+        "An active service of the old system has no matching service in the new system, "
+        "so it drops out of DST's data basis.",
+        "{service} (citizen {citizen}, code {code}, from {start}) is active in "
+        "{old_system} but has no match in {new_system}",
+        _E, f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", point 3) ("Alle aktive '
+        'ydelser i det tidligere system skal oprettes i det nye system.") and its NB ("for '
+        'at undgå datatab")',
+        "Create the service in the new system with its real start date, and deliver it.",
+    ),
+    Rule(
+        "CM316", "recreated-service-differs",
+        "A re-created service in the new system differs from its old-system service in "
+        "start date or target groups.",
+        "{new} re-creates {old} but differs in {differs}",
+        _W, f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", point 3) ("Alle aktive '
+        'ydelser skal oprettes med deres reelle startdato")',
+        "Give the new service the old one's real start date and target groups, or confirm "
+        "the change.",
+    ),
+    Rule(
+        "CM317", "reporting-gap",
+        "The old system's last production delivery came long before the new system's "
+        "first: a period with no reporting at all.",
+        "{gap_days} days without reporting between {old_delivery} ({old_sent}) and "
+        "{new_delivery} ({new_sent}); tolerated: {tolerated_days} ({basis})",
+        _W, f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", NB ("Kommunen skal '
+        'fortsætte med at indberette data via det tidligere system, indtil det nye system '
+        'er taget i brug og indberetningen fungerer.")',
+        "Send a production delivery from the old system until the new system reports, and "
+        "ask DST whether the gap needs a new delivery.",
     ),
     # ---- CM4xx cleanup and economics -----------------------------------------------
     Rule(
@@ -558,7 +626,7 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "a saving.",
         "{after} active cases after against {before} before: the bill rises by "
         "{amount} kr a month",
-        _W, f"{EXIT2}, Del 2, Fredericia Kommune (betales pr. aktiv sag)",
+        _W, f'{KOMBIT_EXIT2}, "FAQ Manuelle sager", no. 15 ("Der betales pr. aktiv sag.")',
         "Check the forecast; new manual cases may still be being created.",
     ),
     Rule(
@@ -579,10 +647,30 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
     Rule(
         "CM406", "manual-duplicates-system-case",
         "A manual case duplicates a system case of the same citizen and KLE number: it was "
-        "created without 'sammenlæg sag' or on a wrong KLE number.",
+        "probably created without 'sammenlæg sag'.",
         "manual case {manual} duplicates system case(s) {system_cases} on KLE {kle}{saving}",
         _I, f"{EXIT2}, Del 2, Fredericia Kommune (oprettet uden X i 'sammenlæg sag')",
         "Close the manual case, or merge it into the system case.",
+    ),
+    Rule(
+        "CM407", "notice-before-agreement-policy",
+        "Notice given before the KOMBIT-KMD agreement on notice periods: the six months "
+        "that applied then decided.",
+        "notice given on {given}, before the agreement ({agreement_from}): {months} months",
+        _I, f'{KOMBIT_EXIT2}, Del 2, Mariagerfjord Kommune ("så vi overholdte de 6 mdr. som '
+        'var udmeldingen på dette tidspunkt") and Del 3 ("Aftaleforholdene i KMD '
+        'Sag-kontrakten tilsiger et opsigelsesvarsel på seks måneder")',
+        "Confirm the notice period with KMD in writing.",
+    ),
+    Rule(
+        "CM408", "manual-cases-after-cleanup",
+        "Manual cases were opened after the cleanup: they need a new cleanup.",
+        "{count} manual case(s) in {organisation} opened after the cleanup on {cleaned_on}",
+        _W, f'{KOMBIT_EXIT2}, Del 2, "Processen" ("Men fortsætter man med at oprette '
+        'manuelle sager vil det være vigtigt, at de nyoprettede sager lever op til de nye '
+        'krav (hvis der måtte være nogle i det system, de skal flyttes over til) – ellers '
+        'skal der ske en ny oprydning.")',
+        "Tell the department to stop creating manual cases, and clean up the new ones.",
     ),
     # ---- CM5xx conversion ----------------------------------------------------------
     Rule(
@@ -600,6 +688,15 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         _I, f"{DUBU}, Beskrivelse (udelukkende skal være tilgængelige via jeres eksisterende "
         "sags- og dokumentbærende system)",
         "Keep read access to the old system for as long as the cases may be needed.",
+    ),
+    Rule(
+        "CM503", "conversion-after-go-live",
+        "The conversion's schedule does not finish before the new system's go-live.",
+        "the conversion finishes {earliest_finish} to {latest_finish}, not before go-live "
+        "on {go_live}",
+        _W, f'{KL_DUBU}, step 1 "Afklar minimums sagsoplysninger" ("hvilket sagsindhold, I '
+        'som minimum ønsker er konvereret over ved go-live")',
+        "Add staff or hours, start earlier, convert less at go-live, or move go-live.",
     ),
 )
 
@@ -630,6 +727,9 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
               "samme dag."),
     "CM108": ("'{title_da}' blev gjort {done}, efter seneste dato {latest}",
               "Intet at gøre nu; kontrollér at det sene trin ikke har efterladt data."),
+    "CM109": ("DST fik besked {notified}, efter at skæringsdatoen {cutover} blev valgt "
+              "{chosen}",
+              "Bekræft skæringsdatoen med DST; giv fremover DST besked, før datoen vælges."),
     "CM201": ("{delivery} fra det nuværende system {system} blev sendt {sent}, på eller "
               "efter skæringsdatoen {cutover}",
               "Stop indberetning fra det nuværende system før skæringsdatoen; bed DST "
@@ -656,6 +756,9 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
     "CM208": ("{delivery} er fra {system} i kommune {municipality}, ikke en del af planen",
               "Udelad den, eller kontrollér at planen nævner de rigtige systemer og "
               "kommune."),
+    "CM209": ("{case} var aktiv i {old_system}, da DST slettede den {deleted}; pr. {latest} "
+              "har borgeren ({citizen}) ingen sag i {new_system}",
+              "Genindberet forløbet fra det nye system nu, med den reelle startdato."),
     "CM301": ("{old} ({old_period}) og {new} ({new_period}) tælles begge fra {first} til "
               "{last}",
               "Giv ydelsen i det tidligere system dens reelle slutdato, eller fjern "
@@ -695,6 +798,16 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
               "begge fra {first} til {last}",
               "Undersøg om de to er samme ydelse; fjern i så fald den ene, eller ret dens "
               "datoer."),
+    "CM315": ("{service} (borger {citizen}, kode {code}, fra {start}) er aktiv i {old_system} "
+              "men har intet modstykke i {new_system}",
+              "Opret ydelsen i det nye system med dens reelle startdato, og indberet den."),
+    "CM316": ("{new} genopretter {old} men afviger i {differs}",
+              "Giv den nye ydelse den gamles reelle startdato og målgrupper, eller bekræft "
+              "ændringen."),
+    "CM317": ("{gap_days} dage uden indberetning mellem {old_delivery} ({old_sent}) og "
+              "{new_delivery} ({new_sent}); tålt: {tolerated_days} ({basis})",
+              "Indberet fra det tidligere system, indtil det nye system indberetter, og spørg "
+              "DST, om hullet kræver en ny leverance."),
     "CM401": ("{cases} sager er hverken under eller over 5.000; politikken '{policy}' gav "
               "{months} måneder",
               "Bekræft opsigelsesvarslet skriftligt med KMD."),
@@ -711,10 +824,19 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
     "CM406": ("manuel sag {manual} dublerer systemsag(er) {system_cases} på KLE {kle}"
               "{saving}",
               "Luk den manuelle sag, eller læg den sammen med systemsagen."),
+    "CM407": ("opsagt {given}, før aftalen ({agreement_from}): {months} måneder",
+              "Bekræft opsigelsesvarslet skriftligt med KMD."),
+    "CM408": ("{count} manuel(le) sag(er) i {organisation} oprettet efter oprydningen "
+              "{cleaned_on}",
+              "Bed afdelingen holde op med at oprette manuelle sager, og ryd op i de nye."),
     "CM501": ("delvis automatisk konvertering af {count} sag(er) betales af kommunen",
               "Indhent en pris fra leverandøren, og sammenlign med den manuelle indsats."),
     "CM502": ("{count} sag(er) konverteres ikke og bliver i {system}",
               "Bevar læseadgang til det gamle system, så længe sagerne kan blive brugt."),
+    "CM503": ("konverteringen bliver færdig {earliest_finish} til {latest_finish}, ikke før "
+              "go-live {go_live}",
+              "Sæt flere folk eller timer på, start tidligere, konvertér mindre ved go-live, "
+              "eller flyt go-live."),
 }
 
 
