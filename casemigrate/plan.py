@@ -14,7 +14,7 @@ SMDB (000_d513326771b776cb.txt):
 ==========================  ==================  ==============================
 milestone                   earliest            latest
 ==========================  ==================  ==============================
-notify_dst                  (as early as can)   latest of choose_cutover
+notify_dst                  (agreement)         latest of choose_cutover, or A + N
 choose_cutover              C - 3 months        C - 2 months
 close_old_reporting         (days-weeks before)  the working day before C
 review_open_courses         (in good time)      C - 1 month
@@ -27,12 +27,21 @@ Handicap and vulnerable adults (001_c27bcfbe2421f4b2.txt):
 =================================  ===========  ============================
 milestone                          earliest     latest
 =================================  ===========  ============================
-notify_dst                         (contract)   the working day before C
-correct_closed_services            --           the working day before C
-recreate_active_services           --           C
+notify_dst                         A            the working day before C, or A + N
+correct_closed_services            --           O (the old system's last delivery)
+recreate_active_services           --           O (the old system's last delivery)
 keep_old_reporting_until_new_works C            (until the new one works)
 first_production_delivery          C            (DST is told when)
 =================================  ===========  ============================
+
+A is the day the agreement on the new system was made (``agreement_made``), N the
+plan's ``notify_within_working_days`` (5 by default): "as soon as" the agreement is
+made (001, introduction and section 1 (1); 000, introduction), read by casemigrate's
+policy as within N working days. O is the day the old system's reporting closed
+(``old_reporting_closed``: for HANDICAP, its last production delivery). DST's merge
+takes the old system's closed services from that delivery and its active services
+from nowhere, so corrections and re-created services must be in place by then; while
+the old system still reports, they are not overdue (docs/rules.md, CM106).
 
 Where the source gives no bound, the milestone has none (``None``) and is never
 overdue on that side.
@@ -60,7 +69,7 @@ import attrs
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
 from casemigrate.exceptions import InvalidArgument, InvalidPlan, InvalidType
-from casemigrate.findings import HANDICAP, SMDB, Finding, sort_findings
+from casemigrate.findings import DST_HANDICAP, DST_SMDB, HANDICAP, SMDB, Finding, sort_findings
 from casemigrate.identifiers import Municipality, municipality
 
 __all__ = [
@@ -143,6 +152,14 @@ def _old_reporting_closed(value: object) -> dt.date | None:
     return v.optional_day("old_reporting_closed", value)
 
 
+def _agreement_made(value: object) -> dt.date | None:
+    return v.optional_day("agreement_made", value)
+
+
+def _notify_within(value: object) -> int:
+    return v.count("notify_within_working_days", value)
+
+
 def _done(value: object) -> Mapping[str, dt.date]:
     if value is None:
         return MappingProxyType({})
@@ -179,7 +196,14 @@ class CutoverPlan:
         cutover_chosen: When the cutover date was chosen, if it has been.
         dst_notified: When Statistics Denmark was told of the change, if it has been.
         old_reporting_closed: When reporting from the old system was closed, if it has
-            been.
+            been. For HANDICAP: the day of the old system's last production delivery,
+            which DST's merge uses; it is the deadline for correcting closed services and
+            re-creating active ones.
+        agreement_made: When the agreement on the new system (or reporting solution)
+            was made, if known. DST must be told "as soon as" it is made.
+        notify_within_working_days: casemigrate's reading of "as soon as": DST is told
+            within this many working days of ``agreement_made`` (default 5, one working
+            week; docs/rules.md, CM103).
         done: The day each other milestone was done, by milestone key. The three
             milestones above are recorded in their own fields, not here.
         calendar: The working-day policy for the timeline.
@@ -207,6 +231,8 @@ class CutoverPlan:
     old_reporting_closed: dt.date | None = attrs.field(
         default=None, converter=_old_reporting_closed
     )
+    agreement_made: dt.date | None = attrs.field(default=None, converter=_agreement_made)
+    notify_within_working_days: int = attrs.field(default=5, converter=_notify_within)
     done: Mapping[str, dt.date] = attrs.field(factory=dict, converter=_done, hash=False)
     calendar: wd.WorkingDays = attrs.field(
         default=wd.DEFAULT_WORKING_DAYS, converter=_calendar, repr=False
@@ -401,11 +427,22 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
         return wd.start(day, cal)
 
     before_c = wd.previous_working_day(c, cal)
+    agreement = plan.agreement_made
+    # "As soon as" the agreement is made: within the plan's working days of it.
+    soon = (None if agreement is None else
+            wd.add_working_days(agreement, plan.notify_within_working_days, cal))
+
+    notify_from = None if agreement is None else from_(agreement)
+
+    def notify_by(latest: dt.date) -> dt.date:
+        return latest if soon is None or soon > latest else soon
+
     if plan.register is Register.SMDB:
         choose_latest = by(wd.months_before(c, 2))
         windows: list[tuple[str, str, dt.date | None, dt.date | None, str]] = [
-            ("notify_dst", "Tell DST of the change", None, choose_latest,
-             f"{SMDB}, introduction (så tidligt som muligt)"),
+            ("notify_dst", "Tell DST of the change", notify_from, notify_by(choose_latest),
+             f'{DST_SMDB}, introduction ("så tidligt som muligt giver besked til Danmarks '
+             'Statistik")'),
             ("choose_cutover", "Choose the cutover date",
              from_(wd.months_before(c, 3)), choose_latest,
              f"{SMDB}, step 1 (2-3 måneder før systemskiftet)"),
@@ -422,14 +459,25 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
              f"{SMDB}, step 4 (umiddelbart efter systemskiftet; typisk 1-2 uger)"),
         ]
     else:
+        # The old system's last delivery: after it, DST's merge sees no more corrections.
+        last_old = plan.old_reporting_closed
         windows = [
-            ("notify_dst", "Tell DST of the new vendor and when reporting starts", None,
-             before_c, f"{HANDICAP}, section 1 (1)"),
+            ("notify_dst", "Tell DST of the new vendor and when reporting starts",
+             notify_from, notify_by(before_c),
+             f'{DST_HANDICAP}, introduction ("så snart der er indgået aftale om en ny '
+             'indberetningsløsning jf. Bekendtgørelse om dataindberetninger på '
+             'socialområdet, afsnit 1, § 4") and section 1 "Vejledning til kommuner", '
+             "point 1)"),
             ("correct_closed_services", "Correct every closed service in the old system",
-             None, before_c, f"{HANDICAP}, section 1 (2)"),
+             None, last_old,
+             f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", point 2), and section 2 '
+             '"DSTs databehandling ved systemskifte", point 1) ("alle afsluttede ydelser '
+             'indeholdt i den senest modtagne leverance")'),
             ("recreate_active_services",
              "Create every active service in the new system with its real start date",
-             None, by(c), f"{HANDICAP}, section 1 (3)"),
+             None, last_old,
+             f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", point 3) and its NB '
+             '("indtil det nye system er taget i brug og indberetningen fungerer")'),
             ("keep_old_reporting_until_new_works",
              "Keep reporting from the old system until the new one works", from_(c), None,
              f"{HANDICAP}, section 1, NB"),
@@ -471,7 +519,8 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
     Findings: CM101 (cutover chosen late, SMDB), CM102 (DST not notified), CM103 and
     CM104 (DST notified late, or on or after the cutover), CM105 (SMDB old reporting
     not closed before the cutover), CM106 (a milestone overdue at ``as_of``), CM107
-    (cutover on a day off), CM108 (a milestone done after its latest date).
+    (cutover on a day off), CM108 (a milestone done after its latest date), CM109
+    (SMDB: DST told only after the cutover date was chosen).
 
     Args:
         plan: The plan.
@@ -516,6 +565,19 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
     elif notify.latest is not None and plan.dst_notified > notify.latest:
         findings.append(Finding.of(
             "CM103", ("notify_dst",), notified=plan.dst_notified, latest=notify.latest,
+        ))
+
+    if (
+        plan.register is Register.SMDB
+        and plan.dst_notified is not None
+        and plan.cutover_chosen is not None
+        and plan.dst_notified > plan.cutover_chosen
+    ):
+        # DST plans the change with the municipality after being told: a date chosen
+        # before that was not planned with DST. The same day counts as in time.
+        findings.append(Finding.of(
+            "CM109", ("notify_dst",), notified=plan.dst_notified, cutover=c,
+            chosen=plan.cutover_chosen,
         ))
 
     if (
