@@ -58,9 +58,11 @@ from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
 
 __all__ = [
+    "DEFAULT_MAX_REPORTING_GAP_DAYS",
     "Excluded",
     "ExclusionReason",
     "MergeResult",
+    "RecreationMatch",
     "check_services",
     "find_service_overlaps",
     "merge_deliveries",
@@ -68,6 +70,37 @@ __all__ = [
 
 _TARGET_GROUP: Final = re.compile(r"\d+(?:\.\d+)*")
 _ONE_DAY: Final = dt.timedelta(days=1)
+
+
+DEFAULT_MAX_REPORTING_GAP_DAYS: Final = 31
+"""The days tolerated between the old system's last and the new system's first
+production delivery (CM317): one calendar month at most. The source sets no delivery
+cadence; its NB asks for no gap at all (docs/rules.md, CM317)."""
+
+
+@attrs.frozen(kw_only=True)
+class RecreationMatch:
+    """How an old system's active service is matched to its re-creation (CM315, CM316).
+
+    An old service and a new one match when they have the same municipality, citizen
+    and service code. Within such a group, services pair one to one: first those
+    with the same start date and target groups, then the same start date, then the
+    same target groups, then any; each step in order of start date and id. So the
+    pairing does not depend on the order of the input.
+
+    Attributes:
+        same_start: Require the same start date to match. By default a re-created
+            service with another start date still matches: it *was* re-created, only
+            wrongly (CM316, or CM303 when it starts on the cutover).
+        same_target_groups: Require the same target groups to match. By default a
+            difference is reported (CM316), since a person may have re-assessed them.
+    """
+
+    same_start: bool = False
+    same_target_groups: bool = False
+
+
+_DEFAULT_MATCH: Final = RecreationMatch()
 
 
 class ExclusionReason(enum.Enum):
@@ -166,7 +199,12 @@ def _latest(
 
 
 def merge_deliveries(
-    deliveries: Iterable[Delivery], plan: CutoverPlan, *, check_overlaps: bool = True
+    deliveries: Iterable[Delivery],
+    plan: CutoverPlan,
+    *,
+    check_overlaps: bool = True,
+    match: RecreationMatch = _DEFAULT_MATCH,
+    max_reporting_gap_days: int = DEFAULT_MAX_REPORTING_GAP_DAYS,
 ) -> MergeResult:
     """Build the data basis from the two systems' deliveries, as DST does.
 
@@ -181,7 +219,12 @@ def merge_deliveries(
     CM304 for a closed service of an earlier old-system delivery missing from the
     latest; CM305 when two production deliveries of one system share the latest time
     (the greater ``delivery_id`` is used); CM306-CM308 for misfiled services; CM312 when
-    a system has no production delivery.
+    a system has no production delivery; CM315 for an active service of the old
+    system's latest delivery that no service of the new system's latest delivery
+    re-creates (it is excluded from the data basis all the same, as DST does), and
+    CM316 for a re-creation that differs (see :class:`RecreationMatch`); CM317 when
+    the new system's first production delivery came more than
+    ``max_reporting_gap_days`` days after the old system's last one.
 
     The result does not depend on the order of ``deliveries``.
 
@@ -193,14 +236,23 @@ def merge_deliveries(
             it, the merge only builds the data basis and checks the deliveries
             themselves: for a converter that runs :func:`find_service_overlaps`
             separately, or not at all.
+        match: How old active services are matched to their re-creation (CM315,
+            CM316).
+        max_reporting_gap_days: The days tolerated between the old system's last and
+            the new system's first production delivery (CM317); 0 takes the source's
+            NB to the letter.
 
     Returns:
         The :class:`MergeResult`.
 
     Raises:
-        InvalidType: ``deliveries`` holds something that is not a :class:`Delivery`.
+        InvalidType: ``deliveries`` holds something that is not a :class:`Delivery`,
+            or ``match`` is not a :class:`RecreationMatch`.
+        InvalidArgument: ``max_reporting_gap_days`` is negative.
     """
     plan = v.instance("plan", plan, CutoverPlan)
+    match = v.instance("match", match, RecreationMatch)
+    tolerated = v.count("max_reporting_gap_days", max_reporting_gap_days)
     findings: list[Finding] = []
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
@@ -223,6 +275,8 @@ def merge_deliveries(
 
     kept: list[Service] = []
     used: list[Delivery] = []
+    old_active: list[Service] = []
+    new_kept: list[Service] = []
     for role, system in (("old", plan.old_system), ("new", plan.new_system)):
         if not production[role]:
             findings.append(Finding.of("CM312", (system,), system=system, role=f"{role}_system"))
@@ -236,10 +290,18 @@ def merge_deliveries(
             if role == "old" and service.is_active:
                 excluded.append(_excluded(service, ExclusionReason.ACTIVE_IN_OLD_SYSTEM,
                                          latest.delivery_id))
+                old_active.append(service)
             else:
                 kept.append(service)
+                if role == "new":
+                    new_kept.append(service)
         if role == "old":
             findings.extend(_vanished(latest, earlier))
+    if len(used) == 2:  # noqa: PLR2004  (both systems delivered)
+        findings.extend(_recreation(old_active, new_kept, plan, match))
+        gap = _gap(production["old"], production["new"], tolerated)
+        if gap is not None:
+            findings.append(gap)
 
     if check_overlaps:
         findings.extend(find_service_overlaps(
@@ -295,6 +357,96 @@ def _admit(
                 delivery=delivery.delivery_id, delivery_system=delivery.system,
             ))
         yield service
+
+
+def _gap(old: list[Delivery], new: list[Delivery], tolerated: int) -> Finding | None:
+    """CM317: the old system's last production delivery long before the new's first."""
+    last_old = max(old, key=lambda d: (d.sent_instant, d.delivery_id))
+    first_new = min(new, key=lambda d: (d.sent_instant, d.delivery_id))
+    gap = (first_new.sent_day - last_old.sent_day).days
+    if gap <= tolerated:
+        return None
+    return Finding.of(
+        "CM317", (last_old.delivery_id, first_new.delivery_id), gap_days=gap,
+        old_delivery=last_old.delivery_id, old_sent=last_old.sent_day,
+        new_delivery=first_new.delivery_id, new_sent=first_new.sent_day,
+        tolerated_days=tolerated,
+        basis="casemigrate policy" if tolerated == DEFAULT_MAX_REPORTING_GAP_DAYS
+        else "the caller's limit",
+    )
+
+
+_NO_DAY: Final = dt.date.min
+
+
+def _match_key(service: Service) -> tuple[int, str, str] | None:
+    citizen, code = service.citizen, service.code
+    if citizen is None or code is None:
+        return None
+    return (service.municipality.code, citizen._digits, code)
+
+
+def _by_start(service: Service) -> tuple[dt.date, str]:
+    return (service.start or _NO_DAY, service.service_id)
+
+
+def _recreation(
+    old_active: Iterable[Service], new: Iterable[Service], plan: CutoverPlan,
+    match: RecreationMatch,
+) -> list[Finding]:
+    """CM315 for old active services nothing re-creates; CM316 for re-creations that
+    differ. One-to-one pairing per (municipality, citizen, code); see RecreationMatch."""
+    olds: dict[tuple[int, str, str] | None, list[Service]] = {}
+    for service in old_active:
+        olds.setdefault(_match_key(service), []).append(service)
+    news: dict[tuple[int, str, str], list[Service]] = {}
+    for service in new:
+        key = _match_key(service)
+        if key is not None and key in olds:
+            news.setdefault(key, []).append(service)
+    passes = [(True, True), (True, False), (False, True), (False, False)]
+    passes = [(start, groups) for start, groups in passes
+              if (start or not match.same_start) and (groups or not match.same_target_groups)]
+    findings: list[Finding] = []
+    for key, group in olds.items():
+        candidates = sorted(news.get(key, []) if key is not None else [], key=_by_start)
+        pairs: list[tuple[Service, Service]] = []
+        unmatched = sorted(group, key=_by_start)
+        for need_start, need_groups in passes:
+            left: list[Service] = []
+            for old in unmatched:
+                for index, candidate in enumerate(candidates):
+                    if ((not need_start or candidate.start == old.start)
+                            and (not need_groups
+                                 or candidate.target_groups == old.target_groups)):
+                        pairs.append((old, candidates.pop(index)))
+                        break
+                else:
+                    left.append(old)
+            unmatched = left
+        for old in unmatched:
+            findings.append(Finding.of(
+                "CM315", (old.service_id,), service=old.service_id, citizen=old.citizen,
+                service_code=old.code if old.code is not None else "?",
+                start=old.start if old.start is not None else "?",
+                old_system=plan.old_system, new_system=plan.new_system,
+            ))
+        for old, recreated in pairs:
+            differs = []
+            if recreated.start != old.start and recreated.start != plan.cutover:
+                # A start on the cutover is CM303's (find_service_overlaps).
+                differs.append(f"start date ({old.start} in the old, {recreated.start} "
+                               "in the new)")
+            if recreated.target_groups != old.target_groups:
+                differs.append(
+                    f"target groups ({', '.join(sorted(old.target_groups)) or '-'} in the "
+                    f"old, {', '.join(sorted(recreated.target_groups)) or '-'} in the new)")
+            if differs:
+                findings.append(Finding.of(
+                    "CM316", (old.service_id, recreated.service_id), old=old.service_id,
+                    new=recreated.service_id, differs=tuple(differs),
+                ))
+    return findings
 
 
 def _vanished(latest: Delivery, earlier: list[Delivery]) -> Iterator[Finding]:
@@ -506,7 +658,11 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
 
 
 def check_services(
-    services: Iterable[Service], plan: CutoverPlan, *, as_of: dt.date | None = None
+    services: Iterable[Service],
+    plan: CutoverPlan,
+    *,
+    as_of: dt.date | None = None,
+    match: RecreationMatch = _DEFAULT_MATCH,
 ) -> tuple[Finding, ...]:
     """Check each service for what DST needs of it.
 
@@ -517,11 +673,16 @@ def check_services(
     * CM311 (WARNING): with ``as_of``, a closed service whose end is after it.
     * CM313 (INFO): services outside the plan's municipality or systems, counted and
       not checked.
+    * CM315 (ERROR) and CM316 (WARNING): an active service of the old system that no
+      service of the new system re-creates, or re-creates differently (matched as by
+      :class:`RecreationMatch`). Checked only when services of both systems are given:
+      with active old services and no new one at all, CM001 (INFO) says it was not run.
 
     Args:
         services: The services, in any order.
         plan: The plan.
         as_of: The reference day for CM311; without it CM311 is not checked.
+        match: How old active services are matched to their re-creation.
 
     Returns:
         The findings, sorted; subjects are service ids.
@@ -538,15 +699,23 @@ def check_services(
         [('CM309', ('A',)), ('CM310', ('A',)), ('CM311', ('A',))]
     """
     plan = v.instance("plan", plan, CutoverPlan)
+    match = v.instance("match", match, RecreationMatch)
     if as_of is not None:
         v.day("as_of", as_of)
     findings: list[Finding] = []
     outside = 0
+    old_active: list[Service] = []
+    new: list[Service] = []
     for service in v.each("services", services, Service):
-        if (service.municipality != plan.municipality
-                or plan.system_role(service.system) is None):
+        role = (plan.system_role(service.system)
+                if service.municipality == plan.municipality else None)
+        if role is None:
             outside += 1
             continue
+        if role == "new":
+            new.append(service)
+        elif service.end is None:
+            old_active.append(service)
         sid = service.service_id
         missing = [
             label for label, absent in (
@@ -567,4 +736,11 @@ def check_services(
     if outside:
         findings.append(Finding.of("CM313", (), count=outside, municipality=plan.municipality,
                                    old_system=plan.old_system, new_system=plan.new_system))
+    if old_active and new:
+        findings.extend(_recreation(old_active, new, plan, match))
+    elif old_active:
+        findings.append(Finding.of(
+            "CM001", ("check_services",), check="the re-creation check (CM315)",
+            reason=f"no service of the new system {plan.new_system} was given",
+        ))
     return sort_findings(findings)

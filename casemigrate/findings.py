@@ -574,7 +574,7 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM315", "active-service-not-recreated",
         "An active service of the old system has no matching service in the new system, "
         "so it drops out of DST's data basis.",
-        "{service} (citizen {citizen}, code {code}, from {start}) is active in "
+        "{service} (citizen {citizen}, code {service_code}, from {start}) is active in "
         "{old_system} but has no match in {new_system}",
         _E, f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", point 3) ("Alle aktive '
         'ydelser i det tidligere system skal oprettes i det nye system.") and its NB ("for '
@@ -798,7 +798,8 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
               "begge fra {first} til {last}",
               "Undersøg om de to er samme ydelse; fjern i så fald den ene, eller ret dens "
               "datoer."),
-    "CM315": ("{service} (borger {citizen}, kode {code}, fra {start}) er aktiv i {old_system} "
+    "CM315": ("{service} (borger {citizen}, kode {service_code}, fra {start}) er aktiv i "
+              "{old_system} "
               "men har intet modstykke i {new_system}",
               "Opret ydelsen i det nye system med dens reelle startdato, og indberet den."),
     "CM316": ("{new} genopretter {old} men afviger i {differs}",

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from casemigrate import _validate as v
@@ -168,15 +168,61 @@ def find_duplicate_active_cases(
     return sort_findings(findings)
 
 
-def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Finding, ...]:
-    """SMDB cases that will block the new system's cases for their citizen.
+def _deleted_at_dst(
+    case: Case, deleted_at_dst: Mapping[str, dt.date], all_deleted: dt.date | None
+) -> dt.date | None:
+    """The day DST deleted ``case``, if it did: its own date, or the plan's deletion of
+    every active course when the case was active on that day."""
+    own = deleted_at_dst.get(case.case_id)
+    if own is not None:
+        return own
+    if all_deleted is not None and case.is_active_on(all_deleted):
+        return all_deleted
+    return None
+
+
+def _deletions(value: object) -> Mapping[str, dt.date]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidType(
+            f"expected a mapping of case id to date, got {v.type_name(value)}",
+            field="deleted_at_dst",
+        )
+    deleted: dict[str, dt.date] = {}
+    for key, day in value.items():
+        if not isinstance(key, str):
+            raise InvalidType(f"keys must be case ids, got {v.type_name(key)}",
+                              field="deleted_at_dst")
+        deleted[key] = v.day("deleted_at_dst", day)
+    return deleted
+
+
+def find_blocking_cases(
+    cases: Iterable[Case],
+    plan: CutoverPlan,
+    *,
+    deleted_at_dst: Mapping[str, dt.date] | None = None,
+    as_of: dt.date | None = None,
+) -> tuple[Finding, ...]:
+    """SMDB cases that will block the new system's cases, and deleted ones not re-reported.
 
     * CM206 (ERROR), per case: an old-system case of the plan's municipality still
       active on the latest date of ``delete_active_courses`` (one week before the
-      cutover, moved back to a working day). If it is still there at the deadline, it
-      blocks the new system's case.
-    * CM207 (ERROR), per citizen: an active case in the old system and one in the new
-      system on the cutover day, naming all of them.
+      cutover, moved back to a working day), and not deleted at DST before the cutover.
+      If it is still there at the deadline, it blocks the new system's case.
+    * CM207 (ERROR), per citizen: an active case in the old system, not deleted at DST
+      before the cutover, and one in the new system on the cutover day, naming all of
+      them.
+    * CM209 (ERROR), per case, with ``as_of`` after the re-reporting window (the latest
+      date of ``rereport_active_courses``, two weeks after the cutover): an old-system
+      case that was active when DST deleted it, while the new system has no case of the
+      same citizen active on any day from the cutover to ``as_of``.
+
+    A case counts as deleted at DST on its date in ``deleted_at_dst``, or else on the
+    plan's recorded date for ``delete_active_courses`` (``plan.done``) if it was active
+    on that day: DST deletes every active course at once (000, step 3). A deletion on
+    or after the cutover comes too late to unblock the cutover (docs/rules.md, CM206).
 
     Cases of other municipalities or systems are not part of the plan and are not
     judged. Cases without a citizen are counted in CM205 (INFO) for the CM207 check. For
@@ -185,6 +231,10 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
     Args:
         cases: The cases of both systems, in any order.
         plan: The plan.
+        deleted_at_dst: The day DST deleted each case, by case id, where it was
+            deleted one by one.
+        as_of: The day to judge re-reporting on (CM209); without it, CM209 is not
+            checked.
 
     Returns:
         The findings, sorted; subjects are case ids.
@@ -201,13 +251,20 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
         [('CM206', ('OLD-4',), '2026-05-22')]
     """
     plan = v.instance("plan", plan, CutoverPlan)
+    deletions = _deletions(deleted_at_dst)
+    if as_of is not None:
+        v.day("as_of", as_of)
     if plan.register is not Register.SMDB:
         return (Finding.of(
             "CM001", ("find_blocking_cases",), check="find_blocking_cases",
             reason=f"blocking active cases are an SMDB rule, not a {plan.register.name} one",
         ),)
-    deadline = plan_timeline(plan)["delete_active_courses"].latest
-    assert deadline is not None
+    timeline = plan_timeline(plan)
+    deadline = timeline["delete_active_courses"].latest
+    rereport_by = timeline["rereport_active_courses"].latest
+    assert deadline is not None and rereport_by is not None
+    all_deleted = plan.done_on("delete_active_courses")
+    check_rereport = as_of is not None and as_of > rereport_by
     cutover = plan.cutover
     code = plan.municipality.code
     findings: list[Finding] = []
@@ -215,18 +272,30 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
         lambda: {"old": [], "new": []}
     )
     without_citizen: list[str] = []
+    deleted: list[tuple[Case, dt.date]] = []
+    rereported: set[CPR] = set()
     for case in v.each("cases", cases, Case):
         if case.municipality.code != code:
             continue
         role = plan.system_role(case.system)
         if role is None:
             continue
-        if role == "old" and case.is_active_on(deadline):
+        gone = None if role == "new" else _deleted_at_dst(case, deletions, all_deleted)
+        if gone is not None and case.citizen is not None and case.is_active_on(gone):
+            deleted.append((case, gone))
+        unblocked = gone is not None and gone < cutover
+        if role == "old" and not unblocked and case.is_active_on(deadline):
             findings.append(Finding.of(
                 "CM206", (case.case_id,), case=case.case_id, system=case.system,
                 deadline=deadline,
             ))
-        if case.is_active_on(cutover):
+        if (
+            check_rereport and role == "new" and case.citizen is not None
+            and as_of is not None and case.opened <= as_of
+            and (case.closed is None or case.closed >= cutover)
+        ):
+            rereported.add(case.citizen)
+        if case.is_active_on(cutover) and not unblocked:
             if case.citizen is None:
                 without_citizen.append(case.case_id)
             else:
@@ -237,6 +306,14 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
                 "CM207", by_role["old"] + by_role["new"], old_system=plan.old_system,
                 new_system=plan.new_system, cutover=cutover, citizen=citizen,
             ))
+    if check_rereport:
+        for case, gone in deleted:
+            if case.citizen not in rereported:
+                findings.append(Finding.of(
+                    "CM209", (case.case_id,), case=case.case_id, old_system=case.system,
+                    deleted=gone, latest=as_of, citizen=case.citizen,
+                    new_system=plan.new_system, rereport_by=rereport_by,
+                ))
     if without_citizen:
         findings.append(Finding.of("CM205", without_citizen, count=len(without_citizen)))
     return sort_findings(findings)

@@ -444,7 +444,7 @@ def check_readiness(
         run("find_duplicate_active_cases", bool(case_list), "no cases were given",
             lambda: find_duplicate_active_cases(case_list, as_of=as_of))
         run("find_blocking_cases", bool(case_list), "no cases were given",
-            lambda: find_blocking_cases(case_list, plan))
+            lambda: find_blocking_cases(case_list, plan, as_of=as_of))
         if service_list:
             found.append(_skipped("check_services",
                                   "service checks belong to the handicap statistics, not SMDB"))
