@@ -11,7 +11,9 @@
 3. decide the method: partly automatic (bought from the vendor, who migrates the
    minimum content; the municipality pays), or manual (caseworkers during training,
    or student assistants for the basic information);
-4. make a time and resource plan.
+4. make a time and resource plan. The minimum content must be converted "ved
+   go-live" (step 1): with the go-live date given, the plan says whether the work is
+   done before it (CM503).
 
 The source gives no time per case, so :func:`plan_conversion` takes the range of
 minutes per case from the caller and invents none.
@@ -41,7 +43,7 @@ import attrs
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
 from casemigrate.exceptions import InvalidArgument, InvalidType
-from casemigrate.findings import Finding, sort_findings
+from casemigrate.findings import Finding, Severity, sort_findings
 from casemigrate.model import Case
 
 __all__ = [
@@ -99,7 +101,8 @@ class ConversionPlan:
         minutes_per_case: The caller's range of minutes per case.
         schedule: When the work would finish with the given staff.
         findings: CM501 (partly automatic: paid by the municipality), CM502 (cases
-            left in the old system).
+            left in the old system), CM503 (not done before go-live).
+        go_live: The day the new system goes live, if given.
     """
 
     selected: tuple[Case, ...]
@@ -110,6 +113,19 @@ class ConversionPlan:
     minutes_per_case: tuple[float, float]
     schedule: wd.WorkSchedule
     findings: tuple[Finding, ...]
+    go_live: dt.date | None = None
+
+    @property
+    def done_by_go_live(self) -> bool | None:
+        """Whether even the slow end of the schedule finishes before go-live.
+
+        ``None`` without a go-live date. The last day of work must come before the
+        go-live day: on go-live the converted cases are to be there (casemigrate
+        policy, docs/rules.md, CM503).
+        """
+        if self.go_live is None:
+            return None
+        return self.schedule.latest_finish < self.go_live
 
     @property
     def low_hours(self) -> float:
@@ -141,6 +157,7 @@ def plan_conversion(
     hours_per_day: float,
     start: dt.date,
     calendar: wd.WorkingDays = wd.DEFAULT_WORKING_DAYS,
+    go_live: dt.date | None = None,
 ) -> ConversionPlan:
     """Plan the conversion of ``cases`` (002_82492dedb15d4efb.txt, Metode 1-3).
 
@@ -159,6 +176,9 @@ def plan_conversion(
         hours_per_day: Hours each works on it per working day.
         start: The first day of the work.
         calendar: The working-day policy.
+        go_live: The day the new system goes live. With it, CM503 (WARNING) says the
+            slow end of the schedule finishes on or after go-live; (ERROR) even the
+            fast end does.
 
     Returns:
         The :class:`ConversionPlan`.
@@ -175,6 +195,7 @@ def plan_conversion(
         raise InvalidType(f"expected True or False, got {v.type_name(include_passive)}",
                           field="include_passive")
     low, high = _minutes(minutes_per_case)
+    live = v.optional_day("go_live", go_live)
     selected: list[Case] = []
     left: list[LeftBehind] = []
     systems: set[str] = set()
@@ -196,8 +217,16 @@ def plan_conversion(
     if left:
         findings.append(Finding.of("CM502", ("conversion",), count=len(left),
                                    system=tuple(sorted(systems))))
+    if live is not None and schedule.latest_finish >= live:
+        findings.append(Finding.of(
+            "CM503", ("conversion",), severity=(
+                Severity.ERROR if schedule.earliest_finish >= live else None),
+            earliest_finish=schedule.earliest_finish,
+            latest_finish=schedule.latest_finish, go_live=live,
+        ))
     return ConversionPlan(
         selected=tuple(selected), left_behind=tuple(left), method=method,
         minimum_content=MINIMUM_CONTENT, later_content=LATER_CONTENT,
         minutes_per_case=(low, high), schedule=schedule, findings=sort_findings(findings),
+        go_live=live,
     )

@@ -297,7 +297,7 @@ def merge_deliveries(
                     new_kept.append(service)
         if role == "old":
             findings.extend(_vanished(latest, earlier))
-    if len(used) == 2:  # noqa: PLR2004  (both systems delivered)
+    if len(used) == 2:  # both systems delivered
         findings.extend(_recreation(old_active, new_kept, plan, match))
         gap = _gap(production["old"], production["new"], tolerated)
         if gap is not None:
@@ -394,8 +394,10 @@ def _recreation(
     old_active: Iterable[Service], new: Iterable[Service], plan: CutoverPlan,
     match: RecreationMatch,
 ) -> list[Finding]:
-    """CM315 for old active services nothing re-creates; CM316 for re-creations that
-    differ. One-to-one pairing per (municipality, citizen, code); see RecreationMatch."""
+    """CM315 for old active services nothing re-creates; CM316 for differing ones.
+
+    One-to-one pairing per (municipality, citizen, code); see RecreationMatch.
+    """
     olds: dict[tuple[int, str, str] | None, list[Service]] = {}
     for service in old_active:
         olds.setdefault(_match_key(service), []).append(service)
@@ -433,7 +435,7 @@ def _recreation(
             ))
         for old, recreated in pairs:
             differs = []
-            if recreated.start != old.start and recreated.start != plan.cutover:
+            if recreated.start not in (old.start, plan.cutover):
                 # A start on the cutover is CM303's (find_service_overlaps).
                 differs.append(f"start date ({old.start} in the old, {recreated.start} "
                                "in the new)")

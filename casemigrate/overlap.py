@@ -171,8 +171,11 @@ def find_duplicate_active_cases(
 def _deleted_at_dst(
     case: Case, deleted_at_dst: Mapping[str, dt.date], all_deleted: dt.date | None
 ) -> dt.date | None:
-    """The day DST deleted ``case``, if it did: its own date, or the plan's deletion of
-    every active course when the case was active on that day."""
+    """The day DST deleted ``case``, if it did.
+
+    Its own date, or else the plan's deletion of every active course, when the case was
+    active on that day.
+    """
     own = deleted_at_dst.get(case.case_id)
     if own is not None:
         return own

@@ -139,11 +139,15 @@ _PAIRS: Final[dict[Scenario, tuple[tuple[str, str], tuple[tuple[str, str], ...],
     ),
     Scenario.TWO: (
         ("The group moves to a new case system before STS and SAPA are in use; its users "
-         "keep KMD Sag for advis and overview. They work in two systems at first, and "
-         "only when STS and SAPA come do they lose KMD Sag and get advis and overview "
-         "from SAPA.",
+         "keep KMD Sag for advis and overview. They work in two systems at first "
+         "(journal notes and possibly documents in the new system, advis and overview in "
+         "KMD Sag), and only when STS and SAPA come into use do they lose access to KMD "
+         "Sag and get advis and overview from SAPA.",
          "En gruppe sager flyttes til et nyt sagsbærende system inden STS og SAPA er taget "
-         "i brug. Brugerne beholder KMD Sag til advis og overblik."),
+         "i brug. Brugerne beholder KMD Sag til advis og overblik. Man arbejder derfor til "
+         "at starte med i to systemer (journalnotater og evt. dokumenter i nyt system og "
+         "advis og overblik i KMD Sag). Først når STS og SAPA tages i brug, har brugerne "
+         "ikke længere adgang til KMD Sag, og advis og overblik fås herefter i SAPA."),
         (_EARLY_WORK, _GOOD_SYSTEM),
         (_EARLY_COST,
          ("New cases must be registered in two systems.",
