@@ -319,14 +319,20 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM102", "dst-not-notified",
         "The plan does not record that Statistics Denmark has been told of the change.",
         "DST has not been notified of the change to {new_system} (cutover {cutover})",
-        _W, f"{SMDB}, introduction; {HANDICAP}, section 1 (1)",
+        _W, f'{DST_SMDB}, introduction ("så tidligt som muligt giver besked til Danmarks '
+        f'Statistik"); {DST_HANDICAP}, section 1 "Vejledning til kommuner", point 1) ("Så '
+        'snart en kommune har indgået aftale med en ny IT-leverandør, giver kommunen besked '
+        'om dette til DST")',
         "Tell DST now, even if not every detail is known, and record the date in the plan.",
     ),
     Rule(
         "CM103", "dst-notified-late",
         "Statistics Denmark was told later than the plan's latest date for it.",
         "DST was notified on {notified}, after the latest date {latest}",
-        _W, f"{SMDB}, introduction; {HANDICAP}, section 1 (1)",
+        _W, f'{DST_HANDICAP}, introduction ("så snart der er indgået aftale om en ny '
+        'indberetningsløsning jf. Bekendtgørelse om dataindberetninger på socialområdet, '
+        f'afsnit 1, § 4"); {DST_SMDB}, introduction ("så tidligt som muligt"); the number '
+        f"of working days after the agreement is {POLICY} (docs/rules.md, CM103)",
         "Confirm with DST that the cutover can still be handled as planned.",
     ),
     Rule(
@@ -334,7 +340,9 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "Statistics Denmark was told on or after the cutover: its processing cannot "
         "have taken the change into account.",
         "DST was notified on {notified}, on or after the cutover {cutover}",
-        _E, f"{HANDICAP}, introduction and section 1 (1)",
+        _E, f'{DST_HANDICAP}, introduction ("Når kommuner skifter fra ét '
+        'indberetningssystem til et andet, skal der tages højde for dette i DSTs '
+        'databehandling")',
         "Contact DST at once so the deliveries around the cutover can be processed again.",
     ),
     Rule(
@@ -425,7 +433,8 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "it will block the new system's case for the citizen.",
         "{case} in the old system {system} is still active on {deadline}, the latest "
         "date to delete active courses",
-        _E, f"{SMDB}, steps 2 and 3 (vil sagen spærre for indkomne sager fra det nye system)",
+        _E, f'{DST_SMDB}, step 2 ("vil sagen spærre for indkomne sager fra det nye system") '
+        'and step 3 "Slet alle aktive kontaktforløb – 1-2 uger før systemskiftet"',
         "Close the course in the old system if treatment has ended, or have DST delete "
         "it before the deadline and re-report it from the new system.",
     ),
@@ -434,7 +443,8 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "A citizen has an active case in both the old and the new system at the cutover.",
         "the citizen has active cases in {old_system} and {new_system} on the cutover "
         "{cutover}",
-        _E, f"{SMDB}, step 2 (kun have én aktiv sag pr. borger i SMDB)",
+        _E, f'{DST_SMDB}, step 2 ("Hver kommune kan kun have én aktiv sag pr. borger i '
+        'SMDB.")',
         "Close or delete the old system's case; keep the new system's.",
     ),
     Rule(

@@ -69,7 +69,7 @@ import attrs
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
 from casemigrate.exceptions import InvalidArgument, InvalidPlan, InvalidType
-from casemigrate.findings import DST_HANDICAP, DST_SMDB, HANDICAP, SMDB, Finding, sort_findings
+from casemigrate.findings import DST_HANDICAP, DST_SMDB, Finding, sort_findings
 from casemigrate.identifiers import Municipality, municipality
 
 __all__ = [
@@ -445,18 +445,22 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
              'Statistik")'),
             ("choose_cutover", "Choose the cutover date",
              from_(wd.months_before(c, 3)), choose_latest,
-             f"{SMDB}, step 1 (2-3 måneder før systemskiftet)"),
+             f"{DST_SMDB}, step 1 \"Vælg skæringsdato – 2-3 måneder før systemskiftet\""),
             ("close_old_reporting", "Close reporting from the old system", None, before_c,
-             f"{SMDB}, step 1 (lukket for indberetning ... inden denne dato)"),
+             f'{DST_SMDB}, step 1 ("Det er vigtigt, at I har lukket for indberetning fra '
+             'jeres nuværende system inden denne dato")'),
             ("review_open_courses", "Review citizens with open contact courses",
              None, by(wd.months_before(c, 1)),
-             f"{SMDB}, step 2 (1 måned før systemskiftet)"),
+             f'{DST_SMDB}, step 2 "Gennemgå alle borgere med åbne kontaktforløb – 1 måned '
+             'før systemskiftet"'),
             ("delete_active_courses", "Have all active contact courses deleted",
              from_(c - dt.timedelta(weeks=2)), by(c - dt.timedelta(weeks=1)),
-             f"{SMDB}, step 3 (1-2 uger før systemskiftet)"),
+             f'{DST_SMDB}, step 3 "Slet alle aktive kontaktforløb – 1-2 uger før '
+             'systemskiftet"'),
             ("rereport_active_courses", "Re-report the deleted courses from the new system",
              from_(c), by(c + dt.timedelta(weeks=2)),
-             f"{SMDB}, step 4 (umiddelbart efter systemskiftet; typisk 1-2 uger)"),
+             f'{DST_SMDB}, step 4 "Genindberet alle aktive kontaktforløb i jeres nye system '
+             '– umiddelbart efter systemskiftet" ("Dette tager typisk 1-2 uger")'),
         ]
     else:
         # The old system's last delivery: after it, DST's merge sees no more corrections.
@@ -480,9 +484,13 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
              '("indtil det nye system er taget i brug og indberetningen fungerer")'),
             ("keep_old_reporting_until_new_works",
              "Keep reporting from the old system until the new one works", from_(c), None,
-             f"{HANDICAP}, section 1, NB"),
+             f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", NB ("Kommunen skal '
+             'fortsætte med at indberette data via det tidligere system")'),
             ("first_production_delivery", "First production delivery (L402) from the new system",
-             from_(c), None, f"{HANDICAP}, section 1 (1) and NB"),
+             from_(c), None,
+             f'{DST_HANDICAP}, section 1 "Vejledning til kommuner", point 1) ("hvornår de '
+             'begynder at indberette data via det nye system") and NB ("Leverancer '
+             'navngivet L402 anvendes til statistikproduktion")'),
         ]
     return Timeline(
         plan,

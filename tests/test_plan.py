@@ -79,7 +79,8 @@ def test_timeline_renders_as_table_and_rows() -> None:
     assert rows[3] == {
         "key": "review_open_courses", "title": "Review citizens with open contact courses",
         "earliest": None, "latest": "2026-04-30", "done": "2026-04-20",
-        "citation": "000_d513326771b776cb.txt, step 2 (1 måned før systemskiftet)",
+        "citation": 'Danmarks Statistik, "Systemskifte i SMDB", step 2 "Gennemgå alle '
+                    'borgere med åbne kontaktforløb – 1 måned før systemskiftet"',
     }
     assert len(timeline) == 6
     with pytest.raises(KeyError):

@@ -491,3 +491,18 @@ def test_citations_name_documents_not_files() -> None:
         assert ".txt" not in citation, code
         assert citation.startswith(("Danmarks Statistik", "KOMBIT", "KL/KOMBIT",
                                     "casemigrate policy")), code
+
+
+def test_readiness_counts_no_duplicate_for_a_course_dst_deleted() -> None:
+    cases = [_case("O-17", "Old", opened=D(2025, 9, 1)), _case("N-3", "New", opened=C)]
+    base = {"dst_notified": D(2026, 1, 5), "cutover_chosen": D(2026, 3, 2)}
+    before = cm.check_readiness(plan(Register.SMDB, **base), cases=cases,
+                                as_of=D(2026, 6, 2), select=["CM2"])
+    assert [f.code for f in before.findings] == ["CM204", "CM206", "CM207"]
+    deleted = plan(Register.SMDB, done={"delete_active_courses": D(2026, 5, 20)}, **base)
+    after = cm.check_readiness(deleted, cases=cases, as_of=D(2026, 6, 2), select=["CM2"])
+    assert after.findings == ()
+    # Before DST's deletion day the old case still counts.
+    early = cm.check_readiness(deleted, cases=[_case("O-1", "Old"), _case("O-2", "Old")],
+                               as_of=D(2026, 5, 19), select=["CM204"])
+    assert [f.code for f in early.findings] == ["CM204"]
