@@ -327,7 +327,7 @@ class ScenarioDecision:
 
         Example:
             >>> from casemigrate import CaseGroup
-            >>> print(choose_scenario(CaseGroup(name="Kontrol")).explain().splitlines()[1])
+            >>> print(choose_scenario(CaseGroup(name="Tilsyn")).explain().splitlines()[1])
             scores: scenario 3: 0, scenario 2: 0, scenario 1: 0 (tie broken toward scenario 3, ...)
         """
         scores = ", ".join(f"scenario {s.value}: {points}" for s, points in self.ranking)
@@ -384,7 +384,7 @@ def choose_scenario(
 
     Example:
         >>> from casemigrate import CaseGroup
-        >>> d = choose_scenario(CaseGroup(name="Kontrol", others_need_overview=True))
+        >>> d = choose_scenario(CaseGroup(name="Tilsyn", others_need_overview=True))
         >>> d.scenario, d.ranking[0], d.unknowns[0]
         (<Scenario.THREE: 3>, (<Scenario.THREE: 3>, 3), 'needs_overview_and_advis_system')
     """
@@ -444,7 +444,7 @@ def choose_scenarios(
         >>> summary = choose_scenarios([
         ...     CaseGroup(name="PPR", active_cases=300, passive_cases=2000,
         ...               good_line_of_business_system=True, early_mover_kind=True),
-        ...     CaseGroup(name="Kontrol", active_cases=135, others_need_overview=True)])
+        ...     CaseGroup(name="Tilsyn", active_cases=135, others_need_overview=True)])
         >>> print(summary)
         scenario  groups  active cases  passive cases
                1       0             0              0
