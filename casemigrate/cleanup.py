@@ -1,6 +1,7 @@
 """Cleanup of manual cases: classification, time estimates, notice, savings, candidates.
 
-The rules of 003_63b3ba8438f94d62.txt (KMD Sag Exit-strategi 2):
+The rules of KOMBIT, "KMD Sag Exit-strategi 2 – Flytning og oprydning af manuelle
+sager" (20 March 2015):
 
 * Del 3, "Estimering af omfanget af oprydning i KMD Sag Sager": every case needs some
   cleanup, of one of three kinds. *Simple* (3-5 minutes): review the metadata. *Medium*

@@ -1,6 +1,7 @@
 """Planning the conversion of cases to a new system (DUBU).
 
-002_82492dedb15d4efb.txt (KL/KOMBIT task card "Planlæg konvertering af sager"):
+KL/KOMBIT, DUBU 3.0 KLIK task card (Fase 2: Forberedelse, tema "Ud- og indfasning"),
+the task that prepares "Konverter sager":
 
 1. decide which cases to convert: the open (active) ones always; the closed
    (passive) ones only if the municipality wants them. Those not converted stay
@@ -159,7 +160,7 @@ def plan_conversion(
     calendar: wd.WorkingDays = wd.DEFAULT_WORKING_DAYS,
     go_live: dt.date | None = None,
 ) -> ConversionPlan:
-    """Plan the conversion of ``cases`` (002_82492dedb15d4efb.txt, Metode 1-3).
+    """Plan the conversion of ``cases`` (the task card's steps 1-3).
 
     Active cases (no closing date) are always selected; passive ones only with
     ``include_passive``. The others are left behind with their reason: they stay

@@ -2,7 +2,8 @@
 
 When a municipality changes the system that reports to DST's statistics on handicap
 and vulnerable adults, DST builds its data from both systems
-(001_c27bcfbe2421f4b2.txt, section 2):
+(Danmarks Statistik, "Vejledning om systemskifte til kommuner", section 2 "DSTs
+databehandling ved systemskifte"):
 
 1. from the old system, every *closed* service of its latest delivery;
 2. from the new system, *every* service, closed and active, of its latest delivery;

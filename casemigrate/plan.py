@@ -9,7 +9,7 @@ the timeline on a given day.
 Windows, with C the cutover date. A latest date on a day off moves back to the
 previous working day, an earliest date forward to the next one (``casemigrate.workdays``).
 
-SMDB (000_d513326771b776cb.txt):
+SMDB (Danmarks Statistik, "Systemskifte i SMDB"):
 
 ==========================  ==================  ==============================
 milestone                   earliest            latest
@@ -22,7 +22,8 @@ delete_active_courses       C - 2 weeks         C - 1 week
 rereport_active_courses     C                   C + 2 weeks
 ==========================  ==================  ==============================
 
-Handicap and vulnerable adults (001_c27bcfbe2421f4b2.txt):
+Handicap and vulnerable adults (Danmarks Statistik, "Vejledning om systemskifte til
+kommuner"):
 
 =================================  ===========  ============================
 milestone                          earliest     latest

@@ -1,6 +1,6 @@
 """Choosing when each group of cases moves out of KMD Sag: scenario 1, 2 or 3.
 
-003_63b3ba8438f94d62.txt, Del 1, "Tre scenarier for hvornår sager kan flyttes":
+KOMBIT, "KMD Sag Exit-strategi 2", Del 1, "Tre scenarier for hvornår sager kan flyttes":
 
 * **Scenario 1**: the group moves to a new case system before STS and SAPA are in
   use, and its users no longer need KMD Sag.
