@@ -374,6 +374,8 @@ def _gap(old: list[Delivery], new: list[Delivery], tolerated: int) -> Finding | 
         tolerated_days=tolerated,
         basis="casemigrate policy" if tolerated == DEFAULT_MAX_REPORTING_GAP_DAYS
         else "the caller's limit",
+        basis_da="casemigrates politik" if tolerated == DEFAULT_MAX_REPORTING_GAP_DAYS
+        else "kalderens grænse",
     )
 
 
@@ -435,19 +437,24 @@ def _recreation(
                 old_system=plan.old_system, new_system=plan.new_system,
             ))
         for old, recreated in pairs:
-            differs = []
+            differs: list[str] = []
+            differs_da: list[str] = []
             if recreated.start not in (old.start, plan.cutover):
                 # A start on the cutover is CM303's (find_service_overlaps).
                 differs.append(f"start date ({old.start} in the old, {recreated.start} "
                                "in the new)")
+                differs_da.append(f"startdato ({old.start} i det tidligere, "
+                                  f"{recreated.start} i det nye)")
             if recreated.target_groups != old.target_groups:
-                differs.append(
-                    f"target groups ({', '.join(sorted(old.target_groups)) or '-'} in the "
-                    f"old, {', '.join(sorted(recreated.target_groups)) or '-'} in the new)")
+                was = ", ".join(sorted(old.target_groups)) or "-"
+                now = ", ".join(sorted(recreated.target_groups)) or "-"
+                differs.append(f"target groups ({was} in the old, {now} in the new)")
+                differs_da.append(f"målgrupper ({was} i det tidligere, {now} i det nye)")
             if differs:
                 findings.append(Finding.of(
                     "CM316", (old.service_id, recreated.service_id), old=old.service_id,
                     new=recreated.service_id, differs=tuple(differs),
+                    differs_da=tuple(differs_da),
                 ))
     return findings
 

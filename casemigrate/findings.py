@@ -812,11 +812,11 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
               "{old_system} "
               "men har intet modstykke i {new_system}",
               "Opret ydelsen i det nye system med dens reelle startdato, og indberet den."),
-    "CM316": ("{new} genopretter {old} men afviger i {differs}",
+    "CM316": ("{new} genopretter {old} men afviger i {differs_da}",
               "Giv den nye ydelse den gamles reelle startdato og målgrupper, eller bekræft "
               "ændringen."),
     "CM317": ("{gap_days} dage uden indberetning mellem {old_delivery} ({old_sent}) og "
-              "{new_delivery} ({new_sent}); tålt: {tolerated_days} ({basis})",
+              "{new_delivery} ({new_sent}); tålt: {tolerated_days} ({basis_da})",
               "Indberet fra det tidligere system, indtil det nye system indberetter, og spørg "
               "DST, om hullet kræver en ny leverance."),
     "CM401": ("{cases} sager er hverken under eller over 5.000; politikken '{policy}' gav "
