@@ -506,3 +506,31 @@ def test_readiness_counts_no_duplicate_for_a_course_dst_deleted() -> None:
     early = cm.check_readiness(deleted, cases=[_case("O-1", "Old"), _case("O-2", "Old")],
                                as_of=D(2026, 5, 19), select=["CM204"])
     assert [f.code for f in early.findings] == ["CM204"]
+
+
+QUIET_MONDAYS = [D(2026, 9, 7), D(2026, 9, 14), D(2026, 10, 5), D(2027, 9, 6)]
+
+
+@settings(max_examples=20)
+@given(st.sampled_from(QUIET_MONDAYS), st.integers(0, 3), st.integers(0, 20),
+       st.booleans())
+def test_deleted_not_rereported_moves_with_the_dates(
+    cutover: dt.date, weeks: int, after: int, rereported: bool
+) -> None:
+    """Shifting the plan, the cases and the checking day by whole weeks keeps CM209."""
+    def run(shift: dt.timedelta) -> list[tuple[str, tuple[str, ...], object]]:
+        c = cutover + shift
+        smdb = plan(Register.SMDB, cutover=c,
+                    done={"delete_active_courses": c - dt.timedelta(days=10)})
+        cases = [_case("OLD-1", "Old", opened=c - dt.timedelta(days=300))]
+        if rereported:
+            cases.append(_case("NEW-1", "New", opened=c + dt.timedelta(days=3)))
+        found = find_blocking_cases(cases, smdb, as_of=c + dt.timedelta(days=14 + after))
+        return [(f.code, f.subjects, f.details["deleted"] - shift) for f in found]
+
+    base = run(dt.timedelta(0))
+    assert base == run(dt.timedelta(weeks=weeks))
+    # The window ends 14 days after a quiet Monday cutover: judged from the day after.
+    expected = [] if rereported or after == 0 else [
+        ("CM209", ("OLD-1",), cutover - dt.timedelta(days=10))]
+    assert base == expected
