@@ -224,8 +224,9 @@ def find_blocking_cases(
 
     A case counts as deleted at DST on its date in ``deleted_at_dst``, or else on the
     plan's recorded date for ``delete_active_courses`` (``plan.done``) if it was active
-    on that day: DST deletes every active course at once (000, step 3). A deletion on
-    or after the cutover comes too late to unblock the cutover (docs/rules.md, CM206).
+    on that day: DST deletes every active course at once ("Systemskifte i SMDB", step
+    3). A deletion on or after the cutover comes too late to unblock the cutover
+    (docs/rules.md, CM206).
 
     Cases of other municipalities or systems are not part of the plan and are not
     judged. Cases without a citizen are counted in CM205 (INFO) for the CM207 check. For

@@ -37,7 +37,8 @@ first_production_delivery          C            (DST is told when)
 
 A is the day the agreement on the new system was made (``agreement_made``), N the
 plan's ``notify_within_working_days`` (5 by default): "as soon as" the agreement is
-made (001, introduction and section 1 (1); 000, introduction), read by casemigrate's
+made (the handicap guide's introduction and section 1, point 1; the SMDB guide's
+introduction), read by casemigrate's
 policy as within N working days. O is the day the old system's reporting closed
 (``old_reporting_closed``: for HANDICAP, its last production delivery). DST's merge
 takes the old system's closed services from that delivery and its active services
