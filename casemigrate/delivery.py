@@ -382,15 +382,55 @@ def _gap(old: list[Delivery], new: list[Delivery], tolerated: int) -> Finding | 
 _NO_DAY: Final = dt.date.min
 
 
-def _match_key(service: Service) -> tuple[int, str, str] | None:
-    citizen, code = service.citizen, service.code
-    if citizen is None or code is None:
-        return None
-    return (service.municipality.code, citizen._digits, code)
-
-
 def _by_start(service: Service) -> tuple[dt.date, str]:
     return (service.start or _NO_DAY, service.service_id)
+
+
+def _pair(
+    group: list[Service], candidates: list[Service],
+    passes: tuple[tuple[bool, bool], ...],
+) -> tuple[list[tuple[Service, Service]], list[Service]]:
+    """Pair old services with new ones one to one, most alike first (RecreationMatch)."""
+    candidates = sorted(candidates, key=_by_start)
+    pairs: list[tuple[Service, Service]] = []
+    unmatched = sorted(group, key=_by_start)
+    for need_start, need_groups in passes:
+        left: list[Service] = []
+        for old in unmatched:
+            for index, candidate in enumerate(candidates):
+                if ((not need_start or candidate.start == old.start)
+                        and (not need_groups or candidate.target_groups == old.target_groups)):
+                    pairs.append((old, candidates.pop(index)))
+                    break
+            else:
+                left.append(old)
+        unmatched = left
+    return pairs, unmatched
+
+
+_PASSES: Final = ((True, True), (True, False), (False, True), (False, False))
+
+
+def _differs(old: Service, recreated: Service, cutover: dt.date,
+             findings: list[Finding]) -> None:
+    """CM316 when a re-created service differs from the old one."""
+    differs: list[str] = []
+    differs_da: list[str] = []
+    if recreated.start not in (old.start, cutover):
+        # A start on the cutover is CM303's (find_service_overlaps).
+        differs.append(f"start date ({old.start} in the old, {recreated.start} in the new)")
+        differs_da.append(f"startdato ({old.start} i det tidligere, {recreated.start} i det "
+                          "nye)")
+    if recreated.target_groups != old.target_groups:
+        was = ", ".join(sorted(old.target_groups)) or "-"
+        now = ", ".join(sorted(recreated.target_groups)) or "-"
+        differs.append(f"target groups ({was} in the old, {now} in the new)")
+        differs_da.append(f"målgrupper ({was} i det tidligere, {now} i det nye)")
+    if differs:
+        findings.append(Finding.of(
+            "CM316", (old.service_id, recreated.service_id), old=old.service_id,
+            new=recreated.service_id, differs=tuple(differs), differs_da=tuple(differs_da),
+        ))
 
 
 def _recreation(
@@ -401,34 +441,57 @@ def _recreation(
 
     One-to-one pairing per (municipality, citizen, code); see RecreationMatch.
     """
-    olds: dict[tuple[int, str, str] | None, list[Service]] = {}
+    # Every service here is of the plan's municipality (the callers see to it), so the
+    # key is the citizen's digits and the code, as one string: strings are not tracked
+    # by the garbage collector, and a value is a list only when a key repeats, so a
+    # million services do not set off collections of the whole heap.
+    olds: dict[str | None, Service | list[Service]] = {}
     for service in old_active:
-        olds.setdefault(_match_key(service), []).append(service)
-    news: dict[tuple[int, str, str], list[Service]] = {}
-    for service in new:
-        key = _match_key(service)
-        if key is not None and key in olds:
-            news.setdefault(key, []).append(service)
-    passes = [(True, True), (True, False), (False, True), (False, False)]
-    passes = [(start, groups) for start, groups in passes
-              if (start or not match.same_start) and (groups or not match.same_target_groups)]
-    findings: list[Finding] = []
-    for key, group in olds.items():
-        candidates = sorted(news.get(key, []) if key is not None else [], key=_by_start)
-        pairs: list[tuple[Service, Service]] = []
-        unmatched = sorted(group, key=_by_start)
-        for need_start, need_groups in passes:
-            left: list[Service] = []
-            for old in unmatched:
-                for index, candidate in enumerate(candidates):
-                    if ((not need_start or candidate.start == old.start)
-                            and (not need_groups
-                                 or candidate.target_groups == old.target_groups)):
-                        pairs.append((old, candidates.pop(index)))
-                        break
+        citizen, code = service.citizen, service.code
+        key = None if citizen is None or code is None else citizen._digits + code
+        held = olds.get(key)
+        if held is None:
+            olds[key] = service
+        elif isinstance(held, list):
+            held.append(service)
+        else:
+            olds[key] = [held, service]
+    news: dict[str, Service | list[Service]] = {}
+    if olds:
+        for service in new:
+            citizen, code = service.citizen, service.code
+            if citizen is None or code is None:
+                continue
+            key = citizen._digits + code
+            if key in olds:
+                held = news.get(key)
+                if held is None:
+                    news[key] = service
+                elif isinstance(held, list):
+                    held.append(service)
                 else:
-                    left.append(old)
-            unmatched = left
+                    news[key] = [held, service]
+    passes = tuple((start, groups) for start, groups in _PASSES
+                   if (start or not match.same_start)
+                   and (groups or not match.same_target_groups))
+    lenient = len(passes) == len(_PASSES)
+    findings: list[Finding] = []
+    cutover = plan.cutover
+    for key, held_old in olds.items():
+        held_new = news.get(key) if key is not None else None
+        if lenient and isinstance(held_new, Service) and isinstance(held_old, Service):
+            # The common case, one old and one new: no lists, no sorting.
+            if held_new.start != held_old.start or (
+                    held_new.target_groups != held_old.target_groups):
+                _differs(held_old, held_new, cutover, findings)
+            continue
+        group = held_old if isinstance(held_old, list) else [held_old]
+        if held_new is None:
+            pairs: list[tuple[Service, Service]] = []
+            unmatched = group
+        else:
+            candidates = held_new if isinstance(held_new, list) else [held_new]
+            pairs, unmatched = _pair(group, candidates, passes)
         for old in unmatched:
             findings.append(Finding.of(
                 "CM315", (old.service_id,), service=old.service_id, citizen=old.citizen,
@@ -437,25 +500,7 @@ def _recreation(
                 old_system=plan.old_system, new_system=plan.new_system,
             ))
         for old, recreated in pairs:
-            differs: list[str] = []
-            differs_da: list[str] = []
-            if recreated.start not in (old.start, plan.cutover):
-                # A start on the cutover is CM303's (find_service_overlaps).
-                differs.append(f"start date ({old.start} in the old, {recreated.start} "
-                               "in the new)")
-                differs_da.append(f"startdato ({old.start} i det tidligere, "
-                                  f"{recreated.start} i det nye)")
-            if recreated.target_groups != old.target_groups:
-                was = ", ".join(sorted(old.target_groups)) or "-"
-                now = ", ".join(sorted(recreated.target_groups)) or "-"
-                differs.append(f"target groups ({was} in the old, {now} in the new)")
-                differs_da.append(f"målgrupper ({was} i det tidligere, {now} i det nye)")
-            if differs:
-                findings.append(Finding.of(
-                    "CM316", (old.service_id, recreated.service_id), old=old.service_id,
-                    new=recreated.service_id, differs=tuple(differs),
-                    differs_da=tuple(differs_da),
-                ))
+            _differs(old, recreated, cutover, findings)
     return findings
 
 
