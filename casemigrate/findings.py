@@ -666,7 +666,8 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM407", "notice-before-agreement-policy",
         "Notice given before the KOMBIT-KMD agreement on notice periods: the six months "
         "that applied then decided.",
-        "notice given on {given}, before the agreement ({agreement_from}): {months} months",
+        "notice given on {given}, before the KOMBIT-KMD agreement on notice periods (taken "
+        "to hold from {agreement_from}): the contract's {months} months",
         _I, f'{KOMBIT_EXIT2}, Del 2, Mariagerfjord Kommune ("så vi overholdte de 6 mdr. som '
         'var udmeldingen på dette tidspunkt") and Del 3 ("Aftaleforholdene i KMD '
         'Sag-kontrakten tilsiger et opsigelsesvarsel på seks måneder")',
@@ -835,7 +836,8 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
     "CM406": ("manuel sag {manual} dublerer systemsag(er) {system_cases} på KLE {kle}"
               "{saving}",
               "Luk den manuelle sag, eller læg den sammen med systemsagen."),
-    "CM407": ("opsagt {given}, før aftalen ({agreement_from}): {months} måneder",
+    "CM407": ("opsagt {given}, før aftalen mellem KOMBIT og KMD om opsigelsesvarsler "
+              "(regnet fra {agreement_from}): kontraktens {months} måneder",
               "Bekræft opsigelsesvarslet skriftligt med KMD."),
     "CM408": ("{count} manuel(le) sag(er) i {organisation} oprettet efter oprydningen "
               "{cleaned_on}",
