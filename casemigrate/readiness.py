@@ -471,10 +471,19 @@ def check_readiness(
     run("find_reporting_overlap", bool(delivery_list), _NO_DELIVERIES,
         lambda: find_reporting_overlap(delivery_list, plan))
     if plan.register is Register.SMDB:
+        # Old-system courses DST has deleted (the plan's recorded deletion, before the
+        # cutover) are no longer in the register: they duplicate nothing there.
+        deleted_on = plan.done_on("delete_active_courses")
+        in_register = case_list
+        if deleted_on is not None and deleted_on < plan.cutover and as_of >= deleted_on:
+            in_register = tuple(
+                case for case in case_list
+                if not (plan.system_role(case.system) == "old"
+                        and case.is_active_on(deleted_on)))
         run("find_duplicate_active_cases", bool(case_list), _NO_CASES,
-            lambda: find_duplicate_active_cases(case_list, as_of=as_of))
+            lambda: find_duplicate_active_cases(in_register, as_of=as_of))
         run("find_blocking_cases", bool(case_list), _NO_CASES,
-            lambda: find_blocking_cases(case_list, plan))
+            lambda: find_blocking_cases(case_list, plan, as_of=as_of))
         if service_list:
             found.append(_skipped("check_services", _NOT_SMDB_SERVICES))
     else:
