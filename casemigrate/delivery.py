@@ -243,11 +243,15 @@ SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
                "{delivery_municipality}",
     hint="Correct the service's acting municipality or deliver it in the right file.",
     hint_da="Ret ydelsens handlekommune, eller send den i den rigtige leverance.",
-    citations=_DST_REQUIREMENTS,
+    citations=(_DST_REQUIREMENTS, POLICY.cite(
+        "deliveries", "A service of another municipality than its delivery's is excluded from "
+        "the merge, with a reason")),
     checks="A service in a delivery whose municipality differs from the delivery's "
            "municipality. The merge excludes such a service, with a reason.",
     why="A delivery reports for one municipality. A service of another municipality in it is "
-        "misfiled and would be counted for the wrong municipality.",
+        "misfiled and would be counted for the wrong municipality. The sources say nothing of "
+        "misfiled services: excluding it, with a reason, is casemigrate's policy "
+        "(docs/policies.md).",
     example="A delivery of 607 Fredericia holding a service of 621 Kolding: CM306.",
     sample={"service": "A", "service_municipality": municipality(621), "delivery": "D1",
             "delivery_municipality": municipality(607)},
@@ -263,10 +267,14 @@ DUPLICATE_SERVICE_ID: Final = Rule(
     message_da="{delivery} indeholder {service} {count:én gang|# gange}",
     hint="Remove the duplicate rows from the delivery.",
     hint_da="Fjern de dobbelte rækker fra leverancen.",
-    citations=_CORRECT,
+    citations=(_CORRECT, POLICY.cite(
+        "deliveries", "Of a service id repeated in one delivery, the first row is kept and the "
+        "others are excluded, with a reason")),
     checks="A delivery that holds the same service id more than once. The merge keeps the "
            "first occurrence and excludes the rest, with a reason.",
-    why="A repeated row counts the same service twice.",
+    why="A repeated row counts the same service twice. The sources say nothing of repeated "
+        "rows: keeping the first and excluding the rest, with a reason, is casemigrate's "
+        "policy (docs/policies.md).",
     example="A delivery holding `A`, `B`, `A`: CM307 for `A` with count 2.",
     sample={"delivery": "D1", "service": "A", "count": 2},
 )
@@ -283,11 +291,14 @@ SERVICE_SYSTEM_MISMATCH: Final = Rule(
                "{delivery_system}",
     hint="Check the extract: the service belongs in its own system's delivery.",
     hint_da="Kontrollér udtrækket: ydelsen hører til i leverancen fra sit eget system.",
-    citations=(_OLD_CLOSED, _NEW_ALL),
+    citations=(_OLD_CLOSED, _NEW_ALL, POLICY.cite(
+        "deliveries", "A service is judged by the system of the delivery it came in")),
     checks="A service whose `system` differs from the system of the delivery it came in. The "
            "merge treats it by its delivery's system.",
     why="The extract may have mixed the two systems' services, and old and new services are "
-        "treated differently.",
+        "treated differently. DST selects by delivery (\"Fra tidligere system udvælges "
+        "...\"), so judging the service by its delivery's system is casemigrate's policy "
+        "(docs/policies.md), and this finding says when the two disagree.",
     example="A delivery from `New` holding a service that says `Old`: CM308.",
     sample={"service": "A", "service_system": "Sensum", "delivery": "D2",
             "delivery_system": "Nexus"},
@@ -329,11 +340,19 @@ MALFORMED_TARGET_GROUP: Final = Rule(
                "målgrupperne #, der ikke er punktadskilte tal}",
     hint="Correct the target groups to DST's codes.",
     hint_da="Ret målgrupperne til DSTs koder.",
-    citations=_DST_REQUIREMENTS,
+    citations=(
+        _DST_REQUIREMENTS,
+        HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes til "
+                      "statistikproduktion (jf. B3-L402)."),
+        POLICY.cite("deliveries", "casemigrate checks only the shape of a target-group code, "
+                    "digits separated by single dots, not the list of valid codes"),
+    ),
     checks="Target-group codes that are not dotted numerals (`1`, `1.2`, `1.2.2.1`: digits "
            "separated by single dots).",
     why="DST's target groups are dotted numerals. Anything else is rejected, or not counted "
-        "in the right group.",
+        "in the right group. The format is set by DST's delivery specification B3-L402, "
+        "to which the guide points; casemigrate does not hold that specification, so it "
+        "checks only the shape, as its own policy (docs/policies.md).",
     example='Target groups `{"1.2.2.1", "1..2", "A.1"}`: CM310 for `1..2, A.1`.',
     sample={"service": "A", "groups": ("1..2", "A.1")},
 )
@@ -418,7 +437,9 @@ SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
                "begge med fra {first} til {last}",
     hint="Check whether the two are one service; if so, remove one or correct its dates.",
     hint_da="Undersøg om de to er samme ydelse; fjern i så fald den ene, eller ret dens datoer.",
-    citations=_CORRECT,
+    citations=(_CORRECT, POLICY.cite(
+        "deliveries", "Two services of one system that overlap are reported only when asked "
+        "for")),
     checks="With `find_service_overlaps(..., within_system=True)`: two services from the "
            "*same* system with the same municipality, citizen and service code whose periods "
            "share at least one day (both ends inclusive). The finding names both ids, the "
@@ -426,7 +447,8 @@ SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
     why="Services must carry correct information. One service registered twice in a system "
         "is counted twice in the statistics, as surely as one that is in both systems. Two "
         "real, simultaneous grants of the same code are possible, so this is a warning, not "
-        "an error.",
+        "an error. The sources name no such check: it is casemigrate's own, and opt-in "
+        "(docs/policies.md).",
     example="`A` 2020-01-01..2023-12-31 and `B` 2022-05-01..open, both in `NewCare`, same "
             "citizen and code: CM314 for `A, B`, shared from 2022-05-01 to 2023-12-31.",
     sample={"earlier": "A", "later": "B", "earlier_period": "2020-01-01..2023-12-31",

@@ -330,6 +330,8 @@ POLICY: Final = Document(
         ("notify-dst", '"Telling DST as soon as the agreement is made"',
          ("Telling DST as soon as the agreement is made",)),
         ("smdb-deletion", '"Courses deleted at DST"', ("Courses deleted at DST",)),
+        ("deliveries", '"Services the guide does not describe"',
+         ("Services the guide does not describe",)),
         ("recreation-match", '"Which new service re-creates an old one"',
          ("Which new service re-creates an old one",)),
         ("reporting-gap", '"A gap between the two systems\' deliveries"',
