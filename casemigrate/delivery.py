@@ -518,10 +518,10 @@ RECREATED_SERVICE_DIFFERS: Final = Rule(
     severity=Severity.WARNING,
     summary="A re-created service in the new system differs from its old-system service in "
             "start date or target groups.",
-    summary_da="En genoprettet ydelse i det nye system afviger fra ydelsen i det tidligere "
-               "system i startdato eller målgrupper.",
+    summary_da="En ydelse, der er oprettet på ny i det nye system, afviger fra ydelsen i det "
+               "tidligere system i startdato eller målgrupper.",
     message="{new} re-creates {old} but differs in {differs}",
-    message_da="{new} genopretter {old}, men afviger i {differs}",
+    message_da="{new} er {old} oprettet på ny, men afviger i {differs}",
     hint="Give the new service the old one's real start date and target groups, or confirm "
          "the change.",
     hint_da="Giv den nye ydelse den gamles reelle startdato og målgrupper, eller bekræft "
@@ -547,7 +547,7 @@ RECREATED_SERVICE_DIFFERS: Final = Rule(
 )
 
 _RECREATION_CHECK: Final = Term("the re-creation check (CM315)",
-                                da="kontrollen af genoprettede ydelser (CM315)")
+                                da="kontrollen af ydelser oprettet på ny (CM315)")
 _POLICY_GAP: Final = Term("casemigrate policy", da="casemigrates politik")
 _CALLER_GAP: Final = Term("the caller's limit", da="kalderens grænse")
 
@@ -560,9 +560,9 @@ REPORTING_GAP: Final = Rule(
     summary_da="Det tidligere systems sidste produktionsleverance kom længe før det nye "
                "systems første: en periode helt uden indberetning.",
     message="{gap_days:# day|# days} without reporting between {old_delivery} ({old_sent}) "
-            "and {new_delivery} ({new_sent}); tolerated: {tolerated_days} ({basis})",
+            "and {new_delivery} ({new_sent}); tolerated: {tolerated_days:# day|# days} ({basis})",
     message_da="{gap_days:# dag|# dage} uden indberetning mellem {old_delivery} ({old_sent}) "
-               "og {new_delivery} ({new_sent}); tilladt: {tolerated_days} ({basis})",
+               "og {new_delivery} ({new_sent}); tilladt: {tolerated_days:# dag|# dage} ({basis})",
     hint="Send a production delivery from the old system until the new system reports, and "
          "ask DST whether the gap needs a new delivery.",
     hint_da="Indberet fra det tidligere system, indtil det nye system indberetter, og spørg "
@@ -587,8 +587,8 @@ REPORTING_GAP: Final = Rule(
     example="Old system's last `L402` sent 2026-01-15, the new system's first `L402` "
             "2026-06-10: 146 days, CM317. 2026-05-15 and 2026-06-15 (31 days): nothing; "
             "2026-06-16 (32 days): CM317.",
-    sample={"gap_days": 146, "old_delivery": "D-old", "old_sent": dt.date(2026, 1, 15),
-            "new_delivery": "D-new", "new_sent": dt.date(2026, 6, 10), "tolerated_days": 31,
+    sample={"gap_days": 146, "old_delivery": "D-17", "old_sent": dt.date(2026, 1, 15),
+            "new_delivery": "D-42", "new_sent": dt.date(2026, 6, 10), "tolerated_days": 31,
             "basis": _POLICY_GAP},
 )
 

@@ -716,11 +716,17 @@ MILESTONE_OVERDUE: Final = Rule(
     citations=_MILESTONE_POLICY,
     checks="For every milestone of the plan's timeline: if its latest date is before `as_of` "
            "and the plan's `done` does not record it, it is overdue. The finding cites the "
-           "milestone's own source first (its `details[\"source\"]`).",
+           "milestone's own source first (its `details[\"source\"]`). HANDICAP plans: "
+           "`correct_closed_services` and `recreate_active_services` are due by "
+           "`old_reporting_closed`, the day of the old system's last production delivery; "
+           "without it they have no deadline (docs/policies.md).",
     why="Every milestone guards the statistics. Reviewing open courses late, for example, "
         "leaves active cases that block the new system.",
     example="SMDB cutover 2026-06-01, checked on 2026-05-20, `done={}`: "
-            "`review_open_courses` was due by 2026-05-01, so CM106 names it.",
+            "`review_open_courses` was due by 2026-05-01, so CM106 names it. HANDICAP "
+            "cutover 2026-06-01 with the old system's last delivery on 2026-06-15: "
+            "`correct_closed_services` is not overdue on 2026-06-02 (the old system still "
+            "reports), and overdue on 2026-06-16.",
     sample={"title": _REVIEW, "latest": dt.date(2026, 5, 1), "as_of": dt.date(2026, 5, 20)},
 )
 
