@@ -236,7 +236,8 @@ ACTIVE_IN_BOTH_SYSTEMS: Final = Rule(
     hint_da="Afslut eller slet sagen i det tidligere system, og behold sagen i det nye system.",
     citations=_ONE_ACTIVE_CASE,
     checks="SMDB plans: citizens with an active case in the old system and one in the new "
-           "system on the cutover day.",
+           "system on the cutover day. An old-system case deleted at DST before the cutover "
+           "(see CM206) no longer counts.",
     why="Only one active case per citizen. The old one blocks the new one, and the new "
         "system's re-reporting fails for that citizen.",
     example="`OLD-1` (old system, open) and `NEW-1` (new system, opened on the cutover), same "

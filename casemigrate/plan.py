@@ -640,7 +640,8 @@ DST_NOTIFIED_LATE: Final = Rule(
            "casemigrate's reading of \"as soon as\" (docs/policies.md).",
     why="A late notice shortens the time DST has to plan the change with you.",
     example="SMDB cutover 2026-06-01, DST notified 2026-05-04. The latest date was "
-            "2026-04-01, so CM103.",
+            "2026-04-01, so CM103. With `agreement_made=2026-01-26` (a Monday), the latest "
+            "date is 2026-02-02: notified that day is in time, notified 2026-02-03 is CM103.",
     sample={"notified": dt.date(2026, 5, 4), "latest": _LATEST},
 )
 
@@ -750,7 +751,9 @@ CUTOVER_NOT_WORKING_DAY: Final = Rule(
            "`casemigrate.workdays`: weekends, public holidays, and by default 24 and 31 "
            "December, 1 May and 5 June.",
     why='Re-reporting starts "immediately after" the cutover. On a holiday nobody is there to '
-        "start it, and the first day of the new system's reporting is easy to get wrong.",
+        "start it, and the first day of the new system's reporting is easy to get wrong. "
+        "This is casemigrate's policy, not a rule of DST: neither source asks for a working "
+        "day, so it is a warning only.",
     example="Cutover 2026-05-14 (Ascension Day): CM107.",
     sample={"cutover": dt.date(2026, 5, 14),
             "why": Term("Ascension Day", da="Kristi himmelfartsdag")},
