@@ -88,6 +88,16 @@ from casemigrate.scenario import (
     choose_scenario,
     choose_scenarios,
 )
+from casemigrate.tables import (
+    Refusal,
+    Refusals,
+    TableRead,
+    ValidatedColumns,
+    read_cases,
+    read_columns,
+    read_deliveries,
+    read_services,
+)
 from casemigrate.workdays import DEFAULT_WORKING_DAYS, OptionalDayOff, WorkingDays, WorkSchedule
 
 __version__ = "0.1.0"
@@ -137,6 +147,8 @@ __all__ = [
     "OptionalDayOff",
     "Origin",
     "Reason",
+    "Refusal",
+    "Refusals",
     "Register",
     "Report",
     "Rule",
@@ -146,8 +158,10 @@ __all__ = [
     "ScenarioSummary",
     "Service",
     "Severity",
+    "TableRead",
     "Timeline",
     "UnknownRuleCode",
+    "ValidatedColumns",
     "Weight",
     "WorkSchedule",
     "WorkingDays",
@@ -171,5 +185,9 @@ __all__ = [
     "notice_period",
     "plan_conversion",
     "plan_timeline",
+    "read_cases",
+    "read_columns",
+    "read_deliveries",
+    "read_services",
     "sort_findings",
 ]
