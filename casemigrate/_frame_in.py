@@ -11,6 +11,7 @@ column) is left to :func:`plain`, which the reader applies per value where neede
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, Final
 
 from casemigrate.exceptions import InvalidType, MissingDependency
@@ -143,7 +144,7 @@ def plain(value: Any) -> Any:
     if kind in _FAST:
         return value
     if isinstance(value, float):
-        return None if value != value else float(value)
+        return None if math.isnan(value) else float(value)
     name = kind.__name__
     if name in ("NaTType", "NAType", "NaTType_"):
         return None

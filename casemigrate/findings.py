@@ -298,6 +298,15 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         _I, "casemigrate convention (DESIGN.md, Conventions: nothing is skipped silently)",
         "Give the data the check needs, or leave the check out for this register.",
     ),
+    Rule(
+        "CM002", "rows-refused",
+        "Rows of an input table were refused when read, so no check saw them.",
+        "{rows} row(s) of the {table} table were refused at column {column} ({error}); "
+        "e.g. row {first_row}",
+        _E, "casemigrate policy (docs/tables.md, Refused rows)",
+        "Correct the rows in the system or export they come from (see the refusals table), "
+        "then read the table again.",
+    ),
     # ---- CM1xx plans and timelines -------------------------------------------------
     Rule(
         "CM101", "cutover-chosen-late",
@@ -608,6 +617,10 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
 _DANISH: Final[Mapping[str, tuple[str, str]]] = {
     "CM001": ("{check} blev ikke kørt: {reason}",
               "Giv de data, kontrollen kræver, eller udelad kontrollen for dette register."),
+    "CM002": ("{rows} række(r) i tabellen {table_da} blev afvist i kolonnen {column} "
+              "({error}); f.eks. række {first_row}",
+              "Ret rækkerne i det system eller udtræk, de kommer fra (se tabellen over "
+              "afviste rækker), og indlæs tabellen igen."),
     "CM101": ("skæringsdatoen {cutover} blev valgt {chosen}, efter seneste dato {latest}",
               "Aftal en senere skæringsdato med DST, eller sikr at DST har accepteret det "
               "korte varsel."),

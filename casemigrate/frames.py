@@ -59,7 +59,7 @@ def cell(value: Any) -> Any:
     Example:
         >>> from casemigrate import CPR
         >>> cell(CPR("211062-1234")), cell(("a", 1)), cell("211062-1234 moved")
-        ('211062-****', ['a', '1'], '211062-**** moved')
+        ('211062-****', 'a, 1', '211062-**** moved')
     """
     if value is None or isinstance(value, bool | int | float | decimal.Decimal):
         return value
@@ -86,7 +86,7 @@ def cell(value: Any) -> Any:
                                ensure_ascii=False, sort_keys=True))
     if isinstance(value, tuple | list | set | frozenset):
         items = [str(_json(item)) for item in value]
-        return items if isinstance(value, tuple | list) else sorted(items)
+        return ", ".join(items if isinstance(value, tuple | list) else sorted(items))
     return mask(str(value))
 
 
@@ -94,7 +94,8 @@ def _json(value: Any) -> Any:
     shown = cell(value)
     if isinstance(shown, dt.date | decimal.Decimal):
         return str(shown)
-    return shown
+    return shown if not isinstance(value, tuple | list | set | frozenset) else [
+        str(_json(item)) for item in value]
 
 
 # ---- rows of each result ------------------------------------------------------------
@@ -113,14 +114,15 @@ def finding_rows(findings: Iterable[Finding], *, language: str = "en",
     keys = sorted({key for f in items for key in f.details})
     rows: list[dict[str, Any]] = []
     for f in items:
-        base = {"code": f.code, "name": f.rule.name, "severity": f.severity.name,
+        base: dict[str, Any] = {"code": f.code, "name": f.rule.name, "severity": f.severity.name,
                 "subjects": None, "message": mask(f.message_in(language)),
                 "hint": f.hint_in(language), "citation": f.citation}
         base.update({f"detail_{key}": cell(f.details.get(key)) for key in keys})
         ids = [mask(subject) for subject in f.subjects]
         if subjects == "explode":
-            for subject in ids or [None]:
-                rows.append({**base, "subjects": subject})
+            rows.extend({**base, "subjects": subject} for subject in ids)
+            if not ids:
+                rows.append(base)
             continue
         base["subjects"] = ids if subjects == "list" else ", ".join(ids)
         rows.append(base)

@@ -64,8 +64,8 @@ import attrs
 
 from casemigrate import _validate as v
 from casemigrate import model as m
-from casemigrate._slots import slots_maker
 from casemigrate._frame_in import is_frame, open_frame, plain
+from casemigrate._slots import slots_maker
 from casemigrate.exceptions import (
     CaseMigrateError,
     InvalidArgument,
@@ -305,7 +305,7 @@ _SPECS: Final[Mapping[type, tuple[_Field, ...]]] = {
         ("sent", "datetime", True, False, None),
     ),
 }
-_MAKERS: Final = {kind: slots_maker(kind, *(spec.name for spec in _SPECS[kind]))
+_MAKERS: Final[Mapping[type, Any]] = {kind: slots_maker(kind, *(spec.name for spec in _SPECS[kind]))
                   for kind in (Case, Service)}
 _TABLE_NAMES: Final = {Case: "cases", Service: "services", Delivery: "deliveries"}
 _ENDS: Final = {Case: ("opened", "closed"), Service: ("start", "end")}
@@ -650,7 +650,7 @@ def _parse(spec: _Field, value: Any, options: _Options) -> Any:
     return _PARSERS[spec.kind](value, options)
 
 
-def _one(spec: _Field, order: int, row: int, value: Any, options: _Options,
+def _one(spec: _Field, order: int, row: int, value: Any, options: _Options,  # noqa: PLR0917
          found: _Collector) -> Any:
     """One value of a column read value by value."""
     try:
@@ -774,7 +774,7 @@ def read_columns(
                              _options(date_format, dayfirst, errors, extra))
 
 
-def _read_columns(kind: type[R], table: object, columns: Mapping[str, str] | None,
+def _read_columns(kind: type[R], table: object, columns: Mapping[str, str] | None,  # noqa: PLR0917
                   errors: str, extra: str, options: _Options) -> ValidatedColumns[R]:
     wanted = _mapping(kind, columns)
     found = _Collector()
@@ -787,6 +787,10 @@ def _read_columns(kind: type[R], table: object, columns: Mapping[str, str] | Non
         if spec.name in raw:
             validated[spec.name] = _validate(spec, order, raw[spec.name], options, found)
     _check_ends(kind, validated, raw, found)
+    unreadable = {item[0] for item in found.found if item[1] < 0}
+    if unreadable:  # a row that is no row has no fields to refuse one by one
+        found.found = [item for item in found.found
+                       if item[1] < 0 or item[0] not in unreadable]
     refusals = _refusals(kind, height, raw, sources, found)
     if errors == "raise" and found.found:
         row, _, field, _, error = min(found.found, key=lambda item: (item[0], item[1]))
