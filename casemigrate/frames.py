@@ -279,10 +279,18 @@ def frame(rows: list[dict[str, Any]], columns: list[str], library: str = "pandas
         raise MissingDependency(
             f"a {library} table needs {library}: pip install \"casemigrate[{library}]\"",
             field="library") from None
-    data = {column: [row.get(column) for row in rows] for column in columns}
+    data: dict[str, Any] = {column: [row.get(column) for row in rows] for column in columns}
     if library == "pandas":
+        for column, values in data.items():
+            if None in values and _whole_numbers(values):  # not floats with NaN: 1, not 1.0
+                data[column] = module.array(values, dtype="Int64")
         return module.DataFrame(data, columns=columns)
     return module.DataFrame(data, strict=False)
+
+
+def _whole_numbers(values: list[Any]) -> bool:
+    kinds = {type(value) for value in values if value is not None}
+    return bool(kinds) and kinds <= {int}
 
 
 def to_frame(result: Any, *, library: str = "pandas", language: str = "en",

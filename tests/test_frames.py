@@ -169,5 +169,5 @@ def test_empty_results_still_have_columns() -> None:
     report = check_readiness(plan, as_of=D(2026, 3, 3), select=["CM2"])
     assert list(report.to_frame().columns)[:3] == ["code", "name", "severity"]
     refusals = read_cases([("S-1", 607, None, "Old", D(2020, 1, 1))]).refusals
-    assert list(refusals.to_frame().columns)[0] == "row"
+    assert next(iter(refusals.to_frame().columns)) == "row"
     assert Finding.of("CM205", count=1).code == "CM205"

@@ -13,5 +13,5 @@ _NEEDS_FRAMES = ("pandas", "narwhals")
 collect_ignore = (
     []
     if all(importlib.util.find_spec(name) is not None for name in _NEEDS_FRAMES)
-    else ["tutorial.md", "tables.md"]
+    else ["docs/tutorial.md", "docs/tables.md"]
 )
