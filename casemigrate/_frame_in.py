@@ -92,7 +92,9 @@ class Frame:
         dtype = series.dtype
         if isinstance(dtype, nw.Datetime):
             if dtype.time_zone is not None:
-                series = series.dt.replace_time_zone(None)  # the wall clock, as written
+                if kind not in _DATE_KINDS:  # a moment: as Danish local time, like Delivery
+                    series = series.dt.convert_time_zone("Europe/Copenhagen")
+                series = series.dt.replace_time_zone(None)  # a day: the wall clock, as written
             return _timestamps(series, kind)
         if dtype == nw.Date:
             return _dates(series)

@@ -701,13 +701,20 @@ def _row_columns(kind: type, rows: object, wanted: dict[str, str], extra: str,
     specs = _SPECS[kind]
     names = [spec.name for spec in specs]
     keys = [wanted.get(name, name) for name in names]
+    items = rows if isinstance(rows, list) else list(v.iterable("rows", rows))
+    lengths = set(map(len, items)) if set(map(type, items)) <= {tuple, list} else set()
+    if len(lengths) == 1 and max(lengths) <= len(names):  # tuples of one shape: zip in C
+        transposed = [list(column) for column in zip(*items, strict=True)]
+        transposed += [[None] * len(items) for _ in names[len(transposed):]]
+        return (len(items), dict(zip(names, transposed, strict=True)), (),
+                dict(zip(names, keys, strict=True)))
     known = set(keys)
     columns: dict[str, list[Any]] = {name: [] for name in names}
     lists = [columns[name] for name in names]
     extras: dict[str, None] = {}
     width = len(names)
     count = 0
-    for row, item in enumerate(v.iterable("rows", rows)):
+    for row, item in enumerate(items):
         count += 1
         if type(item) is tuple or type(item) is list or (
                 isinstance(item, Sequence) and not isinstance(item, str | bytes)):

@@ -329,3 +329,16 @@ def test_good_records_and_refused_rows_are_the_input_rows(rows: list[dict[str, A
     again = read_cases(frame, errors="collect")
     assert again.records == read.records
     assert again.refusals.rows == read.refusals.rows
+
+
+def test_deliveries_from_a_frame_with_aware_timestamps() -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("narwhals")
+    frame = pd.DataFrame({
+        "delivery_id": ["D-1", "D-2"], "name": ["L402", "T402"], "system": ["Old", "New"],
+        "municipality": [607, 607],
+        "sent": pd.to_datetime(["2026-02-28 23:30", "2026-05-28 09:00"]).tz_localize("UTC"),
+    })
+    read = read_deliveries(frame)
+    assert [d.sent_day for d in read.records] == [D(2026, 3, 1), D(2026, 5, 28)]
+    assert read.records[1].sent == dt.datetime(2026, 5, 28, 11, 0)
