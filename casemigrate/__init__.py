@@ -61,6 +61,7 @@ from casemigrate.exceptions import (
     UnknownRuleCode,
 )
 from casemigrate.findings import RULES, Finding, Rule, Severity, sort_findings
+from casemigrate.frames import to_frame, to_rows
 from casemigrate.identifiers import CPR, KLE, MUNICIPALITY_CODES, Facet, Municipality, municipality
 from casemigrate.model import (
     DANISH_TIME,
@@ -190,4 +191,6 @@ __all__ = [
     "read_deliveries",
     "read_services",
     "sort_findings",
+    "to_frame",
+    "to_rows",
 ]
