@@ -215,6 +215,12 @@ def to_rows(result: Any, *, language: str = "en", subjects: Subjects = "list",
         InvalidType: ``result`` is nothing casemigrate can tabulate.
         InvalidArgument: ``part`` is not a part of ``result``.
     """
+    if subjects not in ("list", "explode", "text"):
+        raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
+                              f"{str(subjects)[:20]!r}", field="subjects")
+    if language not in ("en", "da"):
+        raise InvalidArgument(f"expected 'en' or 'da', got {str(language)[:20]!r}",
+                              field="language")
     rows = _rows(result, language, subjects, part)
     if rows is None:
         raise InvalidType(f"cannot make a table of a {v.type_name(result)}", field="result")
