@@ -45,7 +45,7 @@ def _is_series(value: object) -> bool:
 
 def _narwhals() -> Any:
     try:
-        import narwhals.stable.v2 as nw  # noqa: PLC0415  # optional extra, imported on use
+        import narwhals.stable.v1 as nw  # noqa: PLC0415  # optional extra, imported on use
     except ImportError:
         raise MissingDependency(
             f"reading a dataframe needs narwhals: {INSTALL} (or the pandas, polars or "
