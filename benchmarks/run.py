@@ -32,7 +32,9 @@ from typing import Any
 from benchmarks.data import load
 from benchmarks.tasks import TASKS
 
-NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb"}
+NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb",
+         "cm-pandas": "pandas+narwhals", "cm-pandas-collect": "pandas+narwhals",
+         "cm-polars": "polars+narwhals", "cm-polars-collect": "polars+narwhals"}
 
 
 def _size(text: str) -> int:
@@ -86,8 +88,9 @@ def memory_per_case(size: int) -> dict[str, float]:
 
 
 def _available(impl: str) -> bool:
-    module = NEEDS.get(impl)
-    return module is None or importlib.util.find_spec(module) is not None
+    modules = NEEDS.get(impl)
+    return modules is None or all(importlib.util.find_spec(module) is not None
+                                  for module in modules.split("+"))
 
 
 def _spawn(arguments: list[str]) -> dict[str, Any]:

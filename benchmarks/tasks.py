@@ -18,6 +18,9 @@ Tasks:
 * ``merge``: DST's merge of the old and new systems' latest deliveries: (kept,
   excluded).
 * ``construction``: records built from the plain tuples, with validation: (records,).
+* ``frame``: cases built from a table: ``Case.from_rows`` on the tuples (the
+  baseline), and ``read_cases`` on a pandas or polars frame of the same rows, with
+  ``errors="raise"`` and ``errors="collect"``: (records, refused rows).
 """
 
 from __future__ import annotations
@@ -324,6 +327,36 @@ def _identity(data: Dataset) -> Dataset:
     return data
 
 
+# ---- tables in: frames to records -------------------------------------------------
+
+def cm_frame_baseline(data: Dataset) -> tuple[int, ...]:
+    """Today's way: ``Case.from_rows`` on the tuples."""
+    from casemigrate import Case
+
+    return (len(Case.from_rows(data.cases)), 0)
+
+
+def _cm_read(errors: str) -> Callable[[Any], tuple[int, ...]]:
+    def run(frame: Any) -> tuple[int, ...]:
+        from casemigrate import read_cases
+
+        read = read_cases(frame, errors=errors)  # type: ignore[arg-type]
+        return (len(read.records), read.refusals.refused_rows)
+
+    return run
+
+
+def _cm_read_rows(data: Dataset) -> tuple[int, ...]:
+    from casemigrate import read_cases
+
+    read = read_cases(data.cases, errors="collect")
+    return (len(read.records), read.refusals.refused_rows)
+
+
+def _py_frame(data: Dataset) -> tuple[int, ...]:
+    return (len(data.cases), 0)
+
+
 TASKS: dict[str, dict[str, Impl]] = {
     "duplicates": {
         "casemigrate": Impl(_cm_cases, cm_duplicates),
@@ -358,5 +391,18 @@ TASKS: dict[str, dict[str, Impl]] = {
         "plain": Impl(_identity, py_construction),
         "pandas": Impl(_identity, pd_construction),
         "polars": Impl(_identity, pl_construction),
+    },
+    "frame": {
+        "casemigrate": Impl(_identity, cm_frame_baseline),
+        "plain": Impl(_identity, _py_frame),
+        "cm-rows-collect": Impl(_identity, _cm_read_rows),
+        "cm-pandas": Impl(lambda d: _pd_frame(d.cases, CASE_COLUMNS, ["opened", "closed"]),
+                          _cm_read("raise")),
+        "cm-pandas-collect": Impl(
+            lambda d: _pd_frame(d.cases, CASE_COLUMNS, ["opened", "closed"]),
+            _cm_read("collect")),
+        "cm-polars": Impl(lambda d: _pl_frame(d.cases, CASE_COLUMNS), _cm_read("raise")),
+        "cm-polars-collect": Impl(lambda d: _pl_frame(d.cases, CASE_COLUMNS),
+                                  _cm_read("collect")),
     },
 }

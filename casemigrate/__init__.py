@@ -72,6 +72,7 @@ from casemigrate.findings import (
     Severity,
     sort_findings,
 )
+from casemigrate.frames import to_frame, to_rows
 from casemigrate.identifiers import CPR, KLE, MUNICIPALITY_CODES, Facet, Municipality, municipality
 from casemigrate.model import (
     DANISH_TIME,
@@ -98,6 +99,16 @@ from casemigrate.scenario import (
     Weight,
     choose_scenario,
     choose_scenarios,
+)
+from casemigrate.tables import (
+    Refusal,
+    Refusals,
+    TableRead,
+    ValidatedColumns,
+    read_cases,
+    read_columns,
+    read_deliveries,
+    read_services,
 )
 from casemigrate.workdays import DEFAULT_WORKING_DAYS, OptionalDayOff, WorkingDays, WorkSchedule
 
@@ -151,6 +162,8 @@ __all__ = [
     "Payback",
     "Reason",
     "RecreationMatch",
+    "Refusal",
+    "Refusals",
     "Register",
     "Report",
     "Rule",
@@ -160,8 +173,10 @@ __all__ = [
     "ScenarioSummary",
     "Service",
     "Severity",
+    "TableRead",
     "Timeline",
     "UnknownRuleCode",
+    "ValidatedColumns",
     "Weight",
     "WorkSchedule",
     "WorkingDays",
@@ -187,5 +202,11 @@ __all__ = [
     "payback",
     "plan_conversion",
     "plan_timeline",
+    "read_cases",
+    "read_columns",
+    "read_deliveries",
+    "read_services",
     "sort_findings",
+    "to_frame",
+    "to_rows",
 ]

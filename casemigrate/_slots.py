@@ -23,3 +23,19 @@ def slots_filler(cls: type, *names: str) -> Any:
     source = f"def fill(instance, {', '.join(arguments)}):{body}\n"
     exec(compile(source, f"<casemigrate fill {cls.__name__}>", "exec"), scope)
     return scope["fill"]
+
+
+def slots_maker(cls: type, *names: str) -> Any:
+    """A function that makes an instance of ``cls`` from its slot values, unrolled.
+
+    Like :func:`slots_filler`, but creates the instance too, so that
+    ``map(make, *columns)`` builds records from columns with no Python loop around it.
+    """
+    scope = {f"_set{index}": cls.__dict__[name].__set__ for index, name in enumerate(names)}
+    scope["_new"], scope["_cls"] = object.__new__, cls
+    arguments = [f"value{index}" for index in range(len(names))]
+    body = "".join(f"\n    _set{index}(instance, value{index})" for index in range(len(names)))
+    source = (f"def make({', '.join(arguments)}):\n    instance = _new(_cls){body}\n"
+              "    return instance\n")
+    exec(compile(source, f"<casemigrate make {cls.__name__}>", "exec"), scope)
+    return scope["make"]

@@ -21,14 +21,14 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType, ModuleType
 from typing import Final
 
-from casemigrate import _text, cleanup, conversion, delivery, findings, overlap, plan
+from casemigrate import _text, cleanup, conversion, delivery, findings, overlap, plan, tables
 from casemigrate.findings import Rule
 from casemigrate.sources import DOCUMENTS, POLICY, Citation
 
 __all__ = ["RULES", "RULE_MODULES", "gather", "rule_page", "rules_markdown", "rules_table"]
 
 RULE_MODULES: Final[tuple[ModuleType, ...]] = (
-    findings, plan, overlap, delivery, cleanup, conversion,
+    findings, tables, plan, overlap, delivery, cleanup, conversion,
 )
 """The modules that define rules. A new rule module is added here (a test finds any
 module of the package that defines a rule and is missing)."""

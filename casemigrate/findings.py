@@ -10,7 +10,7 @@ module (:mod:`casemigrate.catalogue`), and ``docs/rules.md`` is generated from i
 
 Code families:
 
-* ``CM0xx`` general (a check that could not run);
+* ``CM0xx`` general (a check that could not run, rows of a table refused when read);
 * ``CM1xx`` plans and timelines;
 * ``CM2xx`` reporting overlap, duplicate and blocking active cases;
 * ``CM3xx`` services and deliveries;

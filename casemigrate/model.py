@@ -32,7 +32,7 @@ import datetime as dt
 import enum
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 import attrs
 from dateutil import tz
@@ -41,6 +41,7 @@ from casemigrate import _validate as v
 from casemigrate._slots import slots_filler
 from casemigrate.exceptions import (
     CaseMigrateError,
+    InvalidArgument,
     InvalidRecord,
     InvalidType,
 )
@@ -54,6 +55,9 @@ from casemigrate.identifiers import (
     municipality,
 )
 from casemigrate.identifiers import facet as _facet_of
+
+if TYPE_CHECKING:
+    from casemigrate.tables import TableRead
 
 __all__ = [
     "DANISH_TIME",
@@ -285,8 +289,19 @@ class Case:
         _set_case(self, case_id, where, citizen, name, opened, closed, kle, facet, origin,
                   title, caseworker, organisation)
 
+    @overload
     @classmethod
-    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> list[Case]:
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+                  errors: Literal["raise"] = ...) -> list[Case]: ...
+
+    @overload
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+                  errors: Literal["collect"]) -> TableRead[Case]: ...
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+                  errors: str = "raise") -> list[Case] | TableRead[Case]:
         """Build many cases from rows, as a converter reads them: the fast way.
 
         A row is a tuple or list in field order, ``(case_id, municipality, citizen,
@@ -297,15 +312,22 @@ class Case:
         once per call. That cache lives only for the call, so no CPR number is kept
         afterwards.
 
+        With ``errors="collect"``, no row stops the others: the result is a
+        :class:`~casemigrate.tables.TableRead` with the good cases and a refusal for
+        every bad field of every row (see :func:`casemigrate.read_cases`, which also
+        reads dataframes and renames columns).
+
         Args:
             rows: The rows.
+            errors: ``"raise"`` at the first bad row, or ``"collect"`` them all.
 
         Returns:
-            The cases, in the order of the rows.
+            The cases, in the order of the rows (a ``TableRead`` when collecting).
 
         Raises:
             CaseMigrateError: A row cannot be a case; ``field`` names the row and the
-                field, e.g. ``rows[17].citizen``.
+                field, e.g. ``rows[17].citizen``; a mapping with a key that is no field
+                or without a required one is an :class:`InvalidRecord` naming it.
 
         Example:
             >>> import datetime as dt
@@ -323,7 +345,14 @@ class Case:
             ... except InvalidCPR as error:
             ...     print(error.field)
             rows[0].citizen
+            >>> read = Case.from_rows([("S-3", 999, "321062-1234", "Old", None)],
+            ...                       errors="collect")
+            >>> read.records, [r.error for r in read.refusals]
+            ((), ['invalid-municipality', 'invalid-cpr', 'missing-value'])
         """
+        if errors != "raise":
+            collected: TableRead[Case] = _collect(Case, rows, errors)
+            return collected
         return _cases_from_rows(rows)
 
     def is_active_on(self, day: dt.date) -> bool:
@@ -471,14 +500,25 @@ class Service:
             name = _system_name(system)
         _set_service(self, service_id, where, citizen, code, groups, start, end, name)
 
+    @overload
     @classmethod
-    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> list[Service]:
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+                  errors: Literal["raise"] = ...) -> list[Service]: ...
+
+    @overload
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+                  errors: Literal["collect"]) -> TableRead[Service]: ...
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+                  errors: str = "raise") -> list[Service] | TableRead[Service]:
         """Build many services from rows, as a converter reads them: the fast way.
 
         A row is a tuple or list in field order, ``(service_id, municipality, citizen,
         code, target_groups, start, end, system)``, or a mapping of field names.
         Validated exactly as ``Service(...)``; see :meth:`Case.from_rows` for the fast
-        path and the CPR cache that lives only for the call.
+        path, the CPR cache that lives only for the call, and ``errors="collect"``.
 
         Raises:
             CaseMigrateError: A row cannot be a service; ``field`` names the row and the
@@ -491,6 +531,9 @@ class Service:
             ...      "Old")])]
             [True]
         """
+        if errors != "raise":
+            collected: TableRead[Service] = _collect(Service, rows, errors)
+            return collected
         return _services_from_rows(rows)
 
     @property
@@ -528,6 +571,12 @@ _CASE_FIELDS: Final = (
 _SERVICE_FIELDS: Final = (
     "service_id", "municipality", "citizen", "code", "target_groups", "start", "end", "system",
 )
+# The fields a row must give: the constructor has no default for them.
+_REQUIRED: Final[dict[type, tuple[str, ...]]] = {
+    Case: _CASE_FIELDS[:5],
+    Service: ("service_id", "municipality", "citizen", "code", "target_groups", "start",
+              "system"),
+}
 
 
 def _from_row(
@@ -546,9 +595,28 @@ def _from_row(
         raise InvalidRecord(f"has {len(row)} values; a {kind.__name__} has {len(fields)}")
     else:
         values = dict(zip(fields, row, strict=False))
+    if len(values) > len(fields) or not set(fields).issuperset(values):
+        unknown = sorted(str(key)[:30] for key in values if key not in fields)
+        raise InvalidRecord(f"{', '.join(unknown)} is no field of a {kind.__name__}",
+                            field=unknown[0])
+    for name in _REQUIRED[kind]:
+        if name not in values:
+            raise InvalidRecord("is missing; the field must be given", field=name)
     if "citizen" in values:
         values["citizen"] = _batch_cpr(cprs, values["citizen"])
     return kind(**values)
+
+
+def _collect(kind: type[Any], rows: object, errors: str) -> Any:
+    """``from_rows(..., errors="collect")``: every bad field of every row, in a table."""
+    from casemigrate.tables import TableRead, read_columns  # noqa: PLC0415  # builds on this
+
+    if errors != "collect":
+        raise InvalidArgument(f"expected 'raise' or 'collect', got {str(errors)[:20]!r}",
+                              field="errors")
+    validated = read_columns(kind, rows, errors="collect")
+    return TableRead(records=validated.to_records(), rows=validated.rows,
+                     refusals=validated.refusals, extra_columns=validated.extra_columns)
 
 
 def _batch_cpr(cache: dict[str, CPR], value: object) -> CPR | None:

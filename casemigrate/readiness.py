@@ -9,7 +9,8 @@ run for lack of data says so in a CM001 finding instead of being skipped silentl
 Like a linter, the report can ``select`` and ``ignore`` codes or code prefixes, and
 override severities. It speaks English or Danish, and renders as plain text
 (``str``), as HTML for Jupyter (``_repr_html_``), as a versioned JSON-ready dict
-(``to_dict``) and as a pandas DataFrame (``to_frame``, with the ``pandas`` extra).
+(``to_dict``) and as a pandas or polars DataFrame (``to_frame``, with the ``pandas``
+or ``polars`` extra).
 None of them ever shows a full CPR number.
 
 Checks by register:
@@ -57,7 +58,6 @@ from casemigrate.catalogue import RULES
 from casemigrate.delivery import check_services, find_service_overlaps, merge_deliveries
 from casemigrate.exceptions import (
     InvalidType,
-    MissingDependency,
     UnknownRuleCode,
 )
 from casemigrate.findings import (
@@ -76,6 +76,7 @@ from casemigrate.overlap import (
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Register, Timeline, check_plan, plan_timeline
+from casemigrate.tables import Refusals, find_refused_rows
 
 __all__ = ["SCHEMA_VERSION", "Report", "check_readiness"]
 
@@ -371,29 +372,24 @@ class Report:
             ],
         }
 
-    def to_frame(self) -> Any:
-        """The findings as a pandas DataFrame, one row per finding.
+    def to_frame(self, library: str = "pandas", *, subjects: str = "list") -> Any:
+        """The findings as a pandas or polars DataFrame, one row per finding.
 
-        Columns: code, name, severity, subjects (a tuple), message, hint, citation.
-        Needs pandas (``pip install "casemigrate[pandas]"``).
+        Columns: code, name, severity, subjects, message, hint, citation, then each
+        detail as ``detail_<name>`` (a CPR number masked). ``subjects`` is a list of
+        ids per finding; ``subjects="explode"`` gives one row per finding and subject
+        (to join with a table of records), ``subjects="text"`` the ids joined by
+        ``", "`` (for a spreadsheet). Needs the library (``pip install
+        "casemigrate[pandas]"`` or ``"casemigrate[polars]"``).
 
         Raises:
-            MissingDependency: pandas is not installed.
+            MissingDependency: The library is not installed.
         """
-        try:
-            import pandas as pd  # noqa: PLC0415  # optional extra, imported on use
-        except ImportError:
-            raise MissingDependency(
-                "Report.to_frame needs pandas: pip install 'casemigrate[pandas]'"
-            ) from None
-        rows = [
-            {"code": f.code, "name": f.rule.name, "severity": f.severity.name,
-             "subjects": f.subjects, "message": f.message_in(self.language),
-             "hint": f.hint_in(self.language), "citation": f.citation}
-            for f in self.findings
-        ]
-        columns = ["code", "name", "severity", "subjects", "message", "hint", "citation"]
-        return pd.DataFrame(rows, columns=columns)
+        from casemigrate.frames import FINDING_COLUMNS, finding_rows, frame  # noqa: PLC0415
+
+        rows = finding_rows(self.findings, language=self.language,
+                            subjects=subjects)  # type: ignore[arg-type]
+        return frame(rows, list(rows[0]) if rows else list(FINDING_COLUMNS), library)
 
 
 def _skipped(check: str, reason: Term) -> Finding:
@@ -417,6 +413,7 @@ def check_readiness(
     cases: Iterable[Case] = (),
     services: Iterable[Service] = (),
     deliveries: Iterable[Delivery] = (),
+    refusals: Refusals | Iterable[Refusals] = (),
     as_of: dt.date,
     language: str = "en",
     select: Iterable[str] | None = None,
@@ -431,6 +428,10 @@ def check_readiness(
         services: Services to check (HANDICAP); without them, the merged data basis of
             ``deliveries`` is checked.
         deliveries: The deliveries sent to DST.
+        refusals: The refusals of the reads that gave the records
+            (:attr:`TableRead.refusals`, one or several): each table, column and
+            error code of refused rows becomes a CM002 finding, so the report counts
+            every row no check saw.
         as_of: The day to judge on.
         language: ``"en"`` or ``"da"``.
         select: Keep only findings whose code starts with one of these (``"CM2"``,
@@ -456,8 +457,10 @@ def check_readiness(
     case_list = v.instances("cases", cases, Case)
     service_list = v.instances("services", services, Service)
     delivery_list = v.instances("deliveries", deliveries, Delivery)
+    refused = find_refused_rows(refusals)
 
     found: list[Finding] = list(check_plan(plan, as_of=as_of))
+    found.extend(refused)
     checks = ["check_plan"]
     merge_summary: dict[str, Any] | None = None
 

@@ -29,7 +29,7 @@ CALLS: dict[str, tuple[Callable[..., object], dict[str, Any]]] = {
     "find_service_overlaps": (cm.find_service_overlaps, {"services": [], "cutover": D}),
     "check_services": (cm.check_services, {"services": [], "plan": PLAN,
                                            "match": cm.RecreationMatch()}),
-    "check_readiness": (cm.check_readiness, {"plan": PLAN, "as_of": D}),
+    "check_readiness": (cm.check_readiness, {"plan": PLAN, "as_of": D, "refusals": ()}),
     "classify_cleanup": (cm.classify_cleanup, {"case": CASE}),
     "estimate_cleanup": (cm.estimate_cleanup, {"work": [CASE]}),
     "notice_period": (cm.notice_period, {"manual_cases": 10, "closes_all_itself": True,
@@ -47,9 +47,13 @@ CALLS: dict[str, tuple[Callable[..., object], dict[str, Any]]] = {
     "choose_scenarios": (cm.choose_scenarios, {"groups": [cm.CaseGroup(name="G")]}),
     "Case.from_rows": (cm.Case.from_rows, {"rows": []}),
     "Service.from_rows": (cm.Service.from_rows, {"rows": []}),
+    "read_cases": (cm.read_cases, {"table": [], "dayfirst": True}),
+    "read_services": (cm.read_services, {"table": [], "columns": {"id": "service_id"}}),
+    "read_deliveries": (cm.read_deliveries, {"table": [], "extra": "refuse"}),
+    "to_rows": (cm.to_rows, {"result": [], "subjects": "text"}),
 }
 POSITIONAL = {"plan", "deliveries", "cases", "services", "case", "work", "bill", "group",
-              "groups", "rows"}
+              "groups", "rows", "table", "result"}
 
 # Junk that is a legitimate value for that argument.
 LEGAL: dict[str, Callable[[Any], bool]] = {
@@ -68,6 +72,11 @@ LEGAL: dict[str, Callable[[Any], bool]] = {
     "services": lambda v: isinstance(v, dict) and not v,
     "cases": lambda v: isinstance(v, dict) and not v,
     "groups": lambda v: isinstance(v, dict) and not v,
+    "table": lambda v: isinstance(v, dict | list) and not v,
+    "result": lambda v: isinstance(v, dict | list) and not v,
+    "refusals": lambda v: isinstance(v, dict | list) and not v,
+    "dayfirst": lambda v: v is None,
+    "columns": lambda v: v is None or (isinstance(v, dict) and len(v) == 0),
 }
 
 

@@ -1,0 +1,373 @@
+"""Tables out: every result as a pandas or polars DataFrame.
+
+:func:`to_frame` turns any result of casemigrate into a table: findings (a
+report, or any iterable of findings), records (cases, services, deliveries), a
+merge result, scenario decisions, a cleanup estimate, a conversion plan, a timeline,
+and the refusals of a read. :func:`to_rows` gives the same rows as plain dicts,
+without any table library.
+
+Every cell is a plain value a spreadsheet or a join understands: text, whole
+numbers, floats, booleans, ``datetime.date``, ``Decimal`` for money, ``None``;
+a list of text only where the caller asks for it (the ``subjects`` of findings, by
+default). No cell holds a Python ``repr``; a CPR number is always masked. A detail
+that has a word in each language (a reason, a role, a phrase such as CM404's saving)
+is shown in the table's language, and a citation as the document, section and quote.
+
+Example:
+    >>> from casemigrate import Finding
+    >>> from casemigrate.frames import to_rows
+    >>> from casemigrate.overlap import CASES_WITHOUT_CITIZEN
+    >>> finding = Finding.of(CASES_WITHOUT_CITIZEN, ("X-1", "X-2"), count=2)
+    >>> row = to_rows([finding])[0]
+    >>> row["code"], row["subjects"], row["detail_count"]
+    ('CM205', ['X-1', 'X-2'], 2)
+    >>> [r["subjects"] for r in to_rows([finding], subjects="explode")]
+    ['X-1', 'X-2']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal
+
+from casemigrate import _text
+from casemigrate import _validate as v
+from casemigrate.cleanup import Classification, CleanupEstimate
+from casemigrate.conversion import ConversionPlan
+from casemigrate.delivery import MergeResult
+from casemigrate.exceptions import InvalidArgument, InvalidType, MissingDependency
+from casemigrate.findings import Finding
+from casemigrate.identifiers import CPR, KLE, Facet, Municipality
+from casemigrate.model import Case, Delivery, Service
+from casemigrate.plan import Timeline
+from casemigrate.scenario import ScenarioDecision, ScenarioSummary
+from casemigrate.sources import Citation
+from casemigrate.tables import REFUSAL_COLUMNS, Refusals, TableRead, mask
+
+__all__ = ["FINDING_COLUMNS", "cell", "finding_rows", "frame", "to_frame", "to_rows"]
+
+Subjects = Literal["list", "explode", "text"]
+FINDING_COLUMNS: Final = ("code", "name", "severity", "subjects", "message", "hint",
+                          "citation")
+"""The first columns of a findings table; the details follow as ``detail_<name>``."""
+
+_LIBRARIES: Final = ("pandas", "polars")
+
+
+def cell(value: Any, language: str = "en") -> Any:
+    """A plain value for a table cell: no CPR in full, no Python ``repr``.
+
+    A word or phrase with a form in each language is shown in ``language``; every
+    text is a plain ``str``.
+
+    Example:
+        >>> from casemigrate import CPR
+        >>> cell(CPR("211062-1234")), cell(("a", 1)), cell("211062-1234 moved")
+        ('211062-****', 'a, 1', '211062-**** moved')
+        >>> from casemigrate._text import Term
+        >>> cell(Term("no cases were given", da="der er ikke givet nogen sager"), "da")
+        'der er ikke givet nogen sager'
+    """
+    if value is None or isinstance(value, bool | int | float | decimal.Decimal):
+        return value
+    if isinstance(value, _text.Term | _text.Phrase):
+        return mask(str(value.in_language(language)))
+    if isinstance(value, str):
+        return mask(str(value))
+    if isinstance(value, Citation):
+        return str(value)
+    if isinstance(value, CPR):
+        return value.masked
+    if isinstance(value, Municipality):
+        return value.code
+    if isinstance(value, KLE | Facet):
+        return value.value
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.name if not isinstance(value.value, str | int) else value.value
+    if isinstance(value, Case):
+        return value.case_id
+    if isinstance(value, Service):
+        return value.service_id
+    if isinstance(value, Delivery):
+        return value.delivery_id
+    if isinstance(value, Mapping):
+        return mask(json.dumps({str(k): _json(item, language) for k, item in value.items()},
+                               ensure_ascii=False, sort_keys=True))
+    if isinstance(value, tuple | list | set | frozenset):
+        items = [_item(item, language) for item in value]
+        joiner = "; " if any(isinstance(item, Citation) for item in value) else ", "
+        return joiner.join(items if isinstance(value, tuple | list) else sorted(items))
+    return mask(str(value))
+
+
+def _item(value: Any, language: str) -> str:
+    """One item of a collection in a cell, as text (a nested collection joined too)."""
+    shown = cell(value, language)
+    return "" if shown is None else str(shown)
+
+
+def _json(value: Any, language: str) -> Any:
+    shown = cell(value, language)
+    if isinstance(shown, dt.date | decimal.Decimal):
+        return str(shown)
+    return shown if not isinstance(value, tuple | list | set | frozenset) else [
+        str(_json(item, language)) for item in value]
+
+
+# ---- rows of each result ------------------------------------------------------------
+
+def finding_rows(findings: Iterable[Finding], *, language: str = "en",
+                 subjects: Subjects = "list") -> list[dict[str, Any]]:
+    """One row per finding (or per finding and subject, with ``subjects="explode"``).
+
+    Columns: :data:`FINDING_COLUMNS`, then each detail as ``detail_<name>`` (every
+    row has every detail column; ``None`` where a finding lacks it).
+    """
+    if subjects not in ("list", "explode", "text"):
+        raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
+                              f"{str(subjects)[:20]!r}", field="subjects")
+    items = list(v.each("findings", findings, Finding))
+    keys = sorted({key for f in items for key in f.details})
+    rows: list[dict[str, Any]] = []
+    for f in items:
+        base: dict[str, Any] = {"code": f.code, "name": f.rule.name, "severity": f.severity.name,
+                "subjects": None, "message": mask(f.message_in(language)),
+                "hint": f.hint_in(language), "citation": f.citation}
+        base.update({f"detail_{key}": cell(f.details.get(key), language) for key in keys})
+        ids = [mask(subject) for subject in f.subjects]
+        if subjects == "explode":
+            rows.extend({**base, "subjects": subject} for subject in ids)
+            if not ids:
+                rows.append(base)
+            continue
+        base["subjects"] = ids if subjects == "list" else ", ".join(ids)
+        rows.append(base)
+    return rows
+
+
+def _record_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        if isinstance(record, Delivery):
+            rows.append({"delivery_id": record.delivery_id, "name": record.name,
+                         "system": record.system, "municipality": record.municipality.code,
+                         "sent": record.sent_local, "sent_day": record.sent_day,
+                         "services": len(record.services)})
+            continue
+        fields = [a.name for a in type(record).__attrs_attrs__]
+        rows.append({name: cell(getattr(record, name)) for name in fields})
+    return rows
+
+
+def _merge_rows(result: MergeResult) -> list[dict[str, Any]]:
+    used = {id(s): d.delivery_id for d in result.used for s in d.services}
+    rows = []
+    for service in result.services:
+        rows.append({**_service_cells(service), "status": "kept", "reason": None,
+                     "delivery_id": used.get(id(service))})
+    for item in result.excluded:
+        rows.append({**_service_cells(item.service), "status": "excluded",
+                     "reason": item.reason.name, "delivery_id": item.delivery_id})
+    return rows
+
+
+def _service_cells(service: Service) -> dict[str, Any]:
+    return {"service_id": service.service_id, "system": service.system,
+            "municipality": service.municipality.code, "citizen": cell(service.citizen),
+            "code": service.code, "target_groups": ", ".join(sorted(service.target_groups)),
+            "start": service.start, "end": service.end}
+
+
+def _decision_rows(decisions: Iterable[ScenarioDecision]) -> list[dict[str, Any]]:
+    """One row per reason and per unknown consideration of each decision."""
+    rows = []
+    for decision in decisions:
+        points = {f"points_{s.value}": score for s, score in decision.ranking}
+        base = {"group": decision.group.name, "scenario": decision.scenario.value,
+                **dict(sorted(points.items())), "tie_broken": decision.tie_broken}
+        for reason in decision.reasons:
+            rows.append({**base, "kind": "reason", "consideration": reason.consideration,
+                         "value": cell(reason.value),
+                         "favours": ", ".join(str(s.value) for s in reason.favours),
+                         "citation": reason.citation})
+        for unknown in decision.unknowns:
+            rows.append({**base, "kind": "unknown", "consideration": unknown, "value": None,
+                         "favours": "", "citation": None})
+        if not decision.reasons and not decision.unknowns:  # pragma: no cover - none such
+            rows.append({**base, "kind": None, "consideration": None, "value": None,
+                         "favours": "", "citation": None})
+    return rows
+
+
+def _classification_rows(classifications: Mapping[str, Classification]
+                         ) -> list[dict[str, Any]]:
+    return [{"case_id": case_id, "complexity": c.complexity.name,
+             "reasons": "; ".join(reason for _, reason in c.reasons)}
+            for case_id, c in sorted(classifications.items())]
+
+
+def _conversion_rows(plan: ConversionPlan) -> list[dict[str, Any]]:
+    rows = [{"case_id": case.case_id, "system": case.system, "active": case.is_active,
+             "status": "converted", "reason": None} for case in plan.selected]
+    rows += [{"case_id": left.case.case_id, "system": left.case.system,
+              "active": left.case.is_active, "status": "left behind", "reason": left.reason}
+             for left in plan.left_behind]
+    return rows
+
+
+def to_rows(result: Any, *, language: str | None = None, subjects: Subjects = "list",
+            part: str | None = None) -> list[dict[str, Any]]:
+    """The rows of :func:`to_frame`, as dicts of plain values, without a table library.
+
+    Args:
+        result: Any result (see :func:`to_frame`).
+        language: ``"en"`` or ``"da"`` for messages, hints, titles and details;
+            by default a report's own language, else English.
+        subjects: For findings: ``"list"`` (a list of ids per finding), ``"explode"``
+            (one row per finding and subject) or ``"text"`` (ids joined by ``", "``).
+        part: For a result that holds more than one table: ``"findings"`` of a merge
+            result or a conversion plan, ``"breakdown"`` of a cleanup estimate.
+
+    Raises:
+        InvalidType: ``result`` is nothing casemigrate can tabulate.
+        InvalidArgument: ``part`` is not a part of ``result``.
+    """
+    if subjects not in ("list", "explode", "text"):
+        raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
+                              f"{str(subjects)[:20]!r}", field="subjects")
+    if language is None:
+        own = getattr(result, "language", None) if hasattr(result, "timeline") else None
+        language = own if own in _text.LANGUAGES else "en"
+    rows = _rows(result, _text.check_language(language), subjects, part)
+    if rows is None:
+        raise InvalidType(f"cannot make a table of a {v.type_name(result)}", field="result")
+    return rows
+
+
+def _rows(result: Any, language: str, subjects: Subjects, part: str | None
+          ) -> list[dict[str, Any]] | None:
+    findings = getattr(result, "findings", None)
+    if part == "findings" and findings is not None:
+        return finding_rows(findings, language=language, subjects=subjects)
+    if part is not None and not (part == "breakdown" and isinstance(result, CleanupEstimate)):
+        raise InvalidArgument(f"{part!r} is not a part of a {v.type_name(result)}",
+                              field="part")
+    if hasattr(result, "timeline") and findings is not None:  # a readiness report
+        return finding_rows(findings, language=language, subjects=subjects)
+    if isinstance(result, MergeResult):
+        return _merge_rows(result)
+    if isinstance(result, ConversionPlan):
+        return _conversion_rows(result)
+    if isinstance(result, CleanupEstimate):
+        return result.breakdown() if part else _classification_rows(result.classifications)
+    if isinstance(result, Timeline):
+        return result.to_rows(language)
+    if isinstance(result, ScenarioDecision):
+        return _decision_rows([result])
+    if isinstance(result, ScenarioSummary):
+        return _decision_rows(result.decisions)
+    if isinstance(result, Refusals):
+        return result.to_rows()
+    if isinstance(result, TableRead):
+        return result.refusals.to_rows()
+    if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
+        return None
+    items = list(result)
+    if all(isinstance(item, Finding) for item in items) and items:
+        return finding_rows(items, language=language, subjects=subjects)
+    if items and all(isinstance(item, ScenarioDecision) for item in items):
+        return _decision_rows(items)
+    if all(isinstance(item, Case | Service | Delivery) for item in items):
+        return _record_rows(items)
+    return None
+
+
+def _columns(result: Any, rows: list[dict[str, Any]]) -> list[str]:
+    """The columns of an empty table, so that even no rows has the right shape."""
+    if rows:
+        return list(rows[0])
+    if isinstance(result, Refusals | TableRead):
+        return list(REFUSAL_COLUMNS)
+    return list(FINDING_COLUMNS) if hasattr(result, "findings") or not rows else []
+
+
+def frame(rows: list[dict[str, Any]], columns: list[str], library: str = "pandas") -> Any:
+    """A pandas or polars DataFrame of ``rows`` with ``columns`` (in that order)."""
+    if library not in _LIBRARIES:
+        raise InvalidArgument(f"expected 'pandas' or 'polars', got {str(library)[:20]!r}",
+                              field="library")
+    try:
+        module = __import__(library)
+    except ImportError:
+        raise MissingDependency(
+            f"a {library} table needs {library}: pip install \"casemigrate[{library}]\"",
+            field="library") from None
+    data: dict[str, Any] = {column: [row.get(column) for row in rows] for column in columns}
+    if library == "pandas":
+        for column, values in data.items():
+            if None in values and _whole_numbers(values):  # not floats with NaN: 1, not 1.0
+                data[column] = module.array(values, dtype="Int64")
+        return module.DataFrame(data, columns=columns)
+    return module.DataFrame(data, strict=False)
+
+
+def _whole_numbers(values: list[Any]) -> bool:
+    kinds = {type(value) for value in values if value is not None}
+    return bool(kinds) and kinds <= {int}
+
+
+def to_frame(result: Any, *, library: str = "pandas", language: str | None = None,
+             subjects: Subjects = "list", part: str | None = None) -> Any:
+    """Any casemigrate result as a pandas or polars DataFrame.
+
+    ========================  ==========================================================
+    result                    one row per
+    ========================  ==========================================================
+    ``Report``, findings      finding (``subjects="explode"``: finding and subject);
+                              details as ``detail_<name>`` columns
+    cases, services,          record; a CPR number masked
+    deliveries
+    ``MergeResult``           input service, ``status`` kept or excluded, ``reason``
+    ``ScenarioDecision``,     reason and unknown consideration of each decision, with
+    ``ScenarioSummary``       the chosen scenario and every scenario's points
+    ``CleanupEstimate``       classified case (``part="breakdown"``: complexity)
+    ``ConversionPlan``        case, converted or left behind with the reason
+    ``Timeline``              milestone
+    ``Refusals``,             refused field
+    ``TableRead``
+    ========================  ==========================================================
+
+    ``part="findings"`` gives the findings of a merge result or a conversion plan.
+
+    Args:
+        result: The result.
+        library: ``"pandas"`` or ``"polars"``.
+        language: ``"en"`` or ``"da"``; by default a report's own language, else
+            English.
+        subjects: For findings: ``"list"``, ``"explode"`` or ``"text"``.
+        part: A second table of the result, as above.
+
+    Returns:
+        The DataFrame.
+
+    Raises:
+        MissingDependency: The library is not installed (the error names the extra).
+        InvalidType: ``result`` is nothing casemigrate can tabulate.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate import CutoverPlan, plan_timeline
+        >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+        ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+        >>> table = to_frame(plan_timeline(plan))  # doctest: +SKIP
+        >>> list(to_rows(plan_timeline(plan))[0])
+        ['key', 'title', 'earliest', 'latest', 'done', 'citation']
+    """
+    rows = to_rows(result, language=language, subjects=subjects, part=part)
+    return frame(rows, _columns(result, rows), library)
