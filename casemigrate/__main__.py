@@ -22,9 +22,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="a worked cutover for a synthetic municipality")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--citizens", type=int, default=400, help="citizens (default 400)")
+    demo.add_argument("--language", choices=("en", "da"), default="en",
+                      help="the report's language: en (default) or da")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        print(run_demo(seed=args.seed, citizens=args.citizens))
+        print(run_demo(seed=args.seed, citizens=args.citizens, language=args.language))
     return 0
 
 

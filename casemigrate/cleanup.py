@@ -43,6 +43,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate import workdays as wd
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import Finding, sort_findings
@@ -319,6 +320,12 @@ class CleanupEstimate:
             for c, n in self.counts.items()
         ]
 
+    def __repr__(self) -> str:
+        return _render.cleanup_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.cleanup_html(self)
+
     def __add__(self, other: CleanupEstimate) -> CleanupEstimate:
         """The estimate of two disjoint sets of work."""
         if not isinstance(other, CleanupEstimate):
@@ -483,6 +490,9 @@ class NoticePeriod:
     rule: NoticeRule
     findings: tuple[Finding, ...] = ()
 
+    def _repr_html_(self) -> str:
+        return _render.notice_html(self)
+
 
 def notice_period(
     *,
@@ -589,6 +599,9 @@ class Savings:
     monthly: Decimal
     yearly: Decimal
     findings: tuple[Finding, ...] = ()
+
+    def _repr_html_(self) -> str:
+        return _render.savings_html(self)
 
 
 def estimate_savings(

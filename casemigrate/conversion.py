@@ -39,6 +39,7 @@ from typing import Final
 import attrs
 
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate import workdays as wd
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import Finding, sort_findings
@@ -110,6 +111,12 @@ class ConversionPlan:
     minutes_per_case: tuple[float, float]
     schedule: wd.WorkSchedule
     findings: tuple[Finding, ...]
+
+    def __repr__(self) -> str:
+        return _render.conversion_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.conversion_html(self)
 
     @property
     def low_hours(self) -> float:

@@ -52,6 +52,7 @@ from typing import Any, Final
 import attrs
 
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate._slots import slots_filler
 from casemigrate.findings import Finding, sort_findings
 from casemigrate.model import Delivery, Service
@@ -128,6 +129,12 @@ class MergeResult:
     used: tuple[Delivery, ...]
     findings: tuple[Finding, ...]
     services_in: int
+
+    def __repr__(self) -> str:
+        return _render.merge_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.merge_html(self)
 
     def summary(self) -> dict[str, Any]:
         """How many services went where. ``kept + excluded == services_in`` always.

@@ -34,6 +34,7 @@ from typing import Any, Final
 import attrs
 
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.model import CaseGroup, LoadPreference
 
@@ -318,6 +319,12 @@ class ScenarioDecision:
     unknowns: tuple[str, ...]
     tie_broken: bool
 
+    def __repr__(self) -> str:
+        return _render.decision_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.decision_html(self)
+
     def explain(self) -> str:
         """The decision as text: the scenario, the scores, the reasons, the unknowns.
 
@@ -421,6 +428,12 @@ class ScenarioSummary:
 
     decisions: tuple[ScenarioDecision, ...]
     by_scenario: Mapping[Scenario, Mapping[str, int]]
+
+    def __repr__(self) -> str:
+        return _render.summary_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.summary_html(self)
 
     def __str__(self) -> str:
         lines = ["scenario  groups  active cases  passive cases"]
