@@ -77,7 +77,7 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "as_of": "as of", "cutover": "cutover", "more": "more", "and_more": "and {n} more",
         "merge": "Merge of the deliveries", "hint": "hint", "code": "code", "name": "name",
         "count": "findings", "count_1": "finding", "message": "message", "pattern": "message pattern",
-        "citation": "source", "subjects": "records", "records": "records",
+        "citation": "source", "subjects": "records", "records": "records", "record": "record",
         "showing": "showing {shown} of {total}", "ERROR": "ERROR", "WARNING": "WARNING",
         "INFO": "INFO", "ERROR_n": "errors", "WARNING_n": "warnings", "INFO_n": "info",
         "milestone": "milestone", "earliest": "earliest", "latest": "latest",
@@ -93,7 +93,7 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "as_of": "pr.", "cutover": "skæringsdato", "more": "flere", "and_more": "og {n} flere",
         "merge": "Sammenlægning af leverancerne", "hint": "råd", "code": "kode",
         "name": "navn", "count": "fund", "count_1": "fund", "message": "besked", "pattern": "beskedskabelon",
-        "citation": "kilde", "subjects": "poster", "records": "poster",
+        "citation": "kilde", "subjects": "poster", "records": "poster", "record": "post",
         "showing": "viser {shown} af {total}", "ERROR": "FEJL", "WARNING": "ADVARSEL",
         "INFO": "INFO", "ERROR_n": "fejl", "WARNING_n": "advarsler", "INFO_n": "info",
         "milestone": "milepæl", "earliest": "tidligst", "latest": "senest",
@@ -268,18 +268,23 @@ def _badge(severity: Severity, language: str) -> str:
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[str]], *, numeric: Iterable[int] = (),
-           cls: str = "", row_attrs: Sequence[str] | None = None) -> str:
-    """A table of already-escaped cells; columns in ``numeric`` are right-aligned."""
+           nowrap: Iterable[int] = (), cls: str = "",
+           row_attrs: Sequence[str] | None = None) -> str:
+    """A table of already-escaped cells; ``numeric`` columns are right-aligned."""
     right = set(numeric)
-    parts = [f'<table class="{cls}" style="{_LEFT}"><thead><tr>']
-    parts += [f'<th style="{_NUM if i in right else _CELL}">{cell}</th>'
-              for i, cell in enumerate(head)]
-    parts.append("</tr></thead><tbody>")
+    keep = set(nowrap) | right
+    styles = [(_NUM if i in right else _CELL) + (";white-space:nowrap" if i in keep else "")
+              for i in range(len(head))]
+    parts = [f'<table class="{cls}" style="{_LEFT}">']
+    if any(head):
+        parts.append("<thead><tr>")
+        parts += [f'<th style="{styles[i]}">{cell}</th>' for i, cell in enumerate(head)]
+        parts.append("</tr></thead>")
+    parts.append("<tbody>")
     for index, row in enumerate(rows):
         extra = f" {row_attrs[index]}" if row_attrs is not None else ""
         parts.append(f"<tr{extra}>")
-        parts += [f'<td style="{_NUM if i in right else _CELL}">{cell}</td>'
-                  for i, cell in enumerate(row)]
+        parts += [f'<td style="{styles[i]}">{cell}</td>' for i, cell in enumerate(row)]
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
@@ -291,7 +296,7 @@ def _citation(text: str, language: str) -> str:
 
 
 def _view(kind: str, body: str, language: str) -> str:
-    return (f'<div class="cm-view cm-{kind}" lang="{language}" style="{_LEFT}">'
+    return (f'<div class="cm-view cm-view-{kind}" lang="{language}" style="{_LEFT}">'
             f"{_STYLE}{body}</div>")
 
 
@@ -348,7 +353,8 @@ def _findings_html(findings: Sequence[Finding], language: str, limit: int) -> st
             f"{_e(rule.citation)}</div>"
         )
         shown = items[:limit]
-        summary = (f"{number(total, language)} {_e(w['records'])}" if total <= limit else
+        noun = w["record"] if total == 1 else w["records"]
+        summary = (f"{number(total, language)} {_e(noun)}" if total <= limit else
                    f"{number(total, language)} {_e(w['records'])} ("
                    + _e(w["showing"].format(shown=number(len(shown), language),
                                             total=number(total, language))) + ")")
@@ -472,8 +478,9 @@ def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
     def x(day: dt.date) -> float:
         return round(left + (day - lo).days / span * inner, 1)
 
-    def anchor(pos: float) -> str:
-        return "end" if pos > width * 0.7 else "start"
+    def anchor(pos: float, text: str) -> str:
+        # To the right of its line where the label fits (about 7 px a character).
+        return "start" if pos + 4 + 7 * len(text) < width - right else "end"
 
     label = (f"{w['timeline']}: {plan.register.name} {plan.municipality}, {w['cutover']} "
              f"{plan.cutover}")
@@ -542,18 +549,20 @@ def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
         out.append("</g>")
     # Cutover and as_of on top of everything.
     cx = x(plan.cutover)
+    cut_label = f"{w['cutover']} {plan.cutover}"
     out.append(f'<g class="cm-cutover"><line x1="{cx}" y1="{top - 18}" x2="{cx}" y2="{axis_y}" '
                'stroke="currentColor" stroke-width="2"/>'
-               f'<text x="{cx + (4 if anchor(cx) == "start" else -4)}" y="{top - 22}" '
-               f'text-anchor="{anchor(cx)}" font-weight="600" fill="currentColor">'
-               f"{_e(w['cutover'])} {plan.cutover}</text></g>")
+               f'<text x="{cx + (4 if anchor(cx, cut_label) == "start" else -4)}" '
+               f'y="{top - 22}" text-anchor="{anchor(cx, cut_label)}" font-weight="600" '
+               f'fill="currentColor">{_e(cut_label)}</text></g>')
     if as_of is not None:
         ax = x(as_of)
+        as_label = f"{w['as_of']} {as_of}"
         out.append(f'<g class="cm-as-of"><line x1="{ax}" y1="{top - 6}" x2="{ax}" y2="{axis_y}" '
                    'stroke="#7c3aed" stroke-width="1.5" stroke-dasharray="5 3"/>'
-                   f'<text x="{ax + (4 if anchor(ax) == "start" else -4)}" y="{top - 8}" '
-                   f'text-anchor="{anchor(ax)}" fill="#7c3aed">{_e(w["as_of"])} {as_of}</text>'
-                   "</g>")
+                   f'<text x="{ax + (4 if anchor(ax, as_label) == "start" else -4)}" '
+                   f'y="{top - 8}" text-anchor="{anchor(ax, as_label)}" fill="#7c3aed">'
+                   f"{_e(as_label)}</text></g>")
     out.append("</svg>")
     return "".join(out)
 
@@ -573,7 +582,8 @@ def timeline_table_html(timeline: Timeline, *, as_of: dt.date | None, language: 
                      f'<span style="opacity:.8">{_e(m.citation)}</span>'))
         attrs_.append(f'data-key="{_e(m.key)}" data-status="{status}"')
     return _table((w["milestone"], w["earliest"], w["latest"], w["done"], w["status"],
-                   w["citation"]), rows, cls="cm-timeline-table", row_attrs=attrs_)
+                   w["citation"]), rows, nowrap=(1, 2, 3, 4), cls="cm-timeline-table",
+                  row_attrs=attrs_)
 
 
 def timeline_html(timeline: Timeline, *, as_of: dt.date | None = None,
