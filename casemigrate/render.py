@@ -474,6 +474,14 @@ def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
     left, right, top, row_h, axis_h = 10, 10, 40, 38, 26
     height = top + row_h * len(timeline) + axis_h
     inner = width - left - right
+    cut_label = f"{w['cutover']} {plan.cutover}"
+    as_label = "" if as_of is None else f"{w['as_of']} {as_of}"
+    # Leave room right of the latest marker for its label, so no label crosses a line.
+    last, last_label = ((as_of, as_label) if as_of is not None and as_of >= plan.cutover
+                        else (plan.cutover, cut_label))
+    share = (last - lo).days / span
+    if share > 0:
+        inner = min(inner, int((width - right - left - 6 - 7 * len(last_label)) / share))
 
     def x(day: dt.date) -> float:
         return round(left + (day - lo).days / span * inner, 1)
@@ -487,6 +495,7 @@ def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="cm-timeline-svg" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'style="max-width:100%;height:auto" '
         f'font-family="system-ui,-apple-system,Segoe UI,Roboto,sans-serif" font-size="12" '
         f'aria-label="{_e(label)}"><title>{_e(label)}</title>',
         "<defs>" + "".join(
@@ -549,7 +558,6 @@ def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
         out.append("</g>")
     # Cutover and as_of on top of everything.
     cx = x(plan.cutover)
-    cut_label = f"{w['cutover']} {plan.cutover}"
     out.append(f'<g class="cm-cutover"><line x1="{cx}" y1="{top - 18}" x2="{cx}" y2="{axis_y}" '
                'stroke="currentColor" stroke-width="2"/>'
                f'<text x="{cx + (4 if anchor(cx, cut_label) == "start" else -4)}" '
@@ -557,7 +565,6 @@ def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
                f'fill="currentColor">{_e(cut_label)}</text></g>')
     if as_of is not None:
         ax = x(as_of)
-        as_label = f"{w['as_of']} {as_of}"
         out.append(f'<g class="cm-as-of"><line x1="{ax}" y1="{top - 6}" x2="{ax}" y2="{axis_y}" '
                    'stroke="#7c3aed" stroke-width="1.5" stroke-dasharray="5 3"/>'
                    f'<text x="{ax + (4 if anchor(ax, as_label) == "start" else -4)}" '
