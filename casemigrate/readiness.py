@@ -66,7 +66,6 @@ from casemigrate.delivery import (
 from casemigrate.exceptions import (
     FindingError,
     FindingErrors,
-    InvalidArgument,
     InvalidType,
     MissingDependency,
     UnknownRuleCode,

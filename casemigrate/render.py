@@ -76,7 +76,8 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "timeline": "Timeline", "findings": "Findings", "none": "no findings",
         "as_of": "as of", "cutover": "cutover", "more": "more", "and_more": "and {n} more",
         "merge": "Merge of the deliveries", "hint": "hint", "code": "code", "name": "name",
-        "count": "findings", "count_1": "finding", "message": "message", "pattern": "message pattern",
+        "count": "findings", "count_1": "finding", "message": "message",
+        "pattern": "message pattern",
         "citation": "source", "subjects": "records", "records": "records", "record": "record",
         "showing": "showing {shown} of {total}", "ERROR": "ERROR", "WARNING": "WARNING",
         "INFO": "INFO", "ERROR_n": "errors", "WARNING_n": "warnings", "INFO_n": "info",
@@ -92,7 +93,8 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "timeline": "Tidslinje", "findings": "Fund", "none": "ingen fund",
         "as_of": "pr.", "cutover": "skæringsdato", "more": "flere", "and_more": "og {n} flere",
         "merge": "Sammenlægning af leverancerne", "hint": "råd", "code": "kode",
-        "name": "navn", "count": "fund", "count_1": "fund", "message": "besked", "pattern": "beskedskabelon",
+        "name": "navn", "count": "fund", "count_1": "fund", "message": "besked",
+        "pattern": "beskedskabelon",
         "citation": "kilde", "subjects": "poster", "records": "poster", "record": "post",
         "showing": "viser {shown} af {total}", "ERROR": "FEJL", "WARNING": "ADVARSEL",
         "INFO": "INFO", "ERROR_n": "fejl", "WARNING_n": "advarsler", "INFO_n": "info",
@@ -901,7 +903,7 @@ def conversion_html(plan: ConversionPlan, language: str = "en", *,
         ("konverteres" if da else "converted",
          f"{number(len(plan.selected), language)} ("
          f"{number(active, language)} {'aktive' if da else 'active'}, "
-         f"{number(len(plan.selected) - active, language)} {'passive' if da else 'passive'})"),
+         f"{number(len(plan.selected) - active, language)} passive)"),
         ("bliver i det gamle system" if da else "left in the old system",
          number(len(plan.left_behind), language)),
     ]

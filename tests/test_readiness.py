@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings
@@ -95,7 +94,7 @@ def test_the_docstring_table_is_the_checks_table() -> None:
     from casemigrate import readiness
 
     assert readiness.checks_table() in (readiness.__doc__ or "")
-    assert [c.name for c in readiness.CHECKS][0] == "check_plan"
+    assert readiness.CHECKS[0].name == "check_plan"
     smdb = [c.name for c in readiness.CHECKS if Register.SMDB in c.registers]
     assert smdb == ["check_plan", "find_reporting_overlap", "find_duplicate_active_cases",
                     "find_blocking_cases"]
