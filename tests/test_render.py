@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 from _views import big_plan, big_report, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casemigrate import (
     RULES,
@@ -17,9 +20,11 @@ from casemigrate import (
     ConversionMethod,
     CutoverPlan,
     Delivery,
+    Finding,
     InvalidArgument,
     InvalidType,
     Register,
+    Report,
     Service,
     check_readiness,
     choose_scenario,
@@ -30,6 +35,7 @@ from casemigrate import (
     notice_period,
     plan_conversion,
     plan_timeline,
+    sort_findings,
 )
 from casemigrate import render as r
 
@@ -398,3 +404,42 @@ def test_no_view_shows_a_cpr() -> None:
                  r.html_view(report, language="da")):
         assert ALICE not in text and "2110621234" not in text
         assert "211062-****" in text or "211062" not in text
+
+
+_CODES = ("CM204", "CM206", "CM106", "CM001")
+
+
+def _finding(code: str, i: int) -> Finding:
+    values = {
+        "CM204": {"count": 2, "day": "2026-06-03"},
+        "CM206": {"case": f"OLD-{i}", "system": "Old", "deadline": "2026-05-22"},
+        "CM106": {"title": "t", "title_da": "t", "latest": "2026-06-15", "as_of": "2026-06-17"},
+        "CM001": {"check": "c", "reason": "r"},
+    }[code]
+    return Finding.of(code, (f"R-{i}",), **values)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(_CODES), max_size=60), st.integers(1, 5),
+       st.sampled_from(["en", "da"]))
+def test_views_account_for_every_finding(codes: list[str], limit: int, language: str) -> None:
+    """Nothing lost, nothing shown twice: the blocks' counts add up to the findings, each
+    block lists at most ``limit`` records and counts the rest, in severity order."""
+    findings = sort_findings(_finding(code, i) for i, code in enumerate(codes))
+    plan = big_plan()
+    report = Report(plan=plan, as_of=D(2026, 6, 17), language=language,
+                    timeline=plan_timeline(plan), findings=findings, checks=())
+    page = parse(report.to_html(limit_per_code=limit))
+    blocks = page.find_all("section", cls="cm-block")
+    assert {b["data-code"]: int(b["data-count"]) for b in blocks} == Counter(codes)
+    severities = [RULES[b["data-code"]].severity for b in blocks]
+    assert severities == sorted(severities)
+    for block in blocks:
+        count = int(block["data-count"])
+        items = block.find_all("li")
+        listed = [li for li in items if "cm-more" not in li.classes]
+        assert len(listed) == min(count, limit)
+        more = [int(li["data-more"]) for li in items if "cm-more" in li.classes]
+        assert sum(more) == count - len(listed)
+    text = report.render(limit_per_code=limit)
+    assert text.count("\n    - ") == sum(min(n, limit) for n in Counter(codes).values())
