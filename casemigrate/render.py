@@ -76,34 +76,36 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "timeline": "Timeline", "findings": "Findings", "none": "no findings",
         "as_of": "as of", "cutover": "cutover", "more": "more", "and_more": "and {n} more",
         "merge": "Merge of the deliveries", "hint": "hint", "code": "code", "name": "name",
-        "count": "findings", "count_1": "finding", "message": "message",
+        "count": "findings", "count_1": "finding",
         "pattern": "message pattern",
-        "citation": "source", "subjects": "records", "records": "records", "record": "record",
+        "citation": "source", "records": "records", "record": "record",
         "showing": "showing {shown} of {total}", "ERROR": "ERROR", "WARNING": "WARNING",
         "INFO": "INFO", "ERROR_n": "errors", "WARNING_n": "warnings", "INFO_n": "info",
+        "ERROR_1": "error", "WARNING_1": "warning", "INFO_1": "info",
         "milestone": "milestone", "earliest": "earliest", "latest": "latest",
-        "done": "done", "status": "status", "overdue": "overdue", "open": "open",
-        "upcoming": "to do", "checks": "checks run", "services_in": "services in",
+        "done": "done", "status": "status", "overdue": "overdue",
+        "upcoming": "to do", "services_in": "services in",
         "kept": "kept in the data basis", "excluded": "excluded", "reason": "reason",
-        "deliveries_used": "deliveries used", "by": "by", "from": "from",
-        "of": "of", "plan": "plan", "total": "total",
+        "deliveries_used": "deliveries used", "services": "services",
+        "total": "total",
     },
     "da": {
         "title": "Parathed", "ready": "KLAR", "not_ready": "IKKE KLAR",
         "timeline": "Tidslinje", "findings": "Fund", "none": "ingen fund",
         "as_of": "pr.", "cutover": "skæringsdato", "more": "flere", "and_more": "og {n} flere",
         "merge": "Sammenlægning af leverancerne", "hint": "råd", "code": "kode",
-        "name": "navn", "count": "fund", "count_1": "fund", "message": "besked",
+        "name": "navn", "count": "fund", "count_1": "fund",
         "pattern": "beskedskabelon",
-        "citation": "kilde", "subjects": "poster", "records": "poster", "record": "post",
+        "citation": "kilde", "records": "poster", "record": "post",
         "showing": "viser {shown} af {total}", "ERROR": "FEJL", "WARNING": "ADVARSEL",
         "INFO": "INFO", "ERROR_n": "fejl", "WARNING_n": "advarsler", "INFO_n": "info",
+        "ERROR_1": "fejl", "WARNING_1": "advarsel", "INFO_1": "info",
         "milestone": "milepæl", "earliest": "tidligst", "latest": "senest",
-        "done": "gjort", "status": "status", "overdue": "overskredet", "open": "åben",
-        "upcoming": "mangler", "checks": "kørte kontroller", "services_in": "ydelser ind",
+        "done": "gjort", "status": "status", "overdue": "overskredet",
+        "upcoming": "mangler", "services_in": "ydelser ind",
         "kept": "med i datagrundlaget", "excluded": "udeladt", "reason": "årsag",
-        "deliveries_used": "brugte leverancer", "by": "senest", "from": "fra",
-        "of": "af", "plan": "plan", "total": "i alt",
+        "deliveries_used": "brugte leverancer", "services": "ydelser",
+        "total": "i alt",
     },
 }
 
@@ -197,7 +199,8 @@ _COLOURS: Final[Mapping[Severity, tuple[str, str, str]]] = {
     Severity.INFO: ("#1e3a8a", "#dbeafe", "#2563eb"),
 }
 _STATUS_COLOURS: Final[Mapping[str, str]] = {
-    "done": "#15803d", "overdue": "#dc2626", "upcoming": "#2563eb",
+    # Mid tones: readable on a light and on a dark notebook background.
+    "done": "#16a34a", "overdue": "#dc2626", "upcoming": "#2563eb",
 }
 
 _e = html.escape
@@ -619,6 +622,24 @@ def timeline_html(timeline: Timeline, *, as_of: dt.date | None = None,
     return _view("timeline", body, language)
 
 
+def timeline_text(timeline: Timeline, *, as_of: dt.date | None,
+                  language: str) -> list[str]:
+    """The timeline's table as lines of text: the table of the HTML view, status in words."""
+    w = _words(language)
+    head = (w["milestone"], w["earliest"], w["latest"], w["done"], w["status"])
+    words = {"done": w["done"], "overdue": w["overdue"].upper(), "upcoming": w["upcoming"]}
+    rows = [head] + [(m.title_in(language), str(m.earliest or "-"), str(m.latest or "-"),
+                      str(m.done or "-"), words[_status(m, as_of)]) for m in timeline]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = []
+    for index, row in enumerate(rows):
+        lines.append("  " + "  ".join(cell.ljust(width)
+                                      for cell, width in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            lines.append("  " + "  ".join("-" * width for width in widths))
+    return lines
+
+
 def timeline_repr(timeline: Timeline) -> str:
     """A one-line repr: register, municipality, cutover, milestones and how many done."""
     plan = timeline.plan
@@ -636,8 +657,9 @@ def _headline(report: Report, arrow: str = "->") -> tuple[str, str]:
              f"{p.new_system}, {w['cutover']} {p.cutover}, {w['as_of']} {report.as_of}")
     counts = report.counts_by_severity
     state = w["ready"] if report.ok else w["not_ready"]
-    tally = ", ".join(f"{number(counts[s.name], report.language)} {w[s.name + '_n']}"
-                      for s in Severity)
+    tally = ", ".join(
+        f"{number(counts[s.name], report.language)} "
+        f"{w[s.name + ('_1' if counts[s.name] == 1 else '_n')]}" for s in Severity)
     return where, f"{state}: {tally}"
 
 
@@ -667,10 +689,8 @@ def report_text(report: Report, *, limit: int | None = 5) -> str:
     lang = report.language
     w = _words(lang)
     where, state = _headline(report)
-    lines = [where, state, "", report.timeline.render(lang)]
-    overdue = [m for m in report.timeline if _status(m, report.as_of) == "overdue"]
-    if overdue:
-        lines.append(f"{w['overdue']}: " + ", ".join(m.title_in(lang) for m in overdue))
+    lines = [where, state, "", f"{w['timeline']}:", *timeline_text(
+        report.timeline, as_of=report.as_of, language=lang)]
     if report.merge is not None:
         lines += ["", f"{w['merge']}:"]
         rows = _merge_rows(report.merge, lang)
@@ -711,7 +731,7 @@ def report_html(report: Report, *, limit: int = DEFAULT_LIMIT) -> str:
     if report.merge is not None:
         rows = [(_e(label.strip()), value) for label, value in _merge_rows(report.merge, lang)]
         parts.append(f"<h4>{_e(w['merge'])}</h4>"
-                     + _table((w["reason"], w["records"]), rows, numeric=(1,), cls="cm-merge"))
+                     + _table((w["reason"], w["services"]), rows, numeric=(1,), cls="cm-merge"))
     parts.append(f"<h4>{_e(w['findings'])}</h4>")
     parts.append(_findings_html(report.findings, lang, limit))
     return _view("report", "".join(parts), lang)
@@ -745,7 +765,7 @@ def merge_html(result: MergeResult, language: str = "en") -> str:
     rows = [(_e(label.strip()), value) for label, value in _merge_rows(summary, language)]
     used = ", ".join(summary["deliveries_used"]) or "–"
     body = (_title(w["merge"])
-            + _table((w["reason"], w["records"]), rows, numeric=(1,), cls="cm-merge")
+            + _table((w["reason"], w["services"]), rows, numeric=(1,), cls="cm-merge")
             + f'<p style="{_LEFT}">{_e(w["deliveries_used"])}: <code>{_e(used)}</code></p>'
             + _findings_brief_html(result.findings, language)
             + _citation(CITATIONS["MergeResult"], language))
@@ -893,6 +913,10 @@ def cleanup_repr(estimate: CleanupEstimate) -> str:
             f"{estimate.low_hours:,.1f}-{estimate.high_hours:,.1f} h>")
 
 
+_METHOD_DA: Final[Mapping[str, str]] = {"PARTLY_AUTOMATIC": "delvis automatisk",
+                                        "MANUAL": "manuel"}
+
+
 def conversion_html(plan: ConversionPlan, language: str = "en", *,
                     limit: int = DEFAULT_LIMIT) -> str:
     """What is converted, what stays and why, the workload and the schedule."""
@@ -910,9 +934,13 @@ def conversion_html(plan: ConversionPlan, language: str = "en", *,
     rows += [(f"  – {reason}", number(n, language)) for reason, n in
              sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[:limit]]
     rows += [
-        ("metode" if da else "method", plan.method.value.replace("_", " ")),
-        ("minimumsindhold" if da else "minimum content", ", ".join(plan.minimum_content)),
-        ("senere" if da else "later", plan.later_content),
+        ("metode" if da else "method",
+         _METHOD_DA.get(plan.method.name, "") if da else plan.method.value.replace("_", " ")),
+        ("minimumsindhold" if da else "minimum content",
+         "basisoplysninger og indsats" if da else ", ".join(plan.minimum_content)),
+        ("senere" if da else "later",
+         "øvrige relevante sagsoplysninger, ved den planlagte opfølgning" if da
+         else plan.later_content),
         ("minutter pr. sag" if da else "minutes per case",
          f"{plan.minutes_per_case[0]:g}–{plan.minutes_per_case[1]:g}"),
         ("arbejde" if da else "workload", _hours(plan.low_hours, plan.high_hours, language)),
@@ -934,14 +962,26 @@ def conversion_repr(plan: ConversionPlan) -> str:
             f"{len(plan.findings)} findings>")
 
 
+_NOTICE_DA: Final[Mapping[str, str]] = {
+    "UNDER_5000_CLOSING_ITSELF":
+        "under 5.000 sager, og kommunen lukker selv alle manuelle sager",
+    "OVER_5000_CLOSING_ITSELF":
+        "over 5.000 sager, kommunen lukker selv alle manuelle sager, og opsigelsen gives "
+        "fra udgangen af 2015",
+    "EXTRACT": "kommunen ønsker et udtræk af sine sager (konvertering)",
+    "FIXED_PRICE_OR_LARGE": "en fastprisaftale, eller en stor kunde med rigtig mange sager",
+    "CONTRACT": "KMD Sag-kontraktens eget opsigelsesvarsel på seks måneder",
+}
+
+
 def notice_html(notice: NoticePeriod, language: str = "en") -> str:
     """The notice: months, the day it ends, why, and where the policy decided."""
     da = _language(language) == "da"
+    reason = _NOTICE_DA.get(notice.rule.name, notice.reason) if da else notice.reason
     rows = [("varsel" if da else "notice",
              f"{notice.months} {'måneder' if da else 'months'}"),
             ("udløber" if da else "ends on", str(notice.ends_on)),
-            ("årsag" if da else "reason", notice.reason),
-            ("regel" if da else "rule", notice.rule.name)]
+            ("årsag" if da else "reason", reason)]
     body = (_title("Opsigelsesvarsel" if da else "Notice period")
             + _facts([(label, _e(value)) for label, value in rows], "cm-notice")
             + _findings_brief_html(notice.findings, language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
@@ -122,6 +123,7 @@ def big_plan() -> CutoverPlan:
                        done={"review_open_courses": dt.date(2026, 4, 28)})
 
 
+@functools.cache
 def big_report(language: str = "en", *, errors: int = 18_000) -> Report:
     """A report like a 55,000-case municipality's: thousands of errors, one warning."""
     findings: list[Finding] = []

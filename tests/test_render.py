@@ -20,6 +20,7 @@ from casemigrate import (
     ConversionMethod,
     CutoverPlan,
     Delivery,
+    ExclusionReason,
     Finding,
     InvalidArgument,
     InvalidType,
@@ -139,7 +140,7 @@ def test_text_follows_the_same_shape() -> None:
     text = str(big_report())
     lines = text.splitlines()
     assert lines[0].startswith("Readiness: SMDB 607 Fredericia, KMD <Sag> -> Nyt & bedre")
-    assert lines[1] == "NOT READY: 18,148 errors, 1 warnings, 1 info"
+    assert lines[1] == "NOT READY: 18,148 errors, 1 warning, 1 info"
     heads = [line for line in lines if re.match(r"^(ERROR|WARNING|INFO) ", line)]
     assert heads == ["ERROR    CM204 duplicate-active-cases (148 findings)",
                      "ERROR    CM206 blocking-active-case (18,000 findings)",
@@ -152,7 +153,7 @@ def test_text_follows_the_same_shape() -> None:
     everything = big_report().render(limit_per_code=None)
     assert everything.count("\n    - ") == 18_150
     danish = str(big_report("da")).splitlines()
-    assert danish[1] == "IKKE KLAR: 18.148 fejl, 1 advarsler, 1 info"
+    assert danish[1] == "IKKE KLAR: 18.148 fejl, 1 advarsel, 1 info"
     assert "FEJL      CM206 blocking-active-case (18.000 fund)" in danish
 
 
@@ -443,3 +444,24 @@ def test_views_account_for_every_finding(codes: list[str], limit: int, language:
         assert sum(more) == count - len(listed)
     text = report.render(limit_per_code=limit)
     assert text.count("\n    - ") == sum(min(n, limit) for n in Counter(codes).values())
+
+
+def test_both_languages_have_every_word() -> None:
+    from casemigrate.render import _EXCLUSION, _MONTHS, _WORDS, CONSIDERATION_WORDS
+    from casemigrate.scenario import CONSIDERATIONS
+
+    assert set(_WORDS["en"]) == set(_WORDS["da"])
+    assert set(_EXCLUSION["en"]) == set(_EXCLUSION["da"]) == {
+        reason.name for reason in ExclusionReason}
+    assert set(CONSIDERATION_WORDS["en"]) == set(CONSIDERATION_WORDS["da"]) == set(
+        CONSIDERATIONS)
+    assert len(_MONTHS["da"]) == len(_MONTHS["en"]) == 12
+
+
+def test_danish_notice_and_conversion_in_words() -> None:
+    notice = notice_period(manual_cases=2400, closes_all_itself=True,
+                           notice_given=D(2016, 1, 29))
+    facts = [td.text for td in parse(r.html_view(notice, language="da"))
+             .find(cls="cm-notice").find_all("td")]
+    assert facts == ["varsel", "2 måneder", "udløber", "2016-03-29", "årsag",
+                     "under 5.000 sager, og kommunen lukker selv alle manuelle sager"]
