@@ -53,14 +53,33 @@ if TYPE_CHECKING:
     from casemigrate.workdays import WorkSchedule
 
 __all__ = [
+    "CITATIONS",
+    "CONSIDERATION_WORDS",
     "DEFAULT_LIMIT",
+    "cleanup_html",
+    "cleanup_repr",
+    "conversion_html",
+    "conversion_repr",
+    "decision_html",
+    "decision_repr",
     "html_view",
+    "merge_html",
+    "merge_repr",
+    "notice_html",
     "number",
     "report_html",
+    "report_repr",
     "report_text",
+    "savings_html",
+    "schedule_html",
     "short_repr",
+    "summary_html",
+    "summary_repr",
     "timeline_html",
+    "timeline_repr",
     "timeline_svg",
+    "timeline_table_html",
+    "timeline_text",
 ]
 
 DEFAULT_LIMIT: Final = 20
