@@ -447,7 +447,7 @@ def test_views_account_for_every_finding(codes: list[str], limit: int, language:
 
 
 def test_both_languages_have_every_word() -> None:
-    from casemigrate.render import _EXCLUSION, _MONTHS, _WORDS, CONSIDERATION_WORDS
+    from casemigrate.render._base import _EXCLUSION, _MONTHS, _WORDS, CONSIDERATION_WORDS
     from casemigrate.scenario import CONSIDERATIONS
 
     assert set(_WORDS["en"]) == set(_WORDS["da"])
