@@ -224,6 +224,15 @@ class Report:
         Args:
             limit_per_code: List at most this many records of each code and count the
                 rest; ``None`` lists all.
+
+        Example:
+            >>> import datetime as dt
+            >>> from casemigrate import CutoverPlan, check_readiness
+            >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+            ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> text = check_readiness(plan, as_of=dt.date(2026, 6, 3), language="da").render()
+            >>> print(text.splitlines()[1])
+            KLAR: 0 fejl, 5 advarsler, 3 info
         """
         return _render.report_text(self, limit=limit_per_code)
 
@@ -233,6 +242,15 @@ class Report:
         Args:
             limit_per_code: Records listed per code (in a collapsed list); the rest are
                 counted ("and 18,000 more").
+
+        Example:
+            >>> import datetime as dt
+            >>> from casemigrate import CutoverPlan, check_readiness
+            >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+            ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> view = check_readiness(plan, as_of=dt.date(2026, 6, 3)).to_html(limit_per_code=5)
+            >>> view.count('<section class="cm-block"'), view.count("<svg")
+            (3, 1)
         """
         return _render.report_html(self, limit=limit_per_code)
 

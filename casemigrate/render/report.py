@@ -50,6 +50,17 @@ def report_text(report: Report, *, limit: int | None = 5) -> str:
     Args:
         report: The report.
         limit: Records listed per code; ``None`` lists all.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate import CutoverPlan, check_readiness
+        >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+        ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+        >>> report = check_readiness(plan, as_of=dt.date(2026, 6, 3))
+        >>> report_text(report, limit=0).splitlines()[-1]
+        '    ... and 3 more'
+        >>> report_repr(report)  # doctest: +ELLIPSIS
+        '<Report SMDB 607 Fredericia cutover 2026-06-01 as of 2026-06-03: ready, 0 errors, ...>'
     """
     lang = report.language
     w = _words(lang)
@@ -72,6 +83,15 @@ def report_html(report: Report, *, limit: int = DEFAULT_LIMIT) -> str:
     Args:
         report: The report.
         limit: Records listed per code, in a collapsed list; the rest are counted.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate import CutoverPlan, check_readiness
+        >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+        ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+        >>> view = report_html(check_readiness(plan, as_of=dt.date(2026, 6, 3)), limit=1)
+        >>> view.count("<li "), view.count('class="cm-more"')
+        (5, 2)
     """
     lang = report.language
     w = _words(lang)

@@ -45,7 +45,14 @@ def _facts(rows: Iterable[tuple[str, str]], cls: str) -> str:
 
 
 def merge_html(result: MergeResult, language: str = "en") -> str:
-    """The merge's ledger: services in, kept, excluded by reason (in words)."""
+    """The merge's ledger: services in, kept, excluded by reason (in words).
+
+    Example:
+        >>> from casemigrate import MergeResult
+        >>> empty = MergeResult(services=(), excluded=(), used=(), findings=(), services_in=0)
+        >>> "ydelser ind" in merge_html(empty, "da"), merge_repr(empty)
+        (True, '<MergeResult: 0 services in, 0 kept, 0 excluded; 0 deliveries used; 0 findings>')
+    """
     w = _words(language)
     summary = result.summary()
     rows = [(_e(label.strip()), value) for label, value in _merge_rows(summary, language)]
@@ -72,7 +79,14 @@ def _scenario_line(decision: ScenarioDecision) -> str:
 
 
 def decision_html(decision: ScenarioDecision, language: str = "en") -> str:
-    """Why a group moves when it does: scores, reasons in words, unknowns, sources."""
+    """Why a group moves when it does: scores, reasons in words, unknowns, sources.
+
+    Example:
+        >>> from casemigrate import CaseGroup, choose_scenario
+        >>> decision = choose_scenario(CaseGroup(name="PPR", early_mover_kind=True))
+        >>> "a kind of case the source names as an early mover" in decision_html(decision)
+        True
+    """
     _language(language)
     words = CONSIDERATION_WORDS[language]
     da = language == "da"
@@ -122,7 +136,14 @@ def decision_repr(decision: ScenarioDecision) -> str:
 
 def summary_html(summary: ScenarioSummary, language: str = "en", *,
                  limit: int = DEFAULT_LIMIT) -> str:
-    """Cases per scenario, then each group's decision (at most ``limit`` groups)."""
+    """Cases per scenario, then each group's decision (at most ``limit`` groups).
+
+    Example:
+        >>> from casemigrate import CaseGroup, choose_scenarios
+        >>> summary = choose_scenarios([CaseGroup(name=f"G{i}") for i in range(30)])
+        >>> "and 27 more" in summary_html(summary, limit=3), summary_repr(summary)[:26]
+        (True, '<ScenarioSummary 30 groups')
+    """
     _language(language)
     da = language == "da"
     w = _words(language)
@@ -156,7 +177,15 @@ def summary_repr(summary: ScenarioSummary) -> str:
 
 
 def schedule_html(schedule: WorkSchedule, language: str = "en") -> str:
-    """A work schedule's two finishing days, as a small table."""
+    """A work schedule's two finishing days, as a small table.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate.workdays import schedule_work
+        >>> s = schedule_work(600, 900, staff=1, hours_per_day=5, start=dt.date(2026, 3, 2))
+        >>> "2026-03-03 (2 arbejdsdage)" in schedule_html(s, "da")
+        True
+    """
     da = _language(language) == "da"
     rows = [("start", str(schedule.start)),
             ("tidligst færdig" if da else "earliest finish",
@@ -170,7 +199,14 @@ def schedule_html(schedule: WorkSchedule, language: str = "en") -> str:
 
 def cleanup_html(estimate: CleanupEstimate, language: str = "en", *,
                  schedule: WorkSchedule | None = None) -> str:
-    """Cases and hours low–high per complexity, the total and, if given, the schedule."""
+    """Cases and hours low–high per complexity, the total and, if given, the schedule.
+
+    Example:
+        >>> from casemigrate import Complexity, estimate_cleanup
+        >>> estimate = estimate_cleanup({Complexity.COMPLEX: 6})
+        >>> "1.5–2.5 h" in cleanup_html(estimate), cleanup_repr(estimate)
+        (True, '<CleanupEstimate 6 cases (SIMPLE 0, MEDIUM 0, COMPLEX 6): 1.5-2.5 h>')
+    """
     da = _language(language) == "da"
     names = ({"SIMPLE": "simpel", "MEDIUM": "mellem", "COMPLEX": "kompleks"} if da else
              {"SIMPLE": "simple", "MEDIUM": "medium", "COMPLEX": "complex"})
@@ -205,7 +241,19 @@ _METHOD_DA: Final[Mapping[str, str]] = {"PARTLY_AUTOMATIC": "delvis automatisk",
 
 def conversion_html(plan: ConversionPlan, language: str = "en", *,
                     limit: int = DEFAULT_LIMIT) -> str:
-    """What is converted, what stays and why, the workload and the schedule."""
+    """What is converted, what stays and why, the workload and the schedule.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate import Case, ConversionMethod, plan_conversion
+        >>> cases = [Case(case_id=f"C-{i}", municipality=607, citizen=None, system="Old",
+        ...               opened=dt.date(2020, 1, 1)) for i in range(3)]
+        >>> plan = plan_conversion(cases, include_passive=False,
+        ...                        method=ConversionMethod.MANUAL, minutes_per_case=(5, 10),
+        ...                        staff=1, hours_per_day=5, start=dt.date(2026, 3, 2))
+        >>> "3 (3 aktive, 0 passive)" in conversion_html(plan, "da")
+        True
+    """
     da = _language(language) == "da"
     active = sum(1 for c in plan.selected if c.closed is None)
     reasons = Counter(item.reason for item in plan.left_behind)
@@ -261,7 +309,16 @@ _NOTICE_DA: Final[Mapping[str, str]] = {
 
 
 def notice_html(notice: NoticePeriod, language: str = "en") -> str:
-    """The notice: months, the day it ends, why, and where the policy decided."""
+    """The notice: months, the day it ends, why, and where the policy decided.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate import notice_period
+        >>> notice = notice_period(manual_cases=2400, closes_all_itself=True,
+        ...                        notice_given=dt.date(2016, 1, 29))
+        >>> "2 måneder" in notice_html(notice, "da")
+        True
+    """
     da = _language(language) == "da"
     reason = _NOTICE_DA.get(notice.rule.name, notice.reason) if da else notice.reason
     rows = [("varsel" if da else "notice",
@@ -276,7 +333,14 @@ def notice_html(notice: NoticePeriod, language: str = "en") -> str:
 
 
 def savings_html(savings: Savings, language: str = "en") -> str:
-    """Cases and bill before and after, the saving a month and a year."""
+    """Cases and bill before and after, the saving a month and a year.
+
+    Example:
+        >>> from casemigrate import estimate_savings
+        >>> s = estimate_savings(active_before=10, active_after=5, monthly_bill_before=100)
+        >>> "50.00 kr." in savings_html(s)
+        True
+    """
     da = _language(language) == "da"
     price = savings.price_per_case.quantize(Decimal("0.0001"))
     rows = [
