@@ -19,6 +19,10 @@ What every view promises:
 The timeline is drawn as inline SVG (no JavaScript, no plotting library):
 :func:`timeline_svg` gives a string a converter can embed anywhere.
 
+The modules: ``timeline`` (the drawing and its table), ``report`` (the readiness
+report), ``results`` (every other result), ``_base`` (words in both languages,
+numbers, colours, HTML blocks). Everything public is re-exported here.
+
 Example:
     >>> import datetime as dt
     >>> from casemigrate import CutoverPlan, plan_timeline

@@ -106,7 +106,7 @@ def decision_html(decision: ScenarioDecision, language: str = "en") -> str:
                      f'<span style="opacity:.8">{_e(reason.citation)}</span>'))
     body = [_title(head),
             f'<p style="{_LEFT}">{_e(described)}</p>',
-            _table((scenario, "point" if da else "points"),
+            _table((scenario.lower(), "point" if da else "points"),
                    [(str(s.value), str(points)) for s, points in decision.ranking],
                    numeric=(1,), cls="cm-ranking")]
     if decision.tie_broken:
@@ -116,7 +116,7 @@ def decision_html(decision: ScenarioDecision, language: str = "en") -> str:
                     + "</p>")
     body.append(_table(("hensyn" if da else "consideration", "værdi" if da else "value",
                         "favoriserer" if da else "favours", "point" if da else "points",
-                        _words(language)["citation"]), rows, cls="cm-reasons"))
+                        _words(language)["citation"]), rows, nowrap=(2, 3), cls="cm-reasons"))
     if decision.unknowns:
         label = "Ukendt (talte ikke med)" if da else "Unknown (counted for nothing)"
         body.append(f'<p class="cm-unknowns" style="{_LEFT}"><strong>{_e(label)}:</strong></p>'
