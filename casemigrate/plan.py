@@ -60,6 +60,7 @@ import attrs
 
 from casemigrate import _text
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate import workdays as wd
 from casemigrate._text import Term
 from casemigrate.exceptions import InvalidPlan, InvalidType
@@ -340,6 +341,32 @@ class Timeline:
     def to_rows(self, language: str = "en") -> list[dict[str, Any]]:
         """One dict per milestone (see :meth:`Milestone.to_row`)."""
         return [milestone.to_row(language) for milestone in self.milestones]
+
+    def to_svg(self, *, as_of: dt.date | None = None, language: str = "en") -> str:
+        """The timeline drawn as an SVG string, to embed in a page or a document.
+
+        See :func:`casemigrate.render.timeline_svg`: the milestones' windows on a date
+        axis, the cutover and ``as_of`` marked, done and overdue milestones marked by
+        shape and word as well as colour.
+
+        Example:
+            >>> import datetime as dt
+            >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+            ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> plan_timeline(plan).to_svg(as_of=dt.date(2026, 5, 29)).count('"overdue"')
+            4
+        """
+        return _render.timeline_svg(self, as_of=as_of, language=language)
+
+    def to_html(self, *, as_of: dt.date | None = None, language: str = "en") -> str:
+        """The drawing and the table, as an HTML fragment (what a notebook shows)."""
+        return _render.timeline_html(self, as_of=as_of, language=language)
+
+    def _repr_html_(self) -> str:
+        return _render.timeline_html(self)
+
+    def __repr__(self) -> str:
+        return _render.timeline_repr(self)
 
     def __str__(self) -> str:
         return self.render()
