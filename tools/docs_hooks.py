@@ -19,47 +19,26 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 import casemigrate
+from casemigrate.catalogue import rule_markdown
+from casemigrate.findings import Rule
 from casemigrate.synthetic import synthetic_municipality
 
-_SEVERITY_NOTE = {
-    "ERROR": "the statistics or the register would be wrong, or the register refuses the data",
-    "WARNING": "a probable mistake, or a deadline at risk; a person should look",
-    "INFO": "something to know, such as a policy that decided where the source is silent",
-}
 
+def _rule_page(rule: Rule) -> str:
+    """One rule's page: its own sections, its Danish, and how to select it.
 
-def _rule_page(rule: Any) -> str:
-    severity = rule.severity.name
-    lines = [
-        f"# {rule.code} {rule.name}",
-        "",
-        rule.summary,
-        "",
-        f"- **Code:** `{rule.code}`, never reused",
-        f"- **Name:** `{rule.name}`",
-        f"- **Default severity:** {severity}: {_SEVERITY_NOTE.get(severity, '')}",
-        f"- **Source:** {rule.citation}",
-        "",
-        "## Message",
-        "",
-        f"English: `{rule.message}`",
-        "",
-    ]
-    if getattr(rule, "message_da", ""):
-        lines += [f"Danish: `{rule.message_da}`", ""]
-    lines += ["## How to resolve", "", rule.hint, ""]
-    if getattr(rule, "hint_da", ""):
-        lines += [f"*Dansk:* {rule.hint_da}", ""]
-    lines += [
-        "## More",
-        "",
-        f"The catalogue explains the rule with an example: [{rule.code} in the catalogue]"
-        "(../rules.md). Select, ignore or re-grade it in a readiness check with "
-        f'`select=["{rule.code}"]`, `ignore=["{rule.code}"]` or '
-        f'`severity_overrides={{"{rule.code}": Severity.WARNING}}`.',
-        "",
-    ]
-    return "\n".join(lines)
+    The sections (what it checks, why it matters, example, how to resolve, citations)
+    are the catalogue's, written from the rule's attributes.
+    """
+    return "\n\n".join([
+        rule_markdown(rule, level=1, docs="../"),
+        "## På dansk",
+        f"**{rule.severity.label('da')}:** {rule.summary_da}",
+        "## In a readiness check",
+        f'Select, ignore or re-grade it with `select=["{rule.code}"]`, '
+        f'`ignore=["{rule.code}"]` or `severity_overrides={{"{rule.code}": Severity.WARNING}}`. '
+        f"All rules on one page: [the catalogue](../rules.md).",
+    ]) + "\n"
 
 
 def _rules_index() -> str:
