@@ -389,28 +389,11 @@ class Timeline:
             head = (f"{plan.register.name}-systemskifte for {plan.municipality}: "
                     f"{plan.old_system} -> {plan.new_system}, skæringsdato {plan.cutover} "
                     f"({weekday})")
-            columns = ("milepæl", "tidligst", "senest", "udført")
         else:
             head = (f"{plan.register.name} cutover for {plan.municipality}: {plan.old_system}"
                     f" -> {plan.new_system} on {plan.cutover} ({plan.cutover:%A})")
-            columns = ("milestone", "earliest", "latest", "done")
-        rows = [columns] + [
-            (
-                m.title_in(language),
-                "-" if m.earliest is None else m.earliest.isoformat(),
-                "-" if m.latest is None else m.latest.isoformat(),
-                "-" if m.done is None else m.done.isoformat(),
-            )
-            for m in self.milestones
-        ]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = [head]
-        for index, row in enumerate(rows):
-            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-            lines.append("  ".join(cells).rstrip())
-            if index == 0:
-                lines.append("  ".join("-" * width for width in widths))
-        return "\n".join(lines)
+        return "\n".join([head, *_render.timeline_text(self, as_of=None, language=language,
+                                                        indent="")])
 
 
 def plan_timeline(plan: CutoverPlan) -> Timeline:

@@ -228,21 +228,28 @@ def timeline_html(timeline: Timeline, *, as_of: dt.date | None = None,
     return _view("timeline", body, language)
 
 
-def timeline_text(timeline: Timeline, *, as_of: dt.date | None,
-                  language: str) -> list[str]:
-    """The timeline's table as lines of text: the table of the HTML view, status in words."""
+def timeline_text(timeline: Timeline, *, as_of: dt.date | None, language: str,
+                  indent: str = "  ") -> list[str]:
+    """The timeline's table as lines of text: the table of the HTML view.
+
+    With ``as_of``, a last column says each milestone's status in words (done, OVERDUE,
+    to do); without it, there is no day to judge on and no status column.
+    """
     w = _words(language)
-    head = (w["milestone"], w["earliest"], w["latest"], w["done"], w["status"])
+    head = (w["milestone"], w["earliest"], w["latest"], w["done"])
     words = {"done": w["done"], "overdue": w["overdue"].upper(), "upcoming": w["upcoming"]}
-    rows = [head] + [(m.title_in(language), str(m.earliest or "-"), str(m.latest or "-"),
-                      str(m.done or "-"), words[_status(m, as_of)]) for m in timeline]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    rows: list[tuple[str, ...]] = [(*head, w["status"])] + [
+        (m.title_in(language), str(m.earliest or "-"), str(m.latest or "-"),
+         str(m.done or "-"), words[_status(m, as_of)]) for m in timeline]
+    if as_of is None:
+        rows = [row[:-1] for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for index, row in enumerate(rows):
-        lines.append("  " + "  ".join(cell.ljust(width)
-                                      for cell, width in zip(row, widths, strict=True)).rstrip())
+        lines.append(indent + "  ".join(cell.ljust(width)
+                                        for cell, width in zip(row, widths, strict=True)).rstrip())
         if index == 0:
-            lines.append("  " + "  ".join("-" * width for width in widths))
+            lines.append(indent + "  ".join("-" * width for width in widths))
     return lines
 
 
