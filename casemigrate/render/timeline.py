@@ -238,9 +238,9 @@ def timeline_text(timeline: Timeline, *, as_of: dt.date | None, language: str,
     w = _words(language)
     head = (w["milestone"], w["earliest"], w["latest"], w["done"])
     words = {"done": w["done"], "overdue": w["overdue"].upper(), "upcoming": w["upcoming"]}
-    rows: list[tuple[str, ...]] = [(*head, w["status"])] + [
-        (m.title_in(language), str(m.earliest or "-"), str(m.latest or "-"),
-         str(m.done or "-"), words[_status(m, as_of)]) for m in timeline]
+    rows: list[tuple[str, ...]] = [(*head, w["status"])]
+    rows += [(m.title_in(language), str(m.earliest or "-"), str(m.latest or "-"),
+              str(m.done or "-"), words[_status(m, as_of)]) for m in timeline]
     if as_of is None:
         rows = [row[:-1] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
