@@ -61,9 +61,10 @@ from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import municipality
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
-from casemigrate.sources import HANDICAP, POLICY
+from casemigrate.sources import HANDICAP, POLICY, Citation
 
 __all__ = [
+    "MERGE_SOURCES",
     "Excluded",
     "ExclusionReason",
     "MergeResult",
@@ -93,6 +94,8 @@ _NEW_ALL: Final = HANDICAP.cite(
 _TOGETHER: Final = HANDICAP.cite(
     "afsnit 2, punkt 3", "Ydelserne fra de to systemer danner tilsammen det datagrundlag, som "
     "DST anvender i statistikproduktionen.")
+MERGE_SOURCES: Final[tuple[Citation, ...]] = (_OLD_CLOSED, _NEW_ALL, _TOGETHER)
+"""Where :func:`merge_deliveries` comes from: DST's processing of a system change."""
 _OPEN: Final = Term("open", da="videre")
 _MISSING: Final = {
     "start date": Term("start date", da="startdato"),

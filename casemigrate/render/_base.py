@@ -11,7 +11,7 @@ from typing import Any, Final
 from casemigrate import _text
 from casemigrate._text import Term, number
 from casemigrate.findings import Finding, Severity
-from casemigrate.sources import DUBU, EXIT2, HANDICAP, Citation
+from casemigrate.sources import DUBU, EXIT2, Citation
 
 DEFAULT_LIMIT: Final = 20
 """How many records a view lists per block unless told otherwise."""
@@ -104,14 +104,9 @@ CONSIDERATION_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
 """Each consideration of :func:`~casemigrate.choose_scenario` in words, by language."""
 
 # Where the figures of each result come from. A finding cites its rule; a result's
-# figures have no rule, so they cite the source here.
+# figures have no rule, so they cite the source here (the merge's sources are
+# delivery.MERGE_SOURCES, beside the merge).
 CITATIONS: Final[Mapping[str, tuple[Citation, ...]]] = {
-    "MergeResult": (
-        HANDICAP.cite("afsnit 2, punkt 1", "Fra tidligere system udvælges alle afsluttede "
-                      "ydelser indeholdt i den senest modtagne leverance."),
-        HANDICAP.cite("afsnit 2, punkt 2", "Fra det nye system udvælges samtlige ydelser, både "
-                      "afsluttede og aktive, fra den senest modtagne leverance."),
-    ),
     "ScenarioDecision": (
         EXIT2.cite("Del 1, Valg af scenarie", "Alle sager kan ligge i scenarie 3, der er det "
                    "scenarie, hvor kommunen venter med at flytte sagerne, indtil medarbejderne "

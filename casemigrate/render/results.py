@@ -54,6 +54,8 @@ def merge_html(result: MergeResult, language: str = "en") -> str:
         >>> "ydelser ind" in merge_html(empty, "da"), merge_repr(empty)
         (True, '<MergeResult: 0 services in, 0 kept, 0 excluded; 0 deliveries used; 0 findings>')
     """
+    from casemigrate.delivery import MERGE_SOURCES  # noqa: PLC0415  # it imports us
+
     w = _words(language)
     summary = result.summary()
     rows = [(_e(label.strip()), value) for label, value in _merge_rows(summary, language)]
@@ -62,7 +64,7 @@ def merge_html(result: MergeResult, language: str = "en") -> str:
             + _table((w["reason"], w["services"]), rows, numeric=(1,), cls="cm-merge")
             + f'<p style="{_LEFT}">{_e(w["deliveries_used"])}: <code>{_e(used)}</code></p>'
             + _findings_brief_html(result.findings, language)
-            + _citation(CITATIONS["MergeResult"], language))
+            + _citation(MERGE_SOURCES, language))
     return _view("merge", body, language)
 
 
