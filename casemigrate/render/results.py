@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from casemigrate._text import check_language, number, plural
+from casemigrate._text import check_language, join, number, plural
 from casemigrate.render._base import (
     _LEFT,
     CITATIONS,
@@ -154,7 +154,7 @@ def summary_html(summary: ScenarioSummary, language: str = "en", *,
     head = (("scenarie", "grupper", "aktive sager", "passive sager") if da else
             ("scenario", "groups", "active cases", "passive cases"))
     groups = [(_e(d.group.name), str(d.scenario.value), _e(_scenario_line(d)),
-               _e(", ".join(CONSIDERATION_WORDS[language].get(u, u) for u in d.unknowns))
+               _e(join([CONSIDERATION_WORDS[language].get(u, u) for u in d.unknowns], language))
                or "–")
               for d in summary.decisions[:limit]]
     body = (_title("Hvornår flytter grupperne" if da else "When each group moves")
@@ -273,7 +273,7 @@ def conversion_html(plan: ConversionPlan, language: str = "en", *,
         ("metode" if da else "method",
          _METHOD_DA.get(plan.method.name, "") if da else plan.method.value.replace("_", " ")),
         ("minimumsindhold" if da else "minimum content",
-         "basisoplysninger og indsats" if da else ", ".join(plan.minimum_content)),
+         "basisoplysninger og indsats" if da else join(list(plan.minimum_content), language)),
         ("senere" if da else "later",
          "øvrige relevante sagsoplysninger, ved den planlagte opfølgning" if da
          else plan.later_content),
