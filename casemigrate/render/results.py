@@ -51,7 +51,7 @@ def merge_html(result: MergeResult, language: str = "en") -> str:
     Example:
         >>> from casemigrate import MergeResult
         >>> empty = MergeResult(services=(), excluded=(), used=(), findings=(), services_in=0)
-        >>> "ydelser ind" in merge_html(empty, "da"), merge_repr(empty)
+        >>> "modtagne ydelser" in merge_html(empty, "da"), merge_repr(empty)
         (True, '<MergeResult: 0 services in, 0 kept, 0 excluded; 0 deliveries used; 0 findings>')
     """
     from casemigrate.delivery import MERGE_SOURCES  # noqa: PLC0415  # it imports us
