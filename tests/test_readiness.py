@@ -88,6 +88,11 @@ def test_missing_data_is_said_not_skipped() -> None:
     reasons = {f.subjects[0]: f.details["reason"] for f in handicap.findings}
     assert reasons["find_blocking_cases"] == "it applies to SMDB, not HANDICAP"
     assert reasons["check_services"] == "no services or deliveries were given"
+    danish = {f.subjects[0]: f.message_in("da") for f in handicap.findings if f.code == "CM001"}
+    assert danish["find_blocking_cases"] == (
+        "find_blocking_cases blev ikke kørt: den gælder for SMDB, ikke HANDICAP")
+    assert danish["check_services"] == (
+        "check_services blev ikke kørt: der er ikke givet nogen ydelser eller leverancer")
 
 
 def test_the_docstring_table_is_the_checks_table() -> None:
