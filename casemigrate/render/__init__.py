@@ -20,8 +20,11 @@ The timeline is drawn as inline SVG (no JavaScript, no plotting library):
 :func:`timeline_svg` gives a string a converter can embed anywhere.
 
 The modules: ``timeline`` (the drawing and its table), ``report`` (the readiness
-report), ``results`` (every other result), ``_base`` (words in both languages,
-numbers, colours, HTML blocks). Everything public is re-exported here.
+report), ``results`` (every other result), ``_base`` (the labels in both languages,
+colours, HTML blocks, and the sources of each result's figures). Numbers, plural forms
+and lists of words come from :mod:`casemigrate._text`, severity labels from
+:meth:`~casemigrate.Severity.label`, and a finding's source from its rule. Everything
+public is re-exported here.
 
 Example:
     >>> import datetime as dt
