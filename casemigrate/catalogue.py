@@ -46,7 +46,7 @@ def gather(modules: Iterable[ModuleType]) -> Mapping[str, Rule]:
 
     Example:
         >>> list(gather([conversion]))
-        ['CM501', 'CM502']
+        ['CM501', 'CM502', 'CM503']
     """
     by_code: dict[str, Rule] = {}
     names: dict[str, str] = {}

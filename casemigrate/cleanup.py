@@ -6,18 +6,24 @@ The rules of KOMBIT, "KMD Sag Exit-strategi 2 – Flytning og oprydning af manue
 * Del 3, "Estimering af omfanget af oprydning i KMD Sag Sager": every case needs some
   cleanup, of one of three kinds. *Simple* (3-5 minutes): review the metadata. *Medium*
   (4-10 minutes): check the KLE number and facet, and look for complaint, appeal and
-  access-to-file cases. *Complex* (15-25 minutes): merge or split cases, and close
-  open ones. The source calls the figures very preliminary, so every estimate is a
+  access-to-file cases. *Complex* (15-25 minutes): merge or split cases, and finish
+  open ones ("Afslutte åbne sager"). Passivating a case that can be passivated is
+  simple work ("Sagen kan passiveres"); finishing an open matter before closing it is
+  complex. The source calls the figures very preliminary, so every estimate is a
   range. The low end assumes every case takes the lowest time of its kind, the high
   end the highest.
   The range is the sum of lows and of highs, not a narrower statistical band: a
   per-case rate that is wrong is wrong for every case, so the errors add up instead of
   cancelling out.
 * Del 3, "Hvilke forhold (opsigelsesvarsel) gør sig gældende?": the notice periods
-  for ending manual cases (2, 3, 6 or 6 months).
+  for ending manual cases (2, 3, 6 or 6 months), agreed between KOMBIT and KMD. Before
+  that agreement the contract's six months applied, as Mariagerfjord found (Del 2).
 * Del 1 ("Økonomi"), Del 3 and FAQ 14-15: KMD Sag bills per active case, and ending
-  manual cases cuts the whole bill by 10 %. Fredericia's table (Del 2) is the worked
-  example: 62,499 -> 48,342 cases, 16,945.35 -> 13,107.00 kr a month.
+  manual cases cuts the whole KMD Sag and KMD Sag Journal bill by 10 %. Fredericia's
+  table (Del 2) is the worked example of the per-case charge: 62,499 -> 48,342 cases,
+  16,945.35 -> 13,107.00 kr a month, for a one-off 8,000 kr paid to KMD.
+* Del 2, "Processen" and Mariagerfjord: manual cases opened after a cleanup need a new
+  cleanup.
 * Del 2, Fredericia Kommune: the cases worth closing first. Cases on retired
   ("udgået") KLE numbers, converted cases 5-6 years old still active, and manual
   cases created without "sammenlæg sag" that duplicate a system case.
@@ -37,7 +43,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 import attrs
@@ -61,13 +67,16 @@ __all__ = [
     "NoticePeriod",
     "NoticePolicy",
     "NoticeRule",
+    "Payback",
     "Savings",
     "classify_cleanup",
     "estimate_cleanup",
     "estimate_savings",
+    "find_manual_cases_after_cleanup",
     "find_mass_close_candidates",
     "manual_cases_saving",
     "notice_period",
+    "payback",
 ]
 
 
@@ -108,7 +117,7 @@ class Complexity(enum.Enum):
         "Check whether cases can be merged.",
         "Check the one-matter-per-case principle; split cases that break it.",
         "Close cases lacking an approved decision on an agenda item.",
-        "Close open cases.",
+        "Finish and close open cases.",
     ), (
         "Undersøg om sager kan lægges sammen.",
         "Undersøg om enkeltsagsprincippet er overholdt, og opdel sagerne, hvis det ikke er.",
@@ -170,6 +179,7 @@ def _reasons(
     *,
     has_related: bool,
     closing: bool,
+    close_after_review: bool = False,
     suspicious_kle: frozenset[KLE],
     titles: re.Pattern[str],
 ) -> list[tuple[Complexity, str]]:
@@ -192,10 +202,12 @@ def _reasons(
     match = titles.search(_normal(case.title)) if case.title else None
     if match is not None:
         reasons.append((medium, f"title suggests a special matter ({match.group(0)})"))
+    if closing and not close_after_review:
+        reasons.append((simple, "to be passivated"))
     if has_related:
         reasons.append((complex_, "may be merged with a case of the same citizen and KLE"))
-    if closing:
-        reasons.append((complex_, "to be closed"))
+    if close_after_review:
+        reasons.append((complex_, "open matter to be finished and closed"))
     return reasons
 
 
@@ -220,6 +232,7 @@ def classify_cleanup(
     *,
     related: Iterable[Case] = (),
     closing: bool = False,
+    close_after_review: bool = False,
     suspicious_kle: Iterable[KLE | str] = (),
     title_words: Iterable[str] = DEFAULT_TITLE_WORDS,
 ) -> Classification:
@@ -233,12 +246,19 @@ def classify_cleanup(
       *anke* or *aktindsigt* (case-insensitive, Unicode-normalised, at the start of a
       word so that "tanke" is not an appeal);
     * complex: another case in ``related`` has the same citizen and KLE number (they
-      may be merged), or the caller is closing the case (``closing=True``).
+      may be merged), or an open matter must be finished before the case is closed
+      (``close_after_review=True``: "Afslutte åbne sager").
+
+    Closing a case that can simply be passivated (``closing=True``: "Sagen kan
+    passiveres") is simple work and adds no complexity: Mariagerfjord's 2,400 tidy
+    cases closed this way take 3-5 minutes each (docs/cleanup.md).
 
     Args:
         case: The case.
         related: Other cases to look for merge candidates among.
-        closing: Whether the case is to be closed as part of the cleanup.
+        closing: Whether the case is to be passivated as part of the cleanup (simple).
+        close_after_review: Whether the case is open and its matter must be reviewed
+            and finished before it is closed (complex).
         suspicious_kle: KLE numbers the caller doubts (e.g. a "papirkurv" number).
         title_words: The title words that mark a special matter.
 
@@ -253,8 +273,10 @@ def classify_cleanup(
         ...             kle="27.60.00", facet="K07", caseworker="ab", organisation="Ældre")
         >>> classify_cleanup(case).complexity
         <Complexity.MEDIUM: (4, 10, ...)>
-        >>> classify_cleanup(case, closing=True).reasons[-1]
-        (<Complexity.COMPLEX: ...>, 'to be closed')
+        >>> classify_cleanup(case, closing=True).complexity
+        <Complexity.MEDIUM: (4, 10, ...)>
+        >>> classify_cleanup(case, close_after_review=True).reasons[-1]
+        (<Complexity.COMPLEX: ...>, 'open matter to be finished and closed')
     """
     if not isinstance(case, Case):
         raise InvalidType(f"expected a Case, got {v.type_name(case)}", field="case")
@@ -269,6 +291,7 @@ def classify_cleanup(
               else _title_pattern(title_words))
     return _classification(_reasons(
         case, has_related=has_related, closing=bool(closing),
+        close_after_review=bool(close_after_review),
         suspicious_kle=_kle_set("suspicious_kle", suspicious_kle), titles=titles,
     ))
 
@@ -376,6 +399,7 @@ def estimate_cleanup(
     work: Mapping[Complexity, int] | Iterable[Case],
     *,
     closing: bool = False,
+    close_after_review: bool = False,
     suspicious_kle: Iterable[KLE | str] = (),
 ) -> CleanupEstimate:
     """Estimate the cleanup of counts per complexity, or of cases (classified here).
@@ -386,7 +410,10 @@ def estimate_cleanup(
 
     Args:
         work: ``{Complexity: count}``, or an iterable of :class:`~casemigrate.Case`.
-        closing: Whether every case is to be closed (complex work).
+        closing: Whether every case is to be passivated (simple work, "Sagen kan
+            passiveres"): Mariagerfjord's ~2,400 tidy open cases take 120-200 hours.
+        close_after_review: Whether every case is open and its matter must be
+            finished before closing (complex work, "Afslutte åbne sager").
         suspicious_kle: KLE numbers the caller doubts.
 
     Returns:
@@ -423,6 +450,7 @@ def estimate_cleanup(
         has_related = (case.citizen is not None and case.kle is not None
                        and pairs[(case.citizen, case.kle)] > 1)
         found = _classification(_reasons(case, has_related=has_related, closing=closing,
+                                         close_after_review=close_after_review,
                                          suspicious_kle=suspicious, titles=_DEFAULT_TITLES))
         counter[found.complexity] += 1
         classifications[case.case_id] = found
@@ -439,6 +467,7 @@ class NoticeRule(enum.Enum):
     EXTRACT = 6
     FIXED_PRICE_OR_LARGE = 7
     CONTRACT = 8
+    BEFORE_AGREEMENT = 9
 
     @property
     def months(self) -> int:
@@ -462,6 +491,11 @@ _REASONS: Final[Mapping[NoticeRule, Term]] = {
         da="en fastprisaftale, eller en stor kunde med rigtig mange sager"),
     NoticeRule.CONTRACT: Term("the KMD Sag contract's own notice of six months",
                               da="KMD Sag-kontraktens eget opsigelsesvarsel på seks måneder"),
+    NoticeRule.BEFORE_AGREEMENT: Term(
+        "notice given before the KOMBIT-KMD agreement on notice periods: the contract's "
+        "six months that applied then (as for Mariagerfjord, mid-2014)",
+        da="opsagt før KOMBIT og KMD's aftale om opsigelsesvarsler: kontraktens seks "
+           "måneder, som gjaldt dengang (som for Mariagerfjord, midt i 2014)"),
 }
 
 
@@ -537,6 +571,43 @@ NOTICE_BEFORE_END_2015_POLICY: Final = Rule(
     sample={"given": dt.date(2015, 6, 1), "from_date": dt.date(2015, 12, 31), "months": 6},
 )
 
+NOTICE_BEFORE_AGREEMENT_POLICY: Final = Rule(
+    code="CM407",
+    name="notice-before-agreement-policy",
+    severity=Severity.INFO,
+    summary="Notice given before the KOMBIT-KMD agreement on notice periods: the six months "
+            "that applied then decided.",
+    summary_da="Opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: de seks "
+               "måneder, der gjaldt dengang, var afgørende.",
+    message="notice given on {given}, before the KOMBIT-KMD agreement on notice periods "
+            "(taken to hold from {agreement_from}): the contract's "
+            "{months:# month|# months}",
+    message_da="opsagt {given}, før aftalen mellem KOMBIT og KMD om opsigelsesvarsler (regnet "
+               "fra {agreement_from}): kontraktens {months:# måned|# måneder}",
+    hint="Confirm the notice period with KMD in writing.",
+    hint_da="Få opsigelsesvarslet bekræftet skriftligt af KMD.",
+    citations=(
+        EXIT2.cite("Del 2, Mariagerfjord", "vi opsagde muligheden for at oprette manuelle "
+                   "sager til KMD umiddelbart inden d. 1/7-14, så vi overholdte de 6 mdr. som "
+                   "var udmeldingen på dette tidspunkt."),
+        EXIT2.cite(_NOTICES, "Aftaleforholdene i KMD Sag-kontrakten tilsiger et "
+                   "opsigelsesvarsel på seks måneder."),
+        POLICY.cite("notice", "casemigrate takes the document's date, 20 March 2015, as the "
+                    "first day the agreement is known to hold"),
+    ),
+    checks="`notice_period`: notice given before the KOMBIT–KMD agreement on the notice "
+           "periods for manual cases (`NoticePolicy.agreement_from`). Then the contract's six "
+           "months apply, whatever the number of cases, and this finding says that rule "
+           "decided. The source does not date the agreement; casemigrate's policy takes the "
+           "document's date, 2015-03-20 (docs/policies.md).",
+    why="The two- and three-month notices came with the agreement. A notice given before it "
+        "ran for six months, which moves the day the 10 % saving starts by up to four months.",
+    example="Mariagerfjord, about 2,400 cases, closing all itself, notice given 2014-06-30: 6 "
+            "months, ending 2014-12-30, with CM407. The same notice on 2015-03-20: 2 months.",
+    sample={"given": dt.date(2014, 6, 30), "agreement_from": dt.date(2015, 3, 20),
+            "months": 6},
+)
+
 _POLICY_TERMS: Final = {
     True: Term("as over 5,000", en="counted as over 5,000", da="regnes som flere end 5.000"),
     False: Term("as under 5,000", en="counted as under 5,000", da="regnes som under 5.000"),
@@ -553,10 +624,17 @@ class NoticePolicy:
         three_month_rule_from: The first day of notice that counts as "from the end of
             2015" (default 2015-12-31, the cautious reading: a notice given earlier
             gets the contract's six months).
+        agreement_from: The first day the KOMBIT-KMD agreement on notice periods (2
+            and 3 months) applies. The source does not date the agreement: it reports
+            it in a document of 20 March 2015, while Mariagerfjord, giving notice just
+            before 1 July 2014, kept "the 6 months that applied then". The default,
+            2015-03-20, is the first day the agreement is known to hold; a notice
+            given before it gets the contract's six months (CM407).
     """
 
     exactly_5000_as_over: bool = True
     three_month_rule_from: dt.date = dt.date(2015, 12, 31)
+    agreement_from: dt.date = dt.date(2015, 3, 20)
 
 
 @attrs.frozen
@@ -596,6 +674,9 @@ def notice_period(
 
     The source's four rules, longest first, and the contract's six months otherwise:
 
+    0. six months for any notice given before the KOMBIT-KMD agreement
+       (``policy.agreement_from``): the contract's notice that applied then, as
+       Mariagerfjord found (notice just before 1 July 2014, 6 months), with CM407;
     1. six months if the municipality wants an extract of its cases (conversion);
     2. six months with a fixed-price agreement, or for a large customer;
     3. two months with under 5,000 cases, if the municipality closes all itself;
@@ -628,7 +709,13 @@ def notice_period(
     cases = v.count("manual_cases", manual_cases)
     given = v.day("notice_given", notice_given)
     findings: list[Finding] = []
-    if wants_extract:
+    if given < policy.agreement_from:
+        rule = NoticeRule.BEFORE_AGREEMENT
+        findings.append(Finding.of(
+            NOTICE_BEFORE_AGREEMENT_POLICY, ("notice",), given=given,
+            agreement_from=policy.agreement_from, months=rule.months,
+        ))
+    elif wants_extract:
         rule = NoticeRule.EXTRACT
     elif fixed_price or large_customer:
         rule = NoticeRule.FIXED_PRICE_OR_LARGE
@@ -788,19 +875,96 @@ def estimate_savings(
     )
 
 
-def manual_cases_saving(bill: Decimal | int | str) -> Decimal:
-    """The 10 % saving on the KMD Sag bill for ending manual cases, rounded to øre.
+def manual_cases_saving(
+    *, kmd_sag: Decimal | int | str, kmd_sag_journal: Decimal | int | str
+) -> Decimal:
+    """The 10 % saving for ending manual cases, of the *whole* bill, rounded to øre.
 
-    Source: Del 3 ("ca. 10%") and FAQ 14 ("en reduktion ... på 10 %").
+    The bill is KMD Sag's and KMD Sag Journal's together.
+
+    Source: Del 3 ("reduceret regningen på KMD Sag og KMD Sag Journal med ca. 10%"),
+    Del 1, Økonomi ("10% besparelse på hele KMD Sag-regningen") and FAQ 14 ("gældende
+    KMD Sag/Sag Journal pris på 10 %"). It is not 10 % of the per-case charge alone:
+    Fredericia's 16,945.35 kr a month is the charge for the cases in its table, not its
+    whole bill, which the source does not give. Pass the bill for the same period as
+    you want the saving for (a month, or a year).
+
+    Args:
+        kmd_sag: The KMD Sag bill for the period, in kroner (not a float).
+        kmd_sag_journal: The KMD Sag Journal bill for the same period (0 if none).
+
+    Returns:
+        10 % of their sum.
+
+    Raises:
+        InvalidArgument: A bill is negative.
 
     Example:
-        >>> manual_cases_saving("16945.35")
-        Decimal('1694.54')
+        >>> manual_cases_saving(kmd_sag="40000", kmd_sag_journal="8000")
+        Decimal('4800.00')
     """
-    amount = v.money("bill", bill)
-    if amount < 0:
-        raise InvalidArgument(f"must not be negative, got {amount}", field="bill")
-    return (amount * Decimal("0.10")).quantize(_ORE, rounding=ROUND_HALF_UP)
+    total = Decimal(0)
+    for field, bill in (("kmd_sag", kmd_sag), ("kmd_sag_journal", kmd_sag_journal)):
+        amount = v.money(field, bill)
+        if amount < 0:
+            raise InvalidArgument(f"must not be negative, got {amount}", field=field)
+        total += amount
+    return (total * Decimal("0.10")).quantize(_ORE, rounding=ROUND_HALF_UP)
+
+
+@attrs.frozen(kw_only=True)
+class Payback:
+    """When a one-off cost of a cleanup is earned back by its monthly saving.
+
+    Attributes:
+        one_off: The one-off cost, in kroner.
+        monthly_saving: The saving a month, in kroner.
+        months: ``one_off / monthly_saving`` rounded half up to two decimals, or
+            ``None`` when nothing is saved (it never pays back).
+        whole_months: The first whole month by whose end the savings cover the cost
+            (``months`` rounded up), or ``None``.
+    """
+
+    one_off: Decimal
+    monthly_saving: Decimal
+    months: Decimal | None
+    whole_months: int | None
+
+
+def payback(
+    *, one_off: Decimal | int | str, monthly_saving: Decimal | int | str
+) -> Payback:
+    """How many months of saving pay back a one-off cost.
+
+    Fredericia paid KMD 8,000 kr "for 3 telefonmøder og lidt forberedelse" and saved
+    3,838.35 kr a month (Del 2): the fee is paid back in 2.08 months, within the third
+    month.
+
+    Args:
+        one_off: The one-off cost, in kroner (not negative).
+        monthly_saving: The saving a month, in kroner (zero or negative: never).
+
+    Returns:
+        The :class:`Payback`.
+
+    Raises:
+        InvalidArgument: ``one_off`` is negative.
+
+    Example:
+        >>> p = payback(one_off=8000, monthly_saving="3838.35")
+        >>> p.months, p.whole_months
+        (Decimal('2.08'), 3)
+    """
+    cost = v.money("one_off", one_off)
+    if cost < 0:
+        raise InvalidArgument(f"must not be negative, got {cost}", field="one_off")
+    saving = v.money("monthly_saving", monthly_saving)
+    if saving <= 0:
+        return Payback(one_off=cost, monthly_saving=saving, months=None, whole_months=None)
+    exact = cost / saving
+    whole = int(exact.to_integral_value(rounding=ROUND_CEILING))
+    return Payback(one_off=cost, monthly_saving=saving,
+                   months=exact.quantize(_ORE, rounding=ROUND_HALF_UP), whole_months=whole)
 
 
 # ---- mass-close candidates -------------------------------------------------------
@@ -824,8 +988,16 @@ RETIRED_KLE_CASE: Final = Rule(
     citations=(EXIT2.cite(_FREDERICIA, "16.16.02 Folkepension (udgået) 3506 0"), _MASS_CLOSE),
     checks="Active cases on KLE numbers the caller marks as retired (`retired_kle=`), one "
            "finding per KLE number, with the monthly saving if a price per case is given.",
-    why='Fredericia closed every case on its retired ("udgået") KLE numbers, about a third of '
-        "its manual cases. Each closed case lowers the bill.",
+    why='Fredericia closed most cases on its retired ("udgået") KLE numbers, but not all. Its '
+        "table: 16.16.02 Folkepension 3,506 -> 0, 16.23.02 Boligsikring 2,651 -> 0, 16.01.00 "
+        "1,552 -> 0, 16.16.04 Førtidspension 1,071 -> 0, 16.01.21 1,054 -> 4, 16.23.01 905 "
+        "-> 4, and 16.16.10 Personligt tillæg og helbredstillæg 1,539 -> 1,407. That is "
+        '10,863 of 12,278 cases on retired numbers closed. The "1/3 af alle de manuelle '
+        'sager" Fredericia names covers both kinds of easy case it found (converted cases '
+        'from the old records system, and manual cases created without "sammenlæg sag" or '
+        "on a wrong KLE number), over all its manual cases, not the retired numbers alone. "
+        "Each closed case lowers the bill. A case on a retired number may still be live, so "
+        "this is information, not an order to close.",
     example="3,506 active cases on 16.16.02 (Folkepension, udgået): CM404 naming them.",
     sample={"count": 3506, "kle": "16.16.02",
             "saving": Phrase(en="; closing saves {amount} kr a month",
@@ -862,9 +1034,9 @@ MANUAL_DUPLICATES_SYSTEM_CASE: Final = Rule(
     name="manual-duplicates-system-case",
     severity=Severity.INFO,
     summary="A manual case duplicates a system case of the same citizen and KLE number: it "
-            "was created without 'sammenlæg sag' or on a wrong KLE number.",
+            "was probably created without 'sammenlæg sag'.",
     summary_da="En manuel sag er en dublet af en systemsag for samme borger og KLE-nummer: "
-               "den blev oprettet uden »sammenlæg sag« eller på et forkert KLE-nummer.",
+               "den blev sandsynligvis oprettet uden »sammenlæg sag«.",
     message="manual case {manual} duplicates {system_cases:system case #|system cases #} on "
             "KLE number {kle}{saving}",
     message_da="den manuelle sag {manual} er en dublet af {system_cases:systemsagen #|"
@@ -874,7 +1046,10 @@ MANUAL_DUPLICATES_SYSTEM_CASE: Final = Rule(
     citations=EXIT2.cite(_FREDERICIA, "Det bevirker at den efterfølgende systemsag ikke "
                          "overtager den manuelle sag."),
     checks="Active manual cases whose citizen and KLE number match an active system-made "
-           "case.",
+           "case. It does not find manual cases created on a *wrong* KLE number, the other "
+           "kind Fredericia names: their system twin has another KLE number, and nothing in "
+           "the data says which number was wrong. Check those by hand (Del 3's medium task "
+           '"Undersøg om der er anvendt korrekt KLE-nummer").',
     why='A manual case (an application, say) created without "sammenlæg sag" is not taken '
         "over by the later system case. It stays active and billed.",
     example="Manual `M-1` and system `S-9`, same citizen, both on 27.60.04: CM406 for `M-1, "
@@ -979,3 +1154,85 @@ def find_mass_close_candidates(
                 system_cases=tuple(sorted(twins)), kle=case.kle, saving=text, amount=amount,
             ))
     return sort_findings(findings)
+
+
+# ---- manual cases after the cleanup ----------------------------------------------
+
+_UNKNOWN_ORGANISATION: Final = Term("unknown organisation", da="ukendt organisation")
+
+MANUAL_CASES_AFTER_CLEANUP: Final = Rule(
+    code="CM408",
+    name="manual-cases-after-cleanup",
+    severity=Severity.WARNING,
+    summary="Manual cases were opened after the cleanup: they need a new cleanup.",
+    summary_da="Der er oprettet manuelle sager efter oprydningen: de kræver en ny oprydning.",
+    message="{count:# manual case|# manual cases} in {organisation} opened after the cleanup "
+            "on {cleaned_on}",
+    message_da="{count:# manuel sag|# manuelle sager} i {organisation} oprettet efter "
+               "oprydningen {cleaned_on}",
+    hint="Tell the department to stop creating manual cases, and clean up the new ones.",
+    hint_da="Bed afdelingen holde op med at oprette manuelle sager, og ryd op i de nye.",
+    citations=(
+        EXIT2.cite("Del 2, Processen", "Men fortsætter man med at oprette manuelle sager vil "
+                   "det være vigtigt, at de nyoprettede sager lever op til de nye krav (hvis "
+                   "der måtte være nogle i det system, de skal flyttes over til) – ellers skal "
+                   "der ske en ny oprydning."),
+        POLICY.cite("cleanup", "A manual case opened on the cleanup day itself counts as "
+                    "covered by the cleanup."),
+    ),
+    checks="`find_manual_cases_after_cleanup(cases, cleaned_on=...)`: manual cases "
+           "(`Origin.MANUAL`) opened after the cleanup day, one finding per municipality and "
+           "organisation, naming every case. A case opened on the cleanup day itself counts "
+           "as covered by the cleanup (casemigrate policy, docs/policies.md).",
+    why='"Fortsætter man med at oprette manuelle sager" after a cleanup, the new cases must '
+        "meet the receiving system's requirements, \"ellers skal der ske en ny oprydning\". "
+        "Mariagerfjord drew new lists of open manual cases regularly and wrote again to every "
+        "department where new ones appeared, until no new ones came.",
+    example='Cleanup done 2014-10-31; manual case `M-7` of the organisation "Ældre" opened '
+            '2014-11-03: CM408 for "Ældre" naming `M-7`.',
+    sample={"count": 1, "organisation": "Ældre", "cleaned_on": dt.date(2014, 10, 31)},
+)
+
+
+def find_manual_cases_after_cleanup(
+    cases: Iterable[Case], *, cleaned_on: dt.date
+) -> tuple[Finding, ...]:
+    """Manual cases opened after the cleanup: they need a new cleanup (CM408).
+
+    Source, Del 2, "Processen": if manual cases are still created after the cleanup,
+    the new ones must meet the new requirements, "ellers skal der ske en ny
+    oprydning". Mariagerfjord (steps 5-6) drew new lists of open manual cases and wrote
+    again to each department where new ones appeared. So: one CM408 per municipality
+    and organisation, naming every manual case (``Origin.MANUAL``; system-made and
+    converted cases are not created by hand) opened after ``cleaned_on``. A case opened
+    on the cleanup day itself counts as covered by it (casemigrate policy,
+    docs/cleanup.md). Cases with no organisation are grouped as "unknown
+    organisation".
+
+    Args:
+        cases: The cases, in any order.
+        cleaned_on: The day the cleanup was done.
+
+    Returns:
+        The findings, sorted; subjects are case ids.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate import Case
+        >>> new = Case(case_id="M-7", municipality=846, citizen=None, system="KMD Sag",
+        ...            opened=dt.date(2014, 11, 3), origin="manual", organisation="Ældre")
+        >>> [(f.code, f.subjects) for f in find_manual_cases_after_cleanup(
+        ...     [new], cleaned_on=dt.date(2014, 10, 31))]
+        [('CM408', ('M-7',))]
+    """
+    day = v.day("cleaned_on", cleaned_on)
+    groups: dict[tuple[int, str], list[str]] = {}
+    for case in v.instances("cases", cases, Case):
+        if case.origin is Origin.MANUAL and case.opened > day:
+            key = (case.municipality.code, case.organisation or _UNKNOWN_ORGANISATION)
+            groups.setdefault(key, []).append(case.case_id)
+    return sort_findings(
+        Finding.of(MANUAL_CASES_AFTER_CLEANUP, ids, count=len(ids), organisation=organisation,
+                   municipality=code, cleaned_on=day)
+        for (code, organisation), ids in groups.items()
+    )

@@ -12,7 +12,9 @@ KL/KOMBIT's DUBU 3.0 task card (Fase 2: Forberedelse), which prepares the KLIK t
 3. decide the method: partly automatic (bought from the vendor, who migrates the
    minimum content; the municipality pays), or manual (caseworkers during training,
    or student assistants for the basic information);
-4. make a time and resource plan.
+4. make a time and resource plan. The minimum content must be converted "ved
+   go-live" (step 1): with the go-live date given, the plan says whether the work is
+   done before it (CM503).
 
 The source gives no time per case, so :func:`plan_conversion` takes the range of
 minutes per case from the caller and invents none.
@@ -46,7 +48,7 @@ from casemigrate._text import Term
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.model import Case
-from casemigrate.sources import DUBU
+from casemigrate.sources import DUBU, POLICY
 
 __all__ = [
     "MINIMUM_CONTENT",
@@ -102,6 +104,41 @@ CASES_LEFT_IN_OLD_SYSTEM: Final = Rule(
     sample={"count": 120, "system": ("Sensum",)},
 )
 
+CONVERSION_AFTER_GO_LIVE: Final = Rule(
+    code="CM503",
+    name="conversion-after-go-live",
+    severity=Severity.WARNING,
+    summary="The conversion's schedule does not finish before the new system's go-live.",
+    summary_da="Konverteringens tidsplan bliver ikke færdig før det nye systems go-live.",
+    message="the conversion finishes {earliest_finish} to {latest_finish}, not before go-live "
+            "on {go_live}",
+    message_da="konverteringen bliver færdig {earliest_finish} til {latest_finish}, ikke før "
+               "go-live {go_live}",
+    hint="Add staff or hours, start earlier, convert less at go-live, or move go-live.",
+    hint_da="Sæt flere medarbejdere eller timer på, start tidligere, konvertér mindre ved "
+            "go-live, eller flyt go-live.",
+    citations=(
+        DUBU.cite("trin 1", "skal I afklare hvilke sager og hvilket sagsindhold, I som minimum "
+                  "ønsker er konvereret over ved go-live."),
+        POLICY.cite("go-live", "The last day of conversion work must come before the go-live "
+                    "day."),
+    ),
+    checks="`plan_conversion(..., go_live=...)`: whether the conversion's schedule finishes "
+           "before go-live. WARNING when the slow end (`schedule.latest_finish`) is on or "
+           "after go-live; ERROR when even the fast end (`schedule.earliest_finish`) is. The "
+           "last day of work must come before the go-live day (casemigrate policy, "
+           "docs/policies.md: on go-live the cases are to be there already). "
+           "`ConversionPlan.done_by_go_live` says the same as a bool.",
+    why='The task card asks which cases and content "I som minimum ønsker er konvereret over '
+        'ved go-live", and for a time and resource plan. A plan that ends after go-live '
+        "leaves caseworkers on day one without the cases they work on.",
+    example="30 cases at 10–20 minutes, 2 people × 3 hours a day from Monday 2026-03-02: done "
+            "2026-03-02 to 2026-03-03. Go-live 2026-03-04: nothing. Go-live 2026-03-03: CM503 "
+            "(WARNING). Go-live 2026-03-02: CM503 (ERROR).",
+    sample={"earliest_finish": dt.date(2026, 3, 2), "latest_finish": dt.date(2026, 3, 3),
+            "go_live": dt.date(2026, 3, 3)},
+)
+
 
 class ConversionMethod(enum.Enum):
     """How cases are converted.
@@ -153,7 +190,8 @@ class ConversionPlan:
         minutes_per_case: The caller's range of minutes per case.
         schedule: When the work would finish with the given staff.
         findings: CM501 (partly automatic: paid by the municipality), CM502 (cases
-            left in the old system).
+            left in the old system), CM503 (not done before go-live).
+        go_live: The day the new system goes live, if given.
     """
 
     selected: tuple[Case, ...]
@@ -164,6 +202,19 @@ class ConversionPlan:
     minutes_per_case: tuple[float, float]
     schedule: wd.WorkSchedule
     findings: tuple[Finding, ...]
+    go_live: dt.date | None = None
+
+    @property
+    def done_by_go_live(self) -> bool | None:
+        """Whether even the slow end of the schedule finishes before go-live.
+
+        ``None`` without a go-live date. The last day of work must come before the
+        go-live day: on go-live the converted cases are to be there (casemigrate
+        policy, docs/policies.md).
+        """
+        if self.go_live is None:
+            return None
+        return self.schedule.latest_finish < self.go_live
 
     def __repr__(self) -> str:
         return _render.conversion_repr(self)
@@ -201,6 +252,7 @@ def plan_conversion(
     hours_per_day: float,
     start: dt.date,
     calendar: wd.WorkingDays = wd.DEFAULT_WORKING_DAYS,
+    go_live: dt.date | None = None,
 ) -> ConversionPlan:
     """Plan the conversion of ``cases`` (the DUBU task card's steps 1-3).
 
@@ -219,6 +271,9 @@ def plan_conversion(
         hours_per_day: Hours each works on it per working day.
         start: The first day of the work.
         calendar: The working-day policy.
+        go_live: The day the new system goes live. With it, CM503 (WARNING) says the
+            slow end of the schedule finishes on or after go-live; (ERROR) even the
+            fast end does.
 
     Returns:
         The :class:`ConversionPlan`.
@@ -235,6 +290,7 @@ def plan_conversion(
         raise InvalidType(f"expected True or False, got {v.type_name(include_passive)}",
                           field="include_passive")
     low, high = _minutes(minutes_per_case)
+    live = v.optional_day("go_live", go_live)
     selected: list[Case] = []
     left: list[LeftBehind] = []
     systems: set[str] = set()
@@ -257,8 +313,16 @@ def plan_conversion(
     if left:
         findings.append(Finding.of(CASES_LEFT_IN_OLD_SYSTEM, ("conversion",), count=len(left),
                                    system=tuple(sorted(systems))))
+    if live is not None and schedule.latest_finish >= live:
+        findings.append(Finding.of(
+            CONVERSION_AFTER_GO_LIVE, ("conversion",), severity=(
+                Severity.ERROR if schedule.earliest_finish >= live else None),
+            earliest_finish=schedule.earliest_finish,
+            latest_finish=schedule.latest_finish, go_live=live,
+        ))
     return ConversionPlan(
         selected=tuple(selected), left_behind=tuple(left), method=method,
         minimum_content=MINIMUM_CONTENT, later_content=LATER_CONTENT,
         minutes_per_case=(low, high), schedule=schedule, findings=sort_findings(findings),
+        go_live=live,
     )

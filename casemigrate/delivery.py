@@ -57,17 +57,19 @@ from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate._slots import slots_filler
 from casemigrate._text import Term
-from casemigrate.findings import Finding, Rule, Severity, sort_findings
+from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import municipality
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
 from casemigrate.sources import HANDICAP, POLICY, Citation
 
 __all__ = [
+    "DEFAULT_MAX_REPORTING_GAP_DAYS",
     "MERGE_SOURCES",
     "Excluded",
     "ExclusionReason",
     "MergeResult",
+    "RecreationMatch",
     "check_services",
     "find_service_overlaps",
     "merge_deliveries",
@@ -245,11 +247,15 @@ SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
                "{delivery_municipality}",
     hint="Correct the service's acting municipality or deliver it in the right file.",
     hint_da="Ret ydelsens handlekommune, eller send den i den rigtige leverance.",
-    citations=_DST_REQUIREMENTS,
+    citations=(_DST_REQUIREMENTS, POLICY.cite(
+        "deliveries", "A service of another municipality than its delivery's is excluded from "
+        "the merge, with a reason")),
     checks="A service in a delivery whose municipality differs from the delivery's "
            "municipality. The merge excludes such a service, with a reason.",
     why="A delivery reports for one municipality. A service of another municipality in it is "
-        "misfiled and would be counted for the wrong municipality.",
+        "misfiled and would be counted for the wrong municipality. The sources say nothing of "
+        "misfiled services: excluding it, with a reason, is casemigrate's policy "
+        "(docs/policies.md).",
     example="A delivery of 607 Fredericia holding a service of 621 Kolding: CM306.",
     sample={"service": "A", "service_municipality": municipality(621), "delivery": "D1",
             "delivery_municipality": municipality(607)},
@@ -265,10 +271,14 @@ DUPLICATE_SERVICE_ID: Final = Rule(
     message_da="{delivery} indeholder {service} {count:én gang|# gange}",
     hint="Remove the duplicate rows from the delivery.",
     hint_da="Fjern de dobbelte rækker fra leverancen.",
-    citations=_CORRECT,
+    citations=(_CORRECT, POLICY.cite(
+        "deliveries", "Of a service id repeated in one delivery, the first row is kept and the "
+        "others are excluded, with a reason")),
     checks="A delivery that holds the same service id more than once. The merge keeps the "
            "first occurrence and excludes the rest, with a reason.",
-    why="A repeated row counts the same service twice.",
+    why="A repeated row counts the same service twice. The sources say nothing of repeated "
+        "rows: keeping the first and excluding the rest, with a reason, is casemigrate's "
+        "policy (docs/policies.md).",
     example="A delivery holding `A`, `B`, `A`: CM307 for `A` with count 2.",
     sample={"delivery": "D1", "service": "A", "count": 2},
 )
@@ -285,11 +295,14 @@ SERVICE_SYSTEM_MISMATCH: Final = Rule(
                "{delivery_system}",
     hint="Check the extract: the service belongs in its own system's delivery.",
     hint_da="Kontrollér udtrækket: ydelsen hører til i leverancen fra sit eget system.",
-    citations=(_OLD_CLOSED, _NEW_ALL),
+    citations=(_OLD_CLOSED, _NEW_ALL, POLICY.cite(
+        "deliveries", "A service is judged by the system of the delivery it came in")),
     checks="A service whose `system` differs from the system of the delivery it came in. The "
            "merge treats it by its delivery's system.",
     why="The extract may have mixed the two systems' services, and old and new services are "
-        "treated differently.",
+        "treated differently. DST selects by delivery (\"Fra tidligere system udvælges "
+        "...\"), so judging the service by its delivery's system is casemigrate's policy "
+        "(docs/policies.md), and this finding says when the two disagree.",
     example="A delivery from `New` holding a service that says `Old`: CM308.",
     sample={"service": "A", "service_system": "Sensum", "delivery": "D2",
             "delivery_system": "Nexus"},
@@ -331,11 +344,19 @@ MALFORMED_TARGET_GROUP: Final = Rule(
                "målgrupperne #, der ikke er punktadskilte tal}",
     hint="Correct the target groups to DST's codes.",
     hint_da="Ret målgrupperne til DSTs koder.",
-    citations=_DST_REQUIREMENTS,
+    citations=(
+        _DST_REQUIREMENTS,
+        HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes til "
+                      "statistikproduktion (jf. B3-L402)."),
+        POLICY.cite("deliveries", "casemigrate checks only the shape of a target-group code, "
+                    "digits separated by single dots, not the list of valid codes"),
+    ),
     checks="Target-group codes that are not dotted numerals (`1`, `1.2`, `1.2.2.1`: digits "
            "separated by single dots).",
     why="DST's target groups are dotted numerals. Anything else is rejected, or not counted "
-        "in the right group.",
+        "in the right group. The format is set by DST's delivery specification B3-L402, "
+        "to which the guide points; casemigrate does not hold that specification, so it "
+        "checks only the shape, as its own policy (docs/policies.md).",
     example='Target groups `{"1.2.2.1", "1..2", "A.1"}`: CM310 for `1..2, A.1`.',
     sample={"service": "A", "groups": ("1..2", "A.1")},
 )
@@ -420,7 +441,9 @@ SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
                "begge med fra {first} til {last}",
     hint="Check whether the two are one service; if so, remove one or correct its dates.",
     hint_da="Undersøg om de to er samme ydelse; fjern i så fald den ene, eller ret dens datoer.",
-    citations=_CORRECT,
+    citations=(_CORRECT, POLICY.cite(
+        "deliveries", "Two services of one system that overlap are reported only when asked "
+        "for")),
     checks="With `find_service_overlaps(..., within_system=True)`: two services from the "
            "*same* system with the same municipality, citizen and service code whose periods "
            "share at least one day (both ends inclusive). The finding names both ids, the "
@@ -428,7 +451,8 @@ SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
     why="Services must carry correct information. One service registered twice in a system "
         "is counted twice in the statistics, as surely as one that is in both systems. Two "
         "real, simultaneous grants of the same code are possible, so this is a warning, not "
-        "an error.",
+        "an error. The sources name no such check: it is casemigrate's own, and opt-in "
+        "(docs/policies.md).",
     example="`A` 2020-01-01..2023-12-31 and `B` 2022-05-01..open, both in `NewCare`, same "
             "citizen and code: CM314 for `A, B`, shared from 2022-05-01 to 2023-12-31.",
     sample={"earlier": "A", "later": "B", "earlier_period": "2020-01-01..2023-12-31",
@@ -437,8 +461,174 @@ SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
 )
 
 
+_RECREATE: Final = HANDICAP.cite(
+    "afsnit 1, punkt 3", "Alle aktive ydelser i det tidligere system skal oprettes i det nye "
+    "system.")
+_REAL_START: Final = HANDICAP.cite(
+    "afsnit 1, punkt 3", "Alle aktive ydelser skal oprettes med deres reelle startdato, ikke "
+    "en dato, der angiver tidspunktet for systemskifte.")
+
+ACTIVE_SERVICE_NOT_RECREATED: Final = Rule(
+    code="CM315",
+    name="active-service-not-recreated",
+    severity=Severity.ERROR,
+    summary="An active service of the old system has no matching service in the new system, "
+            "so it drops out of DST's data basis.",
+    summary_da="En aktiv ydelse i det tidligere system har intet modstykke i det nye system, "
+               "så den falder ud af DSTs datagrundlag.",
+    message="{service} (citizen {citizen}, code {service_code}, from {start}) is active in "
+            "{old_system} but has no match in {new_system}",
+    message_da="{service} (borger {citizen}, ydelseskode {service_code}, fra {start}) er aktiv "
+               "i {old_system}, men har intet modstykke i {new_system}",
+    hint="Create the service in the new system with its real start date, and deliver it.",
+    hint_da="Opret ydelsen i det nye system med dens reelle startdato, og indberet den.",
+    citations=(
+        _RECREATE,
+        HANDICAP.cite("afsnit 1, NB", "Dette er for at undgå datatab ved overgangen fra det "
+                      "tidligere system til det nye system."),
+        _OLD_CLOSED,
+        POLICY.cite("recreation-match", "An old and a new service match when they have the "
+                    "same municipality, citizen and service code."),
+    ),
+    checks="In `merge_deliveries`: every active service of the old system's latest production "
+           "delivery must be re-created in the new system's latest production delivery "
+           "(checked when both systems have one; otherwise CM312 says which has none). In "
+           "`check_services`: every active old-system service given must have a re-creation "
+           "among the new-system services given; with no new-system service given at all the "
+           "check does not run, and CM001 says so. The match is casemigrate's policy "
+           "(docs/policies.md), overridable with `RecreationMatch`: an old and a new service "
+           "match when they have the same municipality, citizen and service code. Within one "
+           "such group they pair one to one, most alike first: same start date and target "
+           "groups, then same start date, then same target groups, then any, each step in "
+           "order of start date and id, so the result does not depend on input order. By "
+           "default a differing start date or target groups do not prevent a match (the "
+           "service *was* re-created; CM316 or CM303 says what is wrong with it). "
+           "`RecreationMatch(same_start=True)` or `same_target_groups=True` makes them "
+           "required.",
+    why="DST takes only the closed services of the old system; an active one counts only "
+        "through the new system. One that was never re-created drops out of the statistics: "
+        'the "datatab" the guide\'s NB warns of. The merge still excludes it (that is what DST '
+        "does), and this finding says what was lost.",
+    example="Old system's latest delivery: `Y-7`, citizen 211062-****, code SEL107, from "
+            "2021-06-01, active. The new system's latest delivery has no SEL107 for that "
+            "citizen: CM315 for `Y-7`.",
+    sample={"service": "Y-7", "citizen": "211062-****", "service_code": "SEL107",
+            "start": dt.date(2021, 6, 1), "old_system": "Sensum", "new_system": "Nexus"},
+)
+
+RECREATED_SERVICE_DIFFERS: Final = Rule(
+    code="CM316",
+    name="recreated-service-differs",
+    severity=Severity.WARNING,
+    summary="A re-created service in the new system differs from its old-system service in "
+            "start date or target groups.",
+    summary_da="En ydelse, der er oprettet på ny i det nye system, afviger fra ydelsen i det "
+               "tidligere system i startdato eller målgrupper.",
+    message="{new} re-creates {old} but differs in {differs}",
+    message_da="{new} er {old} oprettet på ny, men afviger i {differs}",
+    hint="Give the new service the old one's real start date and target groups, or confirm "
+         "the change.",
+    hint_da="Giv den nye ydelse den gamles reelle startdato og målgrupper, eller bekræft "
+            "ændringen.",
+    citations=(_REAL_START, _CORRECT),
+    checks="A matched pair (see CM315) whose new service has another start date than the old "
+           "one, or other target groups. A new start on the cutover date itself is not "
+           "reported here: CM303 reports that.",
+    why='"Alle aktive ydelser skal oprettes med deres reelle startdato": a re-created service '
+        "with another start date changes the service's history in the statistics. Other "
+        "target groups may be a real re-assessment, or a typing mistake; a person should "
+        "look.",
+    example="`Y-7` (SEL107, from 2021-06-01, target group 1.1) re-created as `Y-7'` from "
+            "2023-01-01 with target group 1.2: CM316 naming both differences.",
+    sample={"new": "Y-7'", "old": "Y-7", "differs": (
+        _text.Phrase(en="start date ({old} in the old, {new} in the new)",
+                     da="startdato ({old} i det tidligere, {new} i det nye)",
+                     old=dt.date(2021, 6, 1), new=dt.date(2023, 1, 1)),
+        _text.Phrase(en="target groups ({old} in the old, {new} in the new)",
+                     da="målgrupper ({old} i det tidligere, {new} i det nye)",
+                     old="1.1", new="1.2"),
+    )},
+)
+
+_RECREATION_CHECK: Final = Term("the re-creation check (CM315)",
+                                da="kontrollen af ydelser oprettet på ny (CM315)")
+_POLICY_GAP: Final = Term("casemigrate policy", da="casemigrates politik")
+_CALLER_GAP: Final = Term("the caller's limit", da="kalderens grænse")
+
+REPORTING_GAP: Final = Rule(
+    code="CM317",
+    name="reporting-gap",
+    severity=Severity.WARNING,
+    summary="The old system's last production delivery came long before the new system's "
+            "first: a period with no reporting at all.",
+    summary_da="Det tidligere systems sidste produktionsleverance kom længe før det nye "
+               "systems første: en periode helt uden indberetning.",
+    message="{gap_days:# day|# days} without reporting between {old_delivery} ({old_sent}) "
+            "and {new_delivery} ({new_sent}); tolerated: {tolerated_days:# day|# days} ({basis})",
+    message_da="{gap_days:# dag|# dage} uden indberetning mellem {old_delivery} ({old_sent}) "
+               "og {new_delivery} ({new_sent}); tilladt: {tolerated_days:# dag|# dage} ({basis})",
+    hint="Send a production delivery from the old system until the new system reports, and "
+         "ask DST whether the gap needs a new delivery.",
+    hint_da="Indberet fra det tidligere system, indtil det nye system indberetter, og spørg "
+            "DST, om hullet kræver en ny leverance.",
+    citations=(
+        HANDICAP.cite("afsnit 1, NB", "Kommunen skal fortsætte med at indberette data via det "
+                      "tidligere system, indtil det nye system er taget i brug og "
+                      "indberetningen fungerer."),
+        POLICY.cite("reporting-gap", "casemigrate tolerates one calendar month (31 days, the "
+                    "longest month) between the old system's last production delivery and "
+                    "the new system's first."),
+    ),
+    checks="In `merge_deliveries`: the days from the old system's last production delivery to "
+           "the new system's first one (their Danish sending dates). More than "
+           "`max_reporting_gap_days` (31 by default) is a gap in reporting. The finding names "
+           "both deliveries and the gap in days. The tolerance is casemigrate's policy "
+           "(docs/policies.md); pass `max_reporting_gap_days=0` to hold the NB to the letter, "
+           "or your own cadence.",
+    why="While neither system reports, DST's data for the municipality stands still, and "
+        "closed services of the old system that changed in the meantime reach DST only if the "
+        "old system delivers again.",
+    example="Old system's last `L402` sent 2026-01-15, the new system's first `L402` "
+            "2026-06-10: 146 days, CM317. 2026-05-15 and 2026-06-15 (31 days): nothing; "
+            "2026-06-16 (32 days): CM317.",
+    sample={"gap_days": 146, "old_delivery": "D-17", "old_sent": dt.date(2026, 1, 15),
+            "new_delivery": "D-42", "new_sent": dt.date(2026, 6, 10), "tolerated_days": 31,
+            "basis": _POLICY_GAP},
+)
+
 _TARGET_GROUP: Final = re.compile(r"\d+(?:\.\d+)*")
 _ONE_DAY: Final = dt.timedelta(days=1)
+
+
+DEFAULT_MAX_REPORTING_GAP_DAYS: Final = 31
+"""The days tolerated between the old system's last and the new system's first
+production delivery (CM317): one calendar month at most. The source sets no delivery
+cadence; its NB asks for no gap at all (docs/policies.md)."""
+
+
+@attrs.frozen(kw_only=True)
+class RecreationMatch:
+    """How an old system's active service is matched to its re-creation (CM315, CM316).
+
+    An old service and a new one match when they have the same municipality, citizen
+    and service code. Within such a group, services pair one to one: first those
+    with the same start date and target groups, then the same start date, then the
+    same target groups, then any; each step in order of start date and id. So the
+    pairing does not depend on the order of the input.
+
+    Attributes:
+        same_start: Require the same start date to match. By default a re-created
+            service with another start date still matches: it *was* re-created, only
+            wrongly (CM316, or CM303 when it starts on the cutover).
+        same_target_groups: Require the same target groups to match. By default a
+            difference is reported (CM316), since a person may have re-assessed them.
+    """
+
+    same_start: bool = False
+    same_target_groups: bool = False
+
+
+_DEFAULT_MATCH: Final = RecreationMatch()
 
 
 class ExclusionReason(enum.Enum):
@@ -567,7 +757,12 @@ def _latest(
 
 
 def merge_deliveries(
-    deliveries: Iterable[Delivery], plan: CutoverPlan, *, check_overlaps: bool = True
+    deliveries: Iterable[Delivery],
+    plan: CutoverPlan,
+    *,
+    check_overlaps: bool = True,
+    match: RecreationMatch = _DEFAULT_MATCH,
+    max_reporting_gap_days: int = DEFAULT_MAX_REPORTING_GAP_DAYS,
 ) -> MergeResult:
     """Build the data basis from the two systems' deliveries, as DST does.
 
@@ -582,7 +777,12 @@ def merge_deliveries(
     CM304 for a closed service of an earlier old-system delivery missing from the
     latest; CM305 when two production deliveries of one system share the latest time
     (the greater ``delivery_id`` is used); CM306-CM308 for misfiled services; CM312 when
-    a system has no production delivery.
+    a system has no production delivery; CM315 for an active service of the old
+    system's latest delivery that no service of the new system's latest delivery
+    re-creates (it is excluded from the data basis all the same, as DST does), and
+    CM316 for a re-creation that differs (see :class:`RecreationMatch`); CM317 when
+    the new system's first production delivery came more than
+    ``max_reporting_gap_days`` days after the old system's last one.
 
     The result does not depend on the order of ``deliveries``.
 
@@ -594,14 +794,23 @@ def merge_deliveries(
             it, the merge only builds the data basis and checks the deliveries
             themselves: for a converter that runs :func:`find_service_overlaps`
             separately, or not at all.
+        match: How old active services are matched to their re-creation (CM315,
+            CM316).
+        max_reporting_gap_days: The days tolerated between the old system's last and
+            the new system's first production delivery (CM317); 0 takes the source's
+            NB to the letter.
 
     Returns:
         The :class:`MergeResult`.
 
     Raises:
-        InvalidType: ``deliveries`` holds something that is not a :class:`Delivery`.
+        InvalidType: ``deliveries`` holds something that is not a :class:`Delivery`,
+            or ``match`` is not a :class:`RecreationMatch`.
+        InvalidArgument: ``max_reporting_gap_days`` is negative.
     """
     plan = v.instance("plan", plan, CutoverPlan)
+    match = v.instance("match", match, RecreationMatch)
+    tolerated = v.count("max_reporting_gap_days", max_reporting_gap_days)
     findings: list[Finding] = []
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
@@ -624,6 +833,8 @@ def merge_deliveries(
 
     kept: list[Service] = []
     used: list[Delivery] = []
+    old_active: list[Service] = []
+    new_kept: list[Service] = []
     for role, system in (("old", plan.old_system), ("new", plan.new_system)):
         if not production[role]:
             findings.append(Finding.of(NO_PRODUCTION_DELIVERY, (system,), system=system,
@@ -638,10 +849,18 @@ def merge_deliveries(
             if role == "old" and service.is_active:
                 excluded.append(_excluded(service, ExclusionReason.ACTIVE_IN_OLD_SYSTEM,
                                          latest.delivery_id))
+                old_active.append(service)
             else:
                 kept.append(service)
+                if role == "new":
+                    new_kept.append(service)
         if role == "old":
             findings.extend(_vanished(latest, earlier))
+    if len(used) == 2:  # both systems delivered
+        findings.extend(_recreation(old_active, new_kept, plan, match))
+        gap = _gap(production["old"], production["new"], tolerated)
+        if gap is not None:
+            findings.append(gap)
 
     if check_overlaps:
         findings.extend(find_service_overlaps(
@@ -699,6 +918,149 @@ def _admit(
                 delivery=delivery.delivery_id, delivery_system=delivery.system,
             ))
         yield service
+
+
+def _gap(old: list[Delivery], new: list[Delivery], tolerated: int) -> Finding | None:
+    """CM317: the old system's last production delivery long before the new's first."""
+    last_old = max(old, key=lambda d: (d.sent_instant, d.delivery_id))
+    first_new = min(new, key=lambda d: (d.sent_instant, d.delivery_id))
+    gap = (first_new.sent_day - last_old.sent_day).days
+    if gap <= tolerated:
+        return None
+    return Finding.of(
+        REPORTING_GAP, (last_old.delivery_id, first_new.delivery_id), gap_days=gap,
+        old_delivery=last_old.delivery_id, old_sent=last_old.sent_day,
+        new_delivery=first_new.delivery_id, new_sent=first_new.sent_day,
+        tolerated_days=tolerated,
+        basis=_POLICY_GAP if tolerated == DEFAULT_MAX_REPORTING_GAP_DAYS else _CALLER_GAP,
+    )
+
+
+_NO_DAY: Final = dt.date.min
+
+
+def _by_start(service: Service) -> tuple[dt.date, str]:
+    return (service.start or _NO_DAY, service.service_id)
+
+
+def _pair(
+    group: list[Service], candidates: list[Service],
+    passes: tuple[tuple[bool, bool], ...],
+) -> tuple[list[tuple[Service, Service]], list[Service]]:
+    """Pair old services with new ones one to one, most alike first (RecreationMatch)."""
+    candidates = sorted(candidates, key=_by_start)
+    pairs: list[tuple[Service, Service]] = []
+    unmatched = sorted(group, key=_by_start)
+    for need_start, need_groups in passes:
+        left: list[Service] = []
+        for old in unmatched:
+            for index, candidate in enumerate(candidates):
+                if ((not need_start or candidate.start == old.start)
+                        and (not need_groups or candidate.target_groups == old.target_groups)):
+                    pairs.append((old, candidates.pop(index)))
+                    break
+            else:
+                left.append(old)
+        unmatched = left
+    return pairs, unmatched
+
+
+_PASSES: Final = ((True, True), (True, False), (False, True), (False, False))
+
+
+def _differs(old: Service, recreated: Service, cutover: dt.date,
+             findings: list[Finding]) -> None:
+    """CM316 when a re-created service differs from the old one."""
+    differs: list[_text.Phrase] = []
+    if recreated.start not in (old.start, cutover):
+        # A start on the cutover is CM303's (find_service_overlaps).
+        differs.append(_text.Phrase(
+            en="start date ({old} in the old, {new} in the new)",
+            da="startdato ({old} i det tidligere, {new} i det nye)",
+            old=old.start, new=recreated.start))
+    if recreated.target_groups != old.target_groups:
+        differs.append(_text.Phrase(
+            en="target groups ({old} in the old, {new} in the new)",
+            da="målgrupper ({old} i det tidligere, {new} i det nye)",
+            old=", ".join(sorted(old.target_groups)) or "-",
+            new=", ".join(sorted(recreated.target_groups)) or "-"))
+    if differs:
+        findings.append(Finding.of(
+            RECREATED_SERVICE_DIFFERS, (old.service_id, recreated.service_id),
+            old=old.service_id, new=recreated.service_id, differs=tuple(differs),
+        ))
+
+
+def _recreation(
+    old_active: Iterable[Service], new: Iterable[Service], plan: CutoverPlan,
+    match: RecreationMatch,
+) -> list[Finding]:
+    """CM315 for old active services nothing re-creates; CM316 for differing ones.
+
+    One-to-one pairing per (municipality, citizen, code); see RecreationMatch.
+    """
+    # Every service here is of the plan's municipality (the callers see to it), so the
+    # key is the citizen's digits and the code, as one string: strings are not tracked
+    # by the garbage collector, and a value is a list only when a key repeats, so a
+    # million services do not set off collections of the whole heap.
+    olds: dict[str | None, Service | list[Service]] = {}
+    for service in old_active:
+        citizen, code = service.citizen, service.code
+        key = None if citizen is None or code is None else citizen._digits + code
+        held = olds.get(key)
+        if held is None:
+            olds[key] = service
+        elif isinstance(held, list):
+            held.append(service)
+        else:
+            olds[key] = [held, service]
+    news: dict[str, Service | list[Service]] = {}
+    if olds:
+        for service in new:
+            citizen, code = service.citizen, service.code
+            if citizen is None or code is None:
+                continue
+            key = citizen._digits + code
+            if key in olds:
+                held = news.get(key)
+                if held is None:
+                    news[key] = service
+                elif isinstance(held, list):
+                    held.append(service)
+                else:
+                    news[key] = [held, service]
+    passes = tuple((start, groups) for start, groups in _PASSES
+                   if (start or not match.same_start)
+                   and (groups or not match.same_target_groups))
+    lenient = len(passes) == len(_PASSES)
+    findings: list[Finding] = []
+    cutover = plan.cutover
+    for key, held_old in olds.items():
+        held_new = news.get(key) if key is not None else None
+        if lenient and isinstance(held_new, Service) and isinstance(held_old, Service):
+            # The common case, one old and one new: no lists, no sorting.
+            if held_new.start != held_old.start or (
+                    held_new.target_groups != held_old.target_groups):
+                _differs(held_old, held_new, cutover, findings)
+            continue
+        group = held_old if isinstance(held_old, list) else [held_old]
+        if held_new is None:
+            pairs: list[tuple[Service, Service]] = []
+            unmatched = group
+        else:
+            candidates = held_new if isinstance(held_new, list) else [held_new]
+            pairs, unmatched = _pair(group, candidates, passes)
+        for old in unmatched:
+            findings.append(Finding.of(
+                ACTIVE_SERVICE_NOT_RECREATED, (old.service_id,), service=old.service_id,
+                citizen=old.citizen,
+                service_code=old.code if old.code is not None else "?",
+                start=old.start if old.start is not None else "?",
+                old_system=plan.old_system, new_system=plan.new_system,
+            ))
+        for old, recreated in pairs:
+            _differs(old, recreated, cutover, findings)
+    return findings
 
 
 def _vanished(latest: Delivery, earlier: list[Delivery]) -> Iterator[Finding]:
@@ -910,7 +1272,11 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
 
 
 def check_services(
-    services: Iterable[Service], plan: CutoverPlan, *, as_of: dt.date | None = None
+    services: Iterable[Service],
+    plan: CutoverPlan,
+    *,
+    as_of: dt.date | None = None,
+    match: RecreationMatch = _DEFAULT_MATCH,
 ) -> tuple[Finding, ...]:
     """Check each service for what DST needs of it.
 
@@ -921,11 +1287,16 @@ def check_services(
     * CM311 (WARNING): with ``as_of``, a closed service whose end is after it.
     * CM313 (INFO): services outside the plan's municipality or systems, counted and
       not checked.
+    * CM315 (ERROR) and CM316 (WARNING): an active service of the old system that no
+      service of the new system re-creates, or re-creates differently (matched as by
+      :class:`RecreationMatch`). Checked only when services of both systems are given:
+      with active old services and no new one at all, CM001 (INFO) says it was not run.
 
     Args:
         services: The services, in any order.
         plan: The plan.
         as_of: The reference day for CM311; without it CM311 is not checked.
+        match: How old active services are matched to their re-creation.
 
     Returns:
         The findings, sorted; subjects are service ids.
@@ -942,15 +1313,23 @@ def check_services(
         [('CM309', ('A',)), ('CM310', ('A',)), ('CM311', ('A',))]
     """
     plan = v.instance("plan", plan, CutoverPlan)
+    match = v.instance("match", match, RecreationMatch)
     if as_of is not None:
         v.day("as_of", as_of)
     findings: list[Finding] = []
     outside = 0
+    old_active: list[Service] = []
+    new: list[Service] = []
     for service in v.each("services", services, Service):
-        if (service.municipality != plan.municipality
-                or plan.system_role(service.system) is None):
+        role = (plan.system_role(service.system)
+                if service.municipality == plan.municipality else None)
+        if role is None:
             outside += 1
             continue
+        if role == "new":
+            new.append(service)
+        elif service.end is None:
+            old_active.append(service)
         sid = service.service_id
         missing = [
             _MISSING[label] for label, absent in (
@@ -975,4 +1354,13 @@ def check_services(
         findings.append(Finding.of(SERVICE_NOT_IN_PLAN, (), count=outside,
                                    municipality=plan.municipality, old_system=plan.old_system,
                                    new_system=plan.new_system))
+    if old_active and new:
+        findings.extend(_recreation(old_active, new, plan, match))
+    elif old_active:
+        findings.append(Finding.of(
+            CHECK_NOT_APPLICABLE, ("check_services",), check=_RECREATION_CHECK,
+            reason=_text.Phrase(en="no service of the new system {system} was given",
+                                da="der er ikke givet nogen ydelse fra det nye system {system}",
+                                system=plan.new_system),
+        ))
     return sort_findings(findings)

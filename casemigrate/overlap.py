@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from casemigrate import _validate as v
@@ -205,11 +205,19 @@ BLOCKING_ACTIVE_CASE: Final = Rule(
     ),
     checks="SMDB plans: old-system cases still active on the latest date of the "
            "`delete_active_courses` milestone (1 week before the cutover, moved back to a "
-           "working day).",
+           "working day), and not deleted at DST before the cutover.\n\n"
+           "A case counts as deleted at DST on its own date in `find_blocking_cases(..., "
+           "deleted_at_dst={case_id: date})` (cases deleted one by one, as step 3 allows), "
+           "or on the plan's recorded date for `delete_active_courses` (`done=`) if it was "
+           'active on that day: DST deletes "alle jeres aktive sager" at once. A deletion on '
+           "or after the cutover comes too late to count (casemigrate policy, "
+           "docs/policies.md): the case blocked the new system's cases from the cutover until "
+           "then, so the finding stays.",
     why="An active case left in SMDB blocks every case the new system sends for that citizen.",
     example="Cutover 2026-06-01; old-system case `OLD-4` with no closing date. The deletion "
             "deadline is 2026-05-25 (Whit Monday), moved back to Friday 2026-05-22, so CM206 "
-            "names `OLD-4`.",
+            "names `OLD-4`. With `done={\"delete_active_courses\": date(2026, 5, 20)}` DST "
+            "deleted it, and CM206 clears; re-reporting is then checked by CM209.",
     sample={"case": "S-4", "system": "Sensum", "deadline": dt.date(2026, 5, 22)},
 )
 
@@ -228,7 +236,8 @@ ACTIVE_IN_BOTH_SYSTEMS: Final = Rule(
     hint_da="Afslut eller slet sagen i det tidligere system, og behold sagen i det nye system.",
     citations=_ONE_ACTIVE_CASE,
     checks="SMDB plans: citizens with an active case in the old system and one in the new "
-           "system on the cutover day.",
+           "system on the cutover day. An old-system case deleted at DST before the cutover "
+           "(see CM206) no longer counts.",
     why="Only one active case per citizen. The old one blocks the new one, and the new "
         "system's re-reporting fails for that citizen.",
     example="`OLD-1` (old system, open) and `NEW-1` (new system, opened on the cutover), same "
@@ -253,6 +262,48 @@ DELIVERY_NOT_IN_PLAN: Final = Rule(
     why="A delivery that is quietly ignored could be a typo in the plan's system names.",
     example="A plan from `Old` to `New`; a delivery from `Older`: CM208.",
     sample={"delivery": "D9", "system": "Sirius", "municipality": municipality(621)},
+)
+
+
+DELETED_NOT_REREPORTED: Final = Rule(
+    code="CM209",
+    name="deleted-not-rereported",
+    severity=Severity.ERROR,
+    summary="SMDB: an old-system course that DST deleted while it was active has no case in "
+            "the new system after the re-reporting window.",
+    summary_da="SMDB: et kontaktforløb i det tidligere system, som DST slettede, mens det var "
+               "aktivt, har ingen sag i det nye system, efter at fristen for genindberetning "
+               "er udløbet.",
+    message="{case} was active in {old_system} when DST deleted it on {deleted}; by {latest} "
+            "the citizen ({citizen}) has no case in {new_system}",
+    message_da="{case} var aktiv i {old_system}, da DST slettede den {deleted}; pr. {latest} "
+               "har borgeren ({citizen}) ingen sag i {new_system}",
+    hint="Re-report the course from the new system now, with its real start date.",
+    hint_da="Genindberet kontaktforløbet fra det nye system nu, med dets reelle startdato.",
+    citations=(
+        SMDB.cite("trin 4", "Når der er åbnet op for at indberette via det nye system, bør den "
+                  "første opgave være at genindberette de slettede sager."),
+        POLICY.cite("smdb-deletion", "A deleted course counts as re-reported when the new "
+                    "system has a case of the same citizen and municipality that was active "
+                    "on some day from the cutover to the day of the check."),
+    ),
+    checks="SMDB plans, with `find_blocking_cases(..., as_of=...)` after the re-reporting "
+           "window (the latest date of `rereport_active_courses`, two weeks after the "
+           "cutover, moved back to a working day): every old-system course that DST deleted "
+           "while it was active (see CM206 for when a case counts as deleted) must have a "
+           "case of the same citizen and municipality in the new system that was active on "
+           "some day from the cutover to `as_of`. One that does not is named, with the day "
+           "DST deleted it and the citizen's masked CPR number. A re-reported course that has "
+           "ended since still counts: what the step asks is that it was re-reported.",
+    why='Step 3 deletes every active course at DST; step 4 makes re-reporting them "the first '
+        'task" of the new system. A deleted course that is never re-reported is a citizen in '
+        "treatment who has vanished from the register.",
+    example="Cutover 2026-06-01, DST deleted the active courses on 2026-05-20 (`done=`), old "
+            "case `OLD-4` active then. The window ends 2026-06-15. Checked on 2026-06-16 with "
+            "no case of that citizen in the new system: CM209 for `OLD-4`. Checked on "
+            "2026-06-15: nothing yet.",
+    sample={"case": "OLD-4", "old_system": "Sensum", "deleted": dt.date(2026, 5, 20),
+            "latest": dt.date(2026, 6, 16), "citizen": "211062-****", "new_system": "Nexus"},
 )
 
 
@@ -384,15 +435,65 @@ def find_duplicate_active_cases(
     return sort_findings(findings)
 
 
-def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Finding, ...]:
-    """SMDB cases that will block the new system's cases for their citizen.
+def _deleted_at_dst(
+    case: Case, deleted_at_dst: Mapping[str, dt.date], all_deleted: dt.date | None
+) -> dt.date | None:
+    """The day DST deleted ``case``, if it did.
+
+    Its own date, or else the plan's deletion of every active course, when the case was
+    active on that day.
+    """
+    own = deleted_at_dst.get(case.case_id)
+    if own is not None:
+        return own
+    if all_deleted is not None and case.is_active_on(all_deleted):
+        return all_deleted
+    return None
+
+
+def _deletions(value: object) -> Mapping[str, dt.date]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidType(
+            f"expected a mapping of case id to date, got {v.type_name(value)}",
+            field="deleted_at_dst",
+        )
+    deleted: dict[str, dt.date] = {}
+    for key, day in value.items():
+        if not isinstance(key, str):
+            raise InvalidType(f"keys must be case ids, got {v.type_name(key)}",
+                              field="deleted_at_dst")
+        deleted[key] = v.day("deleted_at_dst", day)
+    return deleted
+
+
+def find_blocking_cases(
+    cases: Iterable[Case],
+    plan: CutoverPlan,
+    *,
+    deleted_at_dst: Mapping[str, dt.date] | None = None,
+    as_of: dt.date | None = None,
+) -> tuple[Finding, ...]:
+    """SMDB cases that will block the new system's cases, and deleted ones not re-reported.
 
     * CM206 (ERROR), per case: an old-system case of the plan's municipality still
       active on the latest date of ``delete_active_courses`` (one week before the
-      cutover, moved back to a working day). If it is still there at the deadline, it
-      blocks the new system's case.
-    * CM207 (ERROR), per citizen: an active case in the old system and one in the new
-      system on the cutover day, naming all of them.
+      cutover, moved back to a working day), and not deleted at DST before the cutover.
+      If it is still there at the deadline, it blocks the new system's case.
+    * CM207 (ERROR), per citizen: an active case in the old system, not deleted at DST
+      before the cutover, and one in the new system on the cutover day, naming all of
+      them.
+    * CM209 (ERROR), per case, with ``as_of`` after the re-reporting window (the latest
+      date of ``rereport_active_courses``, two weeks after the cutover): an old-system
+      case that was active when DST deleted it, while the new system has no case of the
+      same citizen active on any day from the cutover to ``as_of``.
+
+    A case counts as deleted at DST on its date in ``deleted_at_dst``, or else on the
+    plan's recorded date for ``delete_active_courses`` (``plan.done``) if it was active
+    on that day: DST deletes every active course at once ("Systemskifte i SMDB", step
+    3). A deletion on or after the cutover comes too late to unblock the cutover
+    (docs/policies.md).
 
     Cases of other municipalities or systems are not part of the plan and are not
     judged. Cases without a citizen are counted in CM205 (INFO) for the CM207 check. For
@@ -401,6 +502,10 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
     Args:
         cases: The cases of both systems, in any order.
         plan: The plan.
+        deleted_at_dst: The day DST deleted each case, by case id, where it was
+            deleted one by one.
+        as_of: The day to judge re-reporting on (CM209); without it, CM209 is not
+            checked.
 
     Returns:
         The findings, sorted; subjects are case ids.
@@ -417,6 +522,9 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
         [('CM206', ('OLD-4',), '2026-05-22')]
     """
     plan = v.instance("plan", plan, CutoverPlan)
+    deletions = _deletions(deleted_at_dst)
+    if as_of is not None:
+        v.day("as_of", as_of)
     if plan.register is not Register.SMDB:
         return (Finding.of(
             CHECK_NOT_APPLICABLE, ("find_blocking_cases",), check="find_blocking_cases",
@@ -424,8 +532,12 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
                           da="spærrende aktive sager er en regel for SMDB, ikke for {register}",
                           register=plan.register.name),
         ),)
-    deadline = plan_timeline(plan)["delete_active_courses"].latest
-    assert deadline is not None
+    timeline = plan_timeline(plan)
+    deadline = timeline["delete_active_courses"].latest
+    rereport_by = timeline["rereport_active_courses"].latest
+    assert deadline is not None and rereport_by is not None
+    all_deleted = plan.done_on("delete_active_courses")
+    check_rereport = as_of is not None and as_of > rereport_by
     cutover = plan.cutover
     code = plan.municipality.code
     findings: list[Finding] = []
@@ -433,18 +545,30 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
         lambda: {"old": [], "new": []}
     )
     without_citizen: list[str] = []
+    deleted: list[tuple[Case, dt.date]] = []
+    rereported: set[CPR] = set()
     for case in v.each("cases", cases, Case):
         if case.municipality.code != code:
             continue
         role = plan.system_role(case.system)
         if role is None:
             continue
-        if role == "old" and case.is_active_on(deadline):
+        gone = None if role == "new" else _deleted_at_dst(case, deletions, all_deleted)
+        if gone is not None and case.citizen is not None and case.is_active_on(gone):
+            deleted.append((case, gone))
+        unblocked = gone is not None and gone < cutover
+        if role == "old" and not unblocked and case.is_active_on(deadline):
             findings.append(Finding.of(
                 BLOCKING_ACTIVE_CASE, (case.case_id,), case=case.case_id, system=case.system,
                 deadline=deadline,
             ))
-        if case.is_active_on(cutover):
+        if (
+            check_rereport and role == "new" and case.citizen is not None
+            and as_of is not None and case.opened <= as_of
+            and (case.closed is None or case.closed >= cutover)
+        ):
+            rereported.add(case.citizen)
+        if case.is_active_on(cutover) and not unblocked:
             if case.citizen is None:
                 without_citizen.append(case.case_id)
             else:
@@ -455,6 +579,15 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
                 ACTIVE_IN_BOTH_SYSTEMS, by_role["old"] + by_role["new"], old_system=plan.old_system,
                 new_system=plan.new_system, cutover=cutover, citizen=citizen,
             ))
+    if check_rereport:
+        for case, gone in deleted:
+            if case.citizen not in rereported:
+                findings.append(Finding.of(
+                    DELETED_NOT_REREPORTED, (case.case_id,), case=case.case_id,
+                    old_system=case.system,
+                    deleted=gone, latest=as_of, citizen=case.citizen,
+                    new_system=plan.new_system, rereport_by=rereport_by,
+                ))
     if without_citizen:
         findings.append(Finding.of(CASES_WITHOUT_CITIZEN, without_citizen,
                                    count=len(without_citizen)))

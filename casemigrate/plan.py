@@ -14,7 +14,7 @@ SMDB (Danmarks Statistik, "Systemskifte i SMDB", steps 1-4):
 ==========================  ==================  ==============================
 milestone                   earliest            latest
 ==========================  ==================  ==============================
-notify_dst                  (as early as can)   latest of choose_cutover
+notify_dst                  (agreement)         latest of choose_cutover, or A + N
 choose_cutover              C - 3 months        C - 2 months
 close_old_reporting         (days-weeks before)  the working day before C
 review_open_courses         (in good time)      C - 1 month
@@ -28,12 +28,23 @@ kommuner", section 1):
 =================================  ===========  ============================
 milestone                          earliest     latest
 =================================  ===========  ============================
-notify_dst                         (contract)   the working day before C
-correct_closed_services            --           the working day before C
-recreate_active_services           --           C
+notify_dst                         A            the working day before C, or A + N
+correct_closed_services            --           O (the old system's last delivery)
+recreate_active_services           --           O (the old system's last delivery)
 keep_old_reporting_until_new_works C            (until the new one works)
 first_production_delivery          C            (DST is told when)
 =================================  ===========  ============================
+
+A is the day the agreement on the new system was made (``agreement_made``), N the
+plan's ``notify_within_working_days`` (5 by default): "as soon as" the agreement is
+made (the handicap guide's introduction and section 1, point 1; the SMDB guide's
+introduction), read by casemigrate's
+policy as within N working days. O is the day the old system's reporting closed
+(``old_reporting_closed``: for HANDICAP, its last production delivery). DST's merge
+takes the old system's closed services from that delivery and its active services
+from nowhere, so corrections and re-created services must be in place by then; while
+the old system still reports, they are not overdue (docs/policies.md, "Milestones and
+their windows").
 
 Where the source gives no bound, the milestone has none (``None``) and is never
 overdue on that side.
@@ -148,6 +159,14 @@ def _old_reporting_closed(value: object) -> dt.date | None:
     return v.optional_day("old_reporting_closed", value)
 
 
+def _agreement_made(value: object) -> dt.date | None:
+    return v.optional_day("agreement_made", value)
+
+
+def _notify_within(value: object) -> int:
+    return v.count("notify_within_working_days", value)
+
+
 def _done(value: object) -> Mapping[str, dt.date]:
     if value is None:
         return MappingProxyType({})
@@ -184,7 +203,14 @@ class CutoverPlan:
         cutover_chosen: When the cutover date was chosen, if it has been.
         dst_notified: When Statistics Denmark was told of the change, if it has been.
         old_reporting_closed: When reporting from the old system was closed, if it has
-            been.
+            been. For HANDICAP: the day of the old system's last production delivery,
+            which DST's merge uses; it is the deadline for correcting closed services and
+            re-creating active ones.
+        agreement_made: When the agreement on the new system (or reporting solution)
+            was made, if known. DST must be told "as soon as" it is made.
+        notify_within_working_days: casemigrate's reading of "as soon as": DST is told
+            within this many working days of ``agreement_made`` (default 5, one working
+            week; docs/policies.md).
         done: The day each other milestone was done, by milestone key. The three
             milestones above are recorded in their own fields, not here.
         calendar: The working-day policy for the timeline.
@@ -212,6 +238,8 @@ class CutoverPlan:
     old_reporting_closed: dt.date | None = attrs.field(
         default=None, converter=_old_reporting_closed
     )
+    agreement_made: dt.date | None = attrs.field(default=None, converter=_agreement_made)
+    notify_within_working_days: int = attrs.field(default=5, converter=_notify_within)
     done: Mapping[str, dt.date] = attrs.field(factory=dict, converter=_done, hash=False)
     calendar: wd.WorkingDays = attrs.field(
         default=wd.DEFAULT_WORKING_DAYS, converter=_calendar, repr=False
@@ -423,11 +451,20 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
         return wd.roll_forward(day, cal)
 
     before_c = wd.previous_working_day(c, cal)
+    agreement = plan.agreement_made
+    # "As soon as" the agreement is made: within the plan's working days of it.
+    soon = (None if agreement is None else
+            wd.add_working_days(agreement, plan.notify_within_working_days, cal))
+    notify_from = None if agreement is None else from_(agreement)
+
+    def notify_by(latest: dt.date) -> dt.date:
+        return latest if soon is None or soon > latest else soon
+
     windows: list[tuple[str, dt.date | None, dt.date | None]]
     if plan.register is Register.SMDB:
         choose_latest = by(wd.months_before(c, 2))
         windows = [
-            ("notify_dst", None, choose_latest),
+            ("notify_dst", notify_from, notify_by(choose_latest)),
             ("choose_cutover", from_(wd.months_before(c, 3)), choose_latest),
             ("close_old_reporting", None, before_c),
             ("review_open_courses", None, by(wd.months_before(c, 1))),
@@ -436,10 +473,12 @@ def plan_timeline(plan: CutoverPlan) -> Timeline:
             ("rereport_active_courses", from_(c), by(c + dt.timedelta(weeks=2))),
         ]
     else:
+        # The old system's last delivery: after it, DST's merge sees no more corrections.
+        last_old = plan.old_reporting_closed
         windows = [
-            ("notify_dst", None, before_c),
-            ("correct_closed_services", None, before_c),
-            ("recreate_active_services", None, by(c)),
+            ("notify_dst", notify_from, notify_by(before_c)),
+            ("correct_closed_services", None, last_old),
+            ("recreate_active_services", None, last_old),
             ("keep_old_reporting_until_new_works", from_(c), None),
             ("first_production_delivery", from_(c), None),
         ]
@@ -581,6 +620,10 @@ _WHEN_REPORTING_STARTS: Final = HANDICAP.cite(
     "afsnit 1, punkt 1",
     "Kommunen skal oplyse til DST, hvornår de begynder at indberette data via det nye system.")
 
+_NOTIFY_POLICY: Final = POLICY.cite(
+    "notify-dst", "casemigrate reads \"as soon as\" as within five working days of the "
+    "agreement")
+
 DST_NOTIFIED_LATE: Final = Rule(
     code="CM103",
     name="dst-notified-late",
@@ -591,14 +634,24 @@ DST_NOTIFIED_LATE: Final = Rule(
     message_da="DST fik besked {notified}, men skulle senest have haft besked {latest}",
     hint="Confirm with DST that the cutover can still be handled as planned.",
     hint_da="Bekræft med DST at systemskiftet stadig kan gennemføres som planlagt.",
-    citations=(_TELL_DST, _WHEN_REPORTING_STARTS),
+    citations=(
+        HANDICAP.cite("indledning", "så snart der er indgået aftale om en ny "
+                      "indberetningsløsning"),
+        _TELL_DST,
+        _WHEN_REPORTING_STARTS,
+        _NOTIFY_POLICY,
+    ),
     checks="That DST was told no later than the latest date of the `notify_dst` milestone. "
            "For SMDB that is the latest date for choosing the cutover, because DST helps plan "
            "it. For HANDICAP it is the last working day before the cutover, because DST must "
-           "know when reporting from the new system starts.",
+           "know when reporting from the new system starts. With the day the agreement on "
+           "the new system was made (`agreement_made`), the latest date is also no later "
+           "than that day plus `notify_within_working_days` working days (5 by default): "
+           "casemigrate's reading of \"as soon as\" (docs/policies.md).",
     why="A late notice shortens the time DST has to plan the change with you.",
     example="SMDB cutover 2026-06-01, DST notified 2026-05-04. The latest date was "
-            "2026-04-01, so CM103.",
+            "2026-04-01, so CM103. With `agreement_made=2026-01-26` (a Monday), the latest "
+            "date is 2026-02-02: notified that day is in time, notified 2026-02-03 is CM103.",
     sample={"notified": dt.date(2026, 5, 4), "latest": _LATEST},
 )
 
@@ -674,11 +727,17 @@ MILESTONE_OVERDUE: Final = Rule(
     citations=_MILESTONE_POLICY,
     checks="For every milestone of the plan's timeline: if its latest date is before `as_of` "
            "and the plan's `done` does not record it, it is overdue. The finding cites the "
-           "milestone's own source first (its `details[\"source\"]`).",
+           "milestone's own source first (its `details[\"source\"]`). HANDICAP plans: "
+           "`correct_closed_services` and `recreate_active_services` are due by "
+           "`old_reporting_closed`, the day of the old system's last production delivery; "
+           "without it they have no deadline (docs/policies.md).",
     why="Every milestone guards the statistics. Reviewing open courses late, for example, "
         "leaves active cases that block the new system.",
     example="SMDB cutover 2026-06-01, checked on 2026-05-20, `done={}`: "
-            "`review_open_courses` was due by 2026-05-01, so CM106 names it.",
+            "`review_open_courses` was due by 2026-05-01, so CM106 names it. HANDICAP "
+            "cutover 2026-06-01 with the old system's last delivery on 2026-06-15: "
+            "`correct_closed_services` is not overdue on 2026-06-02 (the old system still "
+            "reports), and overdue on 2026-06-16.",
     sample={"title": _REVIEW, "latest": dt.date(2026, 5, 1), "as_of": dt.date(2026, 5, 20)},
 )
 
@@ -702,7 +761,9 @@ CUTOVER_NOT_WORKING_DAY: Final = Rule(
            "`casemigrate.workdays`: weekends, public holidays, and by default 24 and 31 "
            "December, 1 May and 5 June.",
     why='Re-reporting starts "immediately after" the cutover. On a holiday nobody is there to '
-        "start it, and the first day of the new system's reporting is easy to get wrong.",
+        "start it, and the first day of the new system's reporting is easy to get wrong. "
+        "This is casemigrate's policy, not a rule of DST: neither source asks for a working "
+        "day, so it is a warning only.",
     example="Cutover 2026-05-14 (Ascension Day): CM107.",
     sample={"cutover": dt.date(2026, 5, 14),
             "why": Term("Ascension Day", da="Kristi himmelfartsdag")},
@@ -729,6 +790,39 @@ MILESTONE_DONE_LATE: Final = Rule(
     sample={"title": _REVIEW, "done": dt.date(2026, 5, 20), "latest": dt.date(2026, 5, 1)},
 )
 
+DST_NOTIFIED_AFTER_CUTOVER_CHOSEN: Final = Rule(
+    code="CM109",
+    name="dst-notified-after-cutover-chosen",
+    severity=Severity.WARNING,
+    summary="SMDB: Statistics Denmark was told of the change only after the cutover date was "
+            "chosen, so the date was not planned with DST.",
+    summary_da="SMDB: Danmarks Statistik fik først besked om systemskiftet, efter at "
+               "skæringsdatoen var valgt, så datoen blev ikke planlagt sammen med DST.",
+    message="DST was notified on {notified}, after the cutover {cutover} was chosen on {chosen}",
+    message_da="DST fik besked {notified}, efter at skæringsdatoen {cutover} blev valgt "
+               "{chosen}",
+    hint="Confirm the cutover date with DST; next time tell DST before choosing the date.",
+    hint_da="Bekræft skæringsdatoen med DST; giv fremover DST besked, før datoen vælges.",
+    citations=(
+        _TELL_DST,
+        SMDB.cite("indledning", "Herefter lægger vi i samarbejde en plan"),
+        POLICY.cite("notify-dst", "DST told on the day the cutover was chosen is told in "
+                    "time"),
+    ),
+    checks="SMDB plans: that DST was told of the change no later than the day the cutover "
+           "date was chosen (`dst_notified` on or before `cutover_chosen`). Told on the same "
+           "day counts as in time (casemigrate policy: the source orders the two steps, not "
+           "the hours).",
+    why='DST\'s guide puts telling DST first, "as early as possible, even if you do not know '
+        'every detail yet", and only then "Herefter lægger vi i samarbejde en plan": the '
+        "cutover date is part of that plan. A date chosen before DST knew was not planned "
+        "with DST, and may not suit its processing.",
+    example="Cutover 2026-06-01, chosen 2026-03-16, DST notified 2026-03-20: CM109. Notified "
+            "2026-03-16: nothing.",
+    sample={"notified": dt.date(2026, 3, 20), "cutover": _CUTOVER,
+            "chosen": dt.date(2026, 3, 16)},
+)
+
 # Milestones whose lateness has a rule of its own.
 _OWN_RULE: Final = frozenset({"notify_dst", "choose_cutover", "close_old_reporting"})
 
@@ -743,7 +837,8 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
     Findings: CM101 (cutover chosen late, SMDB), CM102 (DST not notified), CM103 and
     CM104 (DST notified late, or on or after the cutover), CM105 (SMDB old reporting
     not closed before the cutover), CM106 (a milestone overdue at ``as_of``), CM107
-    (cutover on a day off), CM108 (a milestone done after its latest date).
+    (cutover on a day off), CM108 (a milestone done after its latest date), CM109
+    (SMDB: DST told only after the cutover date was chosen).
 
     Args:
         plan: The plan.
@@ -788,6 +883,20 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
     elif notify.latest is not None and plan.dst_notified > notify.latest:
         findings.append(Finding.of(
             DST_NOTIFIED_LATE, ("notify_dst",), notified=plan.dst_notified, latest=notify.latest,
+        ))
+
+    if (
+        plan.register is Register.SMDB
+        and plan.dst_notified is not None
+        and plan.cutover_chosen is not None
+        and plan.dst_notified > plan.cutover_chosen
+    ):
+        # DST plans the change with the municipality after being told: a date chosen
+        # before that was not planned with DST. The same day counts as in time.
+        findings.append(Finding.of(
+            DST_NOTIFIED_AFTER_CUTOVER_CHOSEN, ("notify_dst",), notified=plan.dst_notified,
+            cutover=c,
+            chosen=plan.cutover_chosen,
         ))
 
     if (

@@ -360,6 +360,20 @@ class _Inputs:
             self.merged = merge_deliveries(self.deliveries, self.plan)
         return self.merged
 
+    def in_register(self) -> tuple[Case, ...]:
+        """The cases in the register, without the courses DST has deleted.
+
+        Old-system courses active on the plan's recorded deletion (before the cutover)
+        are no longer in the register, so they duplicate nothing.
+        """
+        plan = self.plan
+        deleted_on = plan.done_on("delete_active_courses")
+        if deleted_on is None or deleted_on >= plan.cutover or self.as_of < deleted_on:
+            return self.cases
+        return tuple(case for case in self.cases
+                     if not (plan.system_role(case.system) == "old"
+                             and case.is_active_on(deleted_on)))
+
 
 _INPUT_WORDS: Final[Mapping[str, Term]] = {
     "plan": Term("the plan", da="planen"), "cases": Term("cases", da="sager"),
@@ -417,9 +431,9 @@ CHECKS: Final[tuple[Check, ...]] = (
     Check("find_reporting_overlap", _BOTH, ("deliveries",),
           lambda i: find_reporting_overlap(i.deliveries, i.plan)),
     Check("find_duplicate_active_cases", _SMDB, ("cases",),
-          lambda i: find_duplicate_active_cases(i.cases, as_of=i.as_of)),
+          lambda i: find_duplicate_active_cases(i.in_register(), as_of=i.as_of)),
     Check("find_blocking_cases", _SMDB, ("cases",),
-          lambda i: find_blocking_cases(i.cases, i.plan)),
+          lambda i: find_blocking_cases(i.cases, i.plan, as_of=i.as_of)),
     Check("merge_deliveries", _HANDICAP, ("deliveries",),
           lambda i: i.merge().findings, "deliveries (with service overlaps)"),
     Check("check_services", _HANDICAP, ("services", "deliveries"),

@@ -140,9 +140,10 @@ _PAIRS: Final[dict[Scenario, tuple[tuple[str, str], tuple[tuple[str, str], ...],
     ),
     Scenario.TWO: (
         ("The group moves to a new case system before STS and SAPA are in use; its users "
-         "keep KMD Sag for advis and overview. They work in two systems at first, and "
-         "only when STS and SAPA come do they lose KMD Sag and get advis and overview "
-         "from SAPA.",
+         "keep KMD Sag for advis and overview. They work in two systems at first "
+         "(journal notes and possibly documents in the new system, advis and overview in "
+         "KMD Sag), and only when STS and SAPA come into use do they lose access to KMD "
+         "Sag and get advis and overview from SAPA.",
          "En gruppe sager flyttes til et nyt sagsbærende system inden STS og SAPA er taget "
          "i brug. Brugerne beholder KMD Sag til advis og overblik. Man arbejder derfor til "
          "at starte med i to systemer (journalnotater og evt. dokumenter i nyt system og "
@@ -347,7 +348,7 @@ class ScenarioDecision:
 
         Example:
             >>> from casemigrate import CaseGroup
-            >>> print(choose_scenario(CaseGroup(name="Kontrol")).explain().splitlines()[1])
+            >>> print(choose_scenario(CaseGroup(name="Tilsyn")).explain().splitlines()[1])
             scores: scenario 3: 0, scenario 2: 0, scenario 1: 0 (tie broken toward scenario 3, ...)
         """
         scores = ", ".join(f"scenario {s.value}: {points}" for s, points in self.ranking)
@@ -404,7 +405,7 @@ def choose_scenario(
 
     Example:
         >>> from casemigrate import CaseGroup
-        >>> d = choose_scenario(CaseGroup(name="Kontrol", others_need_overview=True))
+        >>> d = choose_scenario(CaseGroup(name="Tilsyn", others_need_overview=True))
         >>> d.scenario, d.ranking[0], d.unknowns[0]
         (<Scenario.THREE: 3>, (<Scenario.THREE: 3>, 3), 'needs_overview_and_advis_system')
     """
@@ -470,7 +471,7 @@ def choose_scenarios(
         >>> summary = choose_scenarios([
         ...     CaseGroup(name="PPR", active_cases=300, passive_cases=2000,
         ...               good_line_of_business_system=True, early_mover_kind=True),
-        ...     CaseGroup(name="Kontrol", active_cases=135, others_need_overview=True)])
+        ...     CaseGroup(name="Tilsyn", active_cases=135, others_need_overview=True)])
         >>> print(summary)
         scenario  groups  active cases  passive cases
                1       0             0              0

@@ -272,6 +272,14 @@ EXIT2: Final = Document(
          ("Fordele og ulemper ved scenarierne", "Scenarie 3")),
         ("Del 2, Formål", 'Del 2 "Overblik og oprydning i de manuelle sager", "Formål"',
          ("Overblik og oprydning i de manuelle sager", "Formål")),
+        ("Del 2, Processen", 'Del 2 "Overblik og oprydning i de manuelle sager", "Processen"',
+         ("Overblik og oprydning i de manuelle sager", "Processen")),
+        ("Del 2, Aalborg", 'Del 2, "Kommunale eksempler på overblik og oprydning", '
+         '"Aalborg Kommune"',
+         ("Kommunale eksempler på overblik og oprydning", "Aalborg Kommune")),
+        ("Del 2, Favrskov", 'Del 2, "Kommunale eksempler på overblik og oprydning", '
+         '"Favrskov Kommune"',
+         ("Kommunale eksempler på overblik og oprydning", "Favrskov Kommune")),
         ("Del 2, Fredericia", 'Del 2, "Kommunale eksempler på overblik og oprydning", '
          '"Fredericia Kommune"',
          ("Kommunale eksempler på overblik og oprydning", "Fredericia Kommune")),
@@ -319,6 +327,17 @@ POLICY: Final = Document(
         ("working-days", '"Working days"', ("Working days",)),
         ("notice", '"Notice periods the source leaves open"',
          ("Notice periods the source leaves open",)),
+        ("notify-dst", '"Telling DST as soon as the agreement is made"',
+         ("Telling DST as soon as the agreement is made",)),
+        ("smdb-deletion", '"Courses deleted at DST"', ("Courses deleted at DST",)),
+        ("deliveries", '"Services the guide does not describe"',
+         ("Services the guide does not describe",)),
+        ("recreation-match", '"Which new service re-creates an old one"',
+         ("Which new service re-creates an old one",)),
+        ("reporting-gap", '"A gap between the two systems\' deliveries"',
+         ("A gap between the two systems' deliveries",)),
+        ("cleanup", '"Cleanup: new manual cases"', ("Cleanup: new manual cases",)),
+        ("go-live", '"Conversion before go-live"', ("Conversion before go-live",)),
     ),
 )
 """The library's own policies, stated with their reasoning in ``docs/policies.md``."""

@@ -97,8 +97,12 @@ def test_merge_candidates_and_closing_are_complex() -> None:
     assert reasons(case(), related=[case(), other_kle])[0] == "SIMPLE"  # itself is no twin
     assert reasons(case(), related=[twin]) == (
         "COMPLEX", ["may be merged with a case of the same citizen and KLE"])
+    # Passivating is simple work; finishing an open matter first is complex.
     assert reasons(case(title="", facet="G01"), closing=True) == (
-        "COMPLEX", ["missing title", "default facet G01", "to be closed"])
+        "MEDIUM", ["missing title", "default facet G01", "to be passivated"])
+    assert reasons(case(title="", facet="G01"), close_after_review=True) == (
+        "COMPLEX", ["missing title", "default facet G01",
+                    "open matter to be finished and closed"])
 
 
 # --- estimates --------------------------------------------------------------------
@@ -122,7 +126,8 @@ def test_estimate_from_cases_classifies_them() -> None:
     assert estimate.counts == {Complexity.SIMPLE: 1, Complexity.MEDIUM: 1,
                                Complexity.COMPLEX: 2}
     assert estimate.classifications["A"].complexity is Complexity.COMPLEX
-    assert estimate_cleanup(cases, closing=True).counts[Complexity.COMPLEX] == 4
+    assert estimate_cleanup(cases, close_after_review=True).counts[Complexity.COMPLEX] == 4
+    assert estimate_cleanup(cases, closing=True).counts == estimate.counts
 
 
 def test_schedule() -> None:
@@ -294,8 +299,11 @@ def test_negative_saving_is_a_finding() -> None:
 
 
 def test_ten_percent() -> None:
-    assert manual_cases_saving(Decimal("16945.35")) == Decimal("1694.54")
-    assert manual_cases_saving(0) == Decimal("0.00")
+    # 10 % of the whole KMD Sag and KMD Sag Journal bill, not of one part of it.
+    assert manual_cases_saving(kmd_sag=Decimal("40000"), kmd_sag_journal=Decimal("8000")) == (
+        Decimal("4800.00"))
+    assert manual_cases_saving(kmd_sag="16945.35", kmd_sag_journal=0) == Decimal("1694.54")
+    assert manual_cases_saving(kmd_sag=0, kmd_sag_journal=0) == Decimal("0.00")
 
 
 @pytest.mark.parametrize(
@@ -316,8 +324,9 @@ def test_float_money_is_refused() -> None:
     with pytest.raises(InvalidType) as info:
         estimate_savings(active_before=10, active_after=5, monthly_bill_before=100.5)  # type: ignore[arg-type]
     assert info.value.field == "monthly_bill_before"
-    with pytest.raises(InvalidArgument):
-        manual_cases_saving("-1")
+    with pytest.raises(InvalidArgument) as bad:
+        manual_cases_saving(kmd_sag=1, kmd_sag_journal="-1")
+    assert bad.value.field == "kmd_sag_journal"
 
 
 @given(st.integers(1, 10**6), st.integers(0, 10**6), st.decimals(0, 10**6, places=2))

@@ -255,8 +255,8 @@ def _views_in_danish() -> dict[str, str]:
             active_before=10, active_after=12, monthly_bill_before=100), language="da"),
     }
     for manual, day in ((2400, dt.date(2016, 1, 29)), (5000, dt.date(2016, 1, 29)),
-                        (7000, dt.date(2015, 6, 1))):
-        views[f"notice {manual}"] = render.html_view(notice_period(
+                        (7000, dt.date(2015, 6, 1)), (2400, dt.date(2014, 6, 1))):
+        views[f"notice {manual} {day}"] = render.html_view(notice_period(
             manual_cases=manual, closes_all_itself=True, notice_given=day), language="da")
     return views
 
