@@ -1,7 +1,8 @@
 """Command line: ``python -m casemigrate demo | rules | rule CODE``.
 
 * ``demo`` runs a worked cutover for a synthetic municipality, generated in memory
-  from a fixed seed, and prints the plan, the findings and the figures.
+  from a fixed seed, and prints the plan, the findings and the figures
+  (``--language da`` in Danish).
 * ``rules`` lists every rule: code, name and severity (``--markdown`` prints the whole
   catalogue, as ``docs/rules.md`` holds it).
 * ``rule CODE`` prints one rule's page: what it checks, why it matters, an example, how
@@ -38,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="a worked cutover for a synthetic municipality")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--citizens", type=int, default=400, help="citizens (default 400)")
+    demo.add_argument("--language", choices=("en", "da"), default="en",
+                      help="the report's language: en (default) or da")
     listing = commands.add_parser("rules", help="list every rule: code, name and severity")
     listing.add_argument("--language", choices=("en", "da"), default="en")
     listing.add_argument("--markdown", action="store_true",
@@ -47,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     one.add_argument("--language", choices=("en", "da"), default="en")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        print(run_demo(seed=args.seed, citizens=args.citizens))
+        print(run_demo(seed=args.seed, citizens=args.citizens, language=args.language))
     elif args.command == "rules":
         print(rules_markdown(), end="") if args.markdown else print(rules_table(args.language))
     else:

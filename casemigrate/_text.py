@@ -130,14 +130,24 @@ class Phrase:
         return hash((self.en, self.da))
 
 
-def number(value: int | Decimal, language: str) -> str:
+def number(value: int | float | Decimal, language: str = "en") -> str:
     """A number with the language's separators: ``18,146.5`` or ``18.146,5``.
+
+    A whole number and a ``Decimal`` show every digit they have; a float (hours of
+    work, say) shows one decimal.
 
     Example:
         >>> number(18146, "da"), number(Decimal("-3838.35"), "da"), number(5000, "en")
         ('18.146', '-3.838,35', '5,000')
+        >>> number(2.5, "da"), number(12.25, "en")
+        ('2,5', '12.2')
     """
-    shown = f"{value:,}"
+    if isinstance(value, int):
+        shown = f"{value:,}"
+    elif isinstance(value, Decimal):
+        shown = f"{value:,f}"
+    else:
+        shown = f"{value:,.1f}"
     if language == "da":
         shown = shown.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return shown

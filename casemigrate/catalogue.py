@@ -25,7 +25,8 @@ from casemigrate import _text, cleanup, conversion, delivery, findings, overlap,
 from casemigrate.findings import Rule
 from casemigrate.sources import DOCUMENTS, POLICY, Citation
 
-__all__ = ["RULES", "RULE_MODULES", "gather", "rule_page", "rules_markdown", "rules_table"]
+__all__ = ["RULES", "RULE_MODULES", "gather", "rule_markdown", "rule_page", "rules_markdown",
+           "rules_table"]
 
 RULE_MODULES: Final[tuple[ModuleType, ...]] = (
     findings, tables, plan, overlap, delivery, cleanup, conversion,
@@ -199,28 +200,45 @@ def _anchor(heading: str) -> str:
     return kept.replace(" ", "-")
 
 
-def _markdown_citation(citation: Citation) -> str:
+def _markdown_citation(citation: Citation, docs: str = "") -> str:
     if citation.document is POLICY:
         title = citation.section.title.strip('"')
-        return (f'casemigrate policy, [{citation.section.title}](policies.md#{_anchor(title)}): '
-                f'"{citation.quote}"')
+        return (f"casemigrate policy, [{citation.section.title}]({docs}policies.md"
+                f'#{_anchor(title)}): "{citation.quote}"')
     return str(citation)
 
 
-def _markdown_rule(rule: Rule) -> str:
+def rule_markdown(code: str | Rule, *, level: int = 2, docs: str = "") -> str:
+    """One rule's section of ``docs/rules.md``, in Markdown.
+
+    Args:
+        code: A rule code, or the rule.
+        level: The heading level of the rule's title (its sections are one deeper).
+        docs: The path from the page to the ``docs`` folder, for links (``"../"`` on a
+            page one folder down).
+
+    Raises:
+        KeyError: ``code`` is not a rule code.
+
+    Example:
+        >>> print(rule_markdown("CM001", level=1, docs="../").splitlines()[0])
+        # CM001 check-not-applicable
+    """
+    rule = _rule(code)
     words = _HEADINGS["en"]
+    head, sub = "#" * level, "#" * (level + 1)
     parts = [
-        f"## {rule.code} {rule.name}",
+        f"{head} {rule.code} {rule.name}",
         f"**{words['severity']}:** {rule.severity.name}",
         _wrap(rule.summary),
-        f"### {words['checks']}", _wrap(rule.checks),
-        f"### {words['why']}", _wrap(rule.why),
-        f"### {words['example']}", _wrap(rule.example),
+        f"{sub} {words['checks']}", _wrap(rule.checks),
+        f"{sub} {words['why']}", _wrap(rule.why),
+        f"{sub} {words['example']}", _wrap(rule.example),
         _wrap(f"Message: {rule.render(rule.sample, 'en')}"),
         _wrap(f"In Danish: {rule.render(rule.sample, 'da')}"),
-        f"### {words['resolve']}", _wrap(rule.hint), _wrap(f"In Danish: {rule.hint_da}"),
-        f"### {words['citation']}",
-        _wrap("\n".join(f"- {_markdown_citation(c)}" for c in rule.citations)),
+        f"{sub} {words['resolve']}", _wrap(rule.hint), _wrap(f"In Danish: {rule.hint_da}"),
+        f"{sub} {words['citation']}",
+        _wrap("\n".join(f"- {_markdown_citation(c, docs)}" for c in rule.citations)),
     ]
     return "\n\n".join(parts)
 
@@ -240,5 +258,5 @@ def rules_markdown() -> str:
     """The whole of ``docs/rules.md``, generated from :data:`RULES` and the sources."""
     index = "".join(f"| [{r.code}](#{_anchor(f'{r.code} {r.name}')}) | `{r.name}` | "
                     f"{r.severity.name} |\n" for r in RULES.values())
-    body = "\n\n".join(_markdown_rule(rule) for rule in RULES.values())
+    body = "\n\n".join(rule_markdown(rule) for rule in RULES.values())
     return f"{_INTRO}{index}\n{body}\n\n{_markdown_sources()}\n"

@@ -50,6 +50,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate import workdays as wd
 from casemigrate._text import Phrase, Term
 from casemigrate.exceptions import InvalidArgument, InvalidType
@@ -346,6 +347,12 @@ class CleanupEstimate:
             for c, n in self.counts.items()
         ]
 
+    def __repr__(self) -> str:
+        return _render.cleanup_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.cleanup_html(self)
+
     def __add__(self, other: CleanupEstimate) -> CleanupEstimate:
         """The estimate of two disjoint sets of work."""
         if not isinstance(other, CleanupEstimate):
@@ -468,19 +475,27 @@ class NoticeRule(enum.Enum):
         return {2: 2, 3: 3}.get(self.value, 6)
 
 
-_REASONS: Final[Mapping[NoticeRule, str]] = {
-    NoticeRule.UNDER_5000_CLOSING_ITSELF:
+_REASONS: Final[Mapping[NoticeRule, Term]] = {
+    NoticeRule.UNDER_5000_CLOSING_ITSELF: Term(
         "under 5,000 cases and the municipality closes all manual cases itself",
-    NoticeRule.OVER_5000_CLOSING_ITSELF:
+        da="under 5.000 sager, og kommunen afslutter selv alle manuelle sager"),
+    NoticeRule.OVER_5000_CLOSING_ITSELF: Term(
         "over 5,000 cases, the municipality closes all manual cases itself, notice from "
         "the end of 2015",
-    NoticeRule.EXTRACT: "the municipality wants an extract of its cases (conversion)",
-    NoticeRule.FIXED_PRICE_OR_LARGE:
+        da="flere end 5.000 sager, kommunen afslutter selv alle manuelle sager, og opsigelsen "
+           "gives fra ultimo 2015"),
+    NoticeRule.EXTRACT: Term("the municipality wants an extract of its cases (conversion)",
+                             da="kommunen ønsker udtræk af sine sager (konvertering)"),
+    NoticeRule.FIXED_PRICE_OR_LARGE: Term(
         "a fixed-price agreement, or a large customer with very many cases",
-    NoticeRule.CONTRACT: "the KMD Sag contract's own notice of six months",
-    NoticeRule.BEFORE_AGREEMENT:
+        da="en fastprisaftale, eller en stor kunde med rigtig mange sager"),
+    NoticeRule.CONTRACT: Term("the KMD Sag contract's own notice of six months",
+                              da="KMD Sag-kontraktens eget opsigelsesvarsel på seks måneder"),
+    NoticeRule.BEFORE_AGREEMENT: Term(
         "notice given before the KOMBIT-KMD agreement on notice periods: the contract's "
         "six months that applied then (as for Mariagerfjord, mid-2014)",
+        da="opsagt før KOMBIT og KMD's aftale om opsigelsesvarsler: kontraktens seks "
+           "måneder, som gjaldt dengang (som for Mariagerfjord, midt i 2014)"),
 }
 
 
@@ -641,6 +656,9 @@ class NoticePeriod:
     rule: NoticeRule
     findings: tuple[Finding, ...] = ()
 
+    def _repr_html_(self) -> str:
+        return _render.notice_html(self)
+
 
 def notice_period(
     *,
@@ -786,6 +804,9 @@ class Savings:
     monthly: Decimal
     yearly: Decimal
     findings: tuple[Finding, ...] = ()
+
+    def _repr_html_(self) -> str:
+        return _render.savings_html(self)
 
 
 def estimate_savings(

@@ -42,7 +42,9 @@ from typing import Final
 import attrs
 
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate import workdays as wd
+from casemigrate._text import Term
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.model import Case
@@ -158,6 +160,10 @@ LATER_CONTENT: Final = "other case information, moved at the case's first follow
 """What moves later: "øvrige relevante sagsoplysninger ... ved den planlagte opfølgning"."""
 
 
+_PASSIVE: Final = Term("passive: stays reachable in the old system",
+                       da="passiv: kan stadig findes i det tidligere system")
+
+
 @attrs.frozen
 class LeftBehind:
     """A case not converted, and why. It stays reachable in the old system.
@@ -209,6 +215,12 @@ class ConversionPlan:
         if self.go_live is None:
             return None
         return self.schedule.latest_finish < self.go_live
+
+    def __repr__(self) -> str:
+        return _render.conversion_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.conversion_html(self)
 
     @property
     def low_hours(self) -> float:
@@ -286,7 +298,7 @@ def plan_conversion(
         if case.closed is None or include_passive:
             selected.append(case)
         else:
-            left.append(LeftBehind(case, "passive: stays reachable in the old system"))
+            left.append(LeftBehind(case, _PASSIVE))
             systems.add(case.system)
     selected.sort(key=lambda c: c.case_id)
     left.sort(key=lambda item: item.case.case_id)

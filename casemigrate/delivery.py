@@ -47,23 +47,25 @@ import enum
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 import attrs
 
 from casemigrate import _text
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate._slots import slots_filler
 from casemigrate._text import Term
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import municipality
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
-from casemigrate.sources import HANDICAP, POLICY
+from casemigrate.sources import HANDICAP, POLICY, Citation
 
 __all__ = [
     "DEFAULT_MAX_REPORTING_GAP_DAYS",
+    "MERGE_SOURCES",
     "Excluded",
     "ExclusionReason",
     "MergeResult",
@@ -94,6 +96,8 @@ _NEW_ALL: Final = HANDICAP.cite(
 _TOGETHER: Final = HANDICAP.cite(
     "afsnit 2, punkt 3", "Ydelserne fra de to systemer danner tilsammen det datagrundlag, som "
     "DST anvender i statistikproduktionen.")
+MERGE_SOURCES: Final[tuple[Citation, ...]] = (_OLD_CLOSED, _NEW_ALL, _TOGETHER)
+"""Where :func:`merge_deliveries` comes from: DST's processing of a system change."""
 _OPEN: Final = Term("open", da="videre")
 _MISSING: Final = {
     "start date": Term("start date", da="startdato"),
@@ -638,6 +642,30 @@ class ExclusionReason(enum.Enum):
     SERVICE_OF_OTHER_MUNICIPALITY = "the service's municipality is not its delivery's"
     DUPLICATE_IN_DELIVERY = "its id is repeated in the delivery: the first one is kept"
 
+    def in_language(self, language: str = "en") -> str:
+        """The reason in words, in ``"en"`` or ``"da"``.
+
+        Example:
+            >>> ExclusionReason.TEST_DELIVERY.in_language("da")
+            'i en testleverance (T...): bruges aldrig i statistikken'
+        """
+        return _EXCLUSION_DA[self] if _text.check_language(language) == "da" else self.value
+
+
+_EXCLUSION_DA: Final[Mapping[ExclusionReason, str]] = {
+    ExclusionReason.ACTIVE_IN_OLD_SYSTEM:
+        "aktiv i det tidligere system: det nye system indberetter den",
+    ExclusionReason.NOT_LATEST_DELIVERY:
+        "i en tidligere leverance: kun systemets seneste leverance tæller",
+    ExclusionReason.TEST_DELIVERY: "i en testleverance (T...): bruges aldrig i statistikken",
+    ExclusionReason.OTHER_SYSTEM:
+        "fra et system, der hverken er planens tidligere eller nye system",
+    ExclusionReason.OTHER_MUNICIPALITY: "i en leverance fra en anden kommune end planens",
+    ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY: "ydelsens kommune er ikke leverancens",
+    ExclusionReason.DUPLICATE_IN_DELIVERY:
+        "dens id går igen i leverancen: den første beholdes",
+}
+
 
 @attrs.frozen
 class Excluded:
@@ -685,6 +713,12 @@ class MergeResult:
     used: tuple[Delivery, ...]
     findings: tuple[Finding, ...]
     services_in: int
+
+    def __repr__(self) -> str:
+        return _render.merge_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.merge_html(self)
 
     def summary(self) -> dict[str, Any]:
         """How many services went where. ``kept + excluded == services_in`` always.

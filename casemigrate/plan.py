@@ -71,6 +71,7 @@ import attrs
 
 from casemigrate import _text
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate import workdays as wd
 from casemigrate._text import Term
 from casemigrate.exceptions import InvalidPlan, InvalidType
@@ -369,6 +370,32 @@ class Timeline:
         """One dict per milestone (see :meth:`Milestone.to_row`)."""
         return [milestone.to_row(language) for milestone in self.milestones]
 
+    def to_svg(self, *, as_of: dt.date | None = None, language: str = "en") -> str:
+        """The timeline drawn as an SVG string, to embed in a page or a document.
+
+        See :func:`casemigrate.render.timeline_svg`: the milestones' windows on a date
+        axis, the cutover and ``as_of`` marked, done and overdue milestones marked by
+        shape and word as well as colour.
+
+        Example:
+            >>> import datetime as dt
+            >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+            ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> plan_timeline(plan).to_svg(as_of=dt.date(2026, 5, 29)).count('"overdue"')
+            4
+        """
+        return _render.timeline_svg(self, as_of=as_of, language=language)
+
+    def to_html(self, *, as_of: dt.date | None = None, language: str = "en") -> str:
+        """The drawing and the table, as an HTML fragment (what a notebook shows)."""
+        return _render.timeline_html(self, as_of=as_of, language=language)
+
+    def _repr_html_(self) -> str:
+        return _render.timeline_html(self)
+
+    def __repr__(self) -> str:
+        return _render.timeline_repr(self)
+
     def __str__(self) -> str:
         return self.render()
 
@@ -390,28 +417,11 @@ class Timeline:
             head = (f"{plan.register.name}-systemskifte for {plan.municipality}: "
                     f"{plan.old_system} -> {plan.new_system}, skæringsdato {plan.cutover} "
                     f"({weekday})")
-            columns = ("milepæl", "tidligst", "senest", "udført")
         else:
             head = (f"{plan.register.name} cutover for {plan.municipality}: {plan.old_system}"
                     f" -> {plan.new_system} on {plan.cutover} ({plan.cutover:%A})")
-            columns = ("milestone", "earliest", "latest", "done")
-        rows = [columns] + [
-            (
-                m.title_in(language),
-                "-" if m.earliest is None else m.earliest.isoformat(),
-                "-" if m.latest is None else m.latest.isoformat(),
-                "-" if m.done is None else m.done.isoformat(),
-            )
-            for m in self.milestones
-        ]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = [head]
-        for index, row in enumerate(rows):
-            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-            lines.append("  ".join(cells).rstrip())
-            if index == 0:
-                lines.append("  ".join("-" * width for width in widths))
-        return "\n".join(lines)
+        return "\n".join([head, *_render.timeline_text(self, as_of=None, language=language,
+                                                        indent="")])
 
 
 def plan_timeline(plan: CutoverPlan) -> Timeline:

@@ -8,24 +8,30 @@ run for lack of data says so in a CM001 finding instead of being skipped silentl
 
 Like a linter, the report can ``select`` and ``ignore`` codes or code prefixes, and
 override severities. It speaks English or Danish, and renders as plain text
-(``str``), as HTML for Jupyter (``_repr_html_``), as a versioned JSON-ready dict
+(``str``) and as HTML for Jupyter (``_repr_html_``), both summary first (see
+:mod:`casemigrate.render`), and gives data as a versioned JSON-ready dict
 (``to_dict``) and as a pandas or polars DataFrame (``to_frame``, with the ``pandas``
 or ``polars`` extra).
 None of them ever shows a full CPR number.
 
 Checks by register:
 
-==========================  ====  ========  ========================================
-check                       SMDB  HANDICAP  needs
-==========================  ====  ========  ========================================
-check_plan                  yes   yes       the plan
-find_reporting_overlap      yes   yes       deliveries
-find_duplicate_active_cases yes   --        cases
-find_blocking_cases         yes   --        cases
-merge_deliveries            --    yes       deliveries (with service overlaps)
-check_services              --    yes       services, or the merged data basis
-find_service_overlaps       --    yes       services
-==========================  ====  ========  ========================================
+===========================  ====  ========  ==================================
+check                        SMDB  HANDICAP  needs
+===========================  ====  ========  ==================================
+check_plan                   yes   yes       the plan
+find_reporting_overlap       yes   yes       deliveries
+find_duplicate_active_cases  yes   --        cases
+find_blocking_cases          yes   --        cases
+merge_deliveries             --    yes       deliveries (with service overlaps)
+check_services               --    yes       services, or the merged data basis
+find_service_overlaps        --    yes       services
+===========================  ====  ========  ==================================
+
+The table is :data:`CHECKS`. A check that applies to the register but lacks every
+input it needs gives a CM001 finding instead of running; so does a check of the other
+register when it is given data that no check of this register reads (services for an
+SMDB plan, cases for a HANDICAP plan).
 
 Example:
     >>> import datetime as dt
@@ -43,19 +49,24 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 
 from casemigrate import _text
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate._text import Term
 from casemigrate.catalogue import RULES
-from casemigrate.delivery import check_services, find_service_overlaps, merge_deliveries
+from casemigrate.delivery import (
+    MergeResult,
+    check_services,
+    find_service_overlaps,
+    merge_deliveries,
+)
 from casemigrate.exceptions import (
     InvalidType,
     UnknownRuleCode,
@@ -78,12 +89,11 @@ from casemigrate.overlap import (
 from casemigrate.plan import CutoverPlan, Register, Timeline, check_plan, plan_timeline
 from casemigrate.tables import Refusals, find_refused_rows
 
-__all__ = ["SCHEMA_VERSION", "Report", "check_readiness"]
+__all__ = ["CHECKS", "SCHEMA_VERSION", "Check", "Report", "check_readiness", "checks_table"]
 
 SCHEMA_VERSION: Final = 1
 """The version of :meth:`Report.to_dict`'s layout; raised when keys change meaning."""
 
-_SHOWN_SUBJECTS: Final = 8
 _PREFIX: Final = re.compile(r"CM\d{0,3}")
 
 
@@ -144,32 +154,6 @@ def _jsonable(value: Any) -> Any:
         items = [_jsonable(item) for item in value]
         return items if isinstance(value, tuple | list) else sorted(items, key=str)
     return str(value)
-
-
-# Labels of the report, by language. Counts take the plural forms of casemigrate._text
-# ("# error|# errors": singular for exactly one).
-_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
-    "en": {"title": "Readiness", "ready": "ready", "not_ready": "NOT READY",
-           "timeline": "Timeline", "findings": "Findings", "none": "no findings",
-           "as_of": "as of", "cutover": "cutover", "more": "more", "hint": "hint",
-           "code": "code", "subjects": "subjects", "message": "message",
-           "citation": "citation", "errors": "# error|# errors",
-           "warnings": "# warning|# warnings", "infos": "# info|# info",
-           "milestone": "milestone", "earliest": "earliest", "latest": "latest",
-           "done": "done",
-           "merge": "Merge: {services_in:# service|# services} in, {kept} kept, "
-                    "{excluded} excluded"},
-    "da": {"title": "Parathed", "ready": "klar", "not_ready": "IKKE KLAR",
-           "timeline": "Tidslinje", "findings": "Fund", "none": "ingen fund",
-           "as_of": "pr.", "cutover": "skæringsdato", "more": "flere", "hint": "løsning",
-           "code": "kode", "subjects": "vedrører", "message": "beskrivelse",
-           "citation": "kilde", "errors": "# fejl|# fejl",
-           "warnings": "# advarsel|# advarsler", "infos": "# til orientering|# til orientering",
-           "milestone": "milepæl", "earliest": "tidligst", "latest": "senest",
-           "done": "udført",
-           "merge": "Sammenlægning af leverancer: {services_in:# ydelse|# ydelser} modtaget, "
-                    "{kept} med i datagrundlaget, {excluded} udeladt"},
-}
 
 
 @attrs.frozen(kw_only=True)
@@ -233,95 +217,54 @@ class Report:
                 f"of {self.plan.municipality} on {self.plan.cutover}", errors,
             )
 
-    def _words(self) -> Mapping[str, str]:
-        return _WORDS[self.language]
-
-    def _headline(self) -> str:
-        w = self._words()
-        p = self.plan
-        state = w["ready"] if self.ok else w["not_ready"]
-        counts = self.counts_by_severity
-        shown = ", ".join(_text.plural(counts[severity], w[key], self.language)
-                          for severity, key in (("ERROR", "errors"), ("WARNING", "warnings"),
-                                                ("INFO", "infos")))
-        return (
-            f"{w['title']}: {p.register.name} {p.municipality}, {p.old_system} -> "
-            f"{p.new_system}, {w['cutover']} {p.cutover}, {w['as_of']} {self.as_of}: {state} "
-            f"({shown})"
-        )
-
-    def _subjects(self, finding: Finding) -> str:
-        shown = list(finding.subjects[:_SHOWN_SUBJECTS])
-        rest = len(finding.subjects) - len(shown)
-        if rest:
-            shown.append(f"+{rest} {self._words()['more']}")
-        return ", ".join(shown)
+    def __repr__(self) -> str:
+        return _render.report_repr(self)
 
     def __str__(self) -> str:
         return self.render()
 
-    def render(self, *, limit_per_code: int | None = None) -> str:
-        """The report as plain text for a terminal or a log.
+    def render(self, *, limit_per_code: int | None = 5) -> str:
+        """The report as plain text for a terminal or a log (see :mod:`casemigrate.render`).
+
+        A headline (ready or not, counts per severity), the timeline, the merge's ledger,
+        then one block per code, worst first: its name, count, message pattern, hint and
+        source once, and its first records.
 
         Args:
-            limit_per_code: Show at most this many findings of each code, and say how
-                many more there are; ``None`` shows all.
+            limit_per_code: List at most this many records of each code and count the
+                rest; ``None`` lists all.
+
+        Example:
+            >>> import datetime as dt
+            >>> from casemigrate import CutoverPlan, check_readiness
+            >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+            ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> text = check_readiness(plan, as_of=dt.date(2026, 6, 3), language="da").render()
+            >>> print(text.splitlines()[1])
+            KLAR: 0 fejl, 5 advarsler, 3 til orientering
         """
-        w = self._words()
-        lines = [self._headline(), "", self.timeline.render(self.language), ""]
-        if self.merge is not None:
-            m = self.merge
-            lines += [_text.render(w["merge"], m, self.language), ""]
-        lines.append(f"{w['findings']}:" if self.findings else f"{w['findings']}: {w['none']}")
-        shown: Counter[str] = Counter()
-        for f in self.findings:
-            shown[f.code] += 1
-            if limit_per_code is not None and shown[f.code] > limit_per_code:
-                if shown[f.code] == limit_per_code + 1:
-                    rest = self.counts_by_code[f.code] - limit_per_code
-                    lines.append(f"  {f.code}: +{rest} {w['more']}")
-                continue
-            subjects = f" [{self._subjects(f)}]" if f.subjects else ""
-            lines.append(f"  {f.code} {f.severity.label(self.language)}{subjects}: "
-                         f"{f.message_in(self.language)}")
-            lines.append(f"      {w['hint']}: {f.hint_in(self.language)}")
-        return "\n".join(lines)
+        return _render.report_text(self, limit=limit_per_code)
+
+    def to_html(self, *, limit_per_code: int = _render.DEFAULT_LIMIT) -> str:
+        """The report as HTML: the summary, the drawn timeline, one block per code.
+
+        Args:
+            limit_per_code: Records listed per code (in a collapsed list); the rest are
+                counted ("and 18,000 more").
+
+        Example:
+            >>> import datetime as dt
+            >>> from casemigrate import CutoverPlan, check_readiness
+            >>> plan = CutoverPlan(municipality=607, register="smdb", old_system="Old",
+            ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+            >>> view = check_readiness(plan, as_of=dt.date(2026, 6, 3)).to_html(limit_per_code=5)
+            >>> view.count('<section class="cm-block"'), view.count("<svg")
+            (3, 1)
+        """
+        return _render.report_html(self, limit=limit_per_code)
 
     def _repr_html_(self) -> str:
-        """A compact HTML view for Jupyter: headline, timeline, findings by severity."""
-        w = self._words()
-        e = html.escape
-        parts = [f'<div class="casemigrate-report"><p><strong>{e(self._headline())}</strong></p>',
-                 f"<h4>{e(w['timeline'])}</h4>", "<table><thead><tr>"]
-        rows = self.timeline.to_rows(self.language)
-        for column in ("milestone", "earliest", "latest", "done"):
-            parts.append(f"<th>{e(w[column])}</th>")
-        parts.append("</tr></thead><tbody>")
-        for row in rows:
-            timeline_cells = "".join(f"<td>{e(str(row[c] or '-'))}</td>"
-                                     for c in ("title", "earliest", "latest", "done"))
-            parts.append(f'<tr data-key="{e(row["key"])}">{timeline_cells}</tr>')
-        parts.append("</tbody></table>")
-        for severity in Severity:
-            group = [f for f in self.findings if f.severity is severity]
-            if not group:
-                continue
-            parts.append(f'<h4 data-severity="{severity.name}">'
-                         f"{e(severity.label(self.language))} ({len(group)})"
-                         "</h4><table><thead><tr>")
-            for column in ("code", "subjects", "message", "hint", "citation"):
-                parts.append(f"<th>{e(w[column])}</th>")
-            parts.append("</tr></thead><tbody>")
-            for f in group:
-                cells = (f.code, self._subjects(f), f.message_in(self.language),
-                         f.hint_in(self.language), f.citation)
-                parts.append(f'<tr data-code="{e(f.code)}">'
-                             + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
-            parts.append("</tbody></table>")
-        if not self.findings:
-            parts.append(f"<p>{e(w['none'])}</p>")
-        parts.append("</div>")
-        return "".join(parts)
+        return _render.report_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data with stable keys (``"schema": 1``).
@@ -396,15 +339,150 @@ def _skipped(check: str, reason: Term) -> Finding:
     return Finding.of(CHECK_NOT_APPLICABLE, (check,), check=check, reason=reason)
 
 
-_NO_DELIVERIES: Final = Term("no deliveries were given", da="der er ikke givet nogen leverancer")
-_NO_CASES: Final = Term("no cases were given", da="der er ikke givet nogen sager")
-_NO_SERVICES: Final = Term("no services or deliveries were given",
-                           da="der er ikke givet nogen ydelser eller leverancer")
-_NOT_SMDB_SERVICES: Final = Term(
-    "service checks belong to the handicap statistics, not SMDB",
-    da="kontrollen af ydelser hører til statistikken om handicap og udsatte voksne, ikke SMDB")
-_SMDB_ONLY: Final = Term("one active case per citizen is an SMDB rule",
-                         da="én aktiv sag pr. borger er en regel for SMDB")
+@attrs.define
+class _Inputs:
+    """What a check may read: the plan, the day and the records given."""
+
+    plan: CutoverPlan
+    as_of: dt.date
+    cases: tuple[Case, ...]
+    services: tuple[Service, ...]
+    deliveries: tuple[Delivery, ...]
+    merged: MergeResult | None = None
+
+    def merge(self) -> MergeResult:
+        """The merged data basis, computed once."""
+        if self.merged is None:
+            self.merged = merge_deliveries(self.deliveries, self.plan)
+        return self.merged
+
+    def in_register(self) -> tuple[Case, ...]:
+        """The cases in the register, without the courses DST has deleted.
+
+        Old-system courses active on the plan's recorded deletion (before the cutover)
+        are no longer in the register, so they duplicate nothing.
+        """
+        plan = self.plan
+        deleted_on = plan.done_on("delete_active_courses")
+        if deleted_on is None or deleted_on >= plan.cutover or self.as_of < deleted_on:
+            return self.cases
+        return tuple(case for case in self.cases
+                     if not (plan.system_role(case.system) == "old"
+                             and case.is_active_on(deleted_on)))
+
+
+_INPUT_WORDS: Final[Mapping[str, Term]] = {
+    "plan": Term("the plan", da="planen"), "cases": Term("cases", da="sager"),
+    "services": Term("services", da="ydelser"), "deliveries": Term("deliveries", da="leverancer"),
+}
+
+
+def _not_given(needs: tuple[str, ...]) -> Term:
+    """CM001's reason when a check lacks every input it needs."""
+    words = [_INPUT_WORDS[name] for name in needs]
+    return Term(f"no {' or '.join(w.en for w in words)} were given",
+                da=f"der er ikke givet nogen {' eller '.join(w.da for w in words)}")
+
+
+def _other_register(registers: frozenset[Register], register: Register) -> Term:
+    """CM001's reason when data is given to a check of another register."""
+    others = " and ".join(r.name for r in Register if r in registers)
+    return Term(f"it applies to {others}, not {register.name}",
+                da=f"den gælder for {others.replace(' and ', ' og ')}, ikke {register.name}")
+
+
+@attrs.frozen
+class Check:
+    """One check of :func:`check_readiness`: what it is, where it applies, what it needs.
+
+    Attributes:
+        name: The rule function's name, as CM001 names it.
+        registers: The registers it applies to.
+        needs: The inputs it reads (``"plan"``, ``"cases"``, ``"services"``,
+            ``"deliveries"``); it runs when at least one of them was given.
+        run: The check itself, given the inputs.
+        needs_text: What it needs, in words (for the table and for CM001), when
+            the names alone do not say it.
+    """
+
+    name: str
+    registers: frozenset[Register]
+    needs: tuple[str, ...]
+    run: Callable[[_Inputs], Iterable[Finding]] = attrs.field(repr=False)
+    needs_text: str = ""
+
+    @property
+    def needs_words(self) -> str:
+        """What the check needs, in words."""
+        return self.needs_text or " or ".join(_INPUT_WORDS[name] for name in self.needs)
+
+
+_SMDB: Final = frozenset({Register.SMDB})
+_HANDICAP: Final = frozenset({Register.HANDICAP})
+_BOTH: Final = frozenset(Register)
+
+CHECKS: Final[tuple[Check, ...]] = (
+    Check("check_plan", _BOTH, ("plan",),
+          lambda i: check_plan(i.plan, as_of=i.as_of)),
+    Check("find_reporting_overlap", _BOTH, ("deliveries",),
+          lambda i: find_reporting_overlap(i.deliveries, i.plan)),
+    Check("find_duplicate_active_cases", _SMDB, ("cases",),
+          lambda i: find_duplicate_active_cases(i.in_register(), as_of=i.as_of)),
+    Check("find_blocking_cases", _SMDB, ("cases",),
+          lambda i: find_blocking_cases(i.cases, i.plan, as_of=i.as_of)),
+    Check("merge_deliveries", _HANDICAP, ("deliveries",),
+          lambda i: i.merge().findings, "deliveries (with service overlaps)"),
+    Check("check_services", _HANDICAP, ("services", "deliveries"),
+          lambda i: check_services(i.services or i.merge().services, i.plan, as_of=i.as_of),
+          "services, or the merged data basis"),
+    Check("find_service_overlaps", _HANDICAP, ("services",),
+          lambda i: find_service_overlaps(i.services, cutover=i.plan.cutover,
+                                          old_system=i.plan.old_system,
+                                          new_system=i.plan.new_system)),
+)
+"""Every check of :func:`check_readiness`, in the order they run.
+
+The module's table and the CM001 findings ("could not run") follow from it.
+"""
+
+
+def checks_table() -> str:
+    """The checks by register, as the reStructuredText table of the module docstring.
+
+    Example:
+        >>> print(checks_table().splitlines()[3])
+        check_plan                   yes   yes       the plan
+    """
+    head = ("check", *(r.name for r in Register), "needs")
+    rows = [(c.name, *("yes" if r in c.registers else "--" for r in Register), c.needs_words)
+            for c in CHECKS]
+    widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head))]
+    rule = "  ".join("=" * width for width in widths)
+    lines = [rule, "  ".join(cell.ljust(w) for cell, w in zip(head, widths, strict=True)), rule]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+              for row in rows]
+    lines.append(rule)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _run_checks(inputs: _Inputs) -> tuple[list[Finding], list[str]]:
+    """Run every check of :data:`CHECKS`; one CM001 for each that cannot run."""
+    found: list[Finding] = []
+    ran: list[str] = []
+    register = inputs.plan.register
+    read = {name for check in CHECKS if register in check.registers for name in check.needs}
+    for check in CHECKS:
+        given = [name for name in check.needs if name == "plan" or getattr(inputs, name)]
+        if register not in check.registers:
+            # Data given that no check of this register reads is not ignored silently.
+            if any(name not in read for name in given):
+                found.append(_skipped(check.name, _other_register(check.registers, register)))
+        elif not given:
+            found.append(_skipped(check.name, _not_given(check.needs)))
+        else:
+            found.extend(check.run(inputs))
+            ran.append(check.name)
+    return found, ran
 
 
 def check_readiness(
@@ -454,60 +532,15 @@ def check_readiness(
     selected = _codes("select", select)
     ignored = _codes("ignore", ignore) or ()
     overrides = _overrides(severity_overrides)
-    case_list = v.instances("cases", cases, Case)
-    service_list = v.instances("services", services, Service)
-    delivery_list = v.instances("deliveries", deliveries, Delivery)
+    inputs = _Inputs(
+        plan=plan, as_of=as_of,
+        cases=tuple(v.instances("cases", cases, Case)),
+        services=tuple(v.instances("services", services, Service)),
+        deliveries=tuple(v.instances("deliveries", deliveries, Delivery)),
+    )
     refused = find_refused_rows(refusals)
-
-    found: list[Finding] = list(check_plan(plan, as_of=as_of))
+    found, checks = _run_checks(inputs)
     found.extend(refused)
-    checks = ["check_plan"]
-    merge_summary: dict[str, Any] | None = None
-
-    def run(name: str, have: bool, reason: Term, results: Any) -> None:
-        if have:
-            found.extend(results())
-            checks.append(name)
-        else:
-            found.append(_skipped(name, reason))
-
-    run("find_reporting_overlap", bool(delivery_list), _NO_DELIVERIES,
-        lambda: find_reporting_overlap(delivery_list, plan))
-    if plan.register is Register.SMDB:
-        # Old-system courses DST has deleted (the plan's recorded deletion, before the
-        # cutover) are no longer in the register: they duplicate nothing there.
-        deleted_on = plan.done_on("delete_active_courses")
-        in_register = case_list
-        if deleted_on is not None and deleted_on < plan.cutover and as_of >= deleted_on:
-            in_register = tuple(
-                case for case in case_list
-                if not (plan.system_role(case.system) == "old"
-                        and case.is_active_on(deleted_on)))
-        run("find_duplicate_active_cases", bool(case_list), _NO_CASES,
-            lambda: find_duplicate_active_cases(in_register, as_of=as_of))
-        run("find_blocking_cases", bool(case_list), _NO_CASES,
-            lambda: find_blocking_cases(case_list, plan, as_of=as_of))
-        if service_list:
-            found.append(_skipped("check_services", _NOT_SMDB_SERVICES))
-    else:
-        basis: tuple[Service, ...] = service_list
-        if delivery_list:
-            merged = merge_deliveries(delivery_list, plan)
-            found.extend(merged.findings)
-            merge_summary = merged.summary()
-            checks.append("merge_deliveries")
-            basis = basis or merged.services
-        else:
-            found.append(_skipped("merge_deliveries", _NO_DELIVERIES))
-        run("check_services", bool(basis), _NO_SERVICES,
-            lambda: check_services(basis, plan, as_of=as_of))
-        if service_list:
-            found.extend(find_service_overlaps(
-                service_list, cutover=plan.cutover, old_system=plan.old_system,
-                new_system=plan.new_system))
-            checks.append("find_service_overlaps")
-        if case_list:
-            found.append(_skipped("find_duplicate_active_cases", _SMDB_ONLY))
 
     kept: dict[tuple[str, tuple[str, ...], str], Finding] = {}
     for finding in found:
@@ -521,5 +554,6 @@ def check_readiness(
         kept.setdefault((finding.code, finding.subjects, finding.message), finding)
     return Report(
         plan=plan, as_of=as_of, language=language, timeline=plan_timeline(plan),
-        findings=sort_findings(kept.values()), checks=tuple(checks), merge=merge_summary,
+        findings=sort_findings(kept.values()), checks=tuple(checks),
+        merge=None if inputs.merged is None else inputs.merged.summary(),
     )

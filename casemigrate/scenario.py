@@ -36,6 +36,7 @@ import attrs
 
 from casemigrate import _text
 from casemigrate import _validate as v
+from casemigrate import render as _render
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.model import CaseGroup, LoadPreference
 from casemigrate.sources import EXIT2, Citation
@@ -336,6 +337,12 @@ class ScenarioDecision:
     unknowns: tuple[str, ...]
     tie_broken: bool
 
+    def __repr__(self) -> str:
+        return _render.decision_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.decision_html(self)
+
     def explain(self) -> str:
         """The decision as text: the scenario, the scores, the reasons, the unknowns.
 
@@ -439,6 +446,12 @@ class ScenarioSummary:
 
     decisions: tuple[ScenarioDecision, ...]
     by_scenario: Mapping[Scenario, Mapping[str, int]]
+
+    def __repr__(self) -> str:
+        return _render.summary_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _render.summary_html(self)
 
     def __str__(self) -> str:
         lines = ["scenario  groups  active cases  passive cases"]

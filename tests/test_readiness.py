@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings
@@ -82,9 +81,36 @@ def test_missing_data_is_said_not_skipped() -> None:
                              ("CM001", ("find_reporting_overlap",))]
     assert report.ok
     handicap = check_readiness(plan(Register.HANDICAP), cases=SMDB_CASES, as_of=D(2026, 3, 3))
+    # Every HANDICAP check lacking data, and both SMDB checks that would read the cases.
     assert {f.subjects[0] for f in handicap.findings if f.code == "CM001"} == {
         "find_reporting_overlap", "merge_deliveries", "check_services",
-        "find_duplicate_active_cases"}
+        "find_service_overlaps", "find_duplicate_active_cases", "find_blocking_cases"}
+    reasons = {f.subjects[0]: f.details["reason"] for f in handicap.findings}
+    assert reasons["find_blocking_cases"] == "it applies to SMDB, not HANDICAP"
+    assert reasons["check_services"] == "no services or deliveries were given"
+    danish = {f.subjects[0]: f.message_in("da") for f in handicap.findings if f.code == "CM001"}
+    assert danish["find_blocking_cases"] == (
+        "find_blocking_cases blev ikke kørt: den gælder for SMDB, ikke HANDICAP")
+    assert danish["check_services"] == (
+        "check_services blev ikke kørt: der er ikke givet nogen ydelser eller leverancer")
+
+
+def test_the_docstring_table_is_the_checks_table() -> None:
+    from casemigrate import readiness
+
+    assert readiness.checks_table() in (readiness.__doc__ or "")
+    assert readiness.CHECKS[0].name == "check_plan"
+    smdb = [c.name for c in readiness.CHECKS if Register.SMDB in c.registers]
+    assert smdb == ["check_plan", "find_reporting_overlap", "find_duplicate_active_cases",
+                    "find_blocking_cases"]
+
+
+def test_deliveries_for_smdb_are_read_by_the_overlap_check_so_no_cm001() -> None:
+    report = check_readiness(plan(), cases=SMDB_CASES, deliveries=SMDB_DELIVERIES,
+                             as_of=D(2026, 6, 3))
+    assert not [f for f in report.findings if f.code == "CM001"]
+    assert report.checks == ("check_plan", "find_reporting_overlap",
+                             "find_duplicate_active_cases", "find_blocking_cases")
 
 
 def test_handicap_readiness_merges_and_checks_the_data_basis() -> None:
@@ -145,38 +171,6 @@ def test_raise_for_errors_is_one_group() -> None:
         "CM201", "CM204", "CM206", "CM206", "CM207"]
     assert all(isinstance(e, FindingError) for e in info.value.exceptions)
     check_readiness(plan(), as_of=D(2026, 3, 3)).raise_for_errors()  # no errors: no raise
-
-
-class _Table(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.codes: list[str] = []
-        self.severities: list[str] = []
-        self.keys: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "tr" and found.get("data-code"):
-            self.codes.append(str(found["data-code"]))
-        if tag == "tr" and found.get("data-key"):
-            self.keys.append(str(found["data-key"]))
-        if tag == "h4" and found.get("data-severity"):
-            self.severities.append(str(found["data-severity"]))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def test_html_is_grouped_by_severity_with_the_timeline() -> None:
-    report = check_readiness(plan(), cases=SMDB_CASES, deliveries=SMDB_DELIVERIES,
-                             as_of=D(2026, 6, 3))
-    parser = _Table()
-    parser.feed(report._repr_html_())
-    assert parser.severities == ["ERROR", "WARNING", "INFO"]
-    assert parser.codes == [f.code for f in report.findings]
-    assert parser.keys == [m.key for m in plan_timeline(report.plan)]
-    assert "Have all active contact courses deleted" in "".join(parser.text)
 
 
 def test_danish() -> None:

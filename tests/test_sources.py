@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from casemigrate import RULES
+from casemigrate.delivery import MERGE_SOURCES
 from casemigrate.plan import _STEPS
+from casemigrate.render import CITATIONS as VIEW_CITATIONS
 from casemigrate.scenario import _SOURCES as SCENARIO_SOURCES
 from casemigrate.scenario import DEFAULT_WEIGHTS
 from casemigrate.sources import DOCUMENTS, EXIT2, POLICY, SMDB, Citation, Document, occurs
@@ -45,8 +47,10 @@ def _text(document: Document) -> str:
 
 
 def _every_citation() -> list[Citation]:
-    """Every citation the package holds: rules, milestones and scenario weights."""
+    """Every citation the package holds: rules, milestones, scenario weights, views."""
     found = {id(c): c for c in SCENARIO_SOURCES.values()}
+    for cited in (*VIEW_CITATIONS.values(), MERGE_SOURCES):
+        found.update((id(c), c) for c in cited)
     for rule in RULES.values():
         found.update((id(c), c) for c in rule.citations)
     for steps in _STEPS.values():
