@@ -18,17 +18,24 @@ import time
 from collections.abc import Callable
 
 from casemigrate import CutoverPlan, Finding, Report, plan_timeline, sort_findings
+from casemigrate._text import Term
+from casemigrate.findings import CHECK_NOT_APPLICABLE
+from casemigrate.overlap import BLOCKING_ACTIVE_CASE, DUPLICATE_ACTIVE_CASES
+from casemigrate.plan import MILESTONE_OVERDUE
 
 
 def report(findings: int, language: str = "en") -> Report:
-    made = [Finding.of("CM206", (f"OLD-{i:06d}",), case=f"OLD-{i:06d}", system="Old",
-                       deadline="2026-05-22") for i in range(findings)]
-    made += [Finding.of("CM204", (f"OLD-{i:06d}", f"NEW-{i:06d}"), count=2, day="2026-06-03")
-             for i in range(148)]
-    made.append(Finding.of("CM106", ("rereport_active_courses",), title="Re-report",
-                           title_da="Genindberet", latest="2026-06-15", as_of="2026-06-17"))
-    made.append(Finding.of("CM001", ("find_reporting_overlap",),
-                           check="find_reporting_overlap", reason="no deliveries were given"))
+    made = [Finding.of(BLOCKING_ACTIVE_CASE, (f"OLD-{i:06d}",), case=f"OLD-{i:06d}",
+                       system="Old", deadline="2026-05-22") for i in range(findings)]
+    made += [Finding.of(DUPLICATE_ACTIVE_CASES, (f"OLD-{i:06d}", f"NEW-{i:06d}"), count=2,
+                        day="2026-06-03") for i in range(148)]
+    made.append(Finding.of(MILESTONE_OVERDUE, ("rereport_active_courses",),
+                           title=Term("Re-report", da="Genindberet"), latest="2026-06-15",
+                           as_of="2026-06-17"))
+    made.append(Finding.of(CHECK_NOT_APPLICABLE, ("find_reporting_overlap",),
+                           check="find_reporting_overlap",
+                           reason=Term("no deliveries were given",
+                                       da="der er ikke givet nogen leverancer")))
     plan = CutoverPlan(municipality=607, register="smdb", old_system="Old", new_system="New",
                        cutover=dt.date(2026, 6, 1))
     return Report(plan=plan, as_of=dt.date(2026, 6, 17), language=language,

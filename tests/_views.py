@@ -9,6 +9,9 @@ from html.parser import HTMLParser
 
 from casemigrate import CutoverPlan, Finding, Report, plan_timeline, sort_findings
 from casemigrate._text import Term
+from casemigrate.findings import CHECK_NOT_APPLICABLE
+from casemigrate.overlap import BLOCKING_ACTIVE_CASE, DUPLICATE_ACTIVE_CASES
+from casemigrate.plan import MILESTONE_OVERDUE
 
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "base", "source"}
 SVG_VOID = {"line", "rect", "circle", "path", "stop"}
@@ -129,16 +132,16 @@ def big_report(language: str = "en", *, errors: int = 18_000) -> Report:
     """A report like a 55,000-case municipality's: thousands of errors, one warning."""
     findings: list[Finding] = []
     for i in range(errors):
-        findings.append(Finding.of("CM206", (f"OLD-{i:05d}",), case=f"OLD-{i:05d}",
+        findings.append(Finding.of(BLOCKING_ACTIVE_CASE, (f"OLD-{i:05d}",), case=f"OLD-{i:05d}",
                                    system="KMD <Sag>", deadline="2026-05-22"))
     for i in range(148):
-        findings.append(Finding.of("CM204", (f"OLD-{i:05d}", f"NEW-{i:05d}"), count=2,
-                                   day="2026-06-03", citizen="211062-****"))
-    findings.append(Finding.of("CM106", ("rereport_active_courses",),
+        findings.append(Finding.of(DUPLICATE_ACTIVE_CASES, (f"OLD-{i:05d}", f"NEW-{i:05d}"),
+                                   count=2, day="2026-06-03", citizen="211062-****"))
+    findings.append(Finding.of(MILESTONE_OVERDUE, ("rereport_active_courses",),
                                title=Term("Re-report the deleted courses from the new system",
                                           da="Genindberet de slettede forløb fra det nye system"),
                                latest="2026-06-15", as_of="2026-06-17"))
-    findings.append(Finding.of("CM001", ("find_reporting_overlap",),
+    findings.append(Finding.of(CHECK_NOT_APPLICABLE, ("find_reporting_overlap",),
                                check="find_reporting_overlap",
                                reason=Term("no deliveries were given",
                                            da="der er ikke givet nogen leverancer")))
