@@ -62,6 +62,7 @@ from typing import Any, Final, Generic, Literal, TypeVar
 
 import attrs
 
+from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import model as m
 from casemigrate._frame_in import is_frame, open_frame, plain
@@ -768,14 +769,18 @@ def _frame_columns(kind: type, table: object, wanted: dict[str, str], extra: str
     missing = [spec.name for spec in specs if spec.required_column and spec.name not in sources]
     if missing:
         raise InvalidArgument(
-            f"the table lacks the required column(s) {', '.join(missing)} of a "
+            f"the table lacks the required "
+            f"{_text.plural(len(missing), 'column|columns', 'en')} {', '.join(missing)} of a "
             f"{kind.__name__}; map the table's names with columns={{'sagsnr': 'case_id', "
-            "...}}", field=missing[0])
+            "...}", field=missing[0])
     used = set(sources.values())
     extras = tuple(name for name in frame.columns if name not in used)
     if extra == "refuse" and extras:
-        raise InvalidArgument(f"the table has column(s) that are no field of a "
-                              f"{kind.__name__}: {', '.join(extras)}; map or drop them, or "
+        raise InvalidArgument(f"the table has "
+                              f"{_text.plural(len(extras), 'a column|columns', 'en')} that "
+                              f"{_text.plural(len(extras), 'is|are', 'en')} no field of a "
+                              f"{kind.__name__}: {', '.join(extras)}; map or drop "
+                              f"{_text.plural(len(extras), 'it|them', 'en')}, or "
                               "pass extra='ignore'", field=extras[0])
     kinds = {spec.name: spec.kind for spec in specs}
     raw = {field: frame.column(column, kinds[field]) for field, column in sources.items()
@@ -822,7 +827,8 @@ def _row_columns(kind: type, rows: object, wanted: dict[str, str], extra: str,
                     extras[name] = None
                 if extra == "refuse" and unknown:
                     found.add(row, -1, "", None, _Refused(
-                        "unknown-column", f"has key(s) that are no field of a "
+                        "unknown-column", f"has {_text.plural(len(unknown), 'a key|keys', 'en')} "
+                        f"that {_text.plural(len(unknown), 'is|are', 'en')} no field of a "
                         f"{kind.__name__}: {', '.join(mask(name) for name in unknown)[:200]}"))
         else:
             found.add(row, -1, "", None, _Refused(
