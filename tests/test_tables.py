@@ -391,3 +391,19 @@ def test_deliveries_from_a_frame_with_aware_timestamps() -> None:
     read = read_deliveries(frame)
     assert [d.sent_day for d in read.records] == [D(2026, 3, 1), D(2026, 5, 28)]
     assert read.records[1].sent == dt.datetime(2026, 5, 28, 11, 0)
+
+
+def test_cm002_never_shows_a_cpr_in_full() -> None:
+    """A CPR number used as a case id, or refused as a citizen, is masked everywhere."""
+    rows = [("211062-1234", 999, "211062-1234", "Old", D(2020, 1, 6)),
+            ("S-2", 607, "3201621234", "Old", D(2020, 1, 6))]
+    read = read_cases(rows, errors="collect")
+    plan = CutoverPlan(municipality=607, register="smdb", old_system="Old", new_system="New",
+                       cutover=D(2026, 6, 1))
+    for language in ("en", "da"):
+        report = check_readiness(plan, refusals=read.refusals, as_of=D(2026, 3, 1),
+                                 language=language)
+        assert {f.code for f in report.findings if f.code == "CM002"} == {"CM002"}
+        shown = (str(report) + report._repr_html_() + repr(report.findings)
+                 + str(report.to_dict()) + str(cm.to_rows(report)))
+        assert "1234" not in shown.replace("-****", ""), language
