@@ -31,7 +31,10 @@ find_service_overlaps        --    yes       services
 The table is :data:`CHECKS`. A check that applies to the register but lacks every
 input it needs gives a CM001 finding instead of running; so does a check of the other
 register when it is given data that no check of this register reads (services for an
-SMDB plan, cases for a HANDICAP plan).
+SMDB plan, cases for a HANDICAP plan). The refusals of the table readers, given as
+``refusals=``, are not a check of the table: each table, column and error code of
+refused rows becomes a CM002 finding (:func:`casemigrate.tables.find_refused_rows`),
+for either register, so the report counts every row no check saw.
 
 Example:
     >>> import datetime as dt
