@@ -40,9 +40,9 @@ def is_table(value: object) -> bool:
 def require() -> tuple[Any, Any, Any]:
     """``(numpy, pyarrow, pyarrow.compute)``, or :class:`MissingDependency` naming the extra."""
     try:
-        import numpy
-        import pyarrow
-        import pyarrow.compute
+        import numpy  # noqa: PLC0415  # the optional extra, imported lazily
+        import pyarrow  # noqa: PLC0415
+        import pyarrow.compute  # noqa: PLC0415
     except ImportError as error:
         raise MissingDependency(
             f"a table input needs numpy and pyarrow: pip install 'casemigrate[{EXTRA}]' "
@@ -55,7 +55,7 @@ def require() -> tuple[Any, Any, Any]:
 def find_duplicate_active_cases(table: object, *, as_of: Any) -> Any:
     """The table path of :func:`casemigrate.find_duplicate_active_cases`."""
     require()
-    from casemigrate._columnar import _columns, _rules
+    from casemigrate._columnar import _columns, _rules  # noqa: PLC0415
 
     return _rules.duplicate_active_cases(_columns.cases(table), as_of)
 
@@ -64,7 +64,7 @@ def find_service_overlaps(table: object, *, cutover: Any, old_system: str | None
                           new_system: str | None, within_system: bool) -> Any:
     """The table path of :func:`casemigrate.find_service_overlaps`."""
     require()
-    from casemigrate._columnar import _columns, _rules
+    from casemigrate._columnar import _columns, _rules  # noqa: PLC0415
 
     return _rules.service_overlaps(_columns.services(table), cutover, old_system,
                                    new_system, within_system)

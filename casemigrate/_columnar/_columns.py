@@ -36,7 +36,15 @@ import pyarrow.compute as pc
 from casemigrate import _validate as v
 from casemigrate import model
 from casemigrate.exceptions import CaseMigrateError, InvalidRecord, InvalidType
-from casemigrate.identifiers import CPR, MUNICIPALITY_CODES, _birth_date, municipality
+from casemigrate.identifiers import (
+    CPR,
+    KLE,
+    MUNICIPALITY_CODES,
+    Facet,
+    _birth_date,
+    facet,
+    kle_number,
+)
 
 Array = Any  # numpy arrays: typed loosely so the core type-checks without numpy
 
@@ -66,7 +74,7 @@ class CaseColumns:
     __slots__ = ("case_id", "citizen", "closed", "municipality", "opened", "system",
                  "systems")
 
-    def __init__(self, case_id: pa.Array, municipality: Array, citizen: Array,
+    def __init__(self, *, case_id: pa.Array, municipality: Array, citizen: Array,
                  system: Array, systems: list[str], opened: Array, closed: Array) -> None:
         self.case_id = case_id
         self.municipality = municipality
@@ -93,7 +101,7 @@ class ServiceColumns:
     __slots__ = ("citizen", "code", "codes", "end", "municipality", "service_id", "start",
                  "system", "systems")
 
-    def __init__(self, service_id: pa.Array, municipality: Array, citizen: Array,
+    def __init__(self, *, service_id: pa.Array, municipality: Array, citizen: Array,
                  code: Array, codes: list[str], start: Array, end: Array, system: Array,
                  systems: list[str]) -> None:
         self.service_id = service_id
@@ -369,8 +377,8 @@ def _before(earlier: Array, later: Array, field: str, other: str, errors: _Error
 _CASE_FIELDS: Final = ("case_id", "municipality", "citizen", "system", "opened", "closed",
                        "kle", "facet", "origin", "title", "caseworker", "organisation")
 _CASE_EXTRAS: Final[dict[str, Callable[[Any], Any]]] = {
-    "kle": lambda x: None if x is None else model.kle_number(x),
-    "facet": lambda x: None if x is None else model._facet_of(x),
+    "kle": lambda x: None if x is None or type(x) is KLE else kle_number(x),
+    "facet": lambda x: None if x is None or type(x) is Facet else facet(x),
     "origin": model._origin,
     "title": model._title,
     "caseworker": model._caseworker,
@@ -402,7 +410,8 @@ def cases(table: object) -> CaseColumns:
         if column is not None:
             _each_distinct(column, name, check, errors)
     errors.raise_first()
-    return CaseColumns(case_id, where, citizen, system, systems, opened, closed)
+    return CaseColumns(case_id=case_id, municipality=where, citizen=citizen, system=system,
+                       systems=systems, opened=opened, closed=closed)
 
 
 def _each_distinct(array: pa.Array, field: str, check: Callable[[Any], Any],
@@ -476,5 +485,6 @@ def services(table: object) -> ServiceColumns:
     system, systems = _dictionary(_column(arrow, "system"), "system", model._system_name,
                                   errors, nullable=False)
     errors.raise_first()
-    return ServiceColumns(service_id, where, citizen, code, codes, start, end, system,
-                          systems)
+    return ServiceColumns(service_id=service_id, municipality=where, citizen=citizen,
+                          code=code, codes=codes, start=start, end=end, system=system,
+                          systems=systems)

@@ -8,6 +8,7 @@ name the record-path code each step replaces. Findings come back as a lazy
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, Final
 
 import numpy as np
@@ -46,7 +47,7 @@ def _period(start: int, end: int) -> _Period:
 class _CaseGroups(Block):
     """CM204 (a group per citizen) or CM205 (one group of cases without a citizen)."""
 
-    def __init__(self, code: str, columns: CaseColumns, offsets: Array, members: Array,
+    def __init__(self, code: str, columns: CaseColumns, *, offsets: Array, members: Array,
                  generation: Array, as_of: dt.date) -> None:
         self.code = code
         self.columns = columns
@@ -82,8 +83,8 @@ class _CaseGroups(Block):
                                                       self.unique_offsets[1:], strict=True)]
             order = np.array(sorted(range(self.size), key=lambda g: (keys[g], generation[g])),
                              dtype=np.int64)
-            equal = np.array([keys[a] == keys[b] for a, b in zip(order[:-1], order[1:],
-                                                                   strict=True)], dtype=bool)
+            equal = np.array([keys[a] == keys[b] for a, b in itertools.pairwise(order)],
+                             dtype=bool)
         self.order = order
         self.settle_ties(equal)
         return self.order
@@ -140,12 +141,14 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
         member_rows = rows[in_group]
         order = np.argsort(group, kind="stable")  # input order within each group
         offsets = np.searchsorted(group[order], np.arange(int(repeated.sum()) + 1))
-        blocks.append(_CaseGroups("CM204", columns, offsets, member_rows[order],
-                                  first[repeated], as_of))
+        blocks.append(_CaseGroups("CM204", columns, offsets=offsets,
+                                  members=member_rows[order], generation=first[repeated],
+                                  as_of=as_of))
     without = np.flatnonzero(active & ~with_citizen)
     if len(without):
-        blocks.append(_CaseGroups("CM205", columns, np.array([0, len(without)]), without,
-                                  np.zeros(1, dtype=np.int64), as_of))
+        blocks.append(_CaseGroups("CM205", columns, offsets=np.array([0, len(without)]),
+                                  members=without, generation=np.zeros(1, dtype=np.int64),
+                                  as_of=as_of))
     return FindingTable(blocks)
 
 
@@ -154,8 +157,8 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
 class _Pairs(Block):
     """CM301, CM302 or CM314: findings about two services (rows ``a`` and ``b``)."""
 
-    def __init__(self, code: str, columns: ServiceColumns, a: Array, b: Array, later: Array,
-                 ranks: dict[int, int] | Array, rank_rows: Array) -> None:
+    def __init__(self, code: str, columns: ServiceColumns, *, a: Array, b: Array,
+                 later: Array, ranks: Array, rank_rows: Array) -> None:
         self.code = code
         self.columns = columns
         self.a, self.b, self.later = a, b, later  # a: old (earlier), b: new (later)
@@ -343,4 +346,4 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
 def _pairs(code: str, columns: ServiceColumns, a: Array, b: Array, later: Array) -> _Pairs:
     rank_rows = np.unique(np.concatenate((a, b)))
     ranks = dense_ranks(columns.service_id, rank_rows)
-    return _Pairs(code, columns, a, b, later, ranks, rank_rows)
+    return _Pairs(code, columns, a=a, b=b, later=later, ranks=ranks, rank_rows=rank_rows)
