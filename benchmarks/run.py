@@ -30,9 +30,11 @@ import time
 from typing import Any
 
 from benchmarks.data import load
-from benchmarks.tasks import TASKS
+from benchmarks.tasks import TASKS, WITHOUT_PYARROW
 
-NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb"}
+NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb",
+         "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "pyarrow"}
+
 
 
 def _size(text: str) -> int:
@@ -48,6 +50,8 @@ def _rss_mb() -> float:
 def worker(task: str, impl_name: str, size: int, runs: int) -> dict[str, Any]:
     """Run one implementation of one task in this process; return its figures."""
     impl = TASKS[task][impl_name]
+    if impl_name.endswith(WITHOUT_PYARROW):
+        sys.modules["pyarrow"] = None  # type: ignore[assignment]  # pandas runs without it
     data = load(size)
     baseline = _rss_mb()
     prepared = impl.prepare(data)
@@ -85,6 +89,39 @@ def memory_per_case(size: int) -> dict[str, float]:
     return {"bytes_per_case": total / len(cases), "cases": len(cases)}
 
 
+def memory_columnar(size: int) -> dict[str, float]:
+    """Bytes per record held by the columnar engine's validated columns."""
+    from benchmarks.tasks import CASE_COLUMNS, SERVICE_COLUMNS, _arrow
+    from casemigrate._columnar import _columns
+
+    data = load(size)
+    cases = _columns.cases(_arrow(data.cases, CASE_COLUMNS))
+    services = _columns.services(_arrow(data.services, SERVICE_COLUMNS))
+    return {"bytes_per_case_columnar": cases.nbytes / len(cases),
+            "bytes_per_service_columnar": services.nbytes / len(services)}
+
+
+def environment() -> str:
+    """Python, the machine and every library's version, printed with the figures."""
+    import platform
+    from importlib import metadata
+
+    versions = []
+    for name in ("casemigrate", "numpy", "pyarrow", "pandas", "polars", "duckdb"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            memory = f"{int(handle.readline().split()[1]) / 2**20:.0f} GiB"
+    except OSError:
+        memory = "? GiB"
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"python {sys.version.split()[0]} on {platform.machine()}, {os.cpu_count()} cores, "
+            f"{memory}, load average {load_average}\n{'; '.join(versions)}")
+
+
 def _available(impl: str) -> bool:
     module = NEEDS.get(impl)
     return module is None or importlib.util.find_spec(module) is not None
@@ -119,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", nargs=4, metavar=("TASK", "IMPL", "SIZE", "RUNS"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--memory-worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--columnar-memory-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         task, impl, size, runs = args.worker
@@ -127,14 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_worker:
         print(json.dumps(memory_per_case(args.memory_worker)))
         return 0
+    if args.columnar_memory_worker:
+        print(json.dumps(memory_columnar(args.columnar_memory_worker)))
+        return 0
 
     sizes = [_size(text) for text in args.sizes.split(",")]
     tasks = [t for t in args.tasks.split(",") if t]
     only = {i for i in args.impls.split(",") if i}
     figures: list[dict[str, Any]] = []
     failures: list[str] = []
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; "
-          f"runs per measurement: {args.runs}")
+    print(f"{environment()}\nruns per measurement: {args.runs}")
     for size in sizes:
         load(size)  # generate once, cached for the workers
         for task in tasks:
@@ -151,10 +191,13 @@ def main(argv: list[str] | None = None) -> int:
             figures += rows
             ours = next(r for r in rows if r["impl"] == "casemigrate")
             print(f"\n{task}, {size:,} records")
+            columnar = next((r for r in rows if r["impl"] == "columnar"), None)
             header = f"  {'implementation':<18} {'result':<18}"
             if not args.smoke:
                 header += (f" {'median ms':>10} {'min ms':>9} {'max ms':>9} {'peak MB':>8}"
                            f" {'cm/peer':>8}")
+                if columnar:
+                    header += f" {'col/peer':>8}"
             print(header)
             for row in rows:
                 line = f"  {row['impl']:<18} {tuple(row['result'])!s:<18}"
@@ -162,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                     ratio = ours["median"] / row["median"] if row["median"] else float("inf")
                     line += (f" {_ms(row['median']):>10} {_ms(row['min']):>9}"
                              f" {_ms(row['max']):>9} {row['peak_mb']:>8.0f} {ratio:>8.2f}")
+                    if columnar:
+                        line += f" {columnar['median'] / row['median']:>8.2f}"
                 if not row["correct"]:
                     line += "  (wrong by design: compares with the previous row only)"
                 print(line)
@@ -173,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
             figures.append({"task": "memory", "size": size, **memory})
             print(f"\nmemory, {size:,} records: {memory['bytes_per_case']:.0f} bytes per Case "
                   "held (record, id, CPR, dates)")
+            if _available("columnar"):
+                held = _spawn(["--columnar-memory-worker", str(size)])
+                figures.append({"task": "memory-columnar", "size": size, **held})
+                print(f"memory, {size:,} records, columnar: "
+                      f"{held['bytes_per_case_columnar']:.1f} bytes per case, "
+                      f"{held['bytes_per_service_columnar']:.1f} per service held")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(figures, handle, indent=1)

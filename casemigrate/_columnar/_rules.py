@@ -158,45 +158,70 @@ class _Pairs(Block):
     """CM301, CM302 or CM314: findings about two services (rows ``a`` and ``b``)."""
 
     def __init__(self, code: str, columns: ServiceColumns, *, a: Array, b: Array,
-                 later: Array, ranks: Array, rank_rows: Array) -> None:
+                 later: Array, rank_of: Array) -> None:
         self.code = code
         self.columns = columns
         self.a, self.b, self.later = a, b, later  # a: old (earlier), b: new (later)
         self.size = len(a)
-        lookup = np.searchsorted(rank_rows, a), np.searchsorted(rank_rows, b)
-        rank_a, rank_b = ranks[lookup[0]], ranks[lookup[1]]
+        rank_a, rank_b = rank_of[a], rank_of[b]
         low = np.minimum(rank_a, rank_b)
         high = np.where(rank_a == rank_b, -1, np.maximum(rank_a, rank_b))
         self.order, equal = sort_rows([low, high])
         self.settle_ties(equal)
 
-    def _id(self, row: int) -> str:
-        return str(self.columns.service_id[row].as_py())
-
     def make(self, row: int) -> Finding:
+        return self.make_many([row])[0]
+
+    def make_many(self, rows: Array) -> list[Finding]:
         c = self.columns
-        a, b = int(self.a[row]), int(self.b[row])
-        a_id, b_id = self._id(a), self._id(b)
-        start_a, start_b, end_a, end_b = (int(c.start[a]), int(c.start[b]), int(c.end[a]),
-                                          int(c.end[b]))
+        a, b = self.a[rows], self.b[rows]
+        ids = c.service_id
+        a_ids = ids.take(pa.array(a, type=pa.int64())).to_pylist()
+        b_ids = ids.take(pa.array(b, type=pa.int64())).to_pylist()
+        start_a, start_b = c.start[a].tolist(), c.start[b].tolist()
+        end_a, end_b = c.end[a].tolist(), c.end[b].tolist()
+        of = Finding.of
         if self.code == "CM302":
-            return Finding.of("CM302", (a_id, b_id), old=a_id, new=b_id, end=day_of(end_a),
-                              start=day_of(start_b))
-        first, last = max(start_a, start_b), min(end_a, end_b)
-        shown_last: dt.date | str = "open" if last == OPEN else day_of(last)
-        days = None if last == OPEN else last - first + 1
+            return [of("CM302", (x, y), old=x, new=y, end=day_of(e), start=day_of(s))
+                    for x, y, e, s in zip(a_ids, b_ids, end_a, start_b, strict=True)]
+        out = []
         if self.code == "CM314":
-            return Finding.of(
-                "CM314", (a_id, b_id), earlier=a_id, later=b_id,
-                earlier_period=_period(start_a, end_a), later_period=_period(start_b, end_b),
-                system=c.systems[int(c.system[b])], first=day_of(first), last=shown_last,
-                days=days,
-            )
-        return Finding.of(
-            "CM301", (a_id, b_id), old=a_id, new=b_id, old_period=_period(start_a, end_a),
-            new_period=_period(start_b, end_b), first=day_of(first), last=shown_last,
-            days=days, later=self._id(int(self.later[row])),
-        )
+            systems = [c.systems[k] for k in c.system[b].tolist()]
+            for x, y, sa, sb, ea, eb, system in zip(a_ids, b_ids, start_a, start_b, end_a,
+                                                   end_b, systems, strict=True):
+                first, last = max(sa, sb), min(ea, eb)
+                out.append(of(
+                    "CM314", (x, y), earlier=x, later=y, earlier_period=_period(sa, ea),
+                    later_period=_period(sb, eb), system=system, first=day_of(first),
+                    last="open" if last == OPEN else day_of(last),
+                    days=None if last == OPEN else last - first + 1,
+                ))
+            return out
+        later = self.later[rows]
+        later_is_b = (later == b).tolist()
+        later_ids = [y if flag else None for y, flag in zip(b_ids, later_is_b, strict=True)]
+        if not all(later_is_b):
+            others = ids.take(pa.array(later, type=pa.int64())).to_pylist()
+            later_ids = [y if y is not None else z for y, z in zip(later_ids, others,
+                                                                   strict=True)]
+        for x, y, sa, sb, ea, eb, z in zip(a_ids, b_ids, start_a, start_b, end_a, end_b,
+                                           later_ids, strict=True):
+            first, last = max(sa, sb), min(ea, eb)
+            out.append(of(
+                "CM301", (x, y), old=x, new=y, old_period=_period(sa, ea),
+                new_period=_period(sb, eb), first=day_of(first),
+                last="open" if last == OPEN else day_of(last),
+                days=None if last == OPEN else last - first + 1, later=z,
+            ))
+        return out
+
+    def detail(self, name: str) -> pa.Array | None:
+        rows = {"CM301": {"old": self.a, "new": self.b, "later": self.later},
+                "CM302": {"old": self.a, "new": self.b},
+                "CM314": {"earlier": self.a, "later": self.b}}[self.code].get(name)
+        if rows is None:
+            return None
+        return self.columns.service_id.take(pa.array(rows[self.order], type=pa.int64()))
 
     def subject_ids(self) -> pa.Array:
         return self.columns.service_id
@@ -228,8 +253,17 @@ class _Singles(Block):
         self.settle_ties(equal)
 
     def make(self, row: int) -> Finding:
-        sid = str(self.columns.service_id[int(self.rows[row])].as_py())
-        return Finding.of("CM303", (sid,), service=sid, cutover=self.cutover)
+        return self.make_many([row])[0]
+
+    def make_many(self, rows: Array) -> list[Finding]:
+        ids = self.columns.service_id.take(pa.array(self.rows[rows], type=pa.int64()))
+        return [Finding.of("CM303", (sid,), service=sid, cutover=self.cutover)
+                for sid in ids.to_pylist()]
+
+    def detail(self, name: str) -> pa.Array | None:
+        if name != "service":
+            return None
+        return self.columns.service_id.take(pa.array(self.rows[self.order], type=pa.int64()))
 
     def subject_ids(self) -> pa.Array:
         return self.columns.service_id
@@ -251,66 +285,71 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
 
     The record path groups by (municipality, citizen, code), sorts each group by
     (start, id) and sweeps it, keeping the services whose end reaches the day before
-    the next start. Here one stable lexsort orders every group at once, and each
-    service's partners are the contiguous run of later services of its group that
-    start on or before the day after its end: found with one ``searchsorted`` on a
-    packed (group, start) key. The pairs are then judged with the same conditions,
-    as arrays.
+    the next start. Here one sort orders every group at once, and each service's
+    partners are the contiguous run of later services of its group that start on or
+    before the day after its end: found with one ``searchsorted`` on a packed
+    (group, start) key. The pairs are then judged with the same conditions, as arrays.
     """
     cut = day_number(cutover)
     old_flag = _system_flags(columns, old_system)
     new_flag = _system_flags(columns, new_system)
     usable = np.flatnonzero((columns.start != MISSING) & (columns.citizen != NO_CITIZEN)
                             & (columns.code != NO_CODE))
-    start, end = columns.start[usable], columns.end[usable]
-    system = columns.system[usable]
     blocks: list[Block] = []
 
     # CM303: an active service starting on the cutover (of the new system, if named).
-    lost = (start == cut) & (end == OPEN)
+    lost = (columns.start[usable] == cut) & (columns.end[usable] == OPEN)
     if new_flag is not None:
-        lost &= new_flag[system]
+        lost &= new_flag[columns.system[usable]]
     blocks.append(_Singles(columns, usable[lost], cutover))
 
-    # Group, then (start, input order); ids break equal starts below.
-    place = columns.municipality[usable].astype(np.int64) * _CITIZEN_SPAN \
-        + columns.citizen[usable]
-    code = columns.code[usable]
-    order = np.lexsort((start, code, place))
-    place, code, start, end, system = (place[order], code[order], start[order], end[order],
-                                       system[order])
-    rows = usable[order]
+    # Sort by group, then start; equal starts keep the input order for now.
+    rows = _by_group_and_start(columns, usable)
+    start, end, system = columns.start[rows], columns.end[rows], columns.system[rows]
     size = len(rows)
+    place = columns.municipality[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
+    code = columns.code[rows]
     new_group = np.ones(size, dtype=bool)
     new_group[1:] = (place[1:] != place[:-1]) | (code[1:] != code[:-1])
+    del place, code
     group = np.cumsum(new_group) - 1
-    # Equal starts within a group: order those by id (the record path's sort key).
-    tied = np.zeros(size, dtype=bool)
-    if size > 1:
-        same = (group[1:] == group[:-1]) & (start[1:] == start[:-1])
-        tied[1:] |= same
-        tied[:-1] |= same
-    tie_rank = np.zeros(size, dtype=np.int64)
-    if tied.any():
-        tie_rank[tied] = dense_ranks(columns.service_id, rows[tied])
-        again = np.lexsort((tie_rank, start, group))
-        rows, start, end, system, group, tie_rank = (rows[again], start[again], end[again],
-                                                     system[again], group[again],
-                                                     tie_rank[again])
-    group_start = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    group_start = np.flatnonzero(new_group)
     group_stop = np.append(group_start[1:], size)
     # Groups of one system hold only same-system pairs: swept only for CM314.
-    if not within_system and size:
-        mixed = (np.minimum.reduceat(system, group_start)
-                 != np.maximum.reduceat(system, group_start))
+    if within_system or not size:
+        swept = np.ones(len(group_start), dtype=bool)
     else:
-        mixed = np.ones(len(group_start), dtype=bool)
-    stop = group_stop[group]
+        swept = (np.minimum.reduceat(system, group_start)
+                 != np.maximum.reduceat(system, group_start))
+    swept &= (group_stop - group_start) > 1
+    # One ranking of the ids of every swept service: ties of starts are ordered by it
+    # (the record path sorts by (start, id)), and so are the findings' subjects.
+    in_swept = swept[group]
+    rank_of = np.zeros(len(columns), dtype=np.int64)
+    rank_of[rows[in_swept]] = dense_ranks(columns.service_id, rows[in_swept])
+    tied = np.zeros(size, dtype=bool)
+    if size > 1:
+        same = (group[1:] == group[:-1]) & (start[1:] == start[:-1]) & in_swept[1:]
+        tied[1:] |= same
+        tied[:-1] |= same
+    if tied.any():
+        where = np.flatnonzero(tied)
+        run = np.cumsum(np.concatenate(([True], (np.diff(where) > 1)
+                                        | (start[where[1:]] != start[where[:-1]])
+                                        | (group[where[1:]] != group[where[:-1]]))))
+        within = np.lexsort((rank_of[rows[where]], run))
+        rows[where] = rows[where[within]]
+        end[where] = end[where[within]]
+        system[where] = system[where[within]]
+    rank = rank_of[rows]
+
     key = group.astype(np.int64) * (1 << 32) + (start.astype(np.int64) - MISSING)
     reach = np.where(end == OPEN, size,
                      np.searchsorted(key, group.astype(np.int64) * (1 << 32)
                                      + (end.astype(np.int64) + 1 - MISSING), side="right"))
-    partners = np.where(mixed[group], np.minimum(reach, stop) - np.arange(size) - 1, 0)
+    del key
+    partners = np.where(in_swept, np.minimum(reach, group_stop[group]) - np.arange(size) - 1,
+                        0)
     partners = np.maximum(partners, 0)
     i = np.repeat(np.arange(size), partners)
     j = i + 1 + _ranges(np.zeros(size, dtype=np.int64), partners)
@@ -318,7 +357,8 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
 
     if within_system:
         dup = same_system & (end[i] >= start[j])  # OPEN reaches every start
-        blocks.append(_pairs("CM314", columns, rows[i[dup]], rows[j[dup]], rows[j[dup]]))
+        blocks.append(_Pairs("CM314", columns, a=rows[i[dup]], b=rows[j[dup]],
+                             later=rows[j[dup]], rank_of=rank_of))
 
     i, j = i[~same_system], j[~same_system]
     if old_flag is not None:
@@ -327,23 +367,32 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         i_old = ~new_flag[system[i]]
     else:
         closed_i, closed_j = end[i] != OPEN, end[j] != OPEN
-        earlier = (start[i] < start[j]) | ((start[i] == start[j])
-                                           & (tie_rank[i] < tie_rank[j]))
+        earlier = (start[i] < start[j]) | ((start[i] == start[j]) & (rank[i] < rank[j]))
         i_old = np.where(closed_i != closed_j, closed_i, earlier)
     old = np.where(i_old, i, j)
     new = np.where(i_old, j, i)
-    first = np.maximum(start[old], start[new])
-    last = np.minimum(end[old], end[new])
-    both = first <= last
-    blocks.append(_pairs("CM301", columns, rows[old[both]], rows[new[both]], rows[j[both]]))
+    del i, i_old
+    both = np.maximum(start[old], start[new]) <= np.minimum(end[old], end[new])
+    blocks.append(_Pairs("CM301", columns, a=rows[old[both]], b=rows[new[both]],
+                         later=rows[j[both]], rank_of=rank_of))
     closure = ((end[old] != OPEN) & (end[old] >= cut - 1) & (end[old] <= cut)
                & (start[new] <= cut) & (end[new] > cut))
-    blocks.append(_pairs("CM302", columns, rows[old[closure]], rows[new[closure]],
-                         rows[j[closure]]))
+    blocks.append(_Pairs("CM302", columns, a=rows[old[closure]], b=rows[new[closure]],
+                         later=rows[j[closure]], rank_of=rank_of))
     return FindingTable(blocks)
 
 
-def _pairs(code: str, columns: ServiceColumns, a: Array, b: Array, later: Array) -> _Pairs:
-    rank_rows = np.unique(np.concatenate((a, b)))
-    ranks = dense_ranks(columns.service_id, rank_rows)
-    return _Pairs(code, columns, a=a, b=b, later=later, ranks=ranks, rank_rows=rank_rows)
+def _by_group_and_start(columns: ServiceColumns, usable: Array) -> Array:
+    """``usable`` sorted by (municipality, citizen, code, start), stable."""
+    place = columns.municipality[usable].astype(np.int64) * _CITIZEN_SPAN \
+        + columns.citizen[usable]
+    code = columns.code[usable].astype(np.int64)
+    start = columns.start[usable].astype(np.int64) - MISSING
+    codes = len(columns.codes) + 1
+    if codes * 10**13 < 2**62:
+        order = np.argsort(place * codes + code, kind="stable")
+        packed = (place * codes + code)[order]
+        group = np.cumsum(np.concatenate(([False], packed[1:] != packed[:-1])))
+        again = np.argsort(group.astype(np.int64) * (1 << 32) + start[order], kind="stable")
+        return usable[order[again]]
+    return usable[np.lexsort((start, code, place))]  # pragma: no cover (millions of codes)

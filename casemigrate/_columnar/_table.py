@@ -19,9 +19,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from casemigrate.exceptions import InvalidArgument
 from casemigrate.findings import RULES, Finding, Severity
 
 Array = Any
+_CHUNK = 65_536  # findings built per pass over the arrays when iterating
 
 
 def dense_ranks(ids: pa.Array, rows: Array) -> Array:
@@ -47,6 +49,15 @@ class Block:
     def make(self, row: int) -> Finding:
         """Finding ``row`` (an index in the block's own arrays, not the sorted position)."""
         raise NotImplementedError
+
+    def make_many(self, rows: Array) -> list[Finding]:
+        """Findings ``rows``, in that order: one pass over the arrays for many findings."""
+        return [self.make(int(row)) for row in rows]
+
+    def detail(self, name: str) -> pa.Array | None:
+        """Detail ``name`` of every finding as an Arrow array, sorted order; ``None``:
+        the block's findings have no such detail, or it is not held as an array."""
+        return None
 
     def subject_ids(self) -> pa.Array:
         """The id column the subjects come from."""
@@ -111,9 +122,8 @@ class FindingTable(Sequence[Finding]):
 
     def __iter__(self) -> Iterator[Finding]:
         for block in self._blocks:
-            make = block.make
-            for row in block.order.tolist():
-                yield make(row)
+            for at in range(0, block.size, _CHUNK):
+                yield from block.make_many(block.order[at:at + _CHUNK])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
@@ -150,6 +160,24 @@ class FindingTable(Sequence[Finding]):
                                      dtype=np.int32), [b.size for b in self._blocks])
         return pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32()),
                                               pa.array(names, type=pa.string()))
+
+    def detail(self, name: str) -> pa.ChunkedArray:
+        """Detail ``name`` of every finding, in order, as an Arrow column; no object built.
+
+        Held as arrays: the service ids of the overlap findings (``old``, ``new``,
+        ``earlier``, ``later``, ``service``). Null where a finding has no such detail.
+
+        Raises:
+            InvalidArgument: No finding holds ``name`` as an array.
+        """
+        chunks = []
+        for block in self._blocks:
+            values = block.detail(name)
+            chunks.append(pa.nulls(block.size, type=pa.string()) if values is None
+                          else values)
+        if not any(b.detail(name) is not None for b in self._blocks) and self._blocks:
+            raise InvalidArgument(f"no finding holds {name!r} as an array", field="name")
+        return pa.chunked_array(chunks, type=pa.string())
 
     def to_arrow(self) -> pa.Table:
         """``code``, ``severity`` and ``subjects`` of every finding, with no object built."""
