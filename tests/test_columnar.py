@@ -206,3 +206,48 @@ def test_without_the_extra_a_table_names_it(monkeypatch: pytest.MonkeyPatch) -> 
         _columnar.require()
     assert _columnar.is_table(pa.table({"a": [1]}))
     assert not _columnar.is_table([])
+
+
+def test_the_vectorised_birth_date_rule_is_the_records_rule() -> None:
+    import numpy as np
+
+    from casemigrate._columnar._columns import _real_birth_dates
+    from casemigrate.identifiers import _birth_date
+
+    prefixes = [f"{d:02d}{m:02d}{y:02d}{c}" for d in (0, 1, 28, 29, 30, 31, 32)
+                for m in range(14) for y in range(100) for c in range(10)]
+    expected = [type(_birth_date(p)) is dt.date for p in prefixes]
+    found = _real_birth_dates(np.array([int(p) * 1000 + 123 for p in prefixes]))
+    assert found.tolist() == expected
+
+
+@pytest.mark.parametrize("citizens", [
+    ["211062-1234", "2110621234", " 211062 1234 ", None],
+    ["010100-4321", "010100 4321", "0101004321", "311299-0001"],
+])
+def test_every_accepted_cpr_form_groups_as_in_the_records(citizens: list[str | None]) -> None:
+    rows = [{"case_id": f"C{i}", "municipality": 607, "citizen": cpr, "system": "Old",
+             "opened": dt.date(2020, 1, 1), "closed": None} for i, cpr in enumerate(citizens)]
+    expected = find_duplicate_active_cases([Case(**r) for r in rows], as_of=CUTOVER)
+    assert tuple(find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)) == expected
+
+
+@pytest.mark.parametrize(("value", "error"), [("abc", InvalidCPR), ("290201-1234", InvalidCPR),
+                                              ("2110621234x", InvalidCPR)])
+def test_a_bad_cpr_in_a_table_is_refused_and_masked(value: str,
+                                                    error: type[CaseMigrateError]) -> None:
+    rows = [{"case_id": "C", "municipality": 607, "citizen": value, "system": "Old",
+             "opened": dt.date(2020, 1, 1), "closed": None}]
+    with pytest.raises(error) as raised:
+        find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
+    assert raised.value.field == "rows[0].citizen"
+    assert "1234" not in str(raised.value)
+
+
+def test_a_column_of_the_wrong_type_is_refused() -> None:
+    columns = {"case_id": pa.array(["C"]), "municipality": pa.array([607]),
+               "citizen": pa.array([None], type=pa.string()), "system": pa.array(["Old"]),
+               "opened": pa.array([dt.datetime(2020, 1, 1)]), "closed": pa.array([None])}
+    with pytest.raises(CaseMigrateError, match="datetime") as raised:
+        find_duplicate_active_cases(pa.table(columns), as_of=CUTOVER)
+    assert raised.value.field == "rows[0].opened"

@@ -55,8 +55,10 @@ class Block:
         return [self.make(int(row)) for row in rows]
 
     def detail(self, name: str) -> pa.Array | None:
-        """Detail ``name`` of every finding as an Arrow array, sorted order; ``None``:
-        the block's findings have no such detail, or it is not held as an array."""
+        """Detail ``name`` of every finding as an Arrow array, in sorted order.
+
+        ``None``: the block's findings have no such detail, or it is not an array.
+        """
         return None
 
     def subject_ids(self) -> pa.Array:
