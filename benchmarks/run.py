@@ -33,7 +33,7 @@ from benchmarks.data import load
 from benchmarks.tasks import TASKS, WITHOUT_PYARROW
 
 NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb",
-         "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "pyarrow"}
+         "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "pyarrow", "columnar-rules": "pyarrow"}
 
 
 

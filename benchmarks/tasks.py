@@ -153,6 +153,34 @@ def col_overlap(table: Any) -> tuple[int, ...]:
     return (len(pc.unique(later.drop_null())),)
 
 
+def _columns_of(kind: str, rows: list[tuple[Any, ...]], columns: list[str]) -> Any:
+    from casemigrate._columnar import _columns
+
+    return getattr(_columns, kind)(_arrow(rows, columns))
+
+
+def col_rules_duplicates(validated: Any) -> tuple[int, ...]:
+    """Detection alone, from columns already validated (the engine's internal step)."""
+    import pyarrow.compute as pc
+
+    from casemigrate._columnar import _rules
+
+    found = _rules.duplicate_active_cases(validated, AS_OF)
+    exported = found.to_arrow()
+    mine = pc.equal(exported.column("code").cast("string"), "CM204")
+    sizes = pc.list_value_length(exported.column("subjects").filter(mine))
+    return (found.counts().get("CM204", 0), int(pc.sum(sizes).as_py() or 0))
+
+
+def col_rules_overlap(validated: Any) -> tuple[int, ...]:
+    import pyarrow.compute as pc
+
+    from casemigrate._columnar import _rules
+
+    found = _rules.service_overlaps(validated, CUTOVER, None, None, True)
+    return (len(pc.unique(found.detail("later").drop_null())),)
+
+
 def col_construction(tables: tuple[Any, Any]) -> tuple[int, ...]:
     """A table validated in bulk into columns (the step every table input takes)."""
     from casemigrate._columnar import _columns
@@ -372,6 +400,8 @@ TASKS: dict[str, dict[str, Impl]] = {
     "duplicates": {
         "casemigrate": Impl(_cm_cases, cm_duplicates),
         "columnar": Impl(lambda d: _arrow(d.cases, CASE_COLUMNS), col_duplicates_counted),
+        "columnar-rules": Impl(lambda d: _columns_of("cases", d.cases, CASE_COLUMNS),
+                               col_rules_duplicates),
         "plain": Impl(lambda d: d.cases, py_duplicates),
         "pandas": Impl(lambda d: _pd_frame(d.cases, CASE_COLUMNS, ["opened", "closed"]),
                        pd_duplicates),
@@ -381,6 +411,8 @@ TASKS: dict[str, dict[str, Impl]] = {
     "overlap": {
         "casemigrate": Impl(lambda d: _cm_services(d.services), cm_overlap),
         "columnar": Impl(lambda d: _arrow(d.services, SERVICE_COLUMNS), col_overlap),
+        "columnar-rules": Impl(lambda d: _columns_of("services", d.services, SERVICE_COLUMNS),
+                               col_rules_overlap),
         "plain": Impl(lambda d: d.services, py_overlap),
         "pandas": Impl(lambda d: _pd_frame(d.services, SERVICE_COLUMNS, ["start", "end"]),
                        pd_overlap_cummax),
