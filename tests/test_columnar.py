@@ -251,3 +251,39 @@ def test_a_column_of_the_wrong_type_is_refused() -> None:
     with pytest.raises(CaseMigrateError, match="datetime") as raised:
         find_duplicate_active_cases(pa.table(columns), as_of=CUTOVER)
     assert raised.value.field == "rows[0].opened"
+
+
+def test_a_polars_frame_is_a_table() -> None:
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame({
+        "service_id": ["A", "B"], "municipality": [607, 607],
+        "citizen": ["211062-1234", "211062-1234"], "code": ["SEL107", "SEL107"],
+        "target_groups": [["1.1"], ["1.1"]], "start": [dt.date(2021, 6, 1), CUTOVER],
+        "end": [CUTOVER, None], "system": ["Old", "New"],
+    })
+    found = find_service_overlaps(frame, cutover=CUTOVER)
+    assert [(f.code, f.subjects) for f in found] == [
+        ("CM301", ("A", "B")), ("CM302", ("A", "B")), ("CM303", ("B",))]
+
+
+def test_the_example_in_the_performance_docs_runs() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "performance.md").read_text("utf-8")
+    block = text.split("## The columnar engine")[1].split("```python\n")[1].split("```")[0]
+    exec(compile(block, "docs/performance.md", "exec"), {})
+
+
+@pytest.mark.parametrize("case_id", ["", " ", "é", "a\tb", "x" * 201, "Ø-1", "ab\u200b", "😀"])
+def test_ids_are_judged_as_the_records_judge_them(case_id: str) -> None:
+    rows = [{"case_id": name, "municipality": 607, "citizen": None, "system": "Old",
+             "opened": dt.date(2020, 1, 1), "closed": None} for name in ("ok", case_id)]
+    try:
+        Case.from_rows([tuple(r.values()) for r in rows])
+    except CaseMigrateError as error:
+        with pytest.raises(type(error)) as raised:
+            find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
+        assert str(raised.value) == str(error)
+    else:
+        found = find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
+        assert [f.subjects for f in found] == [tuple(sorted({"ok", case_id}))]

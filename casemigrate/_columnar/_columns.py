@@ -213,8 +213,9 @@ def _ids(array: pa.Array, field: str, errors: _Errors) -> pa.Array:
     if not pa.types.is_string(array.type):
         _wrong_type(array, field, check, errors)
         return array
+    length = pc.binary_length(array)
     fast = pc.and_(pc.and_(pc.ascii_is_printable(array), pc.invert(pc.ascii_is_space(array))),
-                   pc.less_equal(pc.binary_length(array), 200))
+                   pc.and_(pc.greater(length, 0), pc.less_equal(length, 200)))
     slow = np.flatnonzero(~fast.fill_null(False).to_numpy(zero_copy_only=False))
     for row in slow:  # non-ASCII ids (Danish letters), nulls and the refused
         error = _call(check, array[int(row)].as_py(), field)
