@@ -12,7 +12,7 @@ falls back on the message: those few are built and sorted by it, exactly as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -211,5 +211,3 @@ def sort_rows(keys: list[Array], generation: Array | None = None) -> tuple[Array
         equal &= ordered[1:] == ordered[:-1]
     return order, equal
 
-
-MakeFinding = Callable[[int], Finding]
