@@ -265,8 +265,9 @@ def _municipalities(array: pa.Array, errors: _Errors) -> Array:
 def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
     """``DDMMYY-SSSS`` or ten digits, read straight from the Arrow string buffers.
 
-    Returns the ten digits as one ``int64`` and where the value had one of the two
-    plain forms; any other form (spaces, say) goes through :class:`CPR` one by one.
+    Returns the ten digits as one ``int64``, and where the value had one of the two
+    plain forms and a real birth date. Anything else (spaces, say, or no such day)
+    goes through :class:`CPR` one by one, for its own error.
     """
     size = len(array)
     _, offsets_buffer, data_buffer = array.buffers()
@@ -283,10 +284,16 @@ def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
     eleven = lengths[where] == 11
     good = ~eleven | (data[np.where(eleven, first + 6, first)] == ord("-"))
     number = np.zeros(len(where), dtype=np.int64)
+    parts = []
     for place in range(10):  # one pass per digit: no (n, 10) temporaries
-        digit = data[first + place + (eleven if place >= 6 else 0)].astype(np.int64) - 48
-        good &= (digit >= 0) & (digit <= 9)
+        digit = data[first + place + (eleven if place >= 6 else 0)] - np.uint8(48)
+        good &= digit <= 9  # unsigned: a byte below "0" wraps round to above 9
         number = number * 10 + digit
+        if place < 7:
+            parts.append(digit.astype(np.int16))
+    day, month, yy = (parts[0] * 10 + parts[1], parts[2] * 10 + parts[3],
+                      parts[4] * 10 + parts[5])
+    good &= _real_dates(day, month, yy, parts[6])
     plain[where] = good
     values = np.zeros(size, dtype=np.int64)
     values[where] = number
@@ -312,7 +319,6 @@ def _citizens(array: pa.Array, errors: _Errors) -> Array:
     present = ~_null_mask(array)
     values, fast_mask = _plain_cpr_digits(array)
     fast_mask &= present
-    fast_mask[fast_mask] = _real_birth_dates(values[fast_mask])
     out[fast_mask] = values[fast_mask]
     slow = np.flatnonzero(present & ~fast_mask)
     cache: dict[str, CPR] = {}
@@ -330,14 +336,18 @@ _MONTH_DAYS: Final = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 
 
 def _real_birth_dates(digits: Array) -> Array:
-    """Whether each CPR number's first seven digits are a real birth date.
-
-    :func:`casemigrate.identifiers._birth_date` over arrays: day, month and two-digit
-    year, with the century from the 7th digit (CPR-kontoret's table).
-    """
+    """Whether each CPR number (ten digits as one integer) starts with a real birth date."""
     prefix = digits // 1000
-    day, month = prefix // 100_000, (prefix // 1000) % 100
-    yy, seventh = (prefix // 10) % 100, prefix % 10
+    return _real_dates(prefix // 100_000, (prefix // 1000) % 100, (prefix // 10) % 100,
+                       prefix % 10)
+
+
+def _real_dates(day: Array, month: Array, yy: Array, seventh: Array) -> Array:
+    """Whether each (day, month, two-digit year, 7th digit) is a real birth date.
+
+    :func:`casemigrate.identifiers._birth_date` over arrays, with the century from the
+    7th digit (CPR-kontoret's table).
+    """
     century = np.where(seventh <= 3, 1900, np.where(
         (seventh == 4) | (seventh == 9), np.where(yy <= 36, 2000, 1900),
         np.where(yy <= 57, 2000, 1800)))
