@@ -54,7 +54,8 @@ MISSING: Final = int(np.iinfo(np.int32).min)
 NO_CITIZEN: Final = -1
 NO_CODE: Final = -1
 _EPOCH: Final = dt.date(1970, 1, 1).toordinal()
-_CODES: Final = np.array(sorted(MUNICIPALITY_CODES), dtype=np.int16)
+_KNOWN: Final = np.zeros(max(MUNICIPALITY_CODES) + 1, dtype=bool)
+_KNOWN[sorted(MUNICIPALITY_CODES)] = True  # a lookup table: _KNOWN[code]
 
 
 def day_of(number: int) -> dt.date:
@@ -229,8 +230,9 @@ def _municipalities(array: pa.Array, errors: _Errors) -> Array:
     field = "municipality"
     out = np.zeros(len(array), dtype=np.int16)
     if pa.types.is_integer(array.type):
-        values = array.fill_null(0).to_numpy(zero_copy_only=False)
-        good = np.isin(values, _CODES) & ~_null_mask(array)
+        values = np.asarray(array.fill_null(0).to_numpy(zero_copy_only=False))
+        inside = (values > 0) & (values < len(_KNOWN))
+        good = inside & _KNOWN[np.where(inside, values, 0)] & ~_null_mask(array)
         out[good] = values[good]
         if not good.all():
             row = _first_true(~good)
