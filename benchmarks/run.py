@@ -64,8 +64,8 @@ def worker(task: str, impl_name: str, size: int, runs: int) -> dict[str, Any]:
         if again != result:
             raise SystemExit(f"{task}/{impl_name}: results differ between runs")
     return {"task": task, "impl": impl_name, "size": size, "result": list(result),
-            "median": statistics.median(times), "min": min(times), "max": max(times),
-            "peak_mb": _rss_mb(), "data_mb": baseline, "records": len(data.cases)}
+            "times": times, "median": statistics.median(times), "min": min(times),
+            "max": max(times), "peak_mb": _rss_mb(), "data_mb": baseline, "records": len(data.cases)}
 
 
 def memory_per_case(size: int) -> dict[str, float]:
@@ -139,6 +139,16 @@ def _spawn(arguments: list[str]) -> dict[str, Any]:
     return figures
 
 
+def _merged(figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """One figure from the rounds of one implementation: the median over all runs."""
+    times = [t for figure in figures for t in figure["times"]]
+    if any(figure["result"] != figures[0]["result"] for figure in figures):
+        raise SystemExit(f"{figures[0]['impl']}: results differ between rounds")
+    return {**figures[0], "times": times, "median": statistics.median(times),
+            "min": min(times), "max": max(times),
+            "peak_mb": max(figure["peak_mb"] for figure in figures)}
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}"
 
@@ -150,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tasks", default=",".join(TASKS))
     parser.add_argument("--impls", default="")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="interleave: every implementation once per round, in turn; "
+                             "the median is over the runs of every round")
+    parser.add_argument("--reference", default="casemigrate",
+                        help="the implementation whose counts every correct peer must match")
     parser.add_argument("--smoke", action="store_true",
                         help="counts only: no timings are printed")
     parser.add_argument("--json", help="also write every figure to this file")
@@ -178,24 +193,32 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         load(size)  # generate once, cached for the workers
         for task in tasks:
-            rows = []
+            chosen = []
             for impl_name, impl in TASKS[task].items():
-                if only and impl_name not in only and impl_name != "casemigrate":
+                if only and impl_name not in only and impl_name != args.reference:
                     continue
                 if not _available(impl_name):
                     print(f"  {task} {impl_name}: skipped ({NEEDS[impl_name]} not installed)")
                     continue
-                figure = _spawn(["--worker", task, impl_name, str(size), str(args.runs)])
+                chosen.append((impl_name, impl))
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in chosen}
+            for _ in range(args.rounds):
+                for impl_name, _impl in chosen:
+                    rounds[impl_name].append(
+                        _spawn(["--worker", task, impl_name, str(size), str(args.runs)]))
+            rows = []
+            for impl_name, impl in chosen:
+                figure = _merged(rounds[impl_name])
                 figure["correct"] = impl.correct
                 rows.append(figure)
             figures += rows
-            ours = next(r for r in rows if r["impl"] == "casemigrate")
+            ours = next(r for r in rows if r["impl"] == args.reference)
             print(f"\n{task}, {size:,} records")
             columnar = next((r for r in rows if r["impl"] == "columnar"), None)
             header = f"  {'implementation':<18} {'result':<18}"
             if not args.smoke:
                 header += (f" {'median ms':>10} {'min ms':>9} {'max ms':>9} {'peak MB':>8}"
-                           f" {'cm/peer':>8}")
+                           f" {'cm/peer' if args.reference == 'casemigrate' else 'ref/peer':>8}")
                 if columnar:
                     header += f" {'col/peer':>8}"
             print(header)
@@ -211,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                     line += "  (wrong by design: compares with the previous row only)"
                 print(line)
                 if row["correct"] and row["result"] != ours["result"]:
-                    failures.append(f"{task} at {size:,}: casemigrate {ours['result']} but "
+                    failures.append(f"{task} at {size:,}: {args.reference} {ours['result']} but "
                                     f"{row['impl']} {row['result']}")
         if "construction" in tasks and not only:
             memory = _spawn(["--memory-worker", str(size)])

@@ -34,7 +34,7 @@ def test_the_harness_fails_when_casemigrate_disagrees(monkeypatch: pytest.Monkey
         result = [1] if impl == "casemigrate" else [2]
         return {"task": task, "impl": impl, "size": int(size), "result": result,
                 "median": 1.0, "min": 1.0, "max": 1.0, "peak_mb": 1.0, "data_mb": 1.0,
-                "records": int(size)}
+                "times": [1.0], "records": int(size)}
 
     monkeypatch.setattr(run, "_spawn", fake_spawn)
     monkeypatch.setattr(run, "load", lambda size: None)
