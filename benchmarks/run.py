@@ -65,7 +65,8 @@ def worker(task: str, impl_name: str, size: int, runs: int) -> dict[str, Any]:
             raise SystemExit(f"{task}/{impl_name}: results differ between runs")
     return {"task": task, "impl": impl_name, "size": size, "result": list(result),
             "times": times, "median": statistics.median(times), "min": min(times),
-            "max": max(times), "peak_mb": _rss_mb(), "data_mb": baseline, "records": len(data.cases)}
+            "max": max(times), "peak_mb": _rss_mb(), "data_mb": baseline,
+            "records": len(data.cases)}
 
 
 def memory_per_case(size: int) -> dict[str, float]:
