@@ -47,12 +47,12 @@ import enum
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final, overload
 
 import attrs
 
-from casemigrate import _text
+from casemigrate import _columnar, _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate._slots import slots_filler
@@ -1076,6 +1076,7 @@ def _vanished(latest: Delivery, earlier: list[Delivery]) -> Iterator[Finding]:
                          latest=latest.delivery_id)
 
 
+@overload
 def find_service_overlaps(
     services: Iterable[Service],
     *,
@@ -1083,7 +1084,28 @@ def find_service_overlaps(
     old_system: str | None = None,
     new_system: str | None = None,
     within_system: bool = False,
-) -> tuple[Finding, ...]:
+) -> tuple[Finding, ...]: ...
+
+
+@overload
+def find_service_overlaps(
+    services: object,
+    *,
+    cutover: dt.date,
+    old_system: str | None = None,
+    new_system: str | None = None,
+    within_system: bool = False,
+) -> Sequence[Finding]: ...
+
+
+def find_service_overlaps(
+    services: Iterable[Service] | object,
+    *,
+    cutover: dt.date,
+    old_system: str | None = None,
+    new_system: str | None = None,
+    within_system: bool = False,
+) -> Sequence[Finding]:
     """Double counting and lost history around a cutover, in a data basis.
 
     Services are grouped by municipality, citizen and service code, and each group is
@@ -1115,7 +1137,10 @@ def find_service_overlaps(
     :func:`check_services` reports them (CM309).
 
     Args:
-        services: The services, in any order.
+        services: The services, in any order: records, or a table (pyarrow, pandas or
+            polars) with the fields of :class:`~casemigrate.Service` as columns, which
+            needs the ``columnar`` extra (see ``docs/performance.md``); a table gives a
+            lazy sequence equal to the tuple the records give.
         cutover: The cutover date.
         old_system: The old system's name, if known.
         new_system: The new system's name, if known.
@@ -1138,6 +1163,10 @@ def find_service_overlaps(
         [('CM301', ('B', "B'")), ('CM302', ('B', "B'"))]
     """
     v.day("cutover", cutover)
+    if _columnar.is_table(services):
+        return _columnar.find_service_overlaps(  # type: ignore[no-any-return]
+            services, cutover=cutover, old_system=old_system, new_system=new_system,
+            within_system=within_system)
     old = None if old_system is None else old_system.casefold()
     new = None if new_system is None else new_system.casefold()
     groups: dict[tuple[int, str, str], list[Service]] = {}
@@ -1193,7 +1222,8 @@ def _sweep(
         start = current.start
         assert start is not None
         if open_:
-            open_ = [s for s in open_ if s.end is None or s.end + _ONE_DAY >= start]
+            # (start - end).days, not end + 1 day: 9999-12-31 is a date like any other.
+            open_ = [s for s in open_ if s.end is None or (start - s.end).days <= 1]
         for earlier in open_:
             if earlier.system == current.system:
                 if within_system and (earlier.end is None or earlier.end >= start):

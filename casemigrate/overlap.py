@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, overload
 
+from casemigrate import _columnar
 from casemigrate import _validate as v
 from casemigrate._text import Phrase
 from casemigrate.exceptions import InvalidType
@@ -369,9 +370,19 @@ def find_reporting_overlap(
     return sort_findings(findings)
 
 
+@overload
 def find_duplicate_active_cases(
     cases: Iterable[Case], *, as_of: dt.date
-) -> tuple[Finding, ...]:
+) -> tuple[Finding, ...]: ...
+
+
+@overload
+def find_duplicate_active_cases(cases: object, *, as_of: dt.date) -> Sequence[Finding]: ...
+
+
+def find_duplicate_active_cases(
+    cases: Iterable[Case] | object, *, as_of: dt.date
+) -> Sequence[Finding]:
     """Citizens with more than one case active on ``as_of`` in one municipality.
 
     One CM204 (ERROR) per municipality and citizen with two or more active cases,
@@ -382,12 +393,15 @@ def find_duplicate_active_cases(
     them.
 
     Args:
-        cases: The cases, in any order.
+        cases: The cases, in any order: records, or a table (pyarrow, pandas or polars)
+            with the fields of :class:`~casemigrate.Case` as columns, which needs the
+            ``columnar`` extra (see ``docs/performance.md``).
         as_of: The day to judge.
 
     Returns:
         The findings, sorted; subjects are case ids. ``details`` holds ``municipality``,
-        ``citizen`` (a masked :class:`~casemigrate.CPR`) and ``systems``.
+        ``citizen`` (a masked :class:`~casemigrate.CPR`) and ``systems``. For a table,
+        a lazy sequence of the same findings, equal to the tuple the records give.
 
     Example:
         >>> import datetime as dt
@@ -399,6 +413,8 @@ def find_duplicate_active_cases(
         [('CM205', 1)]
     """
     v.day("as_of", as_of)
+    if _columnar.is_table(cases):
+        return _columnar.find_duplicate_active_cases(cases, as_of=as_of)  # type: ignore[no-any-return]
     # Two passes: count the active cases per (municipality, citizen) with C-level
     # hashing of the digits, then gather only the few groups with more than one.
     active: list[Case] = []
