@@ -51,6 +51,7 @@ from casemigrate.model import Case
 from casemigrate.sources import DUBU, POLICY
 
 __all__ = [
+    "LATER_CONTENT",
     "MINIMUM_CONTENT",
     "ConversionMethod",
     "ConversionPlan",

@@ -38,6 +38,7 @@ __all__ = [
     "Citation",
     "Document",
     "Section",
+    "occurs",
 ]
 
 _MONTHS_DA: Final = ("januar", "februar", "marts", "april", "maj", "juni", "juli",
