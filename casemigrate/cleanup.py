@@ -494,7 +494,7 @@ _REASONS: Final[Mapping[NoticeRule, Term]] = {
     NoticeRule.BEFORE_AGREEMENT: Term(
         "notice given before the KOMBIT-KMD agreement on notice periods: the contract's "
         "six months that applied then (as for Mariagerfjord, mid-2014)",
-        da="opsagt før KOMBIT og KMD's aftale om opsigelsesvarsler: kontraktens seks "
+        da="opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: kontraktens seks "
            "måneder, som gjaldt dengang (som for Mariagerfjord, midt i 2014)"),
 }
 

@@ -98,7 +98,7 @@ _TOGETHER: Final = HANDICAP.cite(
     "DST anvender i statistikproduktionen.")
 MERGE_SOURCES: Final[tuple[Citation, ...]] = (_OLD_CLOSED, _NEW_ALL, _TOGETHER)
 """Where :func:`merge_deliveries` comes from: DST's processing of a system change."""
-_OPEN: Final = Term("open", da="videre")
+_OPEN: Final = Term("open", da="ubestemt tid")
 _MISSING: Final = {
     "start date": Term("start date", da="startdato"),
     "service code": Term("service code", da="ydelseskode"),
@@ -1360,7 +1360,7 @@ def check_services(
         findings.append(Finding.of(
             CHECK_NOT_APPLICABLE, ("check_services",), check=_RECREATION_CHECK,
             reason=_text.Phrase(en="no service of the new system {system} was given",
-                                da="der er ikke givet nogen ydelse fra det nye system {system}",
+                                da="der er ingen ydelser fra det nye system {system}",
                                 system=plan.new_system),
         ))
     return sort_findings(findings)

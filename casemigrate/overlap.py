@@ -191,8 +191,8 @@ BLOCKING_ACTIVE_CASE: Final = Rule(
                "skal være slettet; den vil spærre for borgerens sag fra det nye system.",
     message="{case} in the old system {system} is still active on {deadline}, the latest "
             "date to delete active courses",
-    message_da="{case} i det tidligere system {system} er stadig aktiv {deadline}, som er den "
-               "seneste dato for sletning af aktive kontaktforløb",
+    message_da="{case} i det tidligere system {system} er stadig aktiv {deadline}, som er "
+               "fristen for sletning af aktive kontaktforløb",
     hint="Close the course in the old system if treatment has ended, or have DST delete it "
          "before the deadline and re-report it from the new system.",
     hint_da="Afslut kontaktforløbet i det tidligere system, hvis behandlingen er slut, eller "
@@ -276,7 +276,7 @@ DELETED_NOT_REREPORTED: Final = Rule(
                "er udløbet.",
     message="{case} was active in {old_system} when DST deleted it on {deleted}; by {latest} "
             "the citizen ({citizen}) has no case in {new_system}",
-    message_da="{case} var aktiv i {old_system}, da DST slettede den {deleted}; pr. {latest} "
+    message_da="{case} var aktiv i {old_system}, da DST slettede sagen {deleted}; pr. {latest} "
                "har borgeren ({citizen}) ingen sag i {new_system}",
     hint="Re-report the course from the new system now, with its real start date.",
     hint_da="Genindberet kontaktforløbet fra det nye system nu, med dets reelle startdato.",
