@@ -125,7 +125,7 @@ def rule_page(code: str | Rule, language: str = "en") -> str:
         CM205 cases-without-citizen (INFO)
         <BLANKLINE>
         Hvad reglen finder
-          Sager uden borger kan ikke kontrolleres for dubletter og blev udeladt.
+          Sager uden CPR-nummer kan ikke kontrolleres for dubletter og blev udeladt.
         ...
     """
     rule = _rule(code)

@@ -177,7 +177,7 @@ START_EQUALS_CUTOVER: Final = Rule(
     message="{service} starts on the cutover {cutover}",
     message_da="{service} starter på skæringsdatoen {cutover}",
     hint="Set the service's real start date from the old system.",
-    hint_da="Sæt ydelsens reelle startdato fra det tidligere system.",
+    hint_da="Giv ydelsen dens reelle startdato fra det tidligere system.",
     citations=HANDICAP.cite(
         "afsnit 1, punkt 3", "Alle aktive ydelser skal oprettes med deres reelle startdato, "
         "ikke en dato, der angiver tidspunktet for systemskifte."),
@@ -220,7 +220,7 @@ DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
                "det er uklart hvilken der er den seneste.",
     message="{deliveries} from {system} were sent at the same time, {sent}; {chosen} was used",
     message_da="{deliveries} fra {system} blev sendt på samme tidspunkt, {sent}; {chosen} er "
-               "brugt",
+               "anvendt",
     hint="Ask DST which delivery it holds as the latest, and resend if needed.",
     hint_da="Spørg DST hvilken leverance de har registreret som den seneste, og send den igen "
             "om nødvendigt.",
@@ -243,7 +243,7 @@ SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
     summary_da="En ydelses handlekommune er en anden end leverancens.",
     message="{service} belongs to municipality {service_municipality} but came in {delivery} "
             "of {delivery_municipality}",
-    message_da="{service} hører til {service_municipality}, men kom i {delivery} fra "
+    message_da="{service} har handlekommune {service_municipality}, men kom i {delivery} fra "
                "{delivery_municipality}",
     hint="Correct the service's acting municipality or deliver it in the right file.",
     hint_da="Ret ydelsens handlekommune, eller send den i den rigtige leverance.",
@@ -314,7 +314,7 @@ SERVICE_INCOMPLETE: Final = Rule(
     severity=Severity.ERROR,
     summary="A service lacks what DST needs: start date, end date (when closed), service code "
             "or a target group.",
-    summary_da="En ydelse mangler noget, DST skal bruge: startdato, slutdato (når den er "
+    summary_da="En ydelse mangler oplysninger, som DST skal bruge: startdato, slutdato (når den er "
                "afsluttet), ydelseskode eller målgruppe.",
     message="{service} lacks {missing}",
     message_da="{service} mangler {missing}",

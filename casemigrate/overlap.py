@@ -148,7 +148,7 @@ DUPLICATE_ACTIVE_CASES: Final = Rule(
     message_da="{count:# sag|# sager} for samme borger er {count:aktiv|aktive} {day}; "
                "registeret tager kun imod én",
     hint="Close every case but one (in the system that holds it), or merge them.",
-    hint_da="Afslut alle sager på nær én (i det system, der har dem), eller læg dem sammen.",
+    hint_da="Afslut alle sager på nær én (i det system, hvor de ligger), eller læg dem sammen.",
     citations=_ONE_ACTIVE_CASE,
     checks="For each municipality and citizen: how many cases are active on `as_of`, "
            "whatever system they come from. One finding per citizen with more than one, "
@@ -166,7 +166,7 @@ CASES_WITHOUT_CITIZEN: Final = Rule(
     name="cases-without-citizen",
     severity=Severity.INFO,
     summary="Cases without a citizen cannot be checked for duplicates and were left out.",
-    summary_da="Sager uden borger kan ikke kontrolleres for dubletter og blev udeladt.",
+    summary_da="Sager uden CPR-nummer kan ikke kontrolleres for dubletter og blev udeladt.",
     message="{count:# case has|# cases have} no citizen and {count:was|were} not checked",
     message_da="{count:# sag|# sager} har intet CPR-nummer og blev ikke kontrolleret",
     hint="Add the citizen's CPR number to the cases, or confirm they are not citizen cases.",
@@ -250,7 +250,8 @@ DELIVERY_NOT_IN_PLAN: Final = Rule(
     name="delivery-not-in-plan",
     severity=Severity.INFO,
     summary="A delivery from a system or municipality outside the plan was not judged.",
-    summary_da="En leverance fra et system eller en kommune uden for planen blev ikke vurderet.",
+    summary_da="En leverance fra et system eller en kommune uden for planen blev ikke "
+               "kontrolleret.",
     message="{delivery} is from {system} in municipality {municipality}, not part of the plan",
     message_da="{delivery} kommer fra {system} i {municipality} og er ikke en del af planen",
     hint="Leave it out, or check that the plan names the right systems and municipality.",
@@ -271,7 +272,7 @@ DELETED_NOT_REREPORTED: Final = Rule(
     severity=Severity.ERROR,
     summary="SMDB: an old-system course that DST deleted while it was active has no case in "
             "the new system after the re-reporting window.",
-    summary_da="SMDB: et kontaktforløb i det tidligere system, som DST slettede, mens det var "
+    summary_da="SMDB: Et kontaktforløb i det tidligere system, som DST slettede, mens det var "
                "aktivt, har ingen sag i det nye system, efter at fristen for genindberetning "
                "er udløbet.",
     message="{case} was active in {old_system} when DST deleted it on {deleted}; by {latest} "

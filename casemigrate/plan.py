@@ -778,7 +778,8 @@ MILESTONE_DONE_LATE: Final = Rule(
     message="'{title}' was done on {done}, after its latest date {latest}",
     message_da="»{title}« blev udført {done}, efter den seneste dato {latest}",
     hint="Nothing to do now; check that the late step did not leave data behind.",
-    hint_da="Intet at gøre nu; kontrollér at det forsinkede trin ikke har efterladt data.",
+    hint_da="Intet at gøre nu; kontrollér, at det forsinkede trin ikke har efterladt data, der "
+            "skal ryddes op.",
     citations=_MILESTONE_POLICY,
     checks="For every milestone the plan records as done: whether it was done after its "
            "latest date. The finding cites the milestone's own source first.",
