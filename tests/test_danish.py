@@ -96,6 +96,9 @@ FAULTS = [
     "Sager uden borger",    # "uden CPR-nummer", as the message says
     "SMDB: et",             # a whole sentence after a colon starts with a capital
     "frø",                  # a random seed is a "startværdi"
+    # holiday names in running text are lower-case (only "Kristi himmelfartsdag" is not)
+    "Nytårsdag", "Skærtorsdag", "Langfredag", "Anden påskedag", "Anden pinsedag",
+    "Grundlovsdag", "Juleaftensdag", "Juledag", "Anden juledag", "Nytårsaften",
 ]
 _WORDS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w-])",
                     re.IGNORECASE)
@@ -303,6 +306,19 @@ def test_scenarios_tasks_and_labels_read_as_danish() -> None:
             assert not first.endswith("e") or first in {"Passivér"}, task
     assert [s.label("da") for s in Severity] == ["FEJL", "ADVARSEL", "INFO"]
     assert faults(rules_table("da").replace("-", " ").split("\n", 1)[0]) == []
+
+
+def test_holidays_read_in_lower_case_in_a_message() -> None:
+    """CM107 names the day off as running text writes it: "(grundlovsdag)"."""
+    from casemigrate.workdays import DEFAULT_WORKING_DAYS, WorkingDays, day_off_reason
+    calendar = WorkingDays(optional_days_off=DEFAULT_WORKING_DAYS.optional_days_off)
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    names = {day_off_reason(day, calendar, language="da") for day in days
+             if day.weekday() < 5} - {None}
+    assert {"grundlovsdag", "juleaftensdag", "anden påskedag", "Kristi himmelfartsdag"} <= names
+    for name in names:
+        message = RULES["CM107"].render({"cutover": days[0], "why": name}, "da")
+        assert faults(message) == [], message
 
 
 def test_demo_reads_as_danish() -> None:
