@@ -191,7 +191,9 @@ def _show(value: Any, language: str) -> str:
         return number(value, language)
     if isinstance(value, Phrase):
         return value.in_language(language)
-    if isinstance(value, _COLLECTIONS):
+    if isinstance(value, _COLLECTIONS) and "__str__" not in vars(kind):
+        # A collection is a list of items; one with a text of its own (a period
+        # "2021-06-01..2026-06-01") is shown as that text.
         items = [_show(item, language) for item in value]
         if isinstance(value, set | frozenset):
             items.sort()

@@ -98,7 +98,7 @@ _TOGETHER: Final = HANDICAP.cite(
     "DST anvender i statistikproduktionen.")
 MERGE_SOURCES: Final[tuple[Citation, ...]] = (_OLD_CLOSED, _NEW_ALL, _TOGETHER)
 """Where :func:`merge_deliveries` comes from: DST's processing of a system change."""
-_OPEN: Final = Term("open", da="videre")
+_OPEN: Final = Term("open", da="ubestemt tid")
 _MISSING: Final = {
     "start date": Term("start date", da="startdato"),
     "service code": Term("service code", da="ydelseskode"),
@@ -177,7 +177,7 @@ START_EQUALS_CUTOVER: Final = Rule(
     message="{service} starts on the cutover {cutover}",
     message_da="{service} starter på skæringsdatoen {cutover}",
     hint="Set the service's real start date from the old system.",
-    hint_da="Sæt ydelsens reelle startdato fra det tidligere system.",
+    hint_da="Giv ydelsen dens reelle startdato fra det tidligere system.",
     citations=HANDICAP.cite(
         "afsnit 1, punkt 3", "Alle aktive ydelser skal oprettes med deres reelle startdato, "
         "ikke en dato, der angiver tidspunktet for systemskifte."),
@@ -220,7 +220,7 @@ DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
                "det er uklart hvilken der er den seneste.",
     message="{deliveries} from {system} were sent at the same time, {sent}; {chosen} was used",
     message_da="{deliveries} fra {system} blev sendt på samme tidspunkt, {sent}; {chosen} er "
-               "brugt",
+               "anvendt",
     hint="Ask DST which delivery it holds as the latest, and resend if needed.",
     hint_da="Spørg DST hvilken leverance de har registreret som den seneste, og send den igen "
             "om nødvendigt.",
@@ -243,7 +243,7 @@ SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
     summary_da="En ydelses handlekommune er en anden end leverancens.",
     message="{service} belongs to municipality {service_municipality} but came in {delivery} "
             "of {delivery_municipality}",
-    message_da="{service} hører til {service_municipality}, men kom i {delivery} fra "
+    message_da="{service} har handlekommune {service_municipality}, men kom i {delivery} fra "
                "{delivery_municipality}",
     hint="Correct the service's acting municipality or deliver it in the right file.",
     hint_da="Ret ydelsens handlekommune, eller send den i den rigtige leverance.",
@@ -314,7 +314,7 @@ SERVICE_INCOMPLETE: Final = Rule(
     severity=Severity.ERROR,
     summary="A service lacks what DST needs: start date, end date (when closed), service code "
             "or a target group.",
-    summary_da="En ydelse mangler noget, DST skal bruge: startdato, slutdato (når den er "
+    summary_da="En ydelse mangler oplysninger, som DST skal bruge: startdato, slutdato (når den er "
                "afsluttet), ydelseskode eller målgruppe.",
     message="{service} lacks {missing}",
     message_da="{service} mangler {missing}",
@@ -1390,7 +1390,7 @@ def check_services(
         findings.append(Finding.of(
             CHECK_NOT_APPLICABLE, ("check_services",), check=_RECREATION_CHECK,
             reason=_text.Phrase(en="no service of the new system {system} was given",
-                                da="der er ikke givet nogen ydelse fra det nye system {system}",
+                                da="der er ingen ydelser fra det nye system {system}",
                                 system=plan.new_system),
         ))
     return sort_findings(findings)

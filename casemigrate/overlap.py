@@ -149,7 +149,7 @@ DUPLICATE_ACTIVE_CASES: Final = Rule(
     message_da="{count:# sag|# sager} for samme borger er {count:aktiv|aktive} {day}; "
                "registeret tager kun imod én",
     hint="Close every case but one (in the system that holds it), or merge them.",
-    hint_da="Afslut alle sager på nær én (i det system, der har dem), eller læg dem sammen.",
+    hint_da="Afslut alle sager på nær én (i det system, hvor de ligger), eller læg dem sammen.",
     citations=_ONE_ACTIVE_CASE,
     checks="For each municipality and citizen: how many cases are active on `as_of`, "
            "whatever system they come from. One finding per citizen with more than one, "
@@ -167,7 +167,7 @@ CASES_WITHOUT_CITIZEN: Final = Rule(
     name="cases-without-citizen",
     severity=Severity.INFO,
     summary="Cases without a citizen cannot be checked for duplicates and were left out.",
-    summary_da="Sager uden borger kan ikke kontrolleres for dubletter og blev udeladt.",
+    summary_da="Sager uden CPR-nummer kan ikke kontrolleres for dubletter og blev udeladt.",
     message="{count:# case has|# cases have} no citizen and {count:was|were} not checked",
     message_da="{count:# sag|# sager} har intet CPR-nummer og blev ikke kontrolleret",
     hint="Add the citizen's CPR number to the cases, or confirm they are not citizen cases.",
@@ -192,8 +192,8 @@ BLOCKING_ACTIVE_CASE: Final = Rule(
                "skal være slettet; den vil spærre for borgerens sag fra det nye system.",
     message="{case} in the old system {system} is still active on {deadline}, the latest "
             "date to delete active courses",
-    message_da="{case} i det tidligere system {system} er stadig aktiv {deadline}, som er den "
-               "seneste dato for sletning af aktive kontaktforløb",
+    message_da="{case} i det tidligere system {system} er stadig aktiv {deadline}, som er "
+               "fristen for sletning af aktive kontaktforløb",
     hint="Close the course in the old system if treatment has ended, or have DST delete it "
          "before the deadline and re-report it from the new system.",
     hint_da="Afslut kontaktforløbet i det tidligere system, hvis behandlingen er slut, eller "
@@ -251,7 +251,8 @@ DELIVERY_NOT_IN_PLAN: Final = Rule(
     name="delivery-not-in-plan",
     severity=Severity.INFO,
     summary="A delivery from a system or municipality outside the plan was not judged.",
-    summary_da="En leverance fra et system eller en kommune uden for planen blev ikke vurderet.",
+    summary_da="En leverance fra et system eller en kommune uden for planen blev ikke "
+               "kontrolleret.",
     message="{delivery} is from {system} in municipality {municipality}, not part of the plan",
     message_da="{delivery} kommer fra {system} i {municipality} og er ikke en del af planen",
     hint="Leave it out, or check that the plan names the right systems and municipality.",
@@ -272,12 +273,12 @@ DELETED_NOT_REREPORTED: Final = Rule(
     severity=Severity.ERROR,
     summary="SMDB: an old-system course that DST deleted while it was active has no case in "
             "the new system after the re-reporting window.",
-    summary_da="SMDB: et kontaktforløb i det tidligere system, som DST slettede, mens det var "
+    summary_da="SMDB: Et kontaktforløb i det tidligere system, som DST slettede, mens det var "
                "aktivt, har ingen sag i det nye system, efter at fristen for genindberetning "
                "er udløbet.",
     message="{case} was active in {old_system} when DST deleted it on {deleted}; by {latest} "
             "the citizen ({citizen}) has no case in {new_system}",
-    message_da="{case} var aktiv i {old_system}, da DST slettede den {deleted}; pr. {latest} "
+    message_da="{case} var aktiv i {old_system}, da DST slettede sagen {deleted}; pr. {latest} "
                "har borgeren ({citizen}) ingen sag i {new_system}",
     hint="Re-report the course from the new system now, with its real start date.",
     hint_da="Genindberet kontaktforløbet fra det nye system nu, med dets reelle startdato.",
