@@ -56,9 +56,9 @@ def run_demo(*, seed: int = 2026, citizens: int = 400, language: str = "en") -> 
         data.cases, as_of=as_of, retired_kle=["16.16.02"], price_per_case=price)
     closable: set[str] = set()
     for finding in candidates:
-        # CM406 names the manual case and its system twins: only the manual one closes.
-        closable |= {finding.details["manual"]} if finding.code == "CM406" else set(
-            finding.subjects)
+        # CM406 names the manual cases and their system twins: only the manual ones close.
+        closable |= set(finding.details["manual"] if finding.code == "CM406" else
+                        finding.subjects)
     savings = estimate_savings(active_before=len(active_manual),
                                active_after=len(active_manual - closable),
                                monthly_bill_before=bill)

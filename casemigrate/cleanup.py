@@ -44,9 +44,9 @@ from dateutil.relativedelta import relativedelta
 
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
-from casemigrate.exceptions import InvalidArgument, InvalidType
+from casemigrate.exceptions import CaseMigrateError, InvalidArgument, InvalidType
 from casemigrate.findings import Finding, sort_findings
-from casemigrate.identifiers import CPR, KLE, Facet
+from casemigrate.identifiers import KLE, Facet, cpr_key
 from casemigrate.model import Case, Origin
 
 __all__ = [
@@ -138,9 +138,27 @@ def _normal(text: str) -> str:
 
 def _title_pattern(words: Iterable[str]) -> re.Pattern[str]:
     # At the start of a word: "Klage over afgørelse", "Ankestyrelsen",
-    # "Aktindsigtsanmodning" match; "tanke" and "beklager" do not.
-    alternatives = "|".join(re.escape(_normal(word)) for word in words)
+    # "Aktindsigtsanmodning" match; "tanke" and "beklager" do not. Longest first, then
+    # alphabetical: the word a reason names never depends on the order (or hash seed)
+    # of a set of words.
+    normal = sorted({_normal(word) for word in words}, key=lambda word: (-len(word), word))
+    alternatives = "|".join(re.escape(word) for word in normal)
     return re.compile(rf"\b(?:{alternatives})", re.UNICODE)
+
+
+def _title_words(value: object) -> tuple[str, ...]:
+    """Title words: an iterable of non-blank strings (a lone string is refused)."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidType(f"expected an iterable of words such as ['klage'], got "
+                          f"{v.type_name(value)}", field="title_words")
+    words = tuple(value)
+    for word in words:
+        if not isinstance(word, str):
+            raise InvalidType(f"expected strings, got a {v.type_name(word)}",
+                              field="title_words")
+        if not word.strip():
+            raise InvalidArgument("a word is blank", field="title_words")
+    return words
 
 
 _DEFAULT_TITLES: Final = _title_pattern(DEFAULT_TITLE_WORDS)
@@ -206,8 +224,9 @@ def _kle_set(field: str, values: Iterable[KLE | str]) -> frozenset[KLE]:
         raise InvalidType(f"expected KLE numbers, got {v.type_name(values)}", field=field)
     try:
         return frozenset(value if isinstance(value, KLE) else KLE(value) for value in values)
-    except InvalidType as error:
-        raise error.with_field(field) from None
+    except CaseMigrateError as error:
+        failure = error.with_field(field)
+    raise failure
 
 
 def classify_cleanup(
@@ -253,6 +272,7 @@ def classify_cleanup(
     """
     if not isinstance(case, Case):
         raise InvalidType(f"expected a Case, got {v.type_name(case)}", field="case")
+    closing = v.flag("closing", closing)
     has_related = False
     if case.citizen is not None and case.kle is not None:
         for other in v.instances("related", related, Case):
@@ -260,10 +280,10 @@ def classify_cleanup(
                     and other.kle == case.kle):
                 has_related = True
                 break
-    titles = (_DEFAULT_TITLES if title_words == DEFAULT_TITLE_WORDS
-              else _title_pattern(title_words))
+    titles = (_DEFAULT_TITLES if title_words is DEFAULT_TITLE_WORDS
+              else _title_pattern(_title_words(title_words)))
     return _classification(_reasons(
-        case, has_related=has_related, closing=bool(closing),
+        case, has_related=has_related, closing=v.flag("closing", closing),
         suspicious_kle=_kle_set("suspicious_kle", suspicious_kle), titles=titles,
     ))
 
@@ -400,17 +420,18 @@ def estimate_cleanup(
                                   field="work")
             counts[key] = v.count(f"work[{key.name}]", count)
         return CleanupEstimate(counts)
+    closing = v.flag("closing", closing)
     cases = v.instances("work", work, Case)
     suspicious = _kle_set("suspicious_kle", suspicious_kle)
-    pairs: Counter[tuple[CPR, KLE]] = Counter(
-        (case.citizen, case.kle) for case in cases
+    pairs: Counter[tuple[str, KLE]] = Counter(
+        (cpr_key(case.citizen), case.kle) for case in cases
         if case.citizen is not None and case.kle is not None
     )
     counter: Counter[Complexity] = Counter()
     classifications: dict[str, Classification] = {}
     for case in cases:
         has_related = (case.citizen is not None and case.kle is not None
-                       and pairs[(case.citizen, case.kle)] > 1)
+                       and pairs[(cpr_key(case.citizen), case.kle)] > 1)
         found = _classification(_reasons(case, has_related=has_related, closing=closing,
                                          suspicious_kle=suspicious, titles=_DEFAULT_TITLES))
         counter[found.complexity] += 1
@@ -699,8 +720,9 @@ def find_mass_close_candidates(
       caller marks as retired (``retired_kle``, Fredericia's "udgået" rows).
     * CM405, once: converted cases opened more than ``stale_after_years`` years before
       ``as_of`` (Fredericia: converted cases 5-6 years old).
-    * CM406, per manual case: a manual case with the same citizen and KLE number as an
-      active system-made case (created without "sammenlæg sag").
+    * CM406, per citizen and KLE number: manual cases with the same citizen and KLE
+      number as an active system-made case (created without "sammenlæg sag");
+      ``details["manual"]`` names the manual cases, the ones to close.
 
     With ``price_per_case`` (kroner a month), each finding says what closing saves.
 
@@ -728,25 +750,29 @@ def find_mass_close_candidates(
     retired = _kle_set("retired_kle", retired_kle)
     years = v.count("stale_after_years", stale_after_years)
     price = None if price_per_case is None else v.money("price_per_case", price_per_case)
-    cutoff = day - relativedelta(years=years)
+    try:
+        cutoff: dt.date | None = day - relativedelta(years=years)
+    except (OverflowError, ValueError):
+        cutoff = None  # before the year 1: no case was opened that early
     on_retired: dict[KLE, list[str]] = {}
     stale: list[str] = []
-    manual: list[Case] = []
-    system_cases: dict[tuple[CPR, KLE], list[str]] = {}
+    manual: dict[tuple[str, KLE], list[str]] = {}
+    system_cases: dict[tuple[str, KLE], list[str]] = {}
     for case in v.instances("cases", cases, Case):
         if not case.is_active_on(day):
             continue
         origin = case.origin
         if origin is Origin.SYSTEM:
             if case.citizen is not None and case.kle is not None:
-                system_cases.setdefault((case.citizen, case.kle), []).append(case.case_id)
+                system_cases.setdefault((cpr_key(case.citizen), case.kle), []).append(
+                    case.case_id)
             continue
         if case.kle is not None and case.kle in retired:
             on_retired.setdefault(case.kle, []).append(case.case_id)
-        if origin is Origin.CONVERTED and case.opened < cutoff:
+        if origin is Origin.CONVERTED and cutoff is not None and case.opened < cutoff:
             stale.append(case.case_id)
         if origin is Origin.MANUAL and case.citizen is not None and case.kle is not None:
-            manual.append(case)
+            manual.setdefault((cpr_key(case.citizen), case.kle), []).append(case.case_id)
     findings: list[Finding] = []
     for kle, ids in on_retired.items():
         text, amount = _saving(len(ids), price)
@@ -756,13 +782,15 @@ def find_mass_close_candidates(
         text, amount = _saving(len(stale), price)
         findings.append(Finding.of("CM405", stale, count=len(stale), cutoff=cutoff,
                                    saving=text, amount=amount))
-    for case in manual:
-        assert case.citizen is not None and case.kle is not None
-        twins = system_cases.get((case.citizen, case.kle))
+    # One CM406 per citizen and KLE number, naming its manual cases and their system
+    # twins: n manual and n system cases of one citizen make one finding of 2n ids,
+    # not n findings of n ids each.
+    for key, ids in manual.items():
+        twins = system_cases.get(key)
         if twins:
-            text, amount = _saving(1, price)
+            text, amount = _saving(len(ids), price)
             findings.append(Finding.of(
-                "CM406", [case.case_id, *twins], manual=case.case_id,
-                system_cases=tuple(sorted(twins)), kle=case.kle, saving=text, amount=amount,
+                "CM406", [*ids, *twins], manual=tuple(sorted(ids)), count=len(ids),
+                system_cases=tuple(sorted(twins)), kle=key[1], saving=text, amount=amount,
             ))
     return sort_findings(findings)

@@ -580,9 +580,10 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         "CM406", "manual-duplicates-system-case",
         "A manual case duplicates a system case of the same citizen and KLE number: it was "
         "created without 'sammenlæg sag' or on a wrong KLE number.",
-        "manual case {manual} duplicates system case(s) {system_cases} on KLE {kle}{saving}",
+        "manual case(s) {manual} duplicate system case(s) {system_cases} on KLE {kle}"
+        "{saving}",
         _I, f"{EXIT2}, Del 2, Fredericia Kommune (oprettet uden X i 'sammenlæg sag')",
-        "Close the manual case, or merge it into the system case.",
+        "Close the manual cases, or merge them into the system case.",
     ),
     # ---- CM5xx conversion ----------------------------------------------------------
     Rule(
@@ -708,9 +709,9 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
     "CM405": ("{count} konverteret/konverterede sag(er) oprettet før {cutoff} er stadig "
               "aktive{saving}",
               "Afklar med afdelingen, og masseluk derefter sagerne."),
-    "CM406": ("manuel sag {manual} dublerer systemsag(er) {system_cases} på KLE {kle}"
-              "{saving}",
-              "Luk den manuelle sag, eller læg den sammen med systemsagen."),
+    "CM406": ("manuel(le) sag(er) {manual} dublerer systemsag(er) {system_cases} på KLE "
+              "{kle}{saving}",
+              "Luk de manuelle sager, eller læg dem sammen med systemsagen."),
     "CM501": ("delvis automatisk konvertering af {count} sag(er) betales af kommunen",
               "Indhent en pris fra leverandøren, og sammenlign med den manuelle indsats."),
     "CM502": ("{count} sag(er) konverteres ikke og bliver i {system}",

@@ -115,6 +115,25 @@ def _municipality(value: object) -> Municipality:
     return municipality(value)  # type: ignore[arg-type]  # checked inside
 
 
+def _citizen(value: object) -> CPR | None:
+    """A CPR from a string; a missing value (None, NaN, NA) is no citizen.
+
+    The error is raised outside the ``except``, so it carries no context, and the
+    raw value is dropped from this frame first: a traceback that captures locals
+    shows no number.
+    """
+    if value is None or type(value) is CPR:
+        return value
+    if v.is_missing(value):
+        return None
+    try:
+        return CPR(v.native(value))  # type: ignore[arg-type]  # checked inside
+    except CaseMigrateError as error:
+        failure = error.with_field("citizen")
+    value = None
+    raise failure
+
+
 def _day(field: str, value: object) -> dt.date:
     if type(value) is dt.date:
         return value
@@ -171,13 +190,7 @@ def _code(value: object) -> str | None:
 def _origin(value: object) -> Origin:
     if type(value) is Origin:
         return value
-    try:
-        return Origin(value)
-    except ValueError:
-        raise InvalidRecord(
-            f"expected one of {[o.value for o in Origin]}, got {str(value)[:20]!r}",
-            field="origin",
-        ) from None
+    return v.choice("origin", Origin, value)
 
 
 @attrs.frozen(kw_only=True, init=False)
@@ -256,10 +269,7 @@ class Case:
         if where is None:
             where = _municipality(municipality)
         if type(citizen) is not CPR and citizen is not None:
-            try:
-                citizen = CPR(citizen)  # type: ignore[arg-type]  # checked inside
-            except CaseMigrateError as error:
-                raise error.with_field("citizen") from None
+            citizen = _citizen(citizen)
         name = _SYSTEMS.get(system) if type(system) is str else None
         if name is None:
             name = _system_name(system)
@@ -276,7 +286,7 @@ class Case:
             facet = _facet_of(facet)
         if type(origin) is not Origin:
             origin = _origin(origin)
-        if title != "" or type(title) is not str:
+        if type(title) is not str or title:
             title = _title(title)
         if caseworker is not None:
             caseworker = _caseworker(caseworker)
@@ -447,10 +457,7 @@ class Service:
         if where is None:
             where = _municipality(municipality)
         if type(citizen) is not CPR and citizen is not None:
-            try:
-                citizen = CPR(citizen)  # type: ignore[arg-type]  # checked inside
-            except CaseMigrateError as error:
-                raise error.with_field("citizen") from None
+            citizen = _citizen(citizen)
         known = _CODES.get(code) if type(code) is str else None
         if known is None:
             code = _code(code)
@@ -556,17 +563,11 @@ def _batch_cpr(cache: dict[str, CPR], value: object) -> CPR | None:
     if type(value) is str:
         found = cache.get(value)
         if found is None:
-            try:
-                found = cache[value] = CPR(value)
-            except CaseMigrateError as error:
-                raise error.with_field("citizen") from None
+            found = _citizen(value)
+            assert found is not None
+            cache[value] = found
         return found
-    if value is None or type(value) is CPR:
-        return value
-    try:
-        return CPR(value)  # type: ignore[arg-type]  # checked inside
-    except CaseMigrateError as error:
-        raise error.with_field("citizen") from None
+    return _citizen(value)
 
 
 def _in_row(index: int, error: CaseMigrateError) -> CaseMigrateError:
@@ -643,7 +644,16 @@ def _delivery_name(value: object) -> str:
 
 
 def _sent(value: object) -> dt.datetime:
+    if type(value) is dt.datetime:
+        return value
+    if v.is_missing(value):  # pandas NaT is a datetime: it must not pass as one
+        raise v.required("sent", value)
+    value = v.native(value)
     if isinstance(value, dt.datetime):
+        if type(value) is not dt.datetime:  # a pandas Timestamp: a plain datetime
+            value = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
+                                value.second, value.microsecond, value.tzinfo,
+                                fold=value.fold)
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
@@ -756,25 +766,28 @@ def _passive_cases(value: object) -> int:
 
 
 def _load(value: object) -> LoadPreference | None:
-    if value is None or isinstance(value, LoadPreference):
+    if value is None or isinstance(value, LoadPreference) or v.is_missing(value):
+        return None if v.is_missing(value) else value  # type: ignore[return-value]
+    return v.choice("load_preference", LoadPreference, value)
+
+
+def _consideration(value: object, field: Any) -> bool | None:
+    """A consideration is True, False or None (not known, a missing value too)."""
+    if value is None or value is True or value is False:
         return value
+    if v.is_missing(value):
+        return None
     try:
-        return LoadPreference(value)
-    except ValueError:
-        raise InvalidRecord(
-            f"expected one of {[p.value for p in LoadPreference]} or None, "
-            f"got {str(value)[:20]!r}",
-            field="load_preference",
-        ) from None
-
-
-def _consideration(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A consideration is True, False or None (not known); nothing else."""
-    if value is not None and not isinstance(value, bool):
-        raise InvalidType(
+        return v.flag(field.name, value)
+    except InvalidType:
+        failure = InvalidType(
             f"expected True, False or None (unknown), got {v.type_name(value)}",
-            field=attribute.name,
+            field=field.name,
         )
+    raise failure
+
+
+_CONSIDERATION: Final = attrs.Converter(_consideration, takes_field=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -819,19 +832,19 @@ class CaseGroup:
     active_cases: int = attrs.field(default=0, converter=_active_cases)
     passive_cases: int = attrs.field(default=0, converter=_passive_cases)
     needs_overview_and_advis_system: bool | None = attrs.field(
-        default=None, validator=_consideration)
-    others_need_overview: bool | None = attrs.field(default=None, validator=_consideration)
+        default=None, converter=_CONSIDERATION)
+    others_need_overview: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
     good_line_of_business_system: bool | None = attrs.field(
-        default=None, validator=_consideration)
-    esdh_sufficient: bool | None = attrs.field(default=None, validator=_consideration)
-    only_cpr_advis: bool | None = attrs.field(default=None, validator=_consideration)
+        default=None, converter=_CONSIDERATION)
+    esdh_sufficient: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
+    only_cpr_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
     new_system_has_kmd_interface: bool | None = attrs.field(
-        default=None, validator=_consideration)
-    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, validator=_consideration)
-    fixed_price_agreement: bool | None = attrs.field(default=None, validator=_consideration)
+        default=None, converter=_CONSIDERATION)
+    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
+    fixed_price_agreement: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
     load_preference: LoadPreference | None = attrs.field(default=None, converter=_load)
-    users_mature: bool | None = attrs.field(default=None, validator=_consideration)
-    early_mover_kind: bool | None = attrs.field(default=None, validator=_consideration)
+    users_mature: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
+    early_mover_kind: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
 
     @property
     def cases(self) -> int:

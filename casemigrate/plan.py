@@ -104,15 +104,7 @@ _KEYS: Final[Mapping[Register, tuple[str, ...]]] = MappingProxyType({
 
 
 def _register(value: object) -> Register:
-    if isinstance(value, Register):
-        return value
-    try:
-        return Register(value)
-    except ValueError:
-        raise InvalidPlan(
-            f"expected one of {[r.value for r in Register]}, got {str(value)[:20]!r}",
-            field="register",
-        ) from None
+    return v.choice("register", Register, value, InvalidPlan)
 
 
 def _municipality(value: object) -> Municipality:

@@ -61,6 +61,7 @@ __all__ = [
 
 _ONE_DAY: Final = dt.timedelta(days=1)
 _MAX_STEPS: Final = 366 * 50  # far beyond any plan; guards against a calendar with no working day
+_MAX_WORKING_DAYS: Final = 250 * 200  # a schedule longer than 200 years is a wrong input
 
 
 class OptionalDayOff(enum.Enum):
@@ -123,6 +124,12 @@ def _public_holidays(year: int) -> dict[dt.date, str]:
     return dict(calendar.items())
 
 
+def _calendar(value: object) -> WorkingDays:
+    if type(value) is not WorkingDays and not isinstance(value, WorkingDays):
+        raise InvalidType(f"expected WorkingDays, got {v.type_name(value)}", field="calendar")
+    return value
+
+
 def day_off_reason(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> str | None:
     """Why ``day`` is not a working day, or ``None`` if it is one.
 
@@ -131,6 +138,10 @@ def day_off_reason(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -
         >>> day_off_reason(dt.date(2023, 5, 5)), day_off_reason(dt.date(2024, 4, 26))
         ('Great Prayer Day', None)
     """
+    if type(day) is not dt.date:
+        day = v.day("day", day)
+    if calendar is not DEFAULT_WORKING_DAYS:
+        calendar = _calendar(calendar)
     weekday = day.weekday()
     if weekday >= 5:
         return "Saturday" if weekday == 5 else "Sunday"
@@ -154,7 +165,13 @@ def is_working_day(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -
 def _step(day: dt.date, direction: int, calendar: WorkingDays) -> dt.date:
     step = _ONE_DAY if direction > 0 else -_ONE_DAY
     for _ in range(_MAX_STEPS):
-        day = day + step
+        try:
+            day = day + step
+        except OverflowError:
+            raise InvalidArgument(
+                "runs past the last or first date Python can hold (9999-12-31, 0001-01-01)",
+                field="day",
+            ) from None
         if day_off_reason(day, calendar) is None:
             return day
     raise InvalidArgument("the calendar has no working day in fifty years", field="calendar")
@@ -239,7 +256,7 @@ def working_days_between(
 
 def months_before(day: dt.date, months: int) -> dt.date:
     """``day`` minus ``months`` calendar months (clamped to the month's last day)."""
-    return v.day("day", day) - relativedelta(months=months)
+    return months_after(day, -months)
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
@@ -250,7 +267,14 @@ def months_after(day: dt.date, months: int) -> dt.date:
         >>> months_after(dt.date(2026, 1, 31), 1)
         datetime.date(2026, 2, 28)
     """
-    return v.day("day", day) + relativedelta(months=months)
+    first = v.day("day", day)
+    try:
+        moved: dt.date = first + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        raise InvalidArgument(
+            f"{first} moved by {months} months is outside the years 1-9999", field="day"
+        ) from None
+    return moved
 
 
 @attrs.frozen
@@ -313,12 +337,24 @@ def schedule_work(
     if hours_per_day > 24:
         raise InvalidArgument(f"must be at most 24, got {hours_per_day}", field="hours_per_day")
     first = v.day("start", start)
+    calendar = _calendar(calendar)
+    low_minutes = v.count("low_minutes", low_minutes)
+    high_minutes = v.count("high_minutes", high_minutes)
     if day_off_reason(first, calendar) is not None:
         first = next_working_day(first, calendar)
     per_day = staff * hours_per_day * 60
 
     def finish(minutes: int) -> tuple[int, dt.date]:
-        days = math.ceil(minutes / per_day - 1e-9) if minutes > 0 else 0
+        try:
+            ratio = minutes / per_day if minutes > 0 else 0.0
+        except OverflowError:
+            ratio = math.inf
+        if not ratio <= _MAX_WORKING_DAYS:  # inf and nan too
+            raise InvalidArgument(
+                f"the work would take more than {_MAX_WORKING_DAYS:,} working days (about "
+                "200 years); check the staff and hours", field="staff",
+            )
+        days = math.ceil(ratio - 1e-9) if minutes > 0 else 0
         return days, add_working_days(first, max(days - 1, 0), calendar)
 
     days_low, earliest = finish(low_minutes)

@@ -1,0 +1,55 @@
+"""Total orders and grouping keys for records, for results that never depend on input order.
+
+Private. Two records may share an id (ids are reused across systems, and extracts
+repeat rows), so an order by id alone leaves ties that input order would break. The
+keys here order by every field that tells two records apart. Sorting by a cheap key
+first and by the full key only within its ties keeps the common case fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any, Final, TypeVar
+
+from casemigrate.identifiers import cpr_key
+from casemigrate.model import Delivery, Service
+
+__all__ = ["delivery_key", "service_key", "sorted_total"]
+
+_FIRST: Final = dt.date.min
+T = TypeVar("T")
+
+
+def service_key(service: Service) -> tuple[Any, ...]:
+    """Start (missing first), id, system, then every other field."""
+    start, end, citizen, code = service.start, service.end, service.citizen, service.code
+    return (
+        start is not None, start or _FIRST, service.service_id, service.system,
+        service.municipality.code, "" if citizen is None else cpr_key(citizen),
+        code is not None, code or "", end is None, end or _FIRST,
+        tuple(sorted(service.target_groups)),
+    )
+
+
+def delivery_key(delivery: Delivery) -> tuple[Any, ...]:
+    """Sending time, id, name, system, municipality, then the services it holds."""
+    return (
+        delivery.sent_instant, delivery.delivery_id, delivery.name, delivery.system,
+        delivery.municipality.code, tuple(map(service_key, delivery.services)),
+    )
+
+
+def sorted_total(
+    items: Iterable[T], cheap: Callable[[T], Any], full: Callable[[T], Any]
+) -> list[T]:
+    """``items`` sorted by ``cheap``, its ties broken by ``full``."""
+    ordered = sorted(items, key=cheap)
+    keys = [cheap(item) for item in ordered]
+    start = 0
+    for index in range(1, len(ordered) + 1):
+        if index == len(ordered) or keys[index] != keys[start]:
+            if index - start > 1:
+                ordered[start:index] = sorted(ordered[start:index], key=full)
+            start = index
+    return ordered
