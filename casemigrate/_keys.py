@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeVar
 
 from casemigrate.identifiers import cpr_key
-from casemigrate.model import Delivery, Service
+from casemigrate.model import Case, Delivery, Service
 
-__all__ = ["delivery_key", "service_key", "sorted_total"]
+__all__ = ["delivery_key", "service_key", "sorted_total", "subject_ids"]
 
 _FIRST: Final = dt.date.min
 T = TypeVar("T")
@@ -53,3 +53,19 @@ def sorted_total(
                 ordered[start:index] = sorted(ordered[start:index], key=full)
             start = index
     return ordered
+
+
+def subject_ids(records: Iterable[Case | Service]) -> list[str]:
+    """The records' ids as a finding's subjects, told apart where they collide.
+
+    Ids are reused across systems: a finding about case ``1`` in ``Old`` and case
+    ``1`` in ``New`` would otherwise name ``1`` once. An id that two records of one
+    finding share is qualified with each record's system, ``1@Old`` and ``1@New``; an
+    id of its own is shown as it is (docs/edge-values.md, "Ids that collide").
+    """
+    pairs = [(r.case_id if isinstance(r, Case) else r.service_id, r.system) for r in records]
+    seen: dict[str, int] = {}
+    for record_id, _ in pairs:
+        seen[record_id] = seen.get(record_id, 0) + 1
+    return [f"{record_id}@{system}" if seen[record_id] > 1 else record_id
+            for record_id, system in pairs]

@@ -7,6 +7,7 @@ Private: the public types call these so that every error message has one shape,
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -49,13 +50,13 @@ def is_missing(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, float):  # numpy.float64 too
-        return value != value
+        return math.isnan(value)
     if _foreign(value):
         name = type(value).__name__
         if name in ("NAType", "NaTType"):
             return True
         if name in ("datetime64", "timedelta64") or name.startswith("float"):
-            return bool(value != value)  # NaT and NaN are not equal to themselves
+            return bool(value != value)  # noqa: PLR0124  # NaT, NaN: unequal to themselves
     return False
 
 
@@ -119,7 +120,7 @@ def flag(field: str, value: object) -> bool:
     if value is True or value is False:
         return value
     if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
-        return bool(value)  # type: ignore[call-overload]
+        return bool(value)
     raise InvalidType(f"expected True or False, got {type_name(value)}", field=field)
 
 
@@ -186,7 +187,8 @@ def day(field: str, value: object) -> dt.date:
         raise required(field, value)
     value = native(value)
     if isinstance(value, dt.datetime):
-        if value.time() != _MIDNIGHT or getattr(value, "nanosecond", 0):
+        nanoseconds: object = getattr(value, "nanosecond", 0)
+        if value.time() != _MIDNIGHT or nanoseconds:
             raise InvalidType("expected a date, got a datetime with a time of day; pass "
                               ".date() if the day is what is meant", field=field)
         return dt.date(value.year, value.month, value.day)

@@ -44,6 +44,7 @@ from dateutil.relativedelta import relativedelta
 
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
+from casemigrate._frozen import frozen_map
 from casemigrate.exceptions import CaseMigrateError, InvalidArgument, InvalidType
 from casemigrate.findings import Finding, sort_findings
 from casemigrate.identifiers import KLE, Facet, cpr_key
@@ -298,8 +299,9 @@ class CleanupEstimate:
             estimate was made from cases; empty when made from counts.
     """
 
-    counts: Mapping[Complexity, int]
-    classifications: Mapping[str, Classification] = attrs.field(factory=dict, repr=False)
+    counts: Mapping[Complexity, int] = attrs.field(converter=frozen_map)
+    classifications: Mapping[str, Classification] = attrs.field(
+        factory=dict, converter=frozen_map, repr=False)
 
     @property
     def low_minutes(self) -> int:

@@ -422,6 +422,14 @@ _CATALOGUE: Final[tuple[Rule, ...]] = (
         _I, f"{SMDB}, step 1; {HANDICAP}, section 2",
         "Leave it out, or check that the plan names the right systems and municipality.",
     ),
+    Rule(
+        "CM209", "case-not-in-plan",
+        "Cases of another municipality or system than the plan's were not judged.",
+        "{count} case(s) are not of {municipality} in {old_system} or {new_system} and "
+        "were not judged",
+        _I, f"{SMDB}, step 2 (kun have én aktiv sag pr. borger i SMDB)",
+        "Leave them out, or check that the plan names the right systems and municipality.",
+    ),
     # ---- CM3xx services and deliveries ---------------------------------------------
     Rule(
         "CM301", "service-counted-twice",
@@ -656,6 +664,10 @@ _DANISH: Final[Mapping[str, tuple[str, str]]] = {
               "Luk eller slet sagen i det nuværende system; behold det nye systems."),
     "CM208": ("{delivery} er fra {system} i kommune {municipality}, ikke en del af planen",
               "Udelad den, eller kontrollér at planen nævner de rigtige systemer og "
+              "kommune."),
+    "CM209": ("{count} sag(er) er ikke fra {municipality} i {old_system} eller "
+              "{new_system} og blev ikke vurderet",
+              "Udelad dem, eller kontrollér at planen nævner de rigtige systemer og "
               "kommune."),
     "CM301": ("{old} ({old_period}) og {new} ({new_period}) tælles begge fra {first} til "
               "{last}",

@@ -832,19 +832,19 @@ class CaseGroup:
     active_cases: int = attrs.field(default=0, converter=_active_cases)
     passive_cases: int = attrs.field(default=0, converter=_passive_cases)
     needs_overview_and_advis_system: bool | None = attrs.field(
-        default=None, converter=_CONSIDERATION)
-    others_need_overview: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
+        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    others_need_overview: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
     good_line_of_business_system: bool | None = attrs.field(
-        default=None, converter=_CONSIDERATION)
-    esdh_sufficient: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
-    only_cpr_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
+        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    esdh_sufficient: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    only_cpr_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
     new_system_has_kmd_interface: bool | None = attrs.field(
-        default=None, converter=_CONSIDERATION)
-    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
-    fixed_price_agreement: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
+        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    fixed_price_agreement: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
     load_preference: LoadPreference | None = attrs.field(default=None, converter=_load)
-    users_mature: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
-    early_mover_kind: bool | None = attrs.field(default=None, converter=_CONSIDERATION)
+    users_mature: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    early_mover_kind: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
 
     @property
     def cases(self) -> int:

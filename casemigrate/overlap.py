@@ -29,9 +29,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from casemigrate import _validate as v
+from casemigrate._keys import subject_ids
 from casemigrate.exceptions import InvalidType
 from casemigrate.findings import Finding, sort_findings
-from casemigrate.identifiers import CPR
+from casemigrate.identifiers import cpr_key
 from casemigrate.model import Case, Delivery
 from casemigrate.plan import CutoverPlan, Register, plan_timeline
 
@@ -145,17 +146,17 @@ def find_duplicate_active_cases(
                 without_citizen.append(case.case_id)
             else:
                 active.append(case)
-    counts = Counter([(case.municipality.code, case.citizen._digits)  # type: ignore[union-attr]
+    counts = Counter([(case.municipality.code, cpr_key(case.citizen))  # type: ignore[arg-type]
                       for case in active])
     groups: dict[tuple[int, str], list[Case]] = {key: [] for key, n in counts.items() if n > 1}
     if groups:
         for case in active:
-            group = groups.get((case.municipality.code, case.citizen._digits))  # type: ignore[union-attr]
+            group = groups.get((case.municipality.code, cpr_key(case.citizen)))  # type: ignore[arg-type]
             if group is not None:
                 group.append(case)
     findings = [
         Finding.of(
-            "CM204", [case.case_id for case in group], count=len(group), day=as_of,
+            "CM204", subject_ids(group), count=len(group), day=as_of,
             municipality=group[0].municipality, citizen=group[0].citizen,
             systems=tuple(sorted({case.system for case in group})),
         )
@@ -178,9 +179,10 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
     * CM207 (ERROR), per citizen: an active case in the old system and one in the new
       system on the cutover day, naming all of them.
 
-    Cases of other municipalities or systems are not part of the plan and are not
-    judged. Cases without a citizen are counted in CM205 (INFO) for the CM207 check. For
-    a HANDICAP plan the check does not apply and returns CM001 (INFO).
+    Cases of other municipalities or systems are not part of the plan: they are not
+    judged, and CM209 (INFO) counts them. Cases without a citizen are counted in CM205
+    (INFO) for the CM207 check. For a HANDICAP plan the check does not apply and
+    returns CM001 (INFO).
 
     Args:
         cases: The cases of both systems, in any order.
@@ -211,15 +213,15 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
     cutover = plan.cutover
     code = plan.municipality.code
     findings: list[Finding] = []
-    at_cutover: defaultdict[CPR, dict[str, list[str]]] = defaultdict(
+    at_cutover: defaultdict[str, dict[str, list[Case]]] = defaultdict(
         lambda: {"old": [], "new": []}
     )
     without_citizen: list[str] = []
+    outside = 0
     for case in v.each("cases", cases, Case):
-        if case.municipality.code != code:
-            continue
-        role = plan.system_role(case.system)
+        role = plan.system_role(case.system) if case.municipality.code == code else None
         if role is None:
+            outside += 1
             continue
         if role == "old" and case.is_active_on(deadline):
             findings.append(Finding.of(
@@ -230,13 +232,17 @@ def find_blocking_cases(cases: Iterable[Case], plan: CutoverPlan) -> tuple[Findi
             if case.citizen is None:
                 without_citizen.append(case.case_id)
             else:
-                at_cutover[case.citizen][role].append(case.case_id)
-    for citizen, by_role in at_cutover.items():
+                at_cutover[cpr_key(case.citizen)][role].append(case)
+    for by_role in at_cutover.values():
         if by_role["old"] and by_role["new"]:
+            both = by_role["old"] + by_role["new"]
             findings.append(Finding.of(
-                "CM207", by_role["old"] + by_role["new"], old_system=plan.old_system,
-                new_system=plan.new_system, cutover=cutover, citizen=citizen,
+                "CM207", subject_ids(both), old_system=plan.old_system,
+                new_system=plan.new_system, cutover=cutover, citizen=both[0].citizen,
             ))
     if without_citizen:
         findings.append(Finding.of("CM205", without_citizen, count=len(without_citizen)))
+    if outside:
+        findings.append(Finding.of("CM209", (), count=outside, municipality=plan.municipality,
+                                   old_system=plan.old_system, new_system=plan.new_system))
     return sort_findings(findings)

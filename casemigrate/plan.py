@@ -59,6 +59,7 @@ import attrs
 
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
+from casemigrate._frozen import FrozenMap
 from casemigrate.exceptions import InvalidArgument, InvalidPlan, InvalidType
 from casemigrate.findings import HANDICAP, SMDB, Finding, sort_findings
 from casemigrate.identifiers import Municipality, municipality
@@ -137,7 +138,7 @@ def _old_reporting_closed(value: object) -> dt.date | None:
 
 def _done(value: object) -> Mapping[str, dt.date]:
     if value is None:
-        return MappingProxyType({})
+        return FrozenMap()
     if not isinstance(value, Mapping):
         raise InvalidType(
             f"expected a mapping of milestone key to date, got {v.type_name(value)}",
@@ -148,7 +149,7 @@ def _done(value: object) -> Mapping[str, dt.date]:
         if not isinstance(key, str):
             raise InvalidType(f"keys must be milestone keys, got {v.type_name(key)}", field="done")
         done[key] = v.day("done", day)
-    return MappingProxyType(dict(sorted(done.items())))
+    return FrozenMap(sorted(done.items()))
 
 
 def _calendar(value: object) -> wd.WorkingDays:

@@ -51,6 +51,7 @@ from typing import Any, Final
 import attrs
 
 from casemigrate import _validate as v
+from casemigrate._frozen import frozen
 from casemigrate.delivery import check_services, find_service_overlaps, merge_deliveries
 from casemigrate.exceptions import (
     FindingError,
@@ -175,7 +176,7 @@ class Report:
     timeline: Timeline
     findings: tuple[Finding, ...]
     checks: tuple[str, ...]
-    merge: Mapping[str, Any] | None = None
+    merge: Mapping[str, Any] | None = attrs.field(default=None, converter=frozen)
 
     @property
     def ok(self) -> bool:
@@ -247,6 +248,8 @@ class Report:
             limit_per_code: Show at most this many findings of each code, and say how
                 many more there are; ``None`` shows all.
         """
+        if limit_per_code is not None:
+            limit_per_code = v.count("limit_per_code", limit_per_code)
         w = self._words()
         lines = [self._headline(), "", self.timeline.render(self.language), ""]
         if self.merge is not None:
@@ -418,9 +421,13 @@ def check_readiness(
     """
     v.instance("plan", plan, CutoverPlan)
     v.day("as_of", as_of)
-    if language not in _WORDS:
-        raise InvalidArgument(f"expected 'en' or 'da', got {language!r}", field="language")
+    if not isinstance(language, str) or language not in _WORDS:
+        shown = repr(language[:8]) if isinstance(language, str) else f"a {v.type_name(language)}"
+        raise InvalidArgument(f"expected 'en' or 'da', got {shown}", field="language")
     selected = _codes("select", select)
+    if selected == ():
+        raise InvalidArgument("selects no code, so nothing would be checked; pass None to "
+                              "keep every finding", field="select")
     ignored = _codes("ignore", ignore) or ()
     overrides = _overrides(severity_overrides)
     case_list = v.instances("cases", cases, Case)
@@ -441,8 +448,11 @@ def check_readiness(
     run("find_reporting_overlap", bool(delivery_list), "no deliveries were given",
         lambda: find_reporting_overlap(delivery_list, plan))
     if plan.register is Register.SMDB:
+        # One active case per citizen per municipality: another municipality's cases
+        # are out of the plan's scope (find_blocking_cases counts them in CM209).
+        local = [case for case in case_list if case.municipality == plan.municipality]
         run("find_duplicate_active_cases", bool(case_list), "no cases were given",
-            lambda: find_duplicate_active_cases(case_list, as_of=as_of))
+            lambda: find_duplicate_active_cases(local, as_of=as_of))
         run("find_blocking_cases", bool(case_list), "no cases were given",
             lambda: find_blocking_cases(case_list, plan))
         if service_list:
@@ -469,7 +479,10 @@ def check_readiness(
             found.append(_skipped("find_duplicate_active_cases",
                                   "one active case per citizen is an SMDB rule"))
 
-    kept: dict[tuple[str, tuple[str, ...], str], Finding] = {}
+    # Two checks may report the same finding (the merge and the service check both
+    # look for overlaps): it is kept once. Findings are the same only if code, subjects
+    # and details are: two citizens' CM204 on reused case ids differ in their details.
+    kept: dict[tuple[str, tuple[str, ...]], list[Finding]] = {}
     for finding in found:
         if selected is not None and not _matches(finding.code, selected):
             continue
@@ -478,8 +491,11 @@ def check_readiness(
         for prefix, severity in overrides.items():
             if finding.code.startswith(prefix):
                 finding = attrs.evolve(finding, severity=severity)  # noqa: PLW2901
-        kept.setdefault((finding.code, finding.subjects, finding.message), finding)
+        same = kept.setdefault((finding.code, finding.subjects), [])
+        if not any(other.details == finding.details for other in same):
+            same.append(finding)
     return Report(
         plan=plan, as_of=as_of, language=language, timeline=plan_timeline(plan),
-        findings=sort_findings(kept.values()), checks=tuple(checks), merge=merge_summary,
+        findings=sort_findings(f for group in kept.values() for f in group),
+        checks=tuple(checks), merge=merge_summary,
     )

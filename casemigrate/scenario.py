@@ -29,11 +29,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
 from casemigrate import _validate as v
+from casemigrate._frozen import FrozenMap, frozen, frozen_map
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.model import CaseGroup, LoadPreference
 
@@ -194,7 +195,7 @@ def _points(value: object) -> Mapping[Scenario, int]:
             points, int
         ):
             raise InvalidType("expected Scenario keys and whole-number points", field="weights")
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 @attrs.frozen
@@ -286,7 +287,7 @@ class Reason:
     consideration: str
     value: object
     favours: tuple[Scenario, ...]
-    points: Mapping[Scenario, int] = attrs.field(eq=False)
+    points: Mapping[Scenario, int] = attrs.field(eq=False, converter=frozen_map)
     citation: str
 
     def __str__(self) -> str:
@@ -420,7 +421,7 @@ class ScenarioSummary:
     """
 
     decisions: tuple[ScenarioDecision, ...]
-    by_scenario: Mapping[Scenario, Mapping[str, int]]
+    by_scenario: Mapping[Scenario, Mapping[str, int]] = attrs.field(converter=frozen)
 
     def __str__(self) -> str:
         lines = ["scenario  groups  active cases  passive cases"]
@@ -457,5 +458,4 @@ def choose_scenarios(
         row["groups"] += 1
         row["active_cases"] += decision.group.active_cases
         row["passive_cases"] += decision.group.passive_cases
-    frozen: dict[Scenario, Any] = {s: MappingProxyType(row) for s, row in by.items()}
-    return ScenarioSummary(decisions=decisions, by_scenario=MappingProxyType(frozen))
+    return ScenarioSummary(decisions=decisions, by_scenario=by)

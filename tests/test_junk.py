@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ GOOD_DELIVERY = {"delivery_id": "D1", "name": "L402", "system": "New",
                  "municipality": 607, "sent": dt.date(2026, 3, 1)}
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _midnight(value: Any) -> bool:
