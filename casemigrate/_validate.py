@@ -18,6 +18,7 @@ from typing import Final, TypeVar
 from casemigrate.exceptions import CaseMigrateError, InvalidArgument, InvalidRecord, InvalidType
 
 _MAX_ID = 200
+_MONEY_LIMIT: Final = Decimal(10) ** 15  # a thousand billion kroner: room for øre in 28 digits
 # Symbols (emoji among them), unassigned, private-use and surrogate code points: no
 # case system issues such ids, so they are taken as a broken extract.
 _NOT_IN_IDS = frozenset({"So", "Sk", "Cn", "Co", "Cs"})
@@ -250,6 +251,9 @@ def money(field: str, value: object) -> Decimal:
         raise InvalidType(f"expected a Decimal, got {type_name(value)}", field=field)
     if not amount.is_finite():
         raise InvalidArgument("must be a finite amount", field=field)
+    if abs(amount) >= _MONEY_LIMIT:
+        raise InvalidArgument("is out of range: at most 999,999,999,999,999 kroner",
+                              field=field)
     return amount
 
 

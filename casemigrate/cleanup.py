@@ -36,7 +36,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
 import attrs
@@ -471,6 +471,14 @@ _REASONS: Final[Mapping[NoticeRule, str]] = {
 }
 
 
+def _exactly_5000_as_over(value: object) -> bool:
+    return v.flag("exactly_5000_as_over", value)
+
+
+def _three_month_rule_from(value: object) -> dt.date:
+    return v.day("three_month_rule_from", value)
+
+
 @attrs.frozen(kw_only=True)
 class NoticePolicy:
     """How casemigrate decides where the source is silent on notice periods.
@@ -483,8 +491,9 @@ class NoticePolicy:
             gets the contract's six months).
     """
 
-    exactly_5000_as_over: bool = True
-    three_month_rule_from: dt.date = dt.date(2015, 12, 31)
+    exactly_5000_as_over: bool = attrs.field(default=True, converter=_exactly_5000_as_over)
+    three_month_rule_from: dt.date = attrs.field(default=dt.date(2015, 12, 31),
+                                                 converter=_three_month_rule_from)
 
 
 @attrs.frozen
@@ -552,6 +561,11 @@ def notice_period(
     """
     cases = v.count("manual_cases", manual_cases)
     given = v.day("notice_given", notice_given)
+    closes_all_itself = v.flag("closes_all_itself", closes_all_itself)
+    wants_extract = v.flag("wants_extract", wants_extract)
+    fixed_price = v.flag("fixed_price", fixed_price)
+    large_customer = v.flag("large_customer", large_customer)
+    policy = v.instance("policy", policy, NoticePolicy)
     findings: list[Finding] = []
     if wants_extract:
         rule = NoticeRule.EXTRACT
@@ -576,8 +590,13 @@ def notice_period(
                 "CM401", ("notice",), cases=cases, months=rule.months,
                 policy="as over 5,000" if policy.exactly_5000_as_over else "as under 5,000",
             ))
+    try:
+        ends_on: dt.date = given + relativedelta(months=rule.months)
+    except (OverflowError, ValueError):
+        raise InvalidArgument(f"the notice of {rule.months} months would run past "
+                              "9999-12-31", field="notice_given") from None
     return NoticePeriod(
-        months=rule.months, ends_on=given + relativedelta(months=rule.months),
+        months=rule.months, ends_on=ends_on,
         reason=_REASONS[rule], rule=rule, findings=sort_findings(findings),
     )
 
@@ -585,6 +604,8 @@ def notice_period(
 # ---- savings ---------------------------------------------------------------------
 
 _ORE: Final = Decimal("0.01")
+_SMALLEST_QUANTUM: Final = Decimal("1E-6")
+_LARGEST_QUANTUM: Final = Decimal("1E+6")
 
 
 @attrs.frozen(kw_only=True)
@@ -663,11 +684,16 @@ def estimate_savings(
             "must be above zero: the price per case is the bill divided by it",
             field="active_before",
         )
-    if not isinstance(quantum, Decimal) or quantum <= 0:
-        raise InvalidArgument("must be a positive Decimal such as Decimal('0.01')",
-                              field="quantum")
+    if (not isinstance(quantum, Decimal) or not quantum.is_finite()
+            or not _SMALLEST_QUANTUM <= quantum <= _LARGEST_QUANTUM):
+        raise InvalidArgument("must be a Decimal from 1E-6 to 1E+6, such as "
+                              "Decimal('0.01')", field="quantum")
     price = bill / before
-    bill_after = (price * after).quantize(quantum, rounding=ROUND_HALF_UP)
+    try:
+        bill_after = (price * after).quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise InvalidArgument("the bill after is too large to compute to the quantum",
+                              field="active_after") from None
     monthly = bill - bill_after
     findings: tuple[Finding, ...] = ()
     if monthly < 0:

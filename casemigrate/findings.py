@@ -182,8 +182,17 @@ class Finding:
         """
         rule = RULES.get(code)
         if rule is None:
-            raise UnknownRuleCode(f"{code!r} is not a rule code", field="code")
+            raise UnknownRuleCode(f"{str(code)[:12]!r} is not a rule code", field="code")
+        if not _NEEDS[code] <= values.keys():
+            missing = sorted(_NEEDS[code] - values.keys())
+            raise InvalidArgument(f"{code} needs the values {missing} for its message",
+                                  field="details")
         ids = tuple(subjects) if not isinstance(subjects, tuple) else subjects
+        for subject in ids:
+            if type(subject) is not str:
+                raise InvalidArgument(
+                    f"subjects are record ids (strings), got a {type(subject).__name__}",
+                    field="subjects")
         if len(ids) == 2:
             ids = ids if ids[0] < ids[1] else ((ids[1], ids[0]) if ids[0] != ids[1] else ids[:1])
         elif len(ids) > 2:
@@ -753,3 +762,6 @@ def _build(rules: Iterable[Rule]) -> Mapping[str, Rule]:
 
 RULES: Final[Mapping[str, Rule]] = _build(_CATALOGUE)
 """The catalogue: every rule by its code."""
+_NEEDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {code: rule.fields for code, rule in RULES.items()}
+)

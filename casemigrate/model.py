@@ -645,7 +645,7 @@ def _delivery_name(value: object) -> str:
 
 def _sent(value: object) -> dt.datetime:
     if type(value) is dt.datetime:
-        return value
+        return _in_range(value)
     if v.is_missing(value):  # pandas NaT is a datetime: it must not pass as one
         raise v.required("sent", value)
     value = v.native(value)
@@ -654,10 +654,24 @@ def _sent(value: object) -> dt.datetime:
             value = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
                                 value.second, value.microsecond, value.tzinfo,
                                 fold=value.fold)
-        return value
+        return _in_range(value)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
+        return _in_range(dt.datetime(value.year, value.month, value.day))
     raise InvalidType(f"expected a datetime or a date, got {v.type_name(value)}", field="sent")
+
+
+def _in_range(sent: dt.datetime) -> dt.datetime:
+    """``sent``, if its Danish day and UTC instant are dates Python can hold."""
+    if 1 < sent.year < 9999:
+        return sent
+    try:
+        aware = sent if sent.tzinfo is not None else sent.replace(tzinfo=DANISH_TIME)
+        aware.astimezone(dt.UTC)
+        aware.astimezone(DANISH_TIME)
+    except (OverflowError, ValueError):
+        raise InvalidRecord("is too close to 0001-01-01 or 9999-12-31 to be placed in "
+                            "Danish time", field="sent") from None
+    return sent
 
 
 def _services(value: object) -> tuple[Service, ...]:

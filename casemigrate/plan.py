@@ -121,7 +121,19 @@ def _new_system(value: object) -> str:
 
 
 def _cutover(value: object) -> dt.date:
-    return v.day("cutover", value)
+    day = v.day("cutover", value)
+    if not _FIRST_CUTOVER <= day <= _LAST_CUTOVER:
+        raise InvalidPlan(
+            f"{day} leaves no room for the timeline: a cutover lies from "
+            f"{_FIRST_CUTOVER} to {_LAST_CUTOVER}", field="cutover",
+        )
+    return day
+
+
+# A year of room each side: the timeline reaches three months before the cutover and
+# two weeks after, and moves its dates to working days (docs/edge-values.md).
+_FIRST_CUTOVER: Final = dt.date(2, 1, 1)
+_LAST_CUTOVER: Final = dt.date(9998, 12, 31)
 
 
 def _cutover_chosen(value: object) -> dt.date | None:
