@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 from casemigrate.identifiers import cpr_key
 from casemigrate.model import Case, Delivery, Service
 
-__all__ = ["delivery_key", "service_key", "sorted_total", "subject_ids"]
+__all__ = ["case_key", "delivery_key", "service_key", "sorted_total", "subject_ids"]
 
 _FIRST: Final = dt.date.min
 T = TypeVar("T")
@@ -29,6 +29,17 @@ def service_key(service: Service) -> tuple[Any, ...]:
         service.municipality.code, "" if citizen is None else cpr_key(citizen),
         code is not None, code or "", end is None, end or _FIRST,
         tuple(sorted(service.target_groups)),
+    )
+
+
+def case_key(case: Case) -> tuple[Any, ...]:
+    """Id, system, then every other field."""
+    citizen, closed, kle, facet = case.citizen, case.closed, case.kle, case.facet
+    return (
+        case.case_id, case.system, case.municipality.code,
+        "" if citizen is None else cpr_key(citizen), case.opened, closed is None,
+        closed or _FIRST, "" if kle is None else kle.value, "" if facet is None else facet.value,
+        case.origin.value, case.title, case.caseworker or "", case.organisation or "",
     )
 
 

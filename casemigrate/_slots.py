@@ -7,9 +7,9 @@ per field costs as much as the validation.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["slots_filler"]
+__all__ = ["safe_repr", "slots_filler"]
 
 
 def slots_filler(cls: type, *names: str) -> Any:
@@ -23,3 +23,28 @@ def slots_filler(cls: type, *names: str) -> Any:
     source = f"def fill(instance, {', '.join(arguments)}):{body}\n"
     exec(compile(source, f"<casemigrate fill {cls.__name__}>", "exec"), scope)
     return scope["fill"]
+
+
+_C = TypeVar("_C", bound=type)
+
+
+def safe_repr(cls: _C) -> _C:
+    """Give ``cls`` a repr that works on a half-built instance too.
+
+    A constructor that fails half-way leaves ``self`` with empty slots. A traceback
+    that captures locals (``capture_locals=True``, error trackers' default) calls
+    ``repr(self)`` on it, and attrs' repr raises ``AttributeError``: the report of
+    the first error would itself crash. Applied over ``@attrs.frozen``.
+    """
+    generated: Any = cls.__dict__["__repr__"]
+
+    def __repr__(self: object) -> str:
+        try:
+            shown: str = generated(self)
+            return shown
+        except AttributeError:
+            return f"<{cls.__name__} under construction>"
+
+    __repr__.__qualname__ = f"{cls.__qualname__}.__repr__"
+    cls.__repr__ = __repr__  # type: ignore[assignment]
+    return cls

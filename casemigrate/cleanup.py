@@ -45,6 +45,7 @@ from dateutil.relativedelta import relativedelta
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
 from casemigrate._frozen import frozen_map
+from casemigrate._slots import safe_repr
 from casemigrate.exceptions import CaseMigrateError, InvalidArgument, InvalidType
 from casemigrate.findings import Finding, sort_findings
 from casemigrate.identifiers import KLE, Facet, cpr_key
@@ -479,6 +480,7 @@ def _three_month_rule_from(value: object) -> dt.date:
     return v.day("three_month_rule_from", value)
 
 
+@safe_repr
 @attrs.frozen(kw_only=True)
 class NoticePolicy:
     """How casemigrate decides where the source is silent on notice periods.

@@ -38,7 +38,7 @@ import attrs
 from dateutil import tz
 
 from casemigrate import _validate as v
-from casemigrate._slots import slots_filler
+from casemigrate._slots import safe_repr, slots_filler
 from casemigrate.exceptions import (
     CaseMigrateError,
     InvalidRecord,
@@ -193,6 +193,7 @@ def _origin(value: object) -> Origin:
     return v.choice("origin", Origin, value)
 
 
+@safe_repr
 @attrs.frozen(kw_only=True, init=False)
 class Case:
     """A case (sag) about one citizen in one system.
@@ -269,7 +270,11 @@ class Case:
         if where is None:
             where = _municipality(municipality)
         if type(citizen) is not CPR and citizen is not None:
-            citizen = _citizen(citizen)
+            try:
+                citizen = _citizen(citizen)
+            except CaseMigrateError:
+                citizen = None  # a traceback that captures locals shows no number
+                raise
         name = _SYSTEMS.get(system) if type(system) is str else None
         if name is None:
             name = _system_name(system)
@@ -395,6 +400,7 @@ def _target_groups(value: object) -> frozenset[str]:
     return frozenset(items)
 
 
+@safe_repr
 @attrs.frozen(kw_only=True, init=False)
 class Service:
     """A social service (ydelse) granted to a citizen, as reported to DST.
@@ -457,7 +463,11 @@ class Service:
         if where is None:
             where = _municipality(municipality)
         if type(citizen) is not CPR and citizen is not None:
-            citizen = _citizen(citizen)
+            try:
+                citizen = _citizen(citizen)
+            except CaseMigrateError:
+                citizen = None  # a traceback that captures locals shows no number
+                raise
         known = _CODES.get(code) if type(code) is str else None
         if known is None:
             code = _code(code)
@@ -592,15 +602,23 @@ def _cases_from_rows(rows: object) -> list[Case]:
                         and type(opened) is date
                         and (closed is None or (type(closed) is date and closed >= opened))):
                     cpr = cprs.get(citizen) if type(citizen) is str else None
+                    cpr = cpr or _batch_cpr(cprs, citizen)  # before the record exists
                     record = new(Case)
-                    _set_case(record, case_id, place, cpr or _batch_cpr(cprs, citizen), name,
+                    _set_case(record, case_id, place, cpr, name,
                               opened, closed, None, None, system_default, "", None, None)
                     out.append(record)
                     continue
             out.append(_from_row(Case, _CASE_FIELDS, row, cprs))
         except CaseMigrateError as error:
-            raise _in_row(index, error) from None
-    return out
+            failure = _in_row(index, error)
+            break
+    else:
+        return out
+    # Raised outside the except, so without context; the row and the batch's CPR cache
+    # are dropped first: a traceback that captures locals shows no number.
+    cprs.clear()
+    row = citizen = rows = None
+    raise failure
 
 
 def _services_from_rows(rows: object) -> list[Service]:
@@ -621,15 +639,22 @@ def _services_from_rows(rows: object) -> list[Service]:
                         and not service_id.isspace() and type(start) is date
                         and (end is None or (type(end) is date and end >= start))):
                     cpr = cprs.get(citizen) if type(citizen) is str else None
+                    cpr = cpr or _batch_cpr(cprs, citizen)  # before the record exists
+                    shared = _shared_groups(groups)
                     record = new(Service)
-                    _set_service(record, service_id, place, cpr or _batch_cpr(cprs, citizen),
-                                 known, _shared_groups(groups), start, end, name)
+                    _set_service(record, service_id, place, cpr, known, shared, start, end,
+                                 name)
                     out.append(record)
                     continue
             out.append(_from_row(Service, _SERVICE_FIELDS, row, cprs))
         except CaseMigrateError as error:
-            raise _in_row(index, error) from None
-    return out
+            failure = _in_row(index, error)
+            break
+    else:
+        return out
+    cprs.clear()  # as in _cases_from_rows: no number in a traceback's locals
+    row = citizen = rows = None
+    raise failure
 
 
 def _delivery_name(value: object) -> str:
@@ -678,6 +703,7 @@ def _services(value: object) -> tuple[Service, ...]:
     return v.instances("services", value, Service)
 
 
+@safe_repr
 @attrs.frozen(kw_only=True)
 class Delivery:
     """One data file sent to Statistics Denmark (leverance).
@@ -804,6 +830,7 @@ def _consideration(value: object, field: Any) -> bool | None:
 _CONSIDERATION: Final = attrs.Converter(_consideration, takes_field=True)
 
 
+@safe_repr
 @attrs.frozen(kw_only=True)
 class CaseGroup:
     """A group of cases that moves together out of KMD Sag, with what is known of it.

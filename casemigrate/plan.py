@@ -60,6 +60,7 @@ import attrs
 from casemigrate import _validate as v
 from casemigrate import workdays as wd
 from casemigrate._frozen import FrozenMap
+from casemigrate._slots import safe_repr
 from casemigrate.exceptions import InvalidArgument, InvalidPlan, InvalidType
 from casemigrate.findings import HANDICAP, SMDB, Finding, sort_findings
 from casemigrate.identifiers import Municipality, municipality
@@ -170,6 +171,7 @@ def _calendar(value: object) -> wd.WorkingDays:
     return value
 
 
+@safe_repr
 @attrs.frozen(kw_only=True)
 class CutoverPlan:
     """A municipality's change of one register's reporting from one system to another.
