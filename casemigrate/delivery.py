@@ -376,7 +376,7 @@ def find_service_overlaps(
         ...                                                      cutover=dt.date(2026, 6, 1))]
         [('CM301', ('B', "B'")), ('CM302', ('B', "B'"))]
     """
-    v.day("cutover", cutover)
+    cutover = v.day("cutover", cutover)
     old = None if old_system is None else v.text("old_system", old_system).casefold()
     new = None if new_system is None else v.text("new_system", new_system).casefold()
     within_system = v.flag("within_system", within_system)
@@ -563,7 +563,7 @@ def check_services(
     """
     plan = v.instance("plan", plan, CutoverPlan)
     if as_of is not None:
-        v.day("as_of", as_of)
+        as_of = v.day("as_of", as_of)
     findings: list[Finding] = []
     outside = 0
     for service in v.each("services", services, Service):

@@ -42,6 +42,7 @@ import attrs
 
 from casemigrate._slots import slots_filler
 from casemigrate.exceptions import InvalidArgument, UnknownRuleCode
+from casemigrate.identifiers import CPR, cpr_key
 
 __all__ = ["RULES", "Finding", "Rule", "Severity", "sort_findings"]
 
@@ -273,11 +274,24 @@ def _show(value: Any) -> Any:
 _SORT: Final = operator.attrgetter("severity", "code", "subjects")
 
 
-def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """Findings in their canonical order: severity, code, subjects, then message.
+def _tie_key(finding: Finding) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """The message, then the details: two citizens' findings on reused ids differ there.
 
-    The message only breaks ties of the first three, which are rare, so it is formatted
-    only for them.
+    A CPR is keyed by its digits (never shown), anything else by its type and text.
+    """
+    details = tuple(sorted(
+        (key, type(value).__name__,
+         cpr_key(value) if isinstance(value, CPR) else str(value))
+        for key, value in finding.details.items()
+    ))
+    return finding.message, details
+
+
+def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings in their canonical order: severity, code, subjects, message, details.
+
+    The message and details only break ties of the first three, which are rare, so the
+    message is formatted only for them. The order never depends on the input's.
 
     Example:
         >>> a = Finding.of("CM205", count=1)
@@ -291,7 +305,7 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     for index in range(1, len(ordered) + 1):
         if index == len(ordered) or keys[index] != keys[start]:
             if index - start > 1:
-                ordered[start:index] = sorted(ordered[start:index], key=lambda f: f.message)
+                ordered[start:index] = sorted(ordered[start:index], key=_tie_key)
             start = index
     return tuple(ordered)
 

@@ -143,7 +143,7 @@ def _day(field: str, value: object) -> dt.date:
 def _optional_day(field: str, value: object) -> dt.date | None:
     if value is None or type(value) is dt.date:
         return value
-    return v.day(field, value)
+    return v.optional_day(field, value)
 
 
 # Named converters, one per field, so that each error names its field.
@@ -283,12 +283,12 @@ class Case:
         if closed is not None:
             if type(closed) is not dt.date:
                 closed = _closed(closed)
-            if closed < opened:  # type: ignore[operator]
+            if closed is not None and closed < opened:
                 raise InvalidRecord(f"{closed} is before opened {opened}", field="closed")
         if kle is not None and type(kle) is not KLE:
-            kle = kle_number(kle)
+            kle = None if v.is_missing(kle) else kle_number(kle)
         if facet is not None and type(facet) is not Facet:
-            facet = _facet_of(facet)
+            facet = None if v.is_missing(facet) else _facet_of(facet)
         if type(origin) is not Origin:
             origin = _origin(origin)
         if type(title) is not str or title:
@@ -481,7 +481,7 @@ class Service:
         if end is not None:
             if type(end) is not dt.date:
                 end = _end(end)
-            if start is not None and end < start:  # type: ignore[operator]
+            if start is not None and end is not None and end < start:
                 raise InvalidRecord(f"{end} is before start {start}", field="end")
         name = _SYSTEMS.get(system) if type(system) is str else None
         if name is None:
@@ -794,7 +794,7 @@ def _group_name(value: object) -> str:
 def _group_kle(value: object) -> KLE | None:
     if value is None or type(value) is KLE:
         return value
-    return KLE(value)
+    return None if v.is_missing(value) else KLE(value)
 
 
 def _active_cases(value: object) -> int:

@@ -132,7 +132,7 @@ def find_duplicate_active_cases(
         ...                                                    as_of=dt.date(2026, 1, 1))]
         [('CM205', 1)]
     """
-    v.day("as_of", as_of)
+    as_of = v.day("as_of", as_of)
     # Two passes: count the active cases per (municipality, citizen) with C-level
     # hashing of the digits, then gather only the few groups with more than one.
     active: list[Case] = []

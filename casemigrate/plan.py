@@ -496,7 +496,7 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
         >>> [(f.code, f.subjects) for f in check_plan(plan, as_of=dt.date(2026, 5, 4))]
         [('CM101', ('choose_cutover',)), ('CM106', ('review_open_courses',))]
     """
-    v.day("as_of", as_of)
+    as_of = v.day("as_of", as_of)
     timeline = plan_timeline(plan)
     cal = plan.calendar
     c = plan.cutover

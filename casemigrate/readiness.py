@@ -420,7 +420,7 @@ def check_readiness(
         InvalidType: An argument has the wrong type.
     """
     v.instance("plan", plan, CutoverPlan)
-    v.day("as_of", as_of)
+    as_of = v.day("as_of", as_of)
     if not isinstance(language, str) or language not in _WORDS:
         shown = repr(language[:8]) if isinstance(language, str) else f"a {v.type_name(language)}"
         raise InvalidArgument(f"expected 'en' or 'da', got {shown}", field="language")

@@ -158,7 +158,7 @@ def day_off_reason(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -
 
 def is_working_day(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> bool:
     """Whether ``day`` is a Danish working day under ``calendar``."""
-    v.day("day", day)
+    day = v.day("day", day)
     return day_off_reason(day, calendar) is None
 
 
@@ -224,7 +224,7 @@ def add_working_days(
         >>> add_working_days(dt.date(2026, 4, 1), 1)  # over Easter
         datetime.date(2026, 4, 7)
     """
-    v.day("day", day)
+    day = v.day("day", day)
     if isinstance(count, bool) or not isinstance(count, int):
         raise InvalidType(f"expected a whole number, got {v.type_name(count)}", field="count")
     direction = 1 if count > 0 else -1
@@ -243,8 +243,8 @@ def working_days_between(
         >>> working_days_between(dt.date(2026, 3, 30), dt.date(2026, 4, 10))
         7
     """
-    v.day("first", first)
-    v.day("last", last)
+    first = v.day("first", first)
+    last = v.day("last", last)
     if last < first:
         return 0
     days = (last - first).days + 1

@@ -47,7 +47,6 @@ POSITIONAL = {"plan", "deliveries", "cases", "services", "case", "work", "bill",
 
 # Junk that is a legitimate value for that argument.
 LEGAL: dict[str, Callable[[Any], bool]] = {
-    "closes_all_itself": lambda v: True,  # any truthy/falsy value reads as a flag
     "work": lambda v: isinstance(v, dict) and not v,
     "bill": lambda v: v == 0,
     "manual_cases": lambda v: v == 0,
