@@ -414,7 +414,10 @@ def _is_old(service: Service, other: Service, old: str | None, new: str | None) 
         return service.system.casefold() != new
     if service.is_closed != other.is_closed:
         return service.is_closed
-    return service_key(service) < service_key(other)
+    mine, theirs = _BY_START(service), _BY_START(other)
+    if mine != theirs:
+        return bool(mine < theirs)
+    return service_key(service) < service_key(other)  # same start and id: every field
 
 
 _BY_START: Final = operator.attrgetter("start", "service_id")
