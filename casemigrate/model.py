@@ -122,12 +122,14 @@ def _citizen(value: object) -> CPR | None:
     raw value is dropped from this frame first: a traceback that captures locals
     shows no number.
     """
-    if value is None or type(value) is CPR:
-        return value
-    if v.is_missing(value):
-        return None
+    if type(value) is not str:
+        if value is None or type(value) is CPR:
+            return value
+        if v.is_missing(value):
+            return None
+        value = v.native(value)
     try:
-        return CPR(v.native(value))  # type: ignore[arg-type]  # checked inside
+        return CPR(value)  # type: ignore[arg-type]  # checked inside
     except CaseMigrateError as error:
         failure = error.with_field("citizen")
     value = None

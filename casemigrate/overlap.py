@@ -135,23 +135,23 @@ def find_duplicate_active_cases(
     as_of = v.day("as_of", as_of)
     # Two passes: count the active cases per (municipality, citizen) with C-level
     # hashing of the digits, then gather only the few groups with more than one.
-    active: list[Case] = []
+    active: list[tuple[tuple[int, str], Case]] = []
     without_citizen: list[str] = []
     for case in v.iterable("cases", cases):
         if type(case) is not Case and not isinstance(case, Case):
             raise InvalidType(f"expected Case items, got {v.type_name(case)}", field="cases")
         closed = case.closed
         if case.opened <= as_of and (closed is None or closed > as_of):
-            if case.citizen is None:
+            citizen = case.citizen
+            if citizen is None:
                 without_citizen.append(case.case_id)
             else:
-                active.append(case)
-    counts = Counter([(case.municipality.code, cpr_key(case.citizen))  # type: ignore[arg-type]
-                      for case in active])
+                active.append(((case.municipality.code, cpr_key(citizen)), case))
+    counts = Counter([key for key, _ in active])
     groups: dict[tuple[int, str], list[Case]] = {key: [] for key, n in counts.items() if n > 1}
     if groups:
-        for case in active:
-            group = groups.get((case.municipality.code, cpr_key(case.citizen)))  # type: ignore[arg-type]
+        for key, case in active:
+            group = groups.get(key)
             if group is not None:
                 group.append(case)
     findings = [
