@@ -386,6 +386,8 @@ def _shared_groups(value: object) -> frozenset[str]:
 
 
 def _target_groups(value: object) -> frozenset[str]:
+    if v.is_missing(value):  # an empty cell: no target groups (check_services says so)
+        return frozenset()
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidType(
             f"expected a set of dotted codes like {{'1.2.2.1'}}, got {v.type_name(value)}",

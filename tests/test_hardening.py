@@ -303,7 +303,7 @@ def _shown(findings: tuple[cm.Finding, ...]) -> list[tuple[str, tuple[str, ...],
     return [(f.code, f.subjects, f.message) for f in findings]
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(colliding_services(), st.randoms())
 def test_service_overlaps_with_colliding_ids_do_not_depend_on_order(
     services: list[cm.Service], rng: random.Random
@@ -315,7 +315,7 @@ def test_service_overlaps_with_colliding_ids_do_not_depend_on_order(
             cm.find_service_overlaps(shuffled, cutover=CUTOVER, **names))
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(st.lists(st.tuples(colliding_ids, st.sampled_from(["Old", "New"]),
                           st.sampled_from([dt.datetime(2026, 6, 10, 9)]),
                           colliding_services()), min_size=1, max_size=4),
@@ -333,7 +333,7 @@ def test_merge_with_colliding_delivery_ids_does_not_depend_on_order(
     assert _shown(a.findings) == _shown(b.findings)
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(st.lists(st.tuples(colliding_ids, st.sampled_from(["Old", "New"]),
                           st.sampled_from([None, ALICE, BOB])), min_size=1, max_size=6),
        st.randoms())
@@ -352,7 +352,7 @@ def test_conversion_selection_with_colliding_ids_does_not_depend_on_order(
     assert selected(cases) == selected(shuffled)
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(st.lists(st.tuples(colliding_ids, st.sampled_from(["Old", "New"]),
                           st.sampled_from([ALICE, BOB]), st.sampled_from([607, 101])),
                 min_size=1, max_size=6), st.randoms())
@@ -466,7 +466,7 @@ def test_tracebacks_with_captured_locals_show_no_cpr_from_casemigrates_frames() 
     assert repr(object.__new__(cm.Case)) == "<Case under construction>"
 
 
-@settings(max_examples=200)
+@settings(max_examples=50)
 @given(cpr_strings(min_date=D(1958, 1, 1), max_date=D(1999, 12, 31)))
 def test_cpr_strings_are_born_in_the_range_asked_for(raw: str) -> None:
     assert D(1958, 1, 1) <= cm.CPR(raw).birth_date <= D(1999, 12, 31)

@@ -39,7 +39,7 @@ ALLOWED: dict[str, Callable[[Any], bool]] = {
     "code": lambda v: _missing(v) or v == "",
     "start": lambda v: _missing(v) or _midnight(v),
     "opened": _midnight,
-    "target_groups": lambda v: isinstance(v, list | dict) and not v,
+    "target_groups": lambda v: _missing(v) or (isinstance(v, list | dict) and not v),
     "services": lambda v: isinstance(v, list | dict) and not v,
     "sent": lambda v: isinstance(v, dt.datetime),
 }
