@@ -275,9 +275,10 @@ def classify_cleanup(
     if not isinstance(case, Case):
         raise InvalidType(f"expected a Case, got {v.type_name(case)}", field="case")
     closing = v.flag("closing", closing)
+    others = v.instances("related", related, Case)
     has_related = False
     if case.citizen is not None and case.kle is not None:
-        for other in v.instances("related", related, Case):
+        for other in others:
             if (other.case_id != case.case_id and other.citizen == case.citizen
                     and other.kle == case.kle):
                 has_related = True

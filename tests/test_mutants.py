@@ -7,12 +7,16 @@ other test failing.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+
+import pytest
 
 import casemigrate as cm
 
 D = dt.date
 CUTOVER = D(2026, 6, 1)
 ALICE = "211062-1234"
+OPENED = D(2010, 1, 4)
 
 
 def plan(register: str = "smdb", **more: object) -> cm.CutoverPlan:
@@ -112,3 +116,60 @@ def test_cm305_names_every_delivery_that_ties_on_the_latest_time() -> None:
     tie = next(f for f in result.findings if f.code == "CM305")
     assert tie.subjects == ("n1", "n2") and tie.details["chosen"] == "n2"
     assert [d.delivery_id for d in result.used] == ["n2"]
+
+
+def test_notice_findings_carry_every_value_of_their_message() -> None:
+    at_5000 = cm.notice_period(manual_cases=5000, closes_all_itself=True,
+                               notice_given=D(2015, 6, 1))
+    assert at_5000.reason.startswith("the KMD Sag contract's own notice")
+    assert [(f.code, f.subjects, dict(f.details)) for f in at_5000.findings] == [
+        ("CM401", ("notice",), {"cases": 5000, "months": 6, "policy": "as over 5,000"}),
+        ("CM402", ("notice",), {"given": D(2015, 6, 1), "from_date": D(2015, 12, 31),
+                                "months": 6}),
+    ]
+    under = cm.notice_period(manual_cases=5000, closes_all_itself=True,
+                             notice_given=D(2015, 6, 1),
+                             policy=cm.NoticePolicy(exactly_5000_as_over=False))
+    assert [dict(f.details) for f in under.findings] == [
+        {"cases": 5000, "months": 2, "policy": "as under 5,000"}]
+
+
+def test_mass_close_findings_carry_every_value_of_their_message() -> None:
+    def made(cid: str, origin: str, opened: dt.date = OPENED) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=607, citizen=ALICE, system="KMD Sag",
+                       opened=opened, kle="16.16.02", origin=origin)
+
+    cases = [made("M-1", "manual"), made("C-1", "converted"), made("S-1", "system")]
+    found = cm.find_mass_close_candidates(cases, as_of=D(2016, 1, 5),
+                                          retired_kle=["16.16.02"], price_per_case="0.5")
+    assert [(f.code, f.subjects, dict(f.details)) for f in found] == [
+        ("CM404", ("C-1", "M-1"), {"count": 2, "kle": cm.KLE("16.16.02"),
+                                   "saving": "; closing saves 1.00 kr a month",
+                                   "amount": Decimal("1.00")}),
+        ("CM405", ("C-1",), {"count": 1, "cutoff": D(2011, 1, 5),
+                             "saving": "; closing saves 0.50 kr a month",
+                             "amount": Decimal("0.50")}),
+        ("CM406", ("M-1", "S-1"), {"manual": ("M-1",), "count": 1,
+                                   "system_cases": ("S-1",), "kle": cm.KLE("16.16.02"),
+                                   "saving": "; closing saves 0.50 kr a month",
+                                   "amount": Decimal("0.50")}),
+    ]
+    # A converted case opened exactly on the cutoff is not stale.
+    on_cutoff = made("C-2", "converted", D(2011, 1, 5))
+    assert cm.find_mass_close_candidates([on_cutoff], as_of=D(2016, 1, 5)) == ()
+
+
+def test_savings_at_the_edges_of_the_quantum() -> None:
+    def bill_after(quantum: str) -> Decimal:
+        return cm.estimate_savings(active_before=3, active_after=1, monthly_bill_before=100,
+                                   quantum=Decimal(quantum)).monthly_bill_after
+
+    assert bill_after("1E-6") == Decimal("33.333333")
+    assert bill_after("1E+6") == Decimal("0E+6")
+    for refused in ("1E-7", "1.1E+6", "0"):
+        with pytest.raises(cm.InvalidArgument, match="quantum: must be a Decimal from 1E-6 to"):
+            bill_after(refused)
+    with pytest.raises(cm.InvalidArgument, match="active_before: must be above zero"):
+        cm.estimate_savings(active_before=0, active_after=0, monthly_bill_before=1)
+    assert cm.manual_cases_saving("16945.35") == Decimal("1694.54")
+    assert cm.manual_cases_saving("0.05") == Decimal("0.01")  # half up
