@@ -173,3 +173,41 @@ def test_savings_at_the_edges_of_the_quantum() -> None:
         cm.estimate_savings(active_before=0, active_after=0, monthly_bill_before=1)
     assert cm.manual_cases_saving("16945.35") == Decimal("1694.54")
     assert cm.manual_cases_saving("0.05") == Decimal("0.01")  # half up
+
+
+def test_a_timeline_renders_as_this_table_in_both_languages() -> None:
+    timeline = cm.plan_timeline(plan(done={"review_open_courses": D(2026, 4, 20)}))
+    assert timeline.render().splitlines() == [
+        'SMDB cutover for 607 Fredericia: Old -> New on 2026-06-01 (Monday)',
+        'milestone                                          earliest    latest      done',
+        '-------------------------------------------------  ----------  ----------  ----------',
+        'Tell DST of the change                             -           2026-04-01  -',
+        'Choose the cutover date                            2026-03-02  2026-04-01  -',
+        'Close reporting from the old system                -           2026-05-29  -',
+        'Review citizens with open contact courses          -           2026-04-30  2026-04-20',
+        'Have all active contact courses deleted            2026-05-18  2026-05-22  -',
+        'Re-report the deleted courses from the new system  2026-06-01  2026-06-15  -',
+    ]
+    assert timeline.render("da").splitlines() == [
+        'SMDB-systemskifte for 607 Fredericia: Old -> New den 2026-06-01',
+        'milepæl                                            tidligst    senest      gjort',
+        '-------------------------------------------------  ----------  ----------  ----------',
+        'Giv Danmarks Statistik besked om systemskiftet     -           2026-04-01  -',
+        'Vælg skæringsdato                                  2026-03-02  2026-04-01  -',
+        'Luk for indberetning fra det nuværende system      -           2026-05-29  -',
+        'Gennemgå borgere med åbne kontaktforløb            -           2026-04-30  2026-04-20',
+        'Få slettet alle aktive kontaktforløb               2026-05-18  2026-05-22  -',
+        'Genindberet de slettede forløb fra det nye system  2026-06-01  2026-06-15  -',
+    ]
+
+
+def test_cm314_carries_both_periods_and_the_shared_days() -> None:
+    basis = [svc("A", "Old", D(2020, 1, 1), D(2020, 3, 10)), svc("B", "Old", D(2020, 3, 1))]
+    (found,) = cm.find_service_overlaps(basis, cutover=CUTOVER, within_system=True)
+    assert {key: str(value) for key, value in found.details.items()} == {
+        "earlier": "A", "later": "B", "earlier_period": "2020-01-01..2020-03-10",
+        "later_period": "2020-03-01..", "system": "Old", "first": "2020-03-01",
+        "last": "2020-03-10", "days": "10"}
+    open_pair = [svc("A", "Old", D(2020, 1, 1)), svc("B", "Old", D(2020, 3, 1))]
+    (found,) = cm.find_service_overlaps(open_pair, cutover=CUTOVER, within_system=True)
+    assert (found.details["last"], found.details["days"]) == ("open", None)
