@@ -211,3 +211,42 @@ def test_cm314_carries_both_periods_and_the_shared_days() -> None:
     open_pair = [svc("A", "Old", D(2020, 1, 1)), svc("B", "Old", D(2020, 3, 1))]
     (found,) = cm.find_service_overlaps(open_pair, cutover=CUTOVER, within_system=True)
     assert (found.details["last"], found.details["days"]) == ("open", None)
+
+
+def test_case_and_delivery_findings_carry_every_value_of_their_message() -> None:
+    def made(cid: str, system: str, municipality: int = 607, citizen: str | None = ALICE,
+             closed: dt.date | None = None) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=municipality, citizen=citizen, system=system,
+                       opened=D(2024, 1, 1), closed=closed)
+
+    cases = [made("O-1", "Old"), made("N-1", "New"), made("O-2", "Old", citizen="010203-4321",
+                                                           closed=D(2026, 5, 20)),
+             made("N-2", "New", citizen="010203-4321"), made("K-1", "Old", municipality=101)]
+    found = {f.code: dict(f.details) for f in cm.find_blocking_cases(cases, plan())}
+    assert found["CM206"] == {"case": "O-1", "system": "Old", "deadline": D(2026, 5, 22)}
+    assert found["CM207"] == {"old_system": "Old", "new_system": "New", "cutover": CUTOVER,
+                              "citizen": cm.CPR(ALICE)}
+    assert found["CM209"] == {"count": 1, "municipality": cm.municipality(607),
+                              "old_system": "Old", "new_system": "New"}
+    # The second citizen's old case closed before the cutover: no CM207 for them.
+    assert [f.subjects for f in cm.find_blocking_cases(cases, plan())
+            if f.code == "CM207"] == [("N-1", "O-1")]
+    handicap = cm.find_blocking_cases(cases, plan("handicap"))
+    assert [dict(f.details) for f in handicap] == [{
+        "check": "find_blocking_cases",
+        "reason": "blocking active cases are an SMDB rule, not a HANDICAP one"}]
+    elsewhere = cm.Delivery(delivery_id="D9", name="L402", system="Older", municipality=607,
+                            sent=D(2026, 6, 10))
+    (cm208,) = cm.find_reporting_overlap([elsewhere], plan())
+    assert dict(cm208.details) == {"delivery": "D9", "system": "Older",
+                                   "municipality": cm.municipality(607)}
+
+
+def test_merge_summary_counts_every_reason_and_names_the_deliveries_used() -> None:
+    old = cm.Delivery(delivery_id="o", name="L402", system="Old", municipality=607,
+                      sent=D(2026, 6, 10), services=[svc("A", "Old", D(2021, 1, 1))])
+    summary = cm.merge_deliveries([old], plan("handicap")).summary()
+    assert summary["excluded_by_reason"] == {
+        reason.name: (1 if reason is cm.ExclusionReason.ACTIVE_IN_OLD_SYSTEM else 0)
+        for reason in cm.ExclusionReason}
+    assert summary["deliveries_used"] == ["o"]
