@@ -17,6 +17,7 @@ D = dt.date
 CUTOVER = D(2026, 6, 1)
 ALICE = "211062-1234"
 OPENED = D(2010, 1, 4)
+STARTED = D(2021, 1, 1)
 
 
 def plan(register: str = "smdb", **more: object) -> cm.CutoverPlan:
@@ -250,3 +251,47 @@ def test_merge_summary_counts_every_reason_and_names_the_deliveries_used() -> No
         reason.name: (1 if reason is cm.ExclusionReason.ACTIVE_IN_OLD_SYSTEM else 0)
         for reason in cm.ExclusionReason}
     assert summary["deliveries_used"] == ["o"]
+
+
+def test_every_merge_and_service_finding_carries_its_values() -> None:
+    """No finding of a busy merge leaves a value of its message out (``None``)."""
+    def s(sid: str, system: str, start: dt.date | None = STARTED,
+          end: dt.date | None = None, municipality: int = 607,
+          groups: tuple[str, ...] = ("1.1",), code: str | None = "SEL107") -> cm.Service:
+        return cm.Service(service_id=sid, municipality=municipality, citizen=ALICE, code=code,
+                          target_groups=groups, start=start, end=end, system=system)
+
+    old_services = [s("A", "Old", end=CUTOVER), s("A", "Old", end=CUTOVER),
+                    s("M", "Old", end=D(2022, 1, 1), municipality=101),
+                    s("C", "Older", end=D(2022, 1, 1)), s("V", "Old", end=D(2030, 1, 1))]
+    earlier = cm.Delivery(delivery_id="o0", name="L402", system="Old", municipality=607,
+                          sent=D(2026, 5, 1), services=[s("GONE", "Old", end=D(2022, 1, 1))])
+    old = cm.Delivery(delivery_id="o1", name="L402", system="Old", municipality=607,
+                      sent=D(2026, 6, 10), services=old_services)
+    new = cm.Delivery(delivery_id="n1", name="L402", system="New", municipality=607,
+                      sent=D(2026, 6, 11), services=[s("B", "New", start=CUTOVER),
+                                                     s("X", "New", groups=("1..2",),
+                                                       code=None)])
+    twin = cm.Delivery(delivery_id="n2", name="L402", system="New", municipality=607,
+                       sent=D(2026, 6, 11), services=[s("B", "New", start=CUTOVER)])
+    handicap = plan("handicap")
+    merged = cm.merge_deliveries([earlier, old, new, twin], handicap)
+    checked = cm.check_services([*old_services, *new.services], handicap, as_of=CUTOVER)
+    findings = [*merged.findings, *checked]
+    assert {f.code for f in findings} >= {"CM301", "CM302", "CM303", "CM304", "CM305", "CM306",
+                                          "CM307", "CM308", "CM309", "CM310", "CM311", "CM313"}
+    for finding in findings:
+        assert finding.subjects or finding.code == "CM313", finding
+        missing = [key for key, value in finding.details.items()
+                   if value is None and key not in ("days", "amount")]
+        assert not missing, (finding.code, missing)
+        assert "None" not in finding.message, finding.message
+    cm309 = next(f for f in checked if f.code == "CM309")
+    assert cm309.details["missing"] == ("service code",)
+    assert sorted(f.details["role"] for f in cm.merge_deliveries([], handicap).findings) == [
+        "new_system", "old_system"]
+
+
+def test_a_non_case_is_named_by_its_type() -> None:
+    with pytest.raises(cm.InvalidType, match="cases: expected Case items, got str"):
+        cm.find_duplicate_active_cases(["x"], as_of=CUTOVER)  # type: ignore[list-item]
