@@ -52,9 +52,12 @@ def check_language(language: object) -> str:
     Raises:
         InvalidArgument: It is neither (naming the field ``language``).
     """
-    if language not in LANGUAGES:
-        raise InvalidArgument(f"expected 'en' or 'da', got {str(language)[:20]!r}",
-                              field="language")
+    if not isinstance(language, str) or language not in LANGUAGES:
+        # Eight characters at most: a value given in the wrong argument (a CPR number)
+        # is never echoed whole, masked or not.
+        shown = repr(language[:8]) if isinstance(language, str) else (
+            f"a {type(language).__name__}")
+        raise InvalidArgument(f"expected 'en' or 'da', got {shown}", field="language")
     return language
 
 
@@ -191,7 +194,8 @@ def _show(value: Any, language: str) -> str:
         return number(value, language)
     if isinstance(value, Phrase):
         return value.in_language(language)
-    if isinstance(value, _COLLECTIONS):
+    if kind in _COLLECTIONS:
+        # Exact types only: a subclass with its own text (a service's period) shows that.
         items = [_show(item, language) for item in value]
         if isinstance(value, set | frozenset):
             items.sort()
@@ -202,7 +206,7 @@ def _show(value: Any, language: str) -> str:
 
 
 def _count(value: Any) -> Any:
-    return len(value) if isinstance(value, _COLLECTIONS) else value
+    return len(value) if type(value) in _COLLECTIONS else value
 
 
 class _Formatter(string.Formatter):

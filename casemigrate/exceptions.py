@@ -18,6 +18,9 @@ Example:
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
 __all__ = [
     "CaseMigrateError",
     "InvalidArgument",
@@ -33,8 +36,30 @@ __all__ = [
 ]
 
 
+# Six digits, an optional hyphen or space, and four or more digits: what a CPR number
+# looks like, wherever it was given (a shifted column puts one in any field).
+_CPR_LIKE: Final = re.compile(r"(?<!\d)(\d{6})[- ]?\d{4,}")
+
+
+def mask_numbers(text: str) -> str:
+    """``text`` with every run of digits that may be a CPR number masked.
+
+    Ten or more digits, optionally split after the sixth by a hyphen or a space, keep
+    their first six (the birth date) and lose the rest: ``211062-****``.
+
+    Example:
+        >>> mask_numbers("'x2110621234' is not a KLE number; 2026-03-01 is a date")
+        "'x211062-****' is not a KLE number; 2026-03-01 is a date"
+    """
+    return _CPR_LIKE.sub(r"\1-****", text)
+
+
 class CaseMigrateError(Exception):
     """Base class of every exception raised by casemigrate.
+
+    Messages are masked: anything in them that looks like a CPR number (ten digits,
+    split after the sixth or not) shows only its birth date, whatever field it was
+    given in.
 
     Attributes:
         field: The name of the field or argument at fault, or ``None`` when no
@@ -44,6 +69,9 @@ class CaseMigrateError(Exception):
     field: str | None
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
+        message = mask_numbers(message)
+        if field is not None:
+            field = mask_numbers(field)
         self.field = field
         self.reason = message
         super().__init__(f"{field}: {message}" if field else message)

@@ -631,12 +631,8 @@ def _mapping(kind: type, columns: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _options(date_format: object, dayfirst: object, errors: object, extra: object) -> _Options:
-    if errors not in ("raise", "collect"):
-        raise InvalidArgument(f"expected 'raise' or 'collect', got {str(errors)[:20]!r}",
-                              field="errors")
-    if extra not in ("ignore", "refuse"):
-        raise InvalidArgument(f"expected 'ignore' or 'refuse', got {str(extra)[:20]!r}",
-                              field="extra")
+    v.one_of("errors", ("raise", "collect"), errors)
+    v.one_of("extra", ("ignore", "refuse"), extra)
     if date_format is not None and not isinstance(date_format, str):
         raise InvalidType(f"expected a strptime format, got {v.type_name(date_format)}",
                           field="date_format")
