@@ -209,14 +209,22 @@ def day(field: str, value: object) -> dt.date:
         raise required(field, value)
     value = native(value)
     if isinstance(value, dt.datetime):
-        nanoseconds: object = getattr(value, "nanosecond", 0)
-        if value.time() != _MIDNIGHT or nanoseconds:
+        if has_time_of_day(value):
             raise InvalidType("expected a date, got a datetime with a time of day; pass "
                               ".date() if the day is what is meant", field=field)
         return dt.date(value.year, value.month, value.day)
     if isinstance(value, dt.date):
         return dt.date(value.year, value.month, value.day)
     raise InvalidType(f"expected a date, got {type_name(value)}", field=field)
+
+
+def has_time_of_day(moment: dt.datetime) -> bool:
+    """Whether ``moment`` is past midnight (a pandas ``Timestamp``: to the nanosecond).
+
+    The one test of "a day, or a day and a time" for the constructors and the table
+    readers alike.
+    """
+    return moment.time() != _MIDNIGHT or bool(getattr(moment, "nanosecond", 0))
 
 
 def optional_day(field: str, value: object) -> dt.date | None:

@@ -66,6 +66,7 @@ from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import model as m
 from casemigrate._frame_in import is_frame, open_frame, plain
+from casemigrate._frozen import FrozenMap, frozen_map
 from casemigrate._slots import slots_maker
 from casemigrate._text import Phrase, Term
 from casemigrate.exceptions import (
@@ -452,8 +453,7 @@ def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
 
 
 def _midnight(moment: dt.datetime) -> dt.date:
-    if (moment.hour or moment.minute or moment.second or moment.microsecond
-            or getattr(moment, "nanosecond", 0)):
+    if v.has_time_of_day(moment):
         raise _Refused("time-of-day", f"{moment.isoformat()} has a time of day; this field "
                        "holds a day")
     return dt.date(moment.year, moment.month, moment.day)
@@ -533,7 +533,10 @@ _DIRECT: Final[Mapping[str, Callable[[str], Any]]] = {
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (type(value) is str and (not value or value.isspace()))
+    """Missing as the constructors read it (``_validate.is_missing``), or a blank cell."""
+    if type(value) is str:
+        return not value or value.isspace()
+    return v.is_missing(value)
 
 
 # ---- validated columns ---------------------------------------------------------------
@@ -562,7 +565,7 @@ class ValidatedColumns(Generic[R]):
     rows: Sequence[int]
     refusals: Refusals
     extra_columns: tuple[str, ...] = ()
-    column_names: Mapping[str, str] = attrs.field(factory=dict)
+    column_names: Mapping[str, str] = attrs.field(factory=FrozenMap, converter=frozen_map)
 
     def __len__(self) -> int:
         return len(self.rows)
