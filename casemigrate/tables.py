@@ -77,6 +77,7 @@ from casemigrate.exceptions import (
     InvalidMunicipality,
     InvalidRecord,
     InvalidType,
+    mask_numbers,
 )
 from casemigrate.findings import Finding, Rule, Severity
 from casemigrate.identifiers import CPR, kle_number, municipality
@@ -120,15 +121,18 @@ REFUSAL_CODES: Final[Mapping[str, str]] = {
 """The error code of every refusal, with what it means."""
 
 _MISSING: Final = object()
-_CPR_LIKE: Final = re.compile(r"(?<!\d)(\d{6})[- ]?\d{4}(?!\d)")
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMERIC_DATE: Final = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
 _SHOWN_LENGTH: Final = 60
 
 
 def mask(text: str) -> str:
-    """``text`` with anything shaped like a CPR number shown as ``DDMMYY-****``."""
-    return _CPR_LIKE.sub(r"\1-****", text)
+    """``text`` with anything shaped like a CPR number shown as ``DDMMYY-****``.
+
+    The masking of every exception message (:func:`casemigrate.exceptions.mask_numbers`),
+    so a refusal's value and message mask what its exception masks.
+    """
+    return mask_numbers(text)
 
 
 class _Refused(CaseMigrateError, ValueError):
@@ -416,7 +420,7 @@ class _Options:
 
 def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
     """A date (or, with ``moment``, a datetime) from a string, never guessed."""
-    shown = mask(text.strip()[:_SHOWN_LENGTH])
+    shown = mask(text.strip())[:_SHOWN_LENGTH]  # masked first: a cut keeps no digits
     value = text.strip()
     if options.date_format is not None:
         try:
@@ -667,7 +671,7 @@ def _shown(value: Any) -> str | None:
     if isinstance(value, CPR):
         return value.masked
     text = value if isinstance(value, str) else str(value)
-    return mask(text[:_SHOWN_LENGTH])
+    return mask(text)[:_SHOWN_LENGTH]
 
 
 def _validate(spec: _Field, order: int, values: list[Any], options: _Options,
@@ -936,7 +940,7 @@ def _refusals(kind: type, height: int, raw: Mapping[str, list[Any]], sources: di
         if not (isinstance(record_id, str) and record_id.strip()):
             record_id = None
         else:
-            record_id = mask(record_id[:200])
+            record_id = mask(record_id)[:200]
         items.append(Refusal(
             row=row, record_id=record_id, column=sources.get(field) if field else None,
             field=field or None, value=_shown(value), error=_code_of(error),
