@@ -512,3 +512,98 @@ def test_frozen_records_hold_read_only_hashable_mappings() -> None:
     summary = cm.choose_scenarios([cm.CaseGroup(name="G")])
     hash(summary)
     assert hash(plan()) == hash(plan())
+
+
+# ---- 9. the hardening meets the rule catalogue, the readers and the views ----------
+
+def smdb_plan() -> cm.CutoverPlan:
+    return cm.CutoverPlan(municipality=607, register="smdb", old_system="Old",
+                          new_system="New", cutover=CUTOVER)
+
+
+def test_cases_outside_the_plan_are_counted_in_cm210_in_both_languages() -> None:
+    rule = cm.RULES["CM210"]
+    assert (rule.name, rule.severity, rule.is_policy) == (
+        "case-not-in-plan", cm.Severity.INFO, True)
+    smdb = smdb_plan()
+    cases = [cm.Case(case_id=cid, municipality=code, citizen=None, system=system,
+                     opened=D(2024, 1, 1))
+             for cid, code, system in (("K1", 101, "Old"), ("A1", 607, "Archive"))]
+    (two,) = [f for f in cm.find_blocking_cases(cases, smdb) if f.code == "CM210"]
+    (one,) = [f for f in cm.find_blocking_cases(cases[:1], smdb) if f.code == "CM210"]
+    assert (two.subjects, two.details["count"], one.details["count"]) == ((), 2, 1)
+    assert two.message == "2 cases are not of 607 Fredericia in Old or New and were not judged"
+    assert one.message == "1 case is not of 607 Fredericia in Old or New and was not judged"
+    assert one.message_in("da") == (
+        "1 sag er ikke fra 607 Fredericia i Old eller New og blev ikke vurderet")
+
+
+def test_cm406_names_every_manual_twin_of_a_citizen_and_kle_once() -> None:
+    def made(cid: str, origin: str) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=607, citizen=ALICE, system="KMD Sag",
+                       opened=D(2010, 1, 4), kle="27.60.04", origin=origin)
+
+    cases = [made("M-2", "manual"), made("S-9", "system"), made("M-1", "manual")]
+    (found,) = [f for f in cm.find_mass_close_candidates(cases, as_of=D(2016, 1, 5))
+                if f.code == "CM406"]
+    assert found.subjects == ("M-1", "M-2", "S-9")
+    assert (found.details["manual"], found.details["count"]) == (("M-1", "M-2"), 2)
+    assert found.message == ("manual cases M-1 and M-2 duplicate system case S-9 on KLE "
+                             "number 27.60.04")
+    assert found.message_in("da") == ("de manuelle sager M-1 og M-2 er dubletter af "
+                                      "systemsagen S-9 på KLE-nummer 27.60.04")
+
+
+def test_a_language_argument_never_echoes_a_cpr_number() -> None:
+    smdb = smdb_plan()
+    with pytest.raises(cm.InvalidArgument) as info:
+        cm.check_readiness(smdb, as_of=CUTOVER, language="211062-1234")
+    assert "1234" not in str(info.value) and info.value.field == "language"
+    with pytest.raises(cm.InvalidArgument, match="got a list"):
+        cm.check_readiness(smdb, as_of=CUTOVER, language=["en"])  # type: ignore[arg-type]
+
+
+def test_string_options_refuse_arrays_by_name() -> None:
+    np = pytest.importorskip("numpy")
+    with pytest.raises(cm.InvalidArgument) as info:
+        cm.read_cases([], errors=np.array(["raise", "collect"]))  # type: ignore[arg-type]
+    assert info.value.field == "errors"
+    with pytest.raises(cm.InvalidArgument) as info:
+        cm.to_rows([], subjects=np.array(["list"]))  # type: ignore[arg-type]
+    assert info.value.field == "subjects"
+
+
+def test_a_refused_value_is_masked_before_it_is_cut_short() -> None:
+    row = {"case_id": "C1", "municipality": 607, "citizen": "x" * 55 + ALICE,
+           "system": "Old", "opened": "2024-01-01"}
+    (refusal,) = cm.read_cases([row], errors="collect").refusals
+    assert refusal.value is not None and len(refusal.value) == 60
+    assert "211062-1" not in refusal.value and "1234" not in refusal.value
+
+
+def test_a_saving_too_small_to_pay_back_is_refused_by_name() -> None:
+    with pytest.raises(cm.InvalidArgument) as info:
+        cm.payback(one_off=8000, monthly_saving=Decimal("1E-80"))
+    assert info.value.field == "monthly_saving"
+
+
+def test_a_service_period_shows_as_a_range_in_a_message() -> None:
+    services = [cm.Service(service_id=sid, municipality=607, citizen=ALICE, code="SEL107",
+                           target_groups={"1.1"}, start=start, end=end, system=system)
+                for sid, start, end, system in (("A", D(2021, 1, 1), CUTOVER, "Old"),
+                                                ("B", CUTOVER, None, "New"))]
+    (cm301,) = [f for f in cm.find_service_overlaps(services, cutover=CUTOVER)
+                if f.code == "CM301"]
+    assert cm301.message.startswith("A (2021-01-01..2026-06-01) and B (2026-06-01..) ")
+
+
+def test_a_timeline_with_a_date_at_the_edge_of_the_calendar_is_drawn() -> None:
+    late = cm.CutoverPlan(municipality=607, register="smdb", old_system="Old",
+                          new_system="New", cutover=CUTOVER,
+                          done={"review_open_courses": D(9999, 12, 31)})
+    view = cm.check_readiness(late, as_of=CUTOVER).to_html()
+    assert view.count("<svg") == 1 and "9999-12-31" in view
+    early = cm.CutoverPlan(municipality=607, register="smdb", old_system="Old",
+                           new_system="New", cutover=D(2, 1, 1),
+                           done={"review_open_courses": D(1, 1, 1)})
+    assert cm.check_readiness(early, as_of=D(1, 1, 1)).to_html().count("<svg") == 1
