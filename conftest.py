@@ -1,7 +1,7 @@
-"""Doctests of the pages that read or make dataframes run only where the libraries are.
+"""Collection settings: doctests that need an optional library run only where it is.
 
-The core of casemigrate needs no table library, so its suite must pass without one:
-these pages are skipped, not failed, when pandas or narwhals is missing.
+The core of casemigrate needs no table or array library, so its suite must pass without
+one: the pages and modules that need them are skipped, not failed, when they are missing.
 """
 
 from __future__ import annotations
@@ -15,3 +15,9 @@ collect_ignore = (
     if all(importlib.util.find_spec(name) is not None for name in _NEEDS_FRAMES)
     else ["docs/tutorial.md", "docs/tables.md"]
 )
+
+# The columnar engine's modules import numpy and pyarrow (the ``columnar`` extra) at
+# the top; without the extra they cannot be imported, so their doctests are skipped.
+collect_ignore_glob: list[str] = []
+if importlib.util.find_spec("numpy") is None or importlib.util.find_spec("pyarrow") is None:
+    collect_ignore_glob.append("casemigrate/_columnar/_*.py")

@@ -19,7 +19,7 @@ def tables(figures: list[dict[str, Any]]) -> str:
     by: defaultdict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     memory = []
     for figure in figures:
-        if figure["task"] == "memory":
+        if figure["task"].startswith("memory"):
             memory.append(figure)
         else:
             by[(figure["task"], figure["size"])].append(figure)
@@ -27,23 +27,32 @@ def tables(figures: list[dict[str, Any]]) -> str:
     for task in dict.fromkeys(task for task, _ in by):
         lines += [f"### {task}", "",
                   "| records | implementation | result | median ms | min ms | max ms "
-                  "| peak MB | casemigrate / it |",
-                  "|---:|---|---|---:|---:|---:|---:|---:|"]
+                  "| peak MB | casemigrate / it | columnar / it |",
+                  "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
         for (name, size), rows in by.items():
             if name != task:
                 continue
             ours = next(r for r in rows if r["impl"] == "casemigrate")
+            columnar = next((r for r in rows if r["impl"] == "columnar"), None)
             for row in rows:
                 ratio = ours["median"] / row["median"]
+                versus = "" if columnar is None else f"{columnar['median'] / row['median']:.2f}"
                 mark = "" if row.get("correct", True) else " (wrong)"
                 lines.append(
                     f"| {size:,} | {row['impl']}{mark} | {tuple(row['result'])} | "
                     f"{row['median'] * 1000:,.1f} | {row['min'] * 1000:,.1f} | "
-                    f"{row['max'] * 1000:,.1f} | {row['peak_mb']:,.0f} | {ratio:.2f} |")
+                    f"{row['max'] * 1000:,.1f} | {row['peak_mb']:,.0f} | {ratio:.2f} | "
+                    f"{versus} |")
         lines.append("")
     if memory:
-        lines += ["### memory", "", "| records | bytes per Case held |", "|---:|---:|"]
-        lines += [f"| {m['size']:,} | {m['bytes_per_case']:.0f} |" for m in memory]
+        lines += ["### memory", "", "| records | held per record |", "|---:|---|"]
+        for m in memory:
+            if m["task"] == "memory":
+                lines.append(f"| {m['size']:,} | {m['bytes_per_case']:.0f} bytes per Case |")
+            else:
+                lines.append(f"| {m['size']:,} | columnar: "
+                             f"{m['bytes_per_case_columnar']:.1f} bytes per case, "
+                             f"{m['bytes_per_service_columnar']:.1f} per service |")
         lines.append("")
     return "\n".join(lines)
 

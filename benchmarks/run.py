@@ -30,11 +30,14 @@ import time
 from typing import Any
 
 from benchmarks.data import load
-from benchmarks.tasks import TASKS
+from benchmarks.tasks import TASKS, WITHOUT_PYARROW
 
 NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb",
+         "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "numpy+pyarrow",
+         "columnar-rules": "numpy+pyarrow",
          "cm-pandas": "pandas+narwhals", "cm-pandas-collect": "pandas+narwhals",
          "cm-polars": "polars+narwhals", "cm-polars-collect": "polars+narwhals"}
+
 
 
 def _size(text: str) -> int:
@@ -50,6 +53,8 @@ def _rss_mb() -> float:
 def worker(task: str, impl_name: str, size: int, runs: int) -> dict[str, Any]:
     """Run one implementation of one task in this process; return its figures."""
     impl = TASKS[task][impl_name]
+    if impl_name.endswith(WITHOUT_PYARROW):
+        sys.modules["pyarrow"] = None  # type: ignore[assignment]  # pandas runs without it
     data = load(size)
     baseline = _rss_mb()
     prepared = impl.prepare(data)
@@ -62,8 +67,9 @@ def worker(task: str, impl_name: str, size: int, runs: int) -> dict[str, Any]:
         if again != result:
             raise SystemExit(f"{task}/{impl_name}: results differ between runs")
     return {"task": task, "impl": impl_name, "size": size, "result": list(result),
-            "median": statistics.median(times), "min": min(times), "max": max(times),
-            "peak_mb": _rss_mb(), "data_mb": baseline, "records": len(data.cases)}
+            "times": times, "median": statistics.median(times), "min": min(times),
+            "max": max(times), "peak_mb": _rss_mb(), "data_mb": baseline,
+            "records": len(data.cases)}
 
 
 def memory_per_case(size: int) -> dict[str, float]:
@@ -87,6 +93,39 @@ def memory_per_case(size: int) -> dict[str, float]:
     return {"bytes_per_case": total / len(cases), "cases": len(cases)}
 
 
+def memory_columnar(size: int) -> dict[str, float]:
+    """Bytes per record held by the columnar engine's validated columns."""
+    from benchmarks.tasks import CASE_COLUMNS, SERVICE_COLUMNS, _arrow
+    from casemigrate._columnar import _columns
+
+    data = load(size)
+    cases = _columns.cases(_arrow(data.cases, CASE_COLUMNS))
+    services = _columns.services(_arrow(data.services, SERVICE_COLUMNS))
+    return {"bytes_per_case_columnar": cases.nbytes / len(cases),
+            "bytes_per_service_columnar": services.nbytes / len(services)}
+
+
+def environment() -> str:
+    """Python, the machine and every library's version, printed with the figures."""
+    import platform
+    from importlib import metadata
+
+    versions = []
+    for name in ("casemigrate", "numpy", "pyarrow", "pandas", "polars", "duckdb"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            memory = f"{int(handle.readline().split()[1]) / 2**20:.0f} GiB"
+    except OSError:
+        memory = "? GiB"
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"python {sys.version.split()[0]} on {platform.machine()}, {os.cpu_count()} cores, "
+            f"{memory}, load average {load_average}\n{'; '.join(versions)}")
+
+
 def _available(impl: str) -> bool:
     modules = NEEDS.get(impl)
     return modules is None or all(importlib.util.find_spec(module) is not None
@@ -105,6 +144,16 @@ def _spawn(arguments: list[str]) -> dict[str, Any]:
     return figures
 
 
+def _merged(figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """One figure from the rounds of one implementation: the median over all runs."""
+    times = [t for figure in figures for t in figure["times"]]
+    if any(figure["result"] != figures[0]["result"] for figure in figures):
+        raise SystemExit(f"{figures[0]['impl']}: results differ between rounds")
+    return {**figures[0], "times": times, "median": statistics.median(times),
+            "min": min(times), "max": max(times),
+            "peak_mb": max(figure["peak_mb"] for figure in figures)}
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}"
 
@@ -116,12 +165,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tasks", default=",".join(TASKS))
     parser.add_argument("--impls", default="")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="interleave: every implementation once per round, in turn; "
+                             "the median is over the runs of every round")
+    parser.add_argument("--reference", default="casemigrate",
+                        help="the implementation whose counts every correct peer must match")
     parser.add_argument("--smoke", action="store_true",
                         help="counts only: no timings are printed")
     parser.add_argument("--json", help="also write every figure to this file")
     parser.add_argument("--worker", nargs=4, metavar=("TASK", "IMPL", "SIZE", "RUNS"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--memory-worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--columnar-memory-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         task, impl, size, runs = args.worker
@@ -130,34 +185,47 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_worker:
         print(json.dumps(memory_per_case(args.memory_worker)))
         return 0
+    if args.columnar_memory_worker:
+        print(json.dumps(memory_columnar(args.columnar_memory_worker)))
+        return 0
 
     sizes = [_size(text) for text in args.sizes.split(",")]
     tasks = [t for t in args.tasks.split(",") if t]
     only = {i for i in args.impls.split(",") if i}
     figures: list[dict[str, Any]] = []
     failures: list[str] = []
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; "
-          f"runs per measurement: {args.runs}")
+    print(f"{environment()}\nruns per measurement: {args.runs}")
     for size in sizes:
         load(size)  # generate once, cached for the workers
         for task in tasks:
-            rows = []
+            chosen = []
             for impl_name, impl in TASKS[task].items():
-                if only and impl_name not in only and impl_name != "casemigrate":
+                if only and impl_name not in only and impl_name != args.reference:
                     continue
                 if not _available(impl_name):
                     print(f"  {task} {impl_name}: skipped ({NEEDS[impl_name]} not installed)")
                     continue
-                figure = _spawn(["--worker", task, impl_name, str(size), str(args.runs)])
+                chosen.append((impl_name, impl))
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in chosen}
+            for _ in range(args.rounds):
+                for impl_name, _impl in chosen:
+                    rounds[impl_name].append(
+                        _spawn(["--worker", task, impl_name, str(size), str(args.runs)]))
+            rows = []
+            for impl_name, impl in chosen:
+                figure = _merged(rounds[impl_name])
                 figure["correct"] = impl.correct
                 rows.append(figure)
             figures += rows
-            ours = next(r for r in rows if r["impl"] == "casemigrate")
+            ours = next(r for r in rows if r["impl"] == args.reference)
             print(f"\n{task}, {size:,} records")
+            columnar = next((r for r in rows if r["impl"] == "columnar"), None)
             header = f"  {'implementation':<18} {'result':<18}"
             if not args.smoke:
                 header += (f" {'median ms':>10} {'min ms':>9} {'max ms':>9} {'peak MB':>8}"
-                           f" {'cm/peer':>8}")
+                           f" {'cm/peer' if args.reference == 'casemigrate' else 'ref/peer':>8}")
+                if columnar:
+                    header += f" {'col/peer':>8}"
             print(header)
             for row in rows:
                 line = f"  {row['impl']:<18} {tuple(row['result'])!s:<18}"
@@ -165,17 +233,25 @@ def main(argv: list[str] | None = None) -> int:
                     ratio = ours["median"] / row["median"] if row["median"] else float("inf")
                     line += (f" {_ms(row['median']):>10} {_ms(row['min']):>9}"
                              f" {_ms(row['max']):>9} {row['peak_mb']:>8.0f} {ratio:>8.2f}")
+                    if columnar:
+                        line += f" {columnar['median'] / row['median']:>8.2f}"
                 if not row["correct"]:
                     line += "  (wrong by design: compares with the previous row only)"
                 print(line)
                 if row["correct"] and row["result"] != ours["result"]:
-                    failures.append(f"{task} at {size:,}: casemigrate {ours['result']} but "
+                    failures.append(f"{task} at {size:,}: {args.reference} {ours['result']} but "
                                     f"{row['impl']} {row['result']}")
         if "construction" in tasks and not only:
             memory = _spawn(["--memory-worker", str(size)])
             figures.append({"task": "memory", "size": size, **memory})
             print(f"\nmemory, {size:,} records: {memory['bytes_per_case']:.0f} bytes per Case "
                   "held (record, id, CPR, dates)")
+            if _available("columnar"):
+                held = _spawn(["--columnar-memory-worker", str(size)])
+                figures.append({"task": "memory-columnar", "size": size, **held})
+                print(f"memory, {size:,} records, columnar: "
+                      f"{held['bytes_per_case_columnar']:.1f} bytes per case, "
+                      f"{held['bytes_per_service_columnar']:.1f} per service held")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(figures, handle, indent=1)

@@ -132,6 +132,75 @@ def cm_construction_each(data: Dataset) -> tuple[int, ...]:
     return (len(cases) + len(services),)
 
 
+# ---- casemigrate's columnar engine (the ``columnar`` extra) ----------------------
+
+def _arrow(rows: list[tuple[Any, ...]], columns: list[str]) -> Any:
+    """An Arrow table with the record's field names, as a table input arrives."""
+    import pyarrow as pa
+
+    return pa.table({name: [list(r[i]) if name == "target_groups" else r[i] for r in rows]
+                     for i, name in enumerate(columns)})
+
+
+def col_duplicates_counted(table: Any) -> tuple[int, ...]:
+    """As above, with the group sizes read from the exported subjects without objects."""
+    import pyarrow.compute as pc
+
+    from casemigrate import find_duplicate_active_cases
+
+    found = find_duplicate_active_cases(table, as_of=AS_OF)
+    exported = found.to_arrow()
+    mine = pc.equal(exported.column("code").cast("string"), "CM204")
+    sizes = pc.list_value_length(exported.column("subjects").filter(mine))
+    return (found.counts().get("CM204", 0), int(pc.sum(sizes).as_py() or 0))
+
+
+def col_overlap(table: Any) -> tuple[int, ...]:
+    import pyarrow.compute as pc
+
+    from casemigrate import find_service_overlaps
+
+    found = find_service_overlaps(table, cutover=CUTOVER, within_system=True)
+    later = found.detail("later")
+    return (len(pc.unique(later.drop_null())),)
+
+
+def _columns_of(kind: str, rows: list[tuple[Any, ...]], columns: list[str]) -> Any:
+    from casemigrate._columnar import _columns
+
+    return getattr(_columns, kind)(_arrow(rows, columns))
+
+
+def col_rules_duplicates(validated: Any) -> tuple[int, ...]:
+    """Detection alone, from columns already validated (the engine's internal step)."""
+    import pyarrow.compute as pc
+
+    from casemigrate._columnar import _rules
+
+    found = _rules.duplicate_active_cases(validated, AS_OF)
+    exported = found.to_arrow()
+    mine = pc.equal(exported.column("code").cast("string"), "CM204")
+    sizes = pc.list_value_length(exported.column("subjects").filter(mine))
+    return (found.counts().get("CM204", 0), int(pc.sum(sizes).as_py() or 0))
+
+
+def col_rules_overlap(validated: Any) -> tuple[int, ...]:
+    import pyarrow.compute as pc
+
+    from casemigrate._columnar import _rules
+
+    found = _rules.service_overlaps(validated, CUTOVER, None, None, True)
+    return (len(pc.unique(found.detail("later").drop_null())),)
+
+
+def col_construction(tables: tuple[Any, Any]) -> tuple[int, ...]:
+    """A table validated in bulk into columns (the step every table input takes)."""
+    from casemigrate._columnar import _columns
+
+    cases, services = tables
+    return (len(_columns.cases(cases)) + len(_columns.services(services)),)
+
+
 # ---- plain Python: tuples and dicts, the floor ----------------------------------
 
 def py_duplicates(rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
@@ -450,9 +519,15 @@ def py_adversarial_mass_close(cases: list[Any]) -> tuple[int, ...]:
     return (len(twins), sum(g["manual"] + g["system"] for g in twins))
 
 
+WITHOUT_PYARROW = "-nopa"
+"""Suffix of a pandas implementation run in a process where pyarrow cannot be imported."""
+
 TASKS: dict[str, dict[str, Impl]] = {
     "duplicates": {
         "casemigrate": Impl(_cm_cases, cm_duplicates),
+        "columnar": Impl(lambda d: _arrow(d.cases, CASE_COLUMNS), col_duplicates_counted),
+        "columnar-rules": Impl(lambda d: _columns_of("cases", d.cases, CASE_COLUMNS),
+                               col_rules_duplicates),
         "plain": Impl(lambda d: d.cases, py_duplicates),
         "pandas": Impl(lambda d: _pd_frame(d.cases, CASE_COLUMNS, ["opened", "closed"]),
                        pd_duplicates),
@@ -461,6 +536,9 @@ TASKS: dict[str, dict[str, Impl]] = {
     },
     "overlap": {
         "casemigrate": Impl(lambda d: _cm_services(d.services), cm_overlap),
+        "columnar": Impl(lambda d: _arrow(d.services, SERVICE_COLUMNS), col_overlap),
+        "columnar-rules": Impl(lambda d: _columns_of("services", d.services, SERVICE_COLUMNS),
+                               col_rules_overlap),
         "plain": Impl(lambda d: d.services, py_overlap),
         "pandas": Impl(lambda d: _pd_frame(d.services, SERVICE_COLUMNS, ["start", "end"]),
                        pd_overlap_cummax),
@@ -489,6 +567,8 @@ TASKS: dict[str, dict[str, Impl]] = {
     "construction": {
         "casemigrate": Impl(_identity, cm_construction),
         "casemigrate-each": Impl(_identity, cm_construction_each),
+        "columnar": Impl(lambda d: (_arrow(d.cases, CASE_COLUMNS),
+                                    _arrow(d.services, SERVICE_COLUMNS)), col_construction),
         "plain": Impl(_identity, py_construction),
         "pandas": Impl(_identity, pd_construction),
         "polars": Impl(_identity, pl_construction),
@@ -507,3 +587,7 @@ TASKS: dict[str, dict[str, Impl]] = {
                                   _cm_read("collect")),
     },
 }
+
+for _impls in TASKS.values():
+    if "pandas" in _impls:
+        _impls["pandas" + WITHOUT_PYARROW] = _impls["pandas"]

@@ -194,8 +194,9 @@ def _show(value: Any, language: str) -> str:
         return number(value, language)
     if isinstance(value, Phrase):
         return value.in_language(language)
-    if kind in _COLLECTIONS:
-        # Exact types only: a subclass with its own text (a service's period) shows that.
+    if isinstance(value, _COLLECTIONS) and "__str__" not in vars(kind):
+        # A collection is a list of items; one with a text of its own (a period
+        # "2021-06-01..2026-06-01") is shown as that text.
         items = [_show(item, language) for item in value]
         if isinstance(value, set | frozenset):
             items.sort()
@@ -206,7 +207,7 @@ def _show(value: Any, language: str) -> str:
 
 
 def _count(value: Any) -> Any:
-    return len(value) if type(value) in _COLLECTIONS else value
+    return len(value) if isinstance(value, _COLLECTIONS) else value
 
 
 class _Formatter(string.Formatter):

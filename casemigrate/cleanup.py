@@ -519,7 +519,7 @@ _REASONS: Final[Mapping[NoticeRule, Term]] = {
     NoticeRule.BEFORE_AGREEMENT: Term(
         "notice given before the KOMBIT-KMD agreement on notice periods: the contract's "
         "six months that applied then (as for Mariagerfjord, mid-2014)",
-        da="opsagt før KOMBIT og KMD's aftale om opsigelsesvarsler: kontraktens seks "
+        da="opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: kontraktens seks "
            "måneder, som gjaldt dengang (som for Mariagerfjord, midt i 2014)"),
 }
 
@@ -602,8 +602,8 @@ NOTICE_BEFORE_AGREEMENT_POLICY: Final = Rule(
     severity=Severity.INFO,
     summary="Notice given before the KOMBIT-KMD agreement on notice periods: the six months "
             "that applied then decided.",
-    summary_da="Opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: de seks "
-               "måneder, der gjaldt dengang, var afgørende.",
+    summary_da="Opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: så gælder "
+               "kontraktens daværende varsel på seks måneder.",
     message="notice given on {given}, before the KOMBIT-KMD agreement on notice periods "
             "(taken to hold from {agreement_from}): the contract's "
             "{months:# month|# months}",
@@ -1247,7 +1247,7 @@ MANUAL_CASES_AFTER_CLEANUP: Final = Rule(
     message_da="{count:# manuel sag|# manuelle sager} i {organisation} oprettet efter "
                "oprydningen {cleaned_on}",
     hint="Tell the department to stop creating manual cases, and clean up the new ones.",
-    hint_da="Bed afdelingen holde op med at oprette manuelle sager, og ryd op i de nye.",
+    hint_da="Bed afdelingen om at stoppe med at oprette manuelle sager, og ryd op i de nye.",
     citations=(
         EXIT2.cite("Del 2, Processen", "Men fortsætter man med at oprette manuelle sager vil "
                    "det være vigtigt, at de nyoprettede sager lever op til de nye krav (hvis "

@@ -114,7 +114,7 @@ CONVERSION_AFTER_GO_LIVE: Final = Rule(
     summary_da="Konverteringens tidsplan bliver ikke færdig før det nye systems go-live.",
     message="the conversion finishes {earliest_finish} to {latest_finish}, not before go-live "
             "on {go_live}",
-    message_da="konverteringen bliver færdig {earliest_finish} til {latest_finish}, ikke før "
+    message_da="konverteringen bliver færdig mellem {earliest_finish} og {latest_finish}, ikke før "
                "go-live {go_live}",
     hint="Add staff or hours, start earlier, convert less at go-live, or move go-live.",
     hint_da="Sæt flere medarbejdere eller timer på, start tidligere, konvertér mindre ved "

@@ -47,12 +47,12 @@ import enum
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final, overload
 
 import attrs
 
-from casemigrate import _text
+from casemigrate import _columnar, _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate._keys import delivery_key, service_key, sorted_total
@@ -99,7 +99,7 @@ _TOGETHER: Final = HANDICAP.cite(
     "DST anvender i statistikproduktionen.")
 MERGE_SOURCES: Final[tuple[Citation, ...]] = (_OLD_CLOSED, _NEW_ALL, _TOGETHER)
 """Where :func:`merge_deliveries` comes from: DST's processing of a system change."""
-_OPEN: Final = Term("open", da="videre")
+_OPEN: Final = Term("open", da="ubestemt tid")
 _MISSING: Final = {
     "start date": Term("start date", da="startdato"),
     "service code": Term("service code", da="ydelseskode"),
@@ -178,7 +178,7 @@ START_EQUALS_CUTOVER: Final = Rule(
     message="{service} starts on the cutover {cutover}",
     message_da="{service} starter på skæringsdatoen {cutover}",
     hint="Set the service's real start date from the old system.",
-    hint_da="Sæt ydelsens reelle startdato fra det tidligere system.",
+    hint_da="Giv ydelsen dens reelle startdato fra det tidligere system.",
     citations=HANDICAP.cite(
         "afsnit 1, punkt 3", "Alle aktive ydelser skal oprettes med deres reelle startdato, "
         "ikke en dato, der angiver tidspunktet for systemskifte."),
@@ -221,7 +221,7 @@ DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
                "det er uklart hvilken der er den seneste.",
     message="{deliveries} from {system} were sent at the same time, {sent}; {chosen} was used",
     message_da="{deliveries} fra {system} blev sendt på samme tidspunkt, {sent}; {chosen} er "
-               "brugt",
+               "anvendt",
     hint="Ask DST which delivery it holds as the latest, and resend if needed.",
     hint_da="Spørg DST hvilken leverance de har registreret som den seneste, og send den igen "
             "om nødvendigt.",
@@ -244,7 +244,7 @@ SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
     summary_da="En ydelses handlekommune er en anden end leverancens.",
     message="{service} belongs to municipality {service_municipality} but came in {delivery} "
             "of {delivery_municipality}",
-    message_da="{service} hører til {service_municipality}, men kom i {delivery} fra "
+    message_da="{service} har handlekommune {service_municipality}, men kom i {delivery} fra "
                "{delivery_municipality}",
     hint="Correct the service's acting municipality or deliver it in the right file.",
     hint_da="Ret ydelsens handlekommune, eller send den i den rigtige leverance.",
@@ -315,7 +315,7 @@ SERVICE_INCOMPLETE: Final = Rule(
     severity=Severity.ERROR,
     summary="A service lacks what DST needs: start date, end date (when closed), service code "
             "or a target group.",
-    summary_da="En ydelse mangler noget, DST skal bruge: startdato, slutdato (når den er "
+    summary_da="En ydelse mangler oplysninger, som DST skal bruge: startdato, slutdato (når den er "
                "afsluttet), ydelseskode eller målgruppe.",
     message="{service} lacks {missing}",
     message_da="{service} mangler {missing}",
@@ -1082,6 +1082,7 @@ def _vanished(latest: Delivery, earlier: list[Delivery]) -> Iterator[Finding]:
                          latest=latest.delivery_id)
 
 
+@overload
 def find_service_overlaps(
     services: Iterable[Service],
     *,
@@ -1089,7 +1090,28 @@ def find_service_overlaps(
     old_system: str | None = None,
     new_system: str | None = None,
     within_system: bool = False,
-) -> tuple[Finding, ...]:
+) -> tuple[Finding, ...]: ...
+
+
+@overload
+def find_service_overlaps(
+    services: object,
+    *,
+    cutover: dt.date,
+    old_system: str | None = None,
+    new_system: str | None = None,
+    within_system: bool = False,
+) -> Sequence[Finding]: ...
+
+
+def find_service_overlaps(
+    services: Iterable[Service] | object,
+    *,
+    cutover: dt.date,
+    old_system: str | None = None,
+    new_system: str | None = None,
+    within_system: bool = False,
+) -> Sequence[Finding]:
     """Double counting and lost history around a cutover, in a data basis.
 
     Services are grouped by municipality, citizen and service code, and each group is
@@ -1121,7 +1143,10 @@ def find_service_overlaps(
     :func:`check_services` reports them (CM309).
 
     Args:
-        services: The services, in any order.
+        services: The services, in any order: records, or a table (pyarrow, pandas or
+            polars) with the fields of :class:`~casemigrate.Service` as columns, which
+            needs the ``columnar`` extra (see ``docs/performance.md``); a table gives a
+            lazy sequence equal to the tuple the records give.
         cutover: The cutover date.
         old_system: The old system's name, if known.
         new_system: The new system's name, if known.
@@ -1144,9 +1169,17 @@ def find_service_overlaps(
         [('CM301', ('B', "B'")), ('CM302', ('B', "B'"))]
     """
     cutover = v.day("cutover", cutover)
-    old = None if old_system is None else v.text("old_system", old_system).casefold()
-    new = None if new_system is None else v.text("new_system", new_system).casefold()
+    if old_system is not None:
+        old_system = v.text("old_system", old_system)
+    if new_system is not None:
+        new_system = v.text("new_system", new_system)
     within_system = v.flag("within_system", within_system)
+    if _columnar.is_table(services):
+        return _columnar.find_service_overlaps(  # type: ignore[no-any-return]
+            services, cutover=cutover, old_system=old_system, new_system=new_system,
+            within_system=within_system)
+    old = None if old_system is None else old_system.casefold()
+    new = None if new_system is None else new_system.casefold()
     groups: dict[tuple[int, str, str], list[Service]] = {}
     findings: list[Finding] = []
     for service in v.each("services", services, Service):
@@ -1388,7 +1421,7 @@ def check_services(
         findings.append(Finding.of(
             CHECK_NOT_APPLICABLE, ("check_services",), check=_RECREATION_CHECK,
             reason=_text.Phrase(en="no service of the new system {system} was given",
-                                da="der er ikke givet nogen ydelse fra det nye system {system}",
+                                da="der er ingen ydelser fra det nye system {system}",
                                 system=plan.new_system),
         ))
     return sort_findings(findings)

@@ -209,7 +209,7 @@ class Rule:
 
         Example:
             >>> CHECK_NOT_APPLICABLE.render(CHECK_NOT_APPLICABLE.sample, "da")
-            'find_blocking_cases blev ikke kørt: der er ikke givet nogen sager'
+            'find_blocking_cases blev ikke kørt: der er ingen sager at kontrollere'
         """
         return _text.render(self.template(language), values, language)
 
@@ -473,8 +473,8 @@ CHECK_NOT_APPLICABLE: Final = Rule(
     severity=Severity.INFO,
     summary="A check was asked for that does not apply to the plan's register or lacks "
             "data.",
-    summary_da="En kontrol blev bedt om, men gælder ikke for planens register eller mangler "
-               "data.",
+    summary_da="En valgt kontrol gælder ikke for planens register, eller den mangler de data, "
+               "den skal bruge.",
     message="{check} was not run: {reason}",
     message_da="{check} blev ikke kørt: {reason}",
     hint="Give the data the check needs, or leave the check out for this register.",
@@ -490,5 +490,5 @@ CHECK_NOT_APPLICABLE: Final = Rule(
             "active cases are an SMDB rule, so the check reports CM001 instead of an empty "
             "result.",
     sample={"check": "find_blocking_cases",
-            "reason": _text.Term("no cases were given", da="der er ikke givet nogen sager")},
+            "reason": _text.Term("no cases were given", da="der er ingen sager at kontrollere")},
 )

@@ -69,8 +69,8 @@ def cell(value: Any, language: str = "en") -> Any:
         >>> cell(CPR("211062-1234")), cell(("a", 1)), cell("211062-1234 moved")
         ('211062-****', 'a, 1', '211062-**** moved')
         >>> from casemigrate._text import Term
-        >>> cell(Term("no cases were given", da="der er ikke givet nogen sager"), "da")
-        'der er ikke givet nogen sager'
+        >>> cell(Term("no cases were given", da="der er ingen sager at kontrollere"), "da")
+        'der er ingen sager at kontrollere'
     """
     if value is None or isinstance(value, bool | int | float | decimal.Decimal):
         return value

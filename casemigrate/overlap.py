@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, overload
 
+from casemigrate import _columnar
 from casemigrate import _validate as v
 from casemigrate._keys import subject_ids
 from casemigrate._text import Phrase
@@ -149,7 +150,7 @@ DUPLICATE_ACTIVE_CASES: Final = Rule(
     message_da="{count:# sag|# sager} for samme borger er {count:aktiv|aktive} {day}; "
                "registeret tager kun imod én",
     hint="Close every case but one (in the system that holds it), or merge them.",
-    hint_da="Afslut alle sager på nær én (i det system, der har dem), eller læg dem sammen.",
+    hint_da="Afslut alle sager på nær én (i det system, hvor de ligger), eller læg dem sammen.",
     citations=_ONE_ACTIVE_CASE,
     checks="For each municipality and citizen: how many cases are active on `as_of`, "
            "whatever system they come from. One finding per citizen with more than one, "
@@ -167,7 +168,7 @@ CASES_WITHOUT_CITIZEN: Final = Rule(
     name="cases-without-citizen",
     severity=Severity.INFO,
     summary="Cases without a citizen cannot be checked for duplicates and were left out.",
-    summary_da="Sager uden borger kan ikke kontrolleres for dubletter og blev udeladt.",
+    summary_da="Sager uden CPR-nummer kan ikke kontrolleres for dubletter og blev udeladt.",
     message="{count:# case has|# cases have} no citizen and {count:was|were} not checked",
     message_da="{count:# sag|# sager} har intet CPR-nummer og blev ikke kontrolleret",
     hint="Add the citizen's CPR number to the cases, or confirm they are not citizen cases.",
@@ -192,8 +193,8 @@ BLOCKING_ACTIVE_CASE: Final = Rule(
                "skal være slettet; den vil spærre for borgerens sag fra det nye system.",
     message="{case} in the old system {system} is still active on {deadline}, the latest "
             "date to delete active courses",
-    message_da="{case} i det tidligere system {system} er stadig aktiv {deadline}, som er den "
-               "seneste dato for sletning af aktive kontaktforløb",
+    message_da="{case} i det tidligere system {system} er stadig aktiv {deadline}, som er "
+               "fristen for sletning af aktive kontaktforløb",
     hint="Close the course in the old system if treatment has ended, or have DST delete it "
          "before the deadline and re-report it from the new system.",
     hint_da="Afslut kontaktforløbet i det tidligere system, hvis behandlingen er slut, eller "
@@ -251,7 +252,8 @@ DELIVERY_NOT_IN_PLAN: Final = Rule(
     name="delivery-not-in-plan",
     severity=Severity.INFO,
     summary="A delivery from a system or municipality outside the plan was not judged.",
-    summary_da="En leverance fra et system eller en kommune uden for planen blev ikke vurderet.",
+    summary_da="En leverance fra et system eller en kommune uden for planen blev ikke "
+               "kontrolleret.",
     message="{delivery} is from {system} in municipality {municipality}, not part of the plan",
     message_da="{delivery} kommer fra {system} i {municipality} og er ikke en del af planen",
     hint="Leave it out, or check that the plan names the right systems and municipality.",
@@ -272,12 +274,12 @@ DELETED_NOT_REREPORTED: Final = Rule(
     severity=Severity.ERROR,
     summary="SMDB: an old-system course that DST deleted while it was active has no case in "
             "the new system after the re-reporting window.",
-    summary_da="SMDB: et kontaktforløb i det tidligere system, som DST slettede, mens det var "
+    summary_da="SMDB: Et kontaktforløb i det tidligere system, som DST slettede, mens det var "
                "aktivt, har ingen sag i det nye system, efter at fristen for genindberetning "
                "er udløbet.",
     message="{case} was active in {old_system} when DST deleted it on {deleted}; by {latest} "
             "the citizen ({citizen}) has no case in {new_system}",
-    message_da="{case} var aktiv i {old_system}, da DST slettede den {deleted}; pr. {latest} "
+    message_da="{case} var aktiv i {old_system}, da DST slettede sagen {deleted}; pr. {latest} "
                "har borgeren ({citizen}) ingen sag i {new_system}",
     hint="Re-report the course from the new system now, with its real start date.",
     hint_da="Genindberet kontaktforløbet fra det nye system nu, med dets reelle startdato.",
@@ -403,9 +405,19 @@ def find_reporting_overlap(
     return sort_findings(findings)
 
 
+@overload
 def find_duplicate_active_cases(
     cases: Iterable[Case], *, as_of: dt.date
-) -> tuple[Finding, ...]:
+) -> tuple[Finding, ...]: ...
+
+
+@overload
+def find_duplicate_active_cases(cases: object, *, as_of: dt.date) -> Sequence[Finding]: ...
+
+
+def find_duplicate_active_cases(
+    cases: Iterable[Case] | object, *, as_of: dt.date
+) -> Sequence[Finding]:
     """Citizens with more than one case active on ``as_of`` in one municipality.
 
     One CM204 (ERROR) per municipality and citizen with two or more active cases,
@@ -416,12 +428,15 @@ def find_duplicate_active_cases(
     them.
 
     Args:
-        cases: The cases, in any order.
+        cases: The cases, in any order: records, or a table (pyarrow, pandas or polars)
+            with the fields of :class:`~casemigrate.Case` as columns, which needs the
+            ``columnar`` extra (see ``docs/performance.md``).
         as_of: The day to judge.
 
     Returns:
         The findings, sorted; subjects are case ids. ``details`` holds ``municipality``,
-        ``citizen`` (a masked :class:`~casemigrate.CPR`) and ``systems``.
+        ``citizen`` (a masked :class:`~casemigrate.CPR`) and ``systems``. For a table,
+        a lazy sequence of the same findings, equal to the tuple the records give.
 
     Example:
         >>> import datetime as dt
@@ -433,6 +448,8 @@ def find_duplicate_active_cases(
         [('CM205', 1)]
     """
     as_of = v.day("as_of", as_of)
+    if _columnar.is_table(cases):
+        return _columnar.find_duplicate_active_cases(cases, as_of=as_of)  # type: ignore[no-any-return]
     # Two passes: count the active cases per (municipality, citizen) with C-level
     # hashing of the digits, then gather only the few groups with more than one.
     active: list[tuple[tuple[int, str], Case]] = []

@@ -553,13 +553,13 @@ _STEPS: Final[Mapping[Register, Mapping[str, tuple[str, str, Citation]]]] = Mapp
                           "systemskifte.")),
         "keep_old_reporting_until_new_works": (
             "Keep reporting from the old system until the new one works",
-            "Fortsæt indberetningen fra det tidligere system, indtil det nye virker",
+            "Fortsæt indberetningen fra det tidligere system, indtil det nye fungerer",
             HANDICAP.cite("afsnit 1, NB", "Kommunen skal fortsætte med at indberette data via "
                           "det tidligere system, indtil det nye system er taget i brug og "
                           "indberetningen fungerer.")),
         "first_production_delivery": (
             "First production delivery (L402) from the new system",
-            "Første produktionsleverance (L402) fra det nye system",
+            "Send den første produktionsleverance (L402) fra det nye system",
             HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes til "
                           "statistikproduktion")),
     }),
@@ -785,7 +785,8 @@ MILESTONE_DONE_LATE: Final = Rule(
     message="'{title}' was done on {done}, after its latest date {latest}",
     message_da="»{title}« blev udført {done}, efter den seneste dato {latest}",
     hint="Nothing to do now; check that the late step did not leave data behind.",
-    hint_da="Intet at gøre nu; kontrollér at det forsinkede trin ikke har efterladt data.",
+    hint_da="Intet at gøre nu; kontrollér, at det forsinkede trin ikke har efterladt data, der "
+            "skal ryddes op.",
     citations=_MILESTONE_POLICY,
     checks="For every milestone the plan records as done: whether it was done after its "
            "latest date. The finding cites the milestone's own source first.",

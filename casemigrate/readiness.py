@@ -391,7 +391,7 @@ def _not_given(needs: tuple[str, ...]) -> Term:
     """CM001's reason when a check lacks every input it needs."""
     words = [_INPUT_WORDS[name] for name in needs]
     return Term(f"no {' or '.join(w.en for w in words)} were given",
-                da=f"der er ikke givet nogen {' eller '.join(w.da for w in words)}")
+                da=f"der er ingen {' eller '.join(w.da for w in words)} at kontrollere")
 
 
 def _other_register(registers: frozenset[Register], register: Register) -> Term:

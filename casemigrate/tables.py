@@ -253,7 +253,7 @@ ROWS_REFUSED: Final = Rule(
     name="rows-refused",
     severity=Severity.ERROR,
     summary="Rows of an input table were refused when read, so no check saw them.",
-    summary_da="Rækker i en inddata-tabel blev afvist ved indlæsningen, så ingen kontrol "
+    summary_da="Rækker i en inddatatabel blev afvist ved indlæsningen, så ingen kontrol "
                "har set dem.",
     message="{rows:# row|# rows} of {table} {rows:was|were} refused {where} ({error}); "
             "{rows:row|first row} {first_row}",

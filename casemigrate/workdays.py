@@ -140,6 +140,16 @@ def _calendar(value: object) -> WorkingDays:
     return value
 
 
+def _in_text(name: str, locale: str) -> str:
+    """A holiday's name as Danish running text writes it ("grundlovsdag").
+
+    Only "Kristi himmelfartsdag" keeps its capital: Kristi is a name.
+    """
+    if locale != "da" or name.startswith("Kristi"):
+        return name
+    return name[:1].lower() + name[1:]
+
+
 @lru_cache(maxsize=4)
 def _optional_names(language: str) -> dict[tuple[int, int], str]:
     """The names ``holidays`` gives the optional days off, by (month, day).
@@ -173,7 +183,7 @@ def day_off_reason(
         >>> day_off_reason(dt.date(2026, 5, 14), language="da")
         'Kristi himmelfartsdag'
         >>> day_off_reason(dt.date(2026, 12, 24), language="da")
-        'Juleaftensdag'
+        'juleaftensdag'
     """
     if type(day) is not dt.date:
         day = v.day("day", day)
@@ -187,10 +197,10 @@ def day_off_reason(
         return "Saturday" if weekday == 5 else "Sunday"
     holiday = _public_holidays(day.year, locale).get(day)
     if holiday is not None:
-        return holiday
+        return _in_text(holiday, locale)
     month_day = (day.month, day.day)
     if any(optional.value == month_day for optional in calendar.optional_days_off):
-        return _optional_names(locale)[month_day]
+        return _in_text(_optional_names(locale)[month_day], locale)
     if day in calendar.extra_days_off:
         return "en fridag i kalenderen" if locale == "da" else "a day off of the calendar"
     return None

@@ -34,7 +34,7 @@ def test_the_harness_fails_when_casemigrate_disagrees(monkeypatch: pytest.Monkey
         result = [1] if impl == "casemigrate" else [2]
         return {"task": task, "impl": impl, "size": int(size), "result": result,
                 "median": 1.0, "min": 1.0, "max": 1.0, "peak_mb": 1.0, "data_mb": 1.0,
-                "records": int(size)}
+                "times": [1.0], "records": int(size)}
 
     monkeypatch.setattr(run, "_spawn", fake_spawn)
     monkeypatch.setattr(run, "load", lambda size: None)
@@ -42,3 +42,14 @@ def test_the_harness_fails_when_casemigrate_disagrees(monkeypatch: pytest.Monkey
                                         "plain": Impl(lambda d: d, lambda p: (2,))})
     assert run.main(["--sizes", "10", "--tasks", "fake", "--runs", "1", "--smoke"]) == 1
     assert "casemigrate's counts differ" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("task", "impl"), [(task, impl) for task, impls in sorted(TASKS.items())
+                                            for impl in impls if impl.startswith("columnar")])
+def test_the_columnar_engine_agrees_with_the_records(task: str, impl: str) -> None:
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("numpy")
+    data = generate(600, seed=11)
+    ours = TASKS[task]["casemigrate"]
+    theirs = TASKS[task][impl]
+    assert theirs.run(theirs.prepare(data)) == ours.run(ours.prepare(data))

@@ -1,0 +1,433 @@
+"""The rules over validated columns, giving the same findings as the record path.
+
+Each function mirrors its public twin line by line in what it decides; the comments
+name the record-path code each step replaces. Findings come back as a lazy
+:class:`~casemigrate._columnar._table.FindingTable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any, Final
+
+import numpy as np
+import pyarrow as pa
+
+from casemigrate._columnar._columns import (
+    MISSING,
+    NO_CITIZEN,
+    NO_CODE,
+    OPEN,
+    CaseColumns,
+    ServiceColumns,
+    day_number,
+    day_of,
+)
+from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks, sort_rows
+from casemigrate.delivery import (
+    _OPEN,
+    ARTIFICIAL_CLOSURE_AT_CUTOVER,
+    SERVICE_COUNTED_TWICE,
+    SERVICES_OVERLAP_WITHIN_SYSTEM,
+    START_EQUALS_CUTOVER,
+    _Period,
+)
+from casemigrate.findings import Finding, Rule
+from casemigrate.identifiers import CPR, municipality
+from casemigrate.model import Case
+from casemigrate.overlap import CASES_WITHOUT_CITIZEN, DUPLICATE_ACTIVE_CASES
+
+Array = Any
+_CITIZEN_SPAN: Final = 10**10  # a CPR number read as an int is below this
+
+
+def _cpr(digits: int) -> CPR:
+    return CPR(f"{digits:010d}")
+
+
+def _period(start: int, end: int) -> _Period:
+    return tuple.__new__(_Period, (None if start == MISSING else day_of(start),
+                                   None if end == OPEN else day_of(end)))
+
+
+# ---- duplicate active cases (CM204, CM205) ------------------------------------------
+
+class _CaseGroups(Block):
+    """CM204 (a group per citizen) or CM205 (one group of cases without a citizen)."""
+
+    def __init__(self, rule: Rule, columns: CaseColumns, *, offsets: Array, members: Array,
+                 generation: Array, as_of: dt.date) -> None:
+        self.rule = rule
+        self.columns = columns
+        self.offsets = offsets  # members of group g: members[offsets[g]:offsets[g + 1]]
+        self.members = members  # input rows, in input order within a group
+        self.size = len(offsets) - 1
+        self.as_of = as_of
+        self.order = self._sort(generation)
+
+    def _unique_members(self) -> tuple[Array, Array, Array]:
+        """Per group, its members' id ranks sorted and de-duplicated: (group, rank, row)."""
+        group = np.repeat(np.arange(self.size), np.diff(self.offsets))
+        ranks = dense_ranks(self.columns.case_id, self.members)
+        order = np.lexsort((ranks, group))
+        group, ranks, rows = group[order], ranks[order], self.members[order]
+        keep = np.ones(len(group), dtype=bool)
+        keep[1:] = (group[1:] != group[:-1]) | (ranks[1:] != ranks[:-1])
+        return group[keep], ranks[keep], rows[keep]
+
+    def _sort(self, generation: Array) -> Array:
+        group, ranks, rows = self._unique_members()
+        self.unique_offsets = np.searchsorted(group, np.arange(self.size + 1))
+        self.unique_rows = rows
+        lengths = np.diff(self.unique_offsets)
+        width = int(lengths.max()) if self.size else 0
+        if self.size * width <= 20_000_000:
+            matrix = np.full((self.size, width), -1, dtype=np.int64)  # -1: shorter first
+            within = np.arange(len(group)) - self.unique_offsets[group]
+            matrix[group, within] = ranks
+            order, equal = sort_rows([matrix[:, k] for k in range(width)], generation)
+        else:  # a few very long groups: let Python compare the tuples
+            keys = [tuple(ranks[a:b]) for a, b in zip(self.unique_offsets[:-1],
+                                                      self.unique_offsets[1:], strict=True)]
+            order = np.array(sorted(range(self.size), key=lambda g: (keys[g], generation[g])),
+                             dtype=np.int64)
+            equal = np.array([keys[a] == keys[b] for a, b in itertools.pairwise(order)],
+                             dtype=bool)
+        self.order = order
+        self.settle_ties(equal)
+        return self.order
+
+    def make(self, row: int) -> Finding:
+        columns = self.columns
+        members = self.members[self.offsets[row]:self.offsets[row + 1]]
+        ids = columns.case_id.take(pa.array(members, type=pa.int64())).to_pylist()
+        if self.rule is CASES_WITHOUT_CITIZEN:
+            return Finding.of(CASES_WITHOUT_CITIZEN, ids, count=len(ids))
+        first = int(members[0])
+        return Finding.of(
+            DUPLICATE_ACTIVE_CASES, ids, count=len(ids), day=self.as_of,
+            municipality=municipality(int(columns.municipality[first])),
+            citizen=_cpr(int(columns.citizen[first])),
+            systems=tuple(sorted({columns.systems[s] for s in columns.system[members]})),
+        )
+
+    def subject_ids(self) -> pa.Array:
+        return self.columns.case_id
+
+    def subject_lists(self) -> tuple[Array, Array]:
+        lengths = np.diff(self.unique_offsets)[self.order]
+        starts = self.unique_offsets[:-1][self.order]
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        rows = self.unique_rows[_ranges(starts, lengths)]
+        return offsets, rows
+
+
+def _ranges(starts: Array, lengths: Array) -> Array:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, vectorised."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    base = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return base + np.arange(total)
+
+
+def _by_records(columns: CaseColumns, rows: Array, as_of: dt.date) -> FindingTable:
+    """The record path's findings for ``rows``, as a table (a rare shape: colliding ids)."""
+    from casemigrate.overlap import find_duplicate_active_cases  # noqa: PLC0415
+
+    ids = columns.case_id.take(pa.array(rows, type=pa.int64())).to_pylist()
+    cases = [
+        Case(case_id=case_id, municipality=int(columns.municipality[row]),
+             citizen=None if columns.citizen[row] == NO_CITIZEN else _cpr(
+                 int(columns.citizen[row])),
+             system=columns.systems[int(columns.system[row])],
+             opened=day_of(int(columns.opened[row])),
+             closed=None if columns.closed[row] == OPEN else day_of(int(columns.closed[row])))
+        for case_id, row in zip(ids, rows, strict=True)
+    ]
+    found = find_duplicate_active_cases(cases, as_of=as_of)
+    return FindingTable([Found(rule, [f for f in found if f.rule is rule])
+                         for rule in (DUPLICATE_ACTIVE_CASES, CASES_WITHOUT_CITIZEN)])
+
+
+def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable:
+    """:func:`casemigrate.find_duplicate_active_cases` over columns."""
+    day = day_number(as_of)
+    active = (columns.opened <= day) & (columns.closed > day)  # OPEN is above every day
+    with_citizen = columns.citizen != NO_CITIZEN
+    blocks: list[Block] = []
+    rows = np.flatnonzero(active & with_citizen)
+    key = columns.municipality[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
+    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    repeated = counts > 1
+    if repeated.any():
+        renumber = np.cumsum(repeated) - 1
+        in_group = repeated[inverse]
+        group = renumber[inverse[in_group]]
+        member_rows = rows[in_group]
+        ranks = dense_ranks(columns.case_id, member_rows)
+        if len(np.unique(group * (int(ranks.max()) + 1) + ranks)) < len(group):
+            # An id twice in one citizen's group (ids are reused across systems): the
+            # record path names them ``id@system``; it is run on the active rows.
+            return _by_records(columns, np.flatnonzero(active), as_of)
+        order = np.argsort(group, kind="stable")  # input order within each group
+        offsets = np.searchsorted(group[order], np.arange(int(repeated.sum()) + 1))
+        blocks.append(_CaseGroups(DUPLICATE_ACTIVE_CASES, columns, offsets=offsets,
+                                  members=member_rows[order], generation=first[repeated],
+                                  as_of=as_of))
+    without = np.flatnonzero(active & ~with_citizen)
+    if len(without):
+        blocks.append(_CaseGroups(CASES_WITHOUT_CITIZEN, columns,
+                                  offsets=np.array([0, len(without)]), members=without,
+                                  generation=np.zeros(1, dtype=np.int64), as_of=as_of))
+    return FindingTable(blocks)
+
+
+# ---- service overlaps (CM301, CM302, CM303, CM314) ----------------------------------
+
+class _Pairs(Block):
+    """CM301, CM302 or CM314: findings about two services (rows ``a`` and ``b``)."""
+
+    def __init__(self, rule: Rule, columns: ServiceColumns, *, a: Array, b: Array,
+                 later: Array, rank_of: Array) -> None:
+        self.rule = rule
+        self.columns = columns
+        self.a, self.b, self.later = a, b, later  # a: old (earlier), b: new (later)
+        self.size = len(a)
+        rank_a, rank_b = rank_of[a], rank_of[b]
+        low = np.minimum(rank_a, rank_b)
+        high = np.where(rank_a == rank_b, -1, np.maximum(rank_a, rank_b))
+        self.order, equal = sort_rows([low, high])
+        self.settle_ties(equal)
+
+    def make(self, row: int) -> Finding:
+        return self.make_many([row])[0]
+
+    def make_many(self, rows: Array) -> list[Finding]:
+        c = self.columns
+        a, b = self.a[rows], self.b[rows]
+        ids = c.service_id
+        a_ids = ids.take(pa.array(a, type=pa.int64())).to_pylist()
+        b_ids = ids.take(pa.array(b, type=pa.int64())).to_pylist()
+        start_a, start_b = c.start[a].tolist(), c.start[b].tolist()
+        end_a, end_b = c.end[a].tolist(), c.end[b].tolist()
+        of = Finding.of
+        if self.rule is ARTIFICIAL_CLOSURE_AT_CUTOVER:
+            return [of(ARTIFICIAL_CLOSURE_AT_CUTOVER, (x, y), old=x, new=y, end=day_of(e),
+                       start=day_of(s))
+                    for x, y, e, s in zip(a_ids, b_ids, end_a, start_b, strict=True)]
+        out = []
+        if self.rule is SERVICES_OVERLAP_WITHIN_SYSTEM:
+            systems = [c.systems[k] for k in c.system[b].tolist()]
+            for x, y, sa, sb, ea, eb, system in zip(a_ids, b_ids, start_a, start_b, end_a,
+                                                   end_b, systems, strict=True):
+                first, last = max(sa, sb), min(ea, eb)
+                out.append(of(
+                    SERVICES_OVERLAP_WITHIN_SYSTEM, (x, y), earlier=x, later=y,
+                    earlier_period=_period(sa, ea),
+                    later_period=_period(sb, eb), system=system, first=day_of(first),
+                    last=_OPEN if last == OPEN else day_of(last),
+                    days=None if last == OPEN else last - first + 1,
+                ))
+            return out
+        later = self.later[rows]
+        later_is_b = (later == b).tolist()
+        later_ids = [y if flag else None for y, flag in zip(b_ids, later_is_b, strict=True)]
+        if not all(later_is_b):
+            others = ids.take(pa.array(later, type=pa.int64())).to_pylist()
+            later_ids = [y if y is not None else z for y, z in zip(later_ids, others,
+                                                                   strict=True)]
+        for x, y, sa, sb, ea, eb, z in zip(a_ids, b_ids, start_a, start_b, end_a, end_b,
+                                           later_ids, strict=True):
+            first, last = max(sa, sb), min(ea, eb)
+            out.append(of(
+                SERVICE_COUNTED_TWICE, (x, y), old=x, new=y, old_period=_period(sa, ea),
+                new_period=_period(sb, eb), first=day_of(first),
+                last=_OPEN if last == OPEN else day_of(last),
+                days=None if last == OPEN else last - first + 1, later=z,
+            ))
+        return out
+
+    def detail(self, name: str) -> pa.Array | None:
+        rows = {"CM301": {"old": self.a, "new": self.b, "later": self.later},
+                "CM302": {"old": self.a, "new": self.b},
+                "CM314": {"earlier": self.a, "later": self.b}}[self.code].get(name)
+        if rows is None:
+            return None
+        return self.columns.service_id.take(pa.array(rows[self.order], type=pa.int64()))
+
+    def subject_ids(self) -> pa.Array:
+        return self.columns.service_id
+
+    def subject_lists(self) -> tuple[Array, Array]:
+        a, b = self.a[self.order], self.b[self.order]
+        ranks = dense_ranks(self.columns.service_id, np.concatenate((a, b)))
+        rank_a, rank_b = ranks[:len(a)], ranks[len(a):]
+        same = rank_a == rank_b
+        lengths = np.where(same, 1, 2)
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        a_first = rank_a <= rank_b
+        rows = np.empty(int(offsets[-1]), dtype=np.int64)
+        rows[offsets[:-1]] = np.where(a_first, a, b)
+        rows[offsets[:-1][~same] + 1] = np.where(a_first, b, a)[~same]
+        return offsets, rows
+
+
+class _Singles(Block):
+    """CM303: a finding about one service."""
+
+    def __init__(self, columns: ServiceColumns, rows: Array, cutover: dt.date) -> None:
+        self.rule = START_EQUALS_CUTOVER
+        self.columns = columns
+        self.rows = rows
+        self.size = len(rows)
+        self.cutover = cutover
+        self.order, equal = sort_rows([dense_ranks(columns.service_id, rows)])
+        self.settle_ties(equal)
+
+    def make(self, row: int) -> Finding:
+        return self.make_many([row])[0]
+
+    def make_many(self, rows: Array) -> list[Finding]:
+        ids = self.columns.service_id.take(pa.array(self.rows[rows], type=pa.int64()))
+        return [Finding.of(START_EQUALS_CUTOVER, (sid,), service=sid, cutover=self.cutover)
+                for sid in ids.to_pylist()]
+
+    def detail(self, name: str) -> pa.Array | None:
+        if name != "service":
+            return None
+        return self.columns.service_id.take(pa.array(self.rows[self.order], type=pa.int64()))
+
+    def subject_ids(self) -> pa.Array:
+        return self.columns.service_id
+
+    def subject_lists(self) -> tuple[Array, Array]:
+        return np.arange(self.size + 1), self.rows[self.order]
+
+
+def _system_flags(columns: ServiceColumns, name: str | None) -> Array | None:
+    if name is None:
+        return None
+    folded = name.casefold()
+    return np.array([s.casefold() == folded for s in columns.systems] + [False], dtype=bool)
+
+
+def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str | None,
+                     new_system: str | None, within_system: bool) -> FindingTable:
+    """:func:`casemigrate.find_service_overlaps` over columns.
+
+    The record path groups by (municipality, citizen, code), sorts each group by
+    (start, id) and sweeps it, keeping the services whose end reaches the day before
+    the next start. Here one sort orders every group at once, and each service's
+    partners are the contiguous run of later services of its group that start on or
+    before the day after its end: found with one ``searchsorted`` on a packed
+    (group, start) key. The pairs are then judged with the same conditions, as arrays.
+    """
+    cut = day_number(cutover)
+    old_flag = _system_flags(columns, old_system)
+    new_flag = _system_flags(columns, new_system)
+    usable = np.flatnonzero((columns.start != MISSING) & (columns.citizen != NO_CITIZEN)
+                            & (columns.code != NO_CODE))
+    blocks: list[Block] = []
+
+    # CM303: an active service starting on the cutover (of the new system, if named).
+    lost = (columns.start[usable] == cut) & (columns.end[usable] == OPEN)
+    if new_flag is not None:
+        lost &= new_flag[columns.system[usable]]
+    blocks.append(_Singles(columns, usable[lost], cutover))
+
+    # Sort by group, then start; equal starts keep the input order for now.
+    rows = _by_group_and_start(columns, usable)
+    start, end, system = columns.start[rows], columns.end[rows], columns.system[rows]
+    size = len(rows)
+    place = columns.municipality[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
+    code = columns.code[rows]
+    new_group = np.ones(size, dtype=bool)
+    new_group[1:] = (place[1:] != place[:-1]) | (code[1:] != code[:-1])
+    del place, code
+    group = np.cumsum(new_group) - 1
+    group_start = np.flatnonzero(new_group)
+    group_stop = np.append(group_start[1:], size)
+    # Groups of one system hold only same-system pairs: swept only for CM314.
+    if within_system or not size:
+        swept = np.ones(len(group_start), dtype=bool)
+    else:
+        swept = (np.minimum.reduceat(system, group_start)
+                 != np.maximum.reduceat(system, group_start))
+    swept &= (group_stop - group_start) > 1
+    # One ranking of the ids of every swept service: ties of starts are ordered by it
+    # (the record path sorts by (start, id)), and so are the findings' subjects.
+    in_swept = swept[group]
+    rank_of = np.zeros(len(columns), dtype=np.int64)
+    rank_of[rows[in_swept]] = dense_ranks(columns.service_id, rows[in_swept])
+    tied = np.zeros(size, dtype=bool)
+    if size > 1:
+        same = (group[1:] == group[:-1]) & (start[1:] == start[:-1]) & in_swept[1:]
+        tied[1:] |= same
+        tied[:-1] |= same
+    if tied.any():
+        where = np.flatnonzero(tied)
+        run = np.cumsum(np.concatenate(([True], (np.diff(where) > 1)
+                                        | (start[where[1:]] != start[where[:-1]])
+                                        | (group[where[1:]] != group[where[:-1]]))))
+        within = np.lexsort((rank_of[rows[where]], run))
+        rows[where] = rows[where[within]]
+        end[where] = end[where[within]]
+        system[where] = system[where[within]]
+    rank = rank_of[rows]
+
+    key = group.astype(np.int64) * (1 << 32) + (start.astype(np.int64) - MISSING)
+    reach = np.where(end == OPEN, size,
+                     np.searchsorted(key, group.astype(np.int64) * (1 << 32)
+                                     + (end.astype(np.int64) + 1 - MISSING), side="right"))
+    del key
+    partners = np.where(in_swept, np.minimum(reach, group_stop[group]) - np.arange(size) - 1,
+                        0)
+    partners = np.maximum(partners, 0)
+    i = np.repeat(np.arange(size), partners)
+    j = i + 1 + _ranges(np.zeros(size, dtype=np.int64), partners)
+    same_system = system[i] == system[j]
+
+    if within_system:
+        dup = same_system & (end[i] >= start[j])  # OPEN reaches every start
+        blocks.append(_Pairs(SERVICES_OVERLAP_WITHIN_SYSTEM, columns, a=rows[i[dup]],
+                             b=rows[j[dup]], later=rows[j[dup]], rank_of=rank_of))
+
+    i, j = i[~same_system], j[~same_system]
+    if old_flag is not None:
+        i_old = old_flag[system[i]]
+    elif new_flag is not None:
+        i_old = ~new_flag[system[i]]
+    else:
+        closed_i, closed_j = end[i] != OPEN, end[j] != OPEN
+        earlier = (start[i] < start[j]) | ((start[i] == start[j]) & (rank[i] < rank[j]))
+        i_old = np.where(closed_i != closed_j, closed_i, earlier)
+    old = np.where(i_old, i, j)
+    new = np.where(i_old, j, i)
+    del i, i_old
+    both = np.maximum(start[old], start[new]) <= np.minimum(end[old], end[new])
+    blocks.append(_Pairs(SERVICE_COUNTED_TWICE, columns, a=rows[old[both]], b=rows[new[both]],
+                         later=rows[j[both]], rank_of=rank_of))
+    closure = ((end[old] != OPEN) & (end[old] >= cut - 1) & (end[old] <= cut)
+               & (start[new] <= cut) & (end[new] > cut))
+    blocks.append(_Pairs(ARTIFICIAL_CLOSURE_AT_CUTOVER, columns, a=rows[old[closure]],
+                         b=rows[new[closure]], later=rows[j[closure]], rank_of=rank_of))
+    return FindingTable(blocks)
+
+
+def _by_group_and_start(columns: ServiceColumns, usable: Array) -> Array:
+    """``usable`` sorted by (municipality, citizen, code, start), stable."""
+    place = columns.municipality[usable].astype(np.int64) * _CITIZEN_SPAN \
+        + columns.citizen[usable]
+    code = columns.code[usable].astype(np.int64)
+    start = columns.start[usable].astype(np.int64) - MISSING
+    codes = len(columns.codes) + 1
+    if codes * 10**13 < 2**62:
+        order = np.argsort(place * codes + code, kind="stable")
+        packed = (place * codes + code)[order]
+        group = np.cumsum(np.concatenate(([False], packed[1:] != packed[:-1])))
+        again = np.argsort(group.astype(np.int64) * (1 << 32) + start[order], kind="stable")
+        return usable[order[again]]
+    return usable[np.lexsort((start, code, place))]  # pragma: no cover (millions of codes)

@@ -1,0 +1,256 @@
+"""Findings as a lazy table: arrays in, :class:`~casemigrate.Finding` objects on demand.
+
+A rule over columns produces one *block* per finding code: the rows of the records
+each finding is about, in arrays. :class:`FindingTable` orders the blocks by severity
+and code, and each block orders its own rows by subjects with the array library, so
+the table is in the catalogue's canonical order (:func:`casemigrate.sort_findings`)
+without a single object. A :class:`Finding` is built only when one is indexed or
+iterated. Where two findings of a block have the same subjects, the canonical order
+falls back on the message: those few are built and sorted by it, exactly as
+``sort_findings`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from casemigrate.exceptions import InvalidArgument
+from casemigrate.findings import Finding, Rule, Severity
+from casemigrate.findings import _tie_key as tie_key
+
+Array = Any
+_CHUNK = 65_536  # findings built per pass over the arrays when iterating
+
+
+def dense_ranks(ids: pa.Array, rows: Array) -> Array:
+    """Ranks of ``ids[rows]`` in Python's string order (equal ids: equal ranks, from 1)."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    taken = ids.take(pa.array(rows, type=pa.int64()))
+    return np.asarray(pc.rank(taken, sort_keys="ascending", tiebreaker="dense")
+                      .to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+class Block:
+    """The findings of one code, as arrays, in canonical order once :meth:`sort` ran.
+
+    Subclasses say how to build finding ``row`` (:meth:`make`) and its subjects as
+    row indices of the input (:meth:`subject_rows`). ``rule`` is the rule object of
+    the catalogue, as the record path passes it to :meth:`Finding.of`.
+    """
+
+    rule: Rule
+    size: int
+    order: Array
+
+    @property
+    def code(self) -> str:
+        """The rule's code."""
+        return self.rule.code
+
+    def make(self, row: int) -> Finding:
+        """Finding ``row`` (an index in the block's own arrays, not the sorted position)."""
+        raise NotImplementedError
+
+    def make_many(self, rows: Array) -> list[Finding]:
+        """Findings ``rows``, in that order: one pass over the arrays for many findings."""
+        return [self.make(int(row)) for row in rows]
+
+    def detail(self, name: str) -> pa.Array | None:
+        """Detail ``name`` of every finding as an Arrow array, in sorted order.
+
+        ``None``: the block's findings have no such detail, or it is not an array.
+        """
+        return None
+
+    def subject_ids(self) -> pa.Array:
+        """The id column the subjects come from."""
+        raise NotImplementedError
+
+    def subject_lists(self) -> tuple[Array, Array]:
+        """``(offsets, rows)``: the input rows of each finding's subjects, sorted order."""
+        raise NotImplementedError
+
+    def settle_ties(self, equal_to_next: Array) -> None:
+        """Reorder runs of equal subjects by message and details, as :func:`sort_findings` does.
+
+        ``equal_to_next[k]`` says that sorted positions ``k`` and ``k + 1`` have equal
+        subjects. The order within a run is the generation order, and Python's sort
+        is stable, so equal messages keep it.
+        """
+        if not equal_to_next.any():
+            return
+        starts = np.flatnonzero(equal_to_next & ~np.concatenate(([False], equal_to_next[:-1])))
+        for start in starts:
+            stop = start + 1
+            while stop < len(equal_to_next) and equal_to_next[stop]:
+                stop += 1
+            rows = list(self.order[start:stop + 1])
+            rows.sort(key=lambda row: tie_key(self.make(int(row))))
+            self.order[start:stop + 1] = rows
+
+
+class Found(Block):
+    """Findings of one rule already built (by the record path), in canonical order."""
+
+    def __init__(self, rule: Rule, findings: list[Finding]) -> None:
+        self.rule = rule
+        self.findings = findings
+        self.size = len(findings)
+        self.order = np.arange(self.size, dtype=np.int64)
+
+    def make(self, row: int) -> Finding:
+        return self.findings[row]
+
+    def subject_ids(self) -> pa.Array:
+        return pa.array([s for f in self.findings for s in f.subjects], type=pa.string())
+
+    def subject_lists(self) -> tuple[Array, Array]:
+        lengths = [len(f.subjects) for f in self.findings]
+        offsets = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        return offsets, np.arange(int(offsets[-1]), dtype=np.int64)
+
+
+class FindingTable(Sequence[Finding]):
+    """The findings of a rule run over columns: a sequence of :class:`Finding`.
+
+    Length, codes, severities and counts are array operations; a finding is built
+    when it is indexed or iterated. The order is the canonical one of
+    :func:`casemigrate.sort_findings`, and the table compares equal to the tuple of
+    findings the same rule returns for the same records.
+    """
+
+    def __init__(self, blocks: list[Block]) -> None:
+        # The catalogue's canonical order (sort_findings): severity, then code; each
+        # block sorts its own findings by subjects (then message).
+        self._blocks = sorted((b for b in blocks if b.size),
+                              key=lambda b: (b.rule.severity, b.rule.code))
+        self._offsets = np.cumsum([0] + [b.size for b in self._blocks])
+
+    def __len__(self) -> int:
+        return int(self._offsets[-1])
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        size = len(self)
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
+            raise IndexError("finding index out of range")
+        which = int(np.searchsorted(self._offsets, position, side="right")) - 1
+        block = self._blocks[which]
+        return block.make(int(block.order[position - int(self._offsets[which])]))
+
+    def __iter__(self) -> Iterator[Finding]:
+        for block in self._blocks:
+            for at in range(0, block.size, _CHUNK):
+                yield from block.make_many(block.order[at:at + _CHUNK])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                      strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<FindingTable of {len(self)} findings: {self.counts()}>"
+
+    def counts(self) -> dict[str, int]:
+        """How many findings per code, in code order; no finding is built."""
+        sizes: dict[str, int] = {}
+        for block in self._blocks:
+            sizes[block.code] = sizes.get(block.code, 0) + block.size
+        return dict(sorted(sizes.items()))
+
+    @property
+    def codes(self) -> pa.Array:
+        """The code of every finding, in order (an Arrow dictionary array)."""
+        return self._per_block([b.code for b in self._blocks])
+
+    @property
+    def severities(self) -> pa.Array:
+        """The severity name of every finding, in order (an Arrow dictionary array)."""
+        names = [severity.name for severity in Severity]
+        indices = np.repeat(np.array([int(b.rule.severity) for b in self._blocks],
+                                     dtype=np.int32), [b.size for b in self._blocks])
+        return pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32()),
+                                              pa.array(names, type=pa.string()))
+
+    def detail(self, name: str) -> pa.ChunkedArray:
+        """Detail ``name`` of every finding, in order, as an Arrow column; no object built.
+
+        Held as arrays: the service ids of the overlap findings (``old``, ``new``,
+        ``earlier``, ``later``, ``service``). Null where a finding has no such detail.
+
+        Raises:
+            InvalidArgument: No finding holds ``name`` as an array.
+        """
+        chunks = []
+        for block in self._blocks:
+            values = block.detail(name)
+            chunks.append(pa.nulls(block.size, type=pa.string()) if values is None
+                          else values)
+        if not any(b.detail(name) is not None for b in self._blocks) and self._blocks:
+            raise InvalidArgument(f"no finding holds {name!r} as an array", field="name")
+        return pa.chunked_array(chunks, type=pa.string())
+
+    def _per_block(self, values: list[str]) -> pa.Array:
+        """One value per block, repeated for each of its findings (a dictionary array)."""
+        indices = np.repeat(np.arange(len(values), dtype=np.int32),
+                            [b.size for b in self._blocks])
+        return pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32()),
+                                              pa.array(values, type=pa.string()))
+
+    def to_arrow(self) -> pa.Table:
+        """Every finding as a row, with no object built.
+
+        Columns: ``code``, ``name`` (the rule's), ``severity``, ``subjects`` (a list of
+        ids) and ``citation`` (the rule's sources in readable form, as
+        :attr:`Finding.citation` gives them), in the finding's order.
+        """
+        subjects = []
+        for block in self._blocks:
+            offsets, rows = block.subject_lists()
+            values = block.subject_ids().take(pa.array(rows, type=pa.int64()))
+            subjects.append(pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()),
+                                                     values))
+        column = (pa.concat_arrays(subjects) if subjects
+                  else pa.array([], type=pa.list_(pa.string())))
+        return pa.table({
+            "code": self.codes,
+            "name": self._per_block([b.rule.name for b in self._blocks]),
+            "severity": self.severities,
+            "subjects": column,
+            "citation": self._per_block([b.rule.citation for b in self._blocks]),
+        })
+
+
+def sort_rows(keys: list[Array], generation: Array | None = None) -> tuple[Array, Array]:
+    """Positions sorted by ``keys`` (most significant first), and which equal the next.
+
+    ``generation`` is the order the record path makes findings in: the last resort.
+    """
+    size = len(keys[0])
+    lex = list(reversed(keys))
+    if generation is not None:
+        lex.insert(0, generation)
+    order = np.lexsort(lex) if size else np.zeros(0, dtype=np.int64)
+    equal = np.ones(max(size - 1, 0), dtype=bool)
+    for key in keys:
+        ordered = key[order]
+        equal &= ordered[1:] == ordered[:-1]
+    return order, equal
+
