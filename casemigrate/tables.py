@@ -122,7 +122,10 @@ REFUSAL_CODES: Final[Mapping[str, str]] = {
 
 _MISSING: Final = object()
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMERIC_DATE: Final = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
+# Day, month and year as digits, and the time of day exports often add ("01-02-2024
+# 10:30", "01.02.2024 00.00.00").
+_NUMERIC_DATE: Final = re.compile(
+    r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?")
 _SHOWN_LENGTH: Final = 60
 
 
@@ -447,13 +450,14 @@ def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
     if match is None:
         raise _Refused("invalid-date", f"{shown!r} is neither ISO nor day, month and year "
                        "as digits; pass date_format=")
-    first, second, year = (int(part) for part in match.groups())
+    first, second, year = (int(part) for part in match.groups()[:3])
+    hour, minute, second_of_minute = (int(part or 0) for part in match.groups()[3:])
     day, month = (first, second) if options.dayfirst else (second, first)
     try:
-        found = dt.date(year, month, day)
+        found = dt.datetime(year, month, day, hour, minute, second_of_minute)
     except ValueError:
-        raise _Refused("invalid-date", f"{shown!r} is not a real day") from None
-    return dt.datetime(found.year, found.month, found.day) if moment else found
+        raise _Refused("invalid-date", f"{shown!r} is not a real day or time") from None
+    return found if moment else _midnight(found)
 
 
 def _midnight(moment: dt.datetime) -> dt.date:
