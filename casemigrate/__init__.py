@@ -93,9 +93,7 @@ from casemigrate.identifiers import (
 from casemigrate.model import (
     DANISH_TIME,
     Case,
-    CaseGroup,
     Delivery,
-    LoadPreference,
     Origin,
     Service,
 )
@@ -116,6 +114,8 @@ from casemigrate.readiness import (
 from casemigrate.scenario import (
     CONSIDERATIONS,
     DEFAULT_WEIGHTS,
+    CaseGroup,
+    LoadPreference,
     Reason,
     Scenario,
     ScenarioDecision,

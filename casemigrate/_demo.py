@@ -16,10 +16,10 @@ from casemigrate.cleanup import (
     payback,
 )
 from casemigrate.delivery import ExclusionReason, merge_deliveries
-from casemigrate.model import CaseGroup, Origin
+from casemigrate.model import Origin
 from casemigrate.plan import CutoverPlan, Register
 from casemigrate.readiness import check_readiness
-from casemigrate.scenario import choose_scenarios
+from casemigrate.scenario import CaseGroup, choose_scenarios
 from casemigrate.synthetic import SyntheticMunicipality, synthetic_municipality
 
 _RULE = "=" * 78

@@ -37,7 +37,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal, overload
 import attrs
 from dateutil import tz
 
+from casemigrate import _convert as convert
 from casemigrate import _validate as v
+from casemigrate._convert import to_municipality
 from casemigrate._slots import safe_repr, slots_filler
 from casemigrate.exceptions import (
     CaseMigrateError,
@@ -48,11 +50,9 @@ from casemigrate.exceptions import (
 from casemigrate.identifiers import (
     CPR,
     KLE,
-    MUNICIPALITY_CODES,
     Facet,
     Municipality,
     kle_number,
-    municipality,
 )
 from casemigrate.identifiers import facet as _facet_of
 
@@ -62,9 +62,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DANISH_TIME",
     "Case",
-    "CaseGroup",
     "Delivery",
-    "LoadPreference",
     "Origin",
     "Service",
 ]
@@ -103,7 +101,7 @@ _SHARED_LIMIT: Final = 100_000
 _SYSTEMS: dict[str, str] = {}
 _CODES: dict[str, str] = {}
 _GROUPS: dict[tuple[str, ...] | frozenset[str], frozenset[str]] = {}
-_MUNICIPALITIES: Final = {m.code: m for m in map(municipality, MUNICIPALITY_CODES)}
+_MUNICIPALITIES: Final = convert.MUNICIPALITIES
 
 
 def _system(field: str, value: object) -> str:
@@ -111,12 +109,6 @@ def _system(field: str, value: object) -> str:
     if len(_SYSTEMS) < _SHARED_LIMIT:
         _SYSTEMS[name] = name
     return name
-
-
-def _municipality(value: object) -> Municipality:
-    if type(value) is Municipality:
-        return value
-    return municipality(value)  # type: ignore[arg-type]  # checked inside
 
 
 def _citizen(value: object) -> CPR | None:
@@ -140,41 +132,12 @@ def _citizen(value: object) -> CPR | None:
     raise failure
 
 
-def _day(field: str, value: object) -> dt.date:
-    if type(value) is dt.date:
-        return value
-    return v.day(field, value)
+# Converters of single fields; the columnar engine checks its columns with them too.
+_municipality: Final = to_municipality
 
 
-def _optional_day(field: str, value: object) -> dt.date | None:
-    if value is None or type(value) is dt.date:
-        return value
-    return v.optional_day(field, value)
-
-
-# Named converters, one per field, so that each error names its field.
-def _delivery_id(value: object) -> str:
-    return _id("delivery_id", value)
-
-
-def _system_name(value: object) -> str:
+def _system_name(value: str) -> str:
     return _system("system", value)
-
-
-def _opened(value: object) -> dt.date:
-    return _day("opened", value)
-
-
-def _closed(value: object) -> dt.date | None:
-    return _optional_day("closed", value)
-
-
-def _start(value: object) -> dt.date | None:
-    return _optional_day("start", value)
-
-
-def _end(value: object) -> dt.date | None:
-    return _optional_day("end", value)
 
 
 def _title(value: object) -> str:
@@ -290,10 +253,10 @@ class Case:
         if name is None:
             name = _system_name(system)
         if type(opened) is not dt.date:
-            opened = _opened(opened)
+            opened = v.day("opened", opened)
         if closed is not None:
             if type(closed) is not dt.date:
-                closed = _closed(closed)
+                closed = v.optional_day("closed", closed)
             if closed is not None and closed < opened:
                 raise InvalidRecord(f"{closed} is before opened {opened}", field="closed")
         if kle is not None and type(kle) is not KLE:
@@ -515,10 +478,10 @@ class Service:
             code = known
         groups = _shared_groups(target_groups)
         if start is not None and type(start) is not dt.date:
-            start = _start(start)
+            start = v.optional_day("start", start)
         if end is not None:
             if type(end) is not dt.date:
-                end = _end(end)
+                end = v.optional_day("end", end)
             if start is not None and end is not None and end < start:
                 raise InvalidRecord(f"{end} is before start {start}", field="end")
         name = _SYSTEMS.get(system) if type(system) is str else None
@@ -732,7 +695,7 @@ def _services_from_rows(rows: object) -> list[Service]:
     raise failure
 
 
-def _delivery_name(value: object) -> str:
+def _delivery_name(value: str) -> str:
     name = v.text("name", value, max_length=20).strip()
     if len(name) < 2 or name[0] not in "LT" or not name[1:].isalnum() or not name.isascii():
         raise InvalidRecord(
@@ -743,7 +706,8 @@ def _delivery_name(value: object) -> str:
     return sys.intern(name)
 
 
-def _sent(value: object) -> dt.datetime:
+def _sent(sent: dt.datetime | dt.date) -> dt.datetime:
+    value: object = sent
     if type(value) is dt.datetime:
         return _in_range(value)
     if v.is_missing(value):  # pandas NaT is a datetime: it must not pass as one
@@ -774,7 +738,7 @@ def _in_range(sent: dt.datetime) -> dt.datetime:
     return sent
 
 
-def _services(value: object) -> tuple[Service, ...]:
+def _services(value: Iterable[Service]) -> tuple[Service, ...]:
     return v.instances("services", value, Service)
 
 
@@ -816,10 +780,10 @@ class Delivery:
         datetime.date(2026, 3, 1)
     """
 
-    delivery_id: str = attrs.field(converter=_delivery_id, repr=_id_repr)
+    delivery_id: str = attrs.field(converter=convert.identifier, repr=_id_repr)
     name: str = attrs.field(converter=_delivery_name)
     system: str = attrs.field(converter=_system_name)
-    municipality: Municipality = attrs.field(converter=_municipality)
+    municipality: Municipality = attrs.field(converter=convert.place)
     sent: dt.datetime = attrs.field(converter=_sent)
     services: tuple[Service, ...] = attrs.field(default=(), converter=_services, repr=False)
 
@@ -850,120 +814,3 @@ class Delivery:
         """When it was sent, as an aware UTC time (for ordering)."""
         sent = self.sent if self.sent.tzinfo is not None else self.sent.replace(tzinfo=DANISH_TIME)
         return sent.astimezone(dt.UTC)
-
-
-class LoadPreference(enum.Enum):
-    """How the organisation prefers to take the load of moving cases.
-
-    * ``SPREAD``: spread it out over time (favours scenarios 1-2);
-    * ``PEAK``: one short, high peak when STS and SAPA are taken into use (favours 3).
-    """
-
-    SPREAD = "spread"
-    PEAK = "peak"
-
-
-def _group_name(value: object) -> str:
-    return v.text("name", value, max_length=200)
-
-
-def _group_kle(value: object) -> KLE | None:
-    if value is None or type(value) is KLE:
-        return value
-    return None if v.is_missing(value) else KLE(value)
-
-
-def _active_cases(value: object) -> int:
-    return v.count("active_cases", value)
-
-
-def _passive_cases(value: object) -> int:
-    return v.count("passive_cases", value)
-
-
-def _load(value: object) -> LoadPreference | None:
-    if value is None or isinstance(value, LoadPreference) or v.is_missing(value):
-        return None if v.is_missing(value) else value  # type: ignore[return-value]
-    return v.choice("load_preference", LoadPreference, value)
-
-
-def _consideration(value: object, field: Any) -> bool | None:
-    """A consideration is True, False or None (not known, a missing value too)."""
-    if value is None or value is True or value is False:
-        return value
-    if v.is_missing(value):
-        return None
-    try:
-        return v.flag(field.name, value)
-    except InvalidType:
-        failure = InvalidType(
-            f"expected True, False or None (unknown), got {v.type_name(value)}",
-            field=field.name,
-        )
-    raise failure
-
-
-_CONSIDERATION: Final = attrs.Converter(_consideration, takes_field=True)
-
-
-@safe_repr
-@attrs.frozen(kw_only=True)
-class CaseGroup:
-    """A group of cases that moves together out of KMD Sag, with what is known of it.
-
-    Every consideration is ``True``, ``False`` or ``None`` (not known). An unknown
-    consideration is not taken as ``False``: :func:`casemigrate.choose_scenario` lists
-    it among the decision's unknowns. The considerations are those of
-    KOMBIT's "KMD Sag Exit-strategi 2", Del 1 ("Overvejelser i forhold til hvornår sager
-    kan flyttes" and "Valg af scenarie").
-
-    Attributes:
-        name: The group's name, e.g. ``"PPR"``.
-        kle: The group's KLE number, if it has one.
-        active_cases: Active cases in the group.
-        passive_cases: Passive (closed) cases in the group.
-        needs_overview_and_advis_system: Users need a real overview and advis system
-            beside their line-of-business system.
-        others_need_overview: Other staff need an overview of these cases.
-        good_line_of_business_system: A good line-of-business system with the needed
-            advis exists for the cases.
-        esdh_sufficient: A general records-management (ESDH) system is enough.
-        only_cpr_advis: The cases use only population-register (CPR) advis.
-        new_system_has_kmd_interface: The new system already has an interface to KMD
-            Sag, so others keep the cases in their overview.
-        users_keep_kmd_for_advis: Users would keep KMD Sag for advis and overview in
-            the meantime.
-        fixed_price_agreement: A fixed-price agreement exists on the new system.
-        load_preference: Spread the load, or take one short peak.
-        users_mature: The users work systematically and learn new systems easily.
-        early_mover_kind: The cases are of a kind the source names as early movers
-            (PPR, vulnerable children and young people, SEL §41 and §42).
-
-    Raises:
-        InvalidArgument: A count is negative.
-        InvalidType: A consideration is neither a bool nor ``None``.
-    """
-
-    name: str = attrs.field(converter=_group_name)
-    kle: KLE | None = attrs.field(default=None, converter=_group_kle)
-    active_cases: int = attrs.field(default=0, converter=_active_cases)
-    passive_cases: int = attrs.field(default=0, converter=_passive_cases)
-    needs_overview_and_advis_system: bool | None = attrs.field(
-        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    others_need_overview: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    good_line_of_business_system: bool | None = attrs.field(
-        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    esdh_sufficient: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    only_cpr_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    new_system_has_kmd_interface: bool | None = attrs.field(
-        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    fixed_price_agreement: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    load_preference: LoadPreference | None = attrs.field(default=None, converter=_load)
-    users_mature: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-    early_mover_kind: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
-
-    @property
-    def cases(self) -> int:
-        """Active and passive cases together."""
-        return self.active_cases + self.passive_cases

@@ -69,6 +69,7 @@ from typing import Any, Final
 
 import attrs
 
+from casemigrate import _convert as convert
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
@@ -78,7 +79,7 @@ from casemigrate._slots import safe_repr
 from casemigrate._text import Term
 from casemigrate.exceptions import InvalidPlan, InvalidType
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
-from casemigrate.identifiers import Municipality, municipality
+from casemigrate.identifiers import Municipality
 from casemigrate.sources import HANDICAP, POLICY, SMDB, Citation
 
 __all__ = [
@@ -121,23 +122,11 @@ _KEYS: Final[Mapping[Register, tuple[str, ...]]] = MappingProxyType({
 })
 
 
-def _register(value: object) -> Register:
+def _register(value: Register | str) -> Register:
     return v.choice("register", Register, value, InvalidPlan)
 
 
-def _municipality(value: object) -> Municipality:
-    return municipality(value)  # type: ignore[arg-type]  # checked inside
-
-
-def _old_system(value: object) -> str:
-    return v.text("old_system", value, max_length=100)
-
-
-def _new_system(value: object) -> str:
-    return v.text("new_system", value, max_length=100)
-
-
-def _cutover(value: object) -> dt.date:
+def _cutover(value: dt.date) -> dt.date:
     day = v.day("cutover", value)
     if not _FIRST_CUTOVER <= day <= _LAST_CUTOVER:
         raise InvalidPlan(
@@ -153,27 +142,7 @@ _FIRST_CUTOVER: Final = dt.date(2, 1, 1)
 _LAST_CUTOVER: Final = dt.date(9998, 12, 31)
 
 
-def _cutover_chosen(value: object) -> dt.date | None:
-    return v.optional_day("cutover_chosen", value)
-
-
-def _dst_notified(value: object) -> dt.date | None:
-    return v.optional_day("dst_notified", value)
-
-
-def _old_reporting_closed(value: object) -> dt.date | None:
-    return v.optional_day("old_reporting_closed", value)
-
-
-def _agreement_made(value: object) -> dt.date | None:
-    return v.optional_day("agreement_made", value)
-
-
-def _notify_within(value: object) -> int:
-    return v.count("notify_within_working_days", value)
-
-
-def _done(value: object) -> Mapping[str, dt.date]:
+def _done(value: Mapping[str, dt.date] | None) -> Mapping[str, dt.date]:
     if value is None:
         return FrozenMap()
     if not isinstance(value, Mapping):
@@ -189,7 +158,7 @@ def _done(value: object) -> Mapping[str, dt.date]:
     return FrozenMap(sorted(done.items()))
 
 
-def _calendar(value: object) -> wd.WorkingDays:
+def _calendar(value: wd.WorkingDays) -> wd.WorkingDays:
     if not isinstance(value, wd.WorkingDays):
         raise InvalidType(f"expected WorkingDays, got {v.type_name(value)}", field="calendar")
     return value
@@ -235,18 +204,18 @@ class CutoverPlan:
         casemigrate.exceptions.InvalidPlan: new_system: is the old system ('Old')
     """
 
-    municipality: Municipality = attrs.field(converter=_municipality)
+    municipality: Municipality = attrs.field(converter=convert.place)
     register: Register = attrs.field(converter=_register)
-    old_system: str = attrs.field(converter=_old_system)
-    new_system: str = attrs.field(converter=_new_system)
+    old_system: str = attrs.field(converter=convert.system_text)
+    new_system: str = attrs.field(converter=convert.system_text)
     cutover: dt.date = attrs.field(converter=_cutover)
-    cutover_chosen: dt.date | None = attrs.field(default=None, converter=_cutover_chosen)
-    dst_notified: dt.date | None = attrs.field(default=None, converter=_dst_notified)
+    cutover_chosen: dt.date | None = attrs.field(default=None, converter=convert.optional_day)
+    dst_notified: dt.date | None = attrs.field(default=None, converter=convert.optional_day)
     old_reporting_closed: dt.date | None = attrs.field(
-        default=None, converter=_old_reporting_closed
+        default=None, converter=convert.optional_day
     )
-    agreement_made: dt.date | None = attrs.field(default=None, converter=_agreement_made)
-    notify_within_working_days: int = attrs.field(default=5, converter=_notify_within)
+    agreement_made: dt.date | None = attrs.field(default=None, converter=convert.optional_day)
+    notify_within_working_days: int = attrs.field(default=5, converter=convert.count)
     done: Mapping[str, dt.date] = attrs.field(factory=dict, converter=_done, hash=False)
     calendar: wd.WorkingDays = attrs.field(
         default=wd.DEFAULT_WORKING_DAYS, converter=_calendar, repr=False

@@ -34,17 +34,22 @@ from typing import Final
 
 import attrs
 
+from casemigrate import _convert as convert
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
+from casemigrate._convert import flag_or_unknown
 from casemigrate._frozen import FrozenMap, frozen, frozen_map
+from casemigrate._slots import safe_repr
 from casemigrate.exceptions import InvalidArgument, InvalidType
-from casemigrate.model import CaseGroup, LoadPreference
+from casemigrate.identifiers import KLE
 from casemigrate.sources import EXIT2, Citation
 
 __all__ = [
     "CONSIDERATIONS",
     "DEFAULT_WEIGHTS",
+    "CaseGroup",
+    "LoadPreference",
     "Reason",
     "Scenario",
     "ScenarioDecision",
@@ -54,6 +59,90 @@ __all__ = [
     "choose_scenarios",
 ]
 
+
+
+class LoadPreference(enum.Enum):
+    """How the organisation prefers to take the load of moving cases.
+
+    * ``SPREAD``: spread it out over time (favours scenarios 1-2);
+    * ``PEAK``: one short, high peak when STS and SAPA are taken into use (favours 3).
+    """
+
+    SPREAD = "spread"
+    PEAK = "peak"
+
+
+def _group_kle(value: KLE | str | None) -> KLE | None:
+    if value is None or type(value) is KLE:
+        return value
+    return None if v.is_missing(value) else KLE(value)
+
+
+def _load(value: LoadPreference | str | None) -> LoadPreference | None:
+    if value is None or isinstance(value, LoadPreference) or v.is_missing(value):
+        return None if v.is_missing(value) else value  # type: ignore[return-value]
+    return v.choice("load_preference", LoadPreference, value)
+
+
+@safe_repr
+@attrs.frozen(kw_only=True)
+class CaseGroup:
+    """A group of cases that moves together out of KMD Sag, with what is known of it.
+
+    Every consideration is ``True``, ``False`` or ``None`` (not known). An unknown
+    consideration is not taken as ``False``: :func:`casemigrate.choose_scenario` lists
+    it among the decision's unknowns. The considerations are those of
+    KOMBIT's "KMD Sag Exit-strategi 2", Del 1 ("Overvejelser i forhold til hvornår sager
+    kan flyttes" and "Valg af scenarie").
+
+    Attributes:
+        name: The group's name, e.g. ``"PPR"``.
+        kle: The group's KLE number, if it has one.
+        active_cases: Active cases in the group.
+        passive_cases: Passive (closed) cases in the group.
+        needs_overview_and_advis_system: Users need a real overview and advis system
+            beside their line-of-business system.
+        others_need_overview: Other staff need an overview of these cases.
+        good_line_of_business_system: A good line-of-business system with the needed
+            advis exists for the cases.
+        esdh_sufficient: A general records-management (ESDH) system is enough.
+        only_cpr_advis: The cases use only population-register (CPR) advis.
+        new_system_has_kmd_interface: The new system already has an interface to KMD
+            Sag, so others keep the cases in their overview.
+        users_keep_kmd_for_advis: Users would keep KMD Sag for advis and overview in
+            the meantime.
+        fixed_price_agreement: A fixed-price agreement exists on the new system.
+        load_preference: Spread the load, or take one short peak.
+        users_mature: The users work systematically and learn new systems easily.
+        early_mover_kind: The cases are of a kind the source names as early movers
+            (PPR, vulnerable children and young people, SEL §41 and §42).
+
+    Raises:
+        InvalidArgument: A count is negative.
+        InvalidType: A consideration is neither a bool nor ``None``.
+    """
+
+    name: str = attrs.field(converter=convert.identifier)
+    kle: KLE | None = attrs.field(default=None, converter=_group_kle)
+    active_cases: int = attrs.field(default=0, converter=convert.count)
+    passive_cases: int = attrs.field(default=0, converter=convert.count)
+    needs_overview_and_advis_system: bool | None = attrs.field(
+        default=None, converter=flag_or_unknown)
+    others_need_overview: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    good_line_of_business_system: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    esdh_sufficient: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    only_cpr_advis: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    new_system_has_kmd_interface: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    fixed_price_agreement: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    load_preference: LoadPreference | None = attrs.field(default=None, converter=_load)
+    users_mature: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+    early_mover_kind: bool | None = attrs.field(default=None, converter=flag_or_unknown)
+
+    @property
+    def cases(self) -> int:
+        """Active and passive cases together."""
+        return self.active_cases + self.passive_cases
 
 
 class Scenario(enum.Enum):

@@ -110,7 +110,7 @@ def _edges(kinds: tuple[str, ...] = ("top", "lazy")) -> set[tuple[str, str, str]
 FOUNDATION = {"exceptions", "sources", "_municipalities", "_slots", "_frozen"}
 HELPERS = {"_text", "_validate"}
 VOCABULARY = {"identifiers", "findings", "workdays"}
-RECORDS = {"model", "_keys"}
+RECORDS = {"model", "_convert", "_keys"}
 RULE_MODULES = {"plan", "overlap", "delivery", "scenario", "cleanup", "conversion", "tables"}
 ENGINES = {"_columnar", "_columnar._columns", "_columnar._rules", "_columnar._table",
            "_frame_in"}
