@@ -7,6 +7,7 @@ per field costs as much as the validation.
 
 from __future__ import annotations
 
+import linecache
 from typing import Any, TypeVar
 
 __all__ = ["safe_repr", "slots_filler", "slots_maker"]
@@ -21,8 +22,8 @@ def slots_filler(cls: type, *names: str) -> Any:
     arguments = [f"value{index}" for index in range(len(names))]
     body = "".join(f"\n    _set{index}(instance, value{index})" for index in range(len(names)))
     source = f"def fill(instance, {', '.join(arguments)}):{body}\n"
-    exec(compile(source, f"<casemigrate fill {cls.__name__}>", "exec"), scope)
-    return scope["fill"]
+    return _compiled(source, f"<casemigrate fill {cls.__module__}.{cls.__qualname__}>",
+                     scope, "fill")
 
 
 def slots_maker(cls: type, *names: str) -> Any:
@@ -37,8 +38,20 @@ def slots_maker(cls: type, *names: str) -> Any:
     body = "".join(f"\n    _set{index}(instance, value{index})" for index in range(len(names)))
     source = (f"def make({', '.join(arguments)}):\n    instance = _new(_cls){body}\n"
               "    return instance\n")
-    exec(compile(source, f"<casemigrate make {cls.__name__}>", "exec"), scope)
-    return scope["make"]
+    return _compiled(source, f"<casemigrate make {cls.__module__}.{cls.__qualname__}>",
+                     scope, "make")
+
+
+def _compiled(source: str, filename: str, scope: dict[str, Any], name: str) -> Any:
+    """The function ``name`` that ``source`` defines, registered for debuggers.
+
+    As attrs does for the methods it generates: the source goes into
+    :mod:`linecache` under the function's file name, so a traceback, ``pdb`` and
+    ``inspect.getsource`` show the generated lines.
+    """
+    exec(compile(source, filename, "exec"), scope)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return scope[name]
 _C = TypeVar("_C", bound=type)
 
 

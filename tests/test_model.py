@@ -173,3 +173,18 @@ def test_delivery_services_must_be_services() -> None:
     delivery = Delivery(delivery_id="D1", name="L402", system="New", municipality=607,
                         sent=D(2026, 3, 1), services=[make_service()])
     assert isinstance(delivery.services, tuple)
+
+
+def test_generated_slot_fillers_are_registered_for_debuggers() -> None:
+    """As attrs registers its generated methods: a traceback and pdb show the lines."""
+    import inspect
+
+    from casemigrate import _slots
+
+    fill = _slots.slots_filler(Case, "case_id", "municipality")
+    source = inspect.getsource(fill)
+    assert source.startswith("def fill(instance, value0, value1):")
+    assert "_set1(instance, value1)" in source
+    make = _slots.slots_maker(Service, "service_id")
+    assert "instance = _new(_cls)" in inspect.getsource(make)
+    assert make.__code__.co_filename == "<casemigrate make casemigrate.model.Service>"
