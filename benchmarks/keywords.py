@@ -1,5 +1,7 @@
 """Keyword construction, ``Case(...)`` and ``Service(...)`` one at a time, in CPU time.
 
+And, for comparison, ``Case.from_rows`` and ``Service.from_rows`` over the same rows.
+
 Compares source trees of casemigrate on a shared machine: each tree runs in a fresh
 process, the trees take turns round after round (interleaved), and the time is the
 process's CPU time, which other jobs on the machine do not inflate as they do wall
@@ -42,9 +44,13 @@ def _measure(size: int, runs: int) -> dict[str, Any]:
                             target_groups=r[4], start=r[5], end=r[6], system=r[7])
                     for r in services])
 
+    def rows() -> int:
+        return len(Case.from_rows(cases)) + len(Service.from_rows(services))
+
     figures: dict[str, Any] = {"records": {"Case": len(cases), "Service": len(services)}}
     for name, build, count in (("Case", build_cases, len(cases)),
-                               ("Service", build_services, len(services))):
+                               ("Service", build_services, len(services)),
+                               ("from_rows", rows, len(cases) + len(services))):
         build()  # warm-up: the shared municipalities, systems and codes are filled
         times = []
         for _ in range(runs):
@@ -72,7 +78,8 @@ def main() -> None:
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    results: dict[str, dict[str, list[float]]] = {t: {"Case": [], "Service": []} for t in trees}
+    names = ("Case", "Service", "from_rows")
+    results: dict[str, dict[str, list[float]]] = {t: {n: [] for n in names} for t in trees}
     for _ in range(args.rounds):
         for tree in trees:
             env = dict(os.environ, PYTHONPATH=os.pathsep.join([tree, here]))
@@ -81,14 +88,14 @@ def main() -> None:
                  str(args.runs)], env=env, capture_output=True, text=True, check=True,
                 cwd=tempfile.gettempdir())  # so that the tree, not this one, is imported
             figures = json.loads(out.stdout)
-            for name in ("Case", "Service"):
+            for name in names:
                 results[tree][name].append(figures[name])
     for tree in trees:
-        case, service = (statistics.median(results[tree][n]) for n in ("Case", "Service"))
+        medians = ", ".join(f"{n} {statistics.median(results[tree][n]):.2f}" for n in names)
         spread = ", ".join(f"{n} {min(results[tree][n]):.2f}-{max(results[tree][n]):.2f}"
-                           for n in ("Case", "Service"))
-        print(f"{tree}: Case {case:.2f} µs, Service {service:.2f} µs CPU per record "
-              f"(median of {args.rounds} rounds; {spread})")
+                           for n in names)
+        print(f"{tree}: {medians} µs CPU per record "
+              f"(median of {args.rounds} rounds; range {spread})")
     print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
