@@ -14,10 +14,9 @@ rate that is wrong is wrong for every case, so the errors add up instead of canc
 out.
 
 Example:
-    >>> from casemigrate.cleanup import Complexity, estimate_cleanup
-    >>> estimate = estimate_cleanup({Complexity.SIMPLE: 1000})
-    >>> estimate.low_hours, round(estimate.high_hours, 1)
-    (50.0, 83.3)
+    >>> estimate = estimate_cleanup({Complexity.SIMPLE: 600, Complexity.COMPLEX: 100})
+    >>> estimate.cases, estimate.low_hours, round(estimate.high_hours, 1)
+    (700, 55.0, 91.7)
 """
 
 from __future__ import annotations
