@@ -88,17 +88,43 @@ class Frame:
         it) or ``datetime.datetime`` (any other kind); missing values as ``None``.
         """
         nw = self._nw
-        series = self._frame.get_column(name)
+        series = self._series(name, kind)
         dtype = series.dtype
         if isinstance(dtype, nw.Datetime):
-            if dtype.time_zone is not None:
-                if kind not in _DATE_KINDS:  # a moment: as Danish local time, like Delivery
-                    series = series.dt.convert_time_zone("Europe/Copenhagen")
-                series = series.dt.replace_time_zone(None)  # a day: the wall clock, as written
             return _timestamps(series, kind)
         if dtype == nw.Date:
             return _dates(series)
         return list(series.to_list())
+
+    def arrow(self, name: str, kind: str) -> Any:
+        """The column ``name`` as one Arrow array, or ``None`` where Arrow cannot hold it.
+
+        A time-zone-aware timestamp is made naive as :meth:`column` makes it; a
+        dictionary (categorical) column is decoded; nothing else is converted. ``None``
+        for a column of mixed Python objects Arrow has no type for: read it with
+        :meth:`column`. Needs pyarrow.
+        """
+        import pyarrow as pa  # noqa: PLC0415  # the columnar extra, imported on use
+
+        try:
+            array = self._series(name, kind).to_arrow()
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        if isinstance(array, pa.ChunkedArray):
+            array = (array.combine_chunks() if array.num_chunks != 1 else array.chunk(0))
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        return array
+
+    def _series(self, name: str, kind: str) -> Any:
+        """The column as a narwhals series, a time-zone-aware timestamp made naive."""
+        series = self._frame.get_column(name)
+        dtype = series.dtype
+        if isinstance(dtype, self._nw.Datetime) and dtype.time_zone is not None:
+            if kind not in _DATE_KINDS:  # a moment: as Danish local time, like Delivery
+                series = series.dt.convert_time_zone("Europe/Copenhagen")
+            series = series.dt.replace_time_zone(None)  # a day: the wall clock, as written
+        return series
 
 
 def _dates(series: Any) -> list[Any]:

@@ -65,7 +65,7 @@ import attrs
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import model as m
-from casemigrate._frame_in import is_frame, open_frame, plain
+from casemigrate._frame_in import Frame, is_frame, open_frame, plain
 from casemigrate._slots import slots_maker
 from casemigrate._text import Phrase, Term
 from casemigrate.exceptions import (
@@ -658,6 +658,17 @@ class _Collector:
             ) -> None:
         self.found.append((row, order, field, value, error))
 
+    def raise_first(self) -> None:
+        """Raise the error the records would meet first: lowest row, then field order.
+
+        The error names the row and the field (``rows[17].citizen``).
+        """
+        if not self.found:
+            return
+        row, _, field, _, error = min(self.found, key=lambda item: (item[0], item[1]))
+        where = f"rows[{row}]" + (f".{field}" if field else "")
+        raise _public(error).with_field(where) from None
+
 
 def _shown(value: Any) -> str | None:
     value = plain(value)
@@ -752,10 +763,22 @@ def _one(spec: _Field, order: int, row: int, value: Any, options: _Options,  # n
 
 def _frame_columns(kind: type, table: object, wanted: dict[str, str], extra: str
                    ) -> tuple[int, dict[str, list[Any]], tuple[str, ...], dict[str, str]]:
+    frame, sources, extras = _open(kind, table, wanted, extra)
+    kinds = {spec.name: spec.kind for spec in _SPECS[kind]}
+    raw = {field: frame.column(column, kinds[field]) for field, column in sources.items()}
+    return frame.height, raw, extras, sources
+
+
+def _open(kind: type, table: object, wanted: dict[str, str], extra: str
+          ) -> tuple[Frame, dict[str, str], tuple[str, ...]]:
+    """The frame opened, each field's column in it, and its columns that are no field.
+
+    Raises the reader's errors about columns before any row is read: a mapped column
+    the table lacks, a required column missing, an extra column with ``extra="refuse"``.
+    """
     frame = open_frame(table)
     present = set(frame.columns)
     specs = _SPECS[kind]
-    field_names = {spec.name for spec in specs}
     sources: dict[str, str] = {}
     for spec in specs:
         given = wanted.get(spec.name)
@@ -782,10 +805,7 @@ def _frame_columns(kind: type, table: object, wanted: dict[str, str], extra: str
                               f"{kind.__name__}: {', '.join(extras)}; map or drop "
                               f"{_text.plural(len(extras), 'it|them', 'en')}, or "
                               "pass extra='ignore'", field=extras[0])
-    kinds = {spec.name: spec.kind for spec in specs}
-    raw = {field: frame.column(column, kinds[field]) for field, column in sources.items()
-           if field in field_names}
-    return frame.height, raw, extras, sources
+    return frame, sources, extras
 
 
 def _row_columns(kind: type, rows: object, wanted: dict[str, str], extra: str,
@@ -894,10 +914,8 @@ def _read_columns(kind: type[R], table: object, columns: Mapping[str, str] | Non
         found.found = [item for item in found.found
                        if item[1] < 0 or item[0] not in unreadable]
     refusals = _refusals(kind, height, raw, sources, found)
-    if errors == "raise" and found.found:
-        row, _, field, _, error = min(found.found, key=lambda item: (item[0], item[1]))
-        where = f"rows[{row}]" + (f".{field}" if field else "")
-        raise _public(error).with_field(where) from None
+    if errors == "raise":
+        found.raise_first()
     rows: Sequence[int] = range(height)
     if found.found:
         bad = {item[0] for item in found.found}
@@ -918,8 +936,14 @@ def _check_ends(kind: type, validated: dict[str, list[Any]], raw: Mapping[str, l
     starts, stops = validated[start_name], validated[end_name]
     for row, (start, end) in enumerate(zip(starts, stops, strict=True)):
         if end is not None and start is not None and end < start:
-            found.add(row, order, end_name, raw[end_name][row], _Refused(
-                "ends-before-start", f"{end} is before {start_name} {start}", field=end_name))
+            found.add(row, order, end_name, raw[end_name][row],
+                      _ends_before(start_name, start, end_name, end))
+
+
+def _ends_before(start_name: str, start: dt.date, end_name: str, end: dt.date) -> _Refused:
+    """The refusal of an end or closing date before its start."""
+    return _Refused("ends-before-start", f"{end} is before {start_name} {start}",
+                    field=end_name)
 
 
 def _refusals(kind: type, height: int, raw: Mapping[str, list[Any]], sources: dict[str, str],

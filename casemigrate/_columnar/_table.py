@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casemigrate.exceptions import InvalidArgument
-from casemigrate.findings import Finding, Rule, Severity
+from casemigrate.findings import Finding, Rule, Severity, sort_findings
 
 Array = Any
 _CHUNK = 65_536  # findings built per pass over the arrays when iterating
@@ -94,6 +94,30 @@ class Block:
             self.order[start:stop + 1] = rows
 
 
+class Built(Block):
+    """Findings built already (the CM002 of refused rows), in canonical order."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = sort_findings(findings)
+        if len({finding.rule.code for finding in self.findings}) != 1:
+            raise InvalidArgument("expected findings of one code", field="findings")
+        self.rule = self.findings[0].rule
+        self.size = len(self.findings)
+        self.order = np.arange(self.size)
+
+    def make(self, row: int) -> Finding:
+        return self.findings[row]
+
+    def subject_ids(self) -> pa.Array:
+        return pa.array([s for finding in self.findings for s in finding.subjects],
+                        type=pa.string())
+
+    def subject_lists(self) -> tuple[Array, Array]:
+        lengths = [len(finding.subjects) for finding in self.findings]
+        offsets = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        return offsets, np.arange(int(offsets[-1]))
+
+
 class FindingTable(Sequence[Finding]):
     """The findings of a rule run over columns: a sequence of :class:`Finding`.
 
@@ -101,14 +125,35 @@ class FindingTable(Sequence[Finding]):
     when it is indexed or iterated. The order is the canonical one of
     :func:`casemigrate.sort_findings`, and the table compares equal to the tuple of
     findings the same rule returns for the same records.
+
+    Attributes:
+        refusals: The refused rows of the table the rule read
+            (:class:`casemigrate.tables.Refusals`; empty unless ``errors="collect"``
+            found some). Each table, column and error code of them is a CM002 among
+            the findings.
     """
 
-    def __init__(self, blocks: list[Block]) -> None:
+    refusals: Any
+
+    def __init__(self, blocks: list[Block], refusals: Any = None) -> None:
         # The catalogue's canonical order (sort_findings): severity, then code; each
         # block sorts its own findings by subjects (then message).
         self._blocks = sorted((b for b in blocks if b.size),
                               key=lambda b: (b.rule.severity, b.rule.code))
         self._offsets = np.cumsum([0] + [b.size for b in self._blocks])
+        self.refusals = refusals
+
+    def with_refusals(self, refusals: Any) -> FindingTable:
+        """The same findings and one CM002 per table, column and error code of ``refusals``.
+
+        The CM002 findings are :func:`casemigrate.tables.find_refused_rows`'s, so the
+        table equals the records' findings plus those, in canonical order.
+        """
+        from casemigrate.tables import find_refused_rows  # noqa: PLC0415
+
+        refused = find_refused_rows(refusals) if len(refusals) else ()
+        return FindingTable([*self._blocks, *([Built(refused)] if refused else [])],
+                            refusals)
 
     def __len__(self) -> int:
         return int(self._offsets[-1])
