@@ -74,8 +74,11 @@ class Frame:
         try:
             self._frame = nw.from_native(native, eager_only=True)
         except TypeError as error:
-            raise InvalidType(f"narwhals cannot read a {type(table).__name__}: {error}",
-                              field="table") from None
+            stream = _arrow_table(table)  # a RecordBatch, any Arrow stream: through pyarrow
+            if stream is None:
+                raise InvalidType(f"narwhals cannot read a {type(table).__name__}: {error}",
+                                  field="table") from None
+            self._frame = nw.from_native(stream, eager_only=True)
         self._nw = nw
         self.columns: tuple[str, ...] = tuple(str(name) for name in self._frame.columns)
         self.height: int = len(self._frame)
@@ -125,6 +128,20 @@ class Frame:
                 series = series.dt.convert_time_zone("Europe/Copenhagen")
             series = series.dt.replace_time_zone(None)  # a day: the wall clock, as written
         return series
+
+
+def _arrow_table(table: object) -> Any:
+    """A ``pyarrow.Table`` of an object speaking the Arrow stream protocol, else ``None``."""
+    if not hasattr(table, "__arrow_c_stream__"):
+        return None
+    try:
+        import pyarrow as pa  # noqa: PLC0415  # optional; only for a bare Arrow stream
+    except ImportError:
+        return None
+    try:
+        return pa.table(table)
+    except (pa.ArrowException, TypeError, ValueError, NotImplementedError):
+        return None
 
 
 def _dates(series: Any) -> list[Any]:
