@@ -415,13 +415,12 @@ class _Options:
 
 def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
     """A date (or, with ``moment``, a datetime) from a string, never guessed."""
-    shown = mask(text.strip()[:_SHOWN_LENGTH])
     value = text.strip()
     if options.date_format is not None:
         try:
             parsed = dt.datetime.strptime(value, options.date_format)
         except ValueError:
-            raise _Refused("invalid-date", f"{shown!r} does not match date_format="
+            raise _Refused("invalid-date", f"{_quoted(value)} does not match date_format="
                            f"{options.date_format!r}") from None
         return parsed if moment else _midnight(parsed)
     if _ISO_DATE.match(value):
@@ -429,26 +428,31 @@ def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
             parsed = (dt.datetime.fromisoformat(value) if len(value) > 10
                       else dt.datetime.combine(dt.date.fromisoformat(value), dt.time()))
         except ValueError:
-            raise _Refused("invalid-date", f"{shown!r} is not a real day or time") from None
+            raise _Refused("invalid-date", f"{_quoted(value)} is not a real day or time") from None
         if moment:
             return parsed
         return _midnight(parsed)
     if options.dayfirst is None:
         raise _Refused(
             "date-format-needed",
-            f"{shown!r} is not an ISO date (YYYY-MM-DD); say how to read it with "
+            f"{_quoted(value)} is not an ISO date (YYYY-MM-DD); say how to read it with "
             "dayfirst=True (02-09-2022 is 2 September) or date_format='%d-%m-%Y'")
     match = _NUMERIC_DATE.fullmatch(value)
     if match is None:
-        raise _Refused("invalid-date", f"{shown!r} is neither ISO nor day, month and year "
+        raise _Refused("invalid-date", f"{_quoted(value)} is neither ISO nor day, month and year "
                        "as digits; pass date_format=")
     first, second, year = (int(part) for part in match.groups())
     day, month = (first, second) if options.dayfirst else (second, first)
     try:
         found = dt.date(year, month, day)
     except ValueError:
-        raise _Refused("invalid-date", f"{shown!r} is not a real day") from None
+        raise _Refused("invalid-date", f"{_quoted(value)} is not a real day") from None
     return dt.datetime(found.year, found.month, found.day) if moment else found
+
+
+def _quoted(value: str) -> str:
+    """A date string as an error shows it: cut short, anything like a CPR number masked."""
+    return repr(mask(value[:_SHOWN_LENGTH]))
 
 
 def _midnight(moment: dt.datetime) -> dt.date:
