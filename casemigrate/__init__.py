@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from casemigrate.catalogue import RULES
 from casemigrate.cleanup import (
+    DEFAULT_TITLE_WORDS,
     Classification,
     CleanupEstimate,
     Complexity,
@@ -36,6 +37,8 @@ from casemigrate.cleanup import (
     payback,
 )
 from casemigrate.conversion import (
+    LATER_CONTENT,
+    MINIMUM_CONTENT,
     ConversionMethod,
     ConversionPlan,
     LeftBehind,
@@ -43,6 +46,7 @@ from casemigrate.conversion import (
 )
 from casemigrate.delivery import (
     DEFAULT_MAX_REPORTING_GAP_DAYS,
+    MERGE_SOURCES,
     Excluded,
     ExclusionReason,
     MergeResult,
@@ -63,8 +67,11 @@ from casemigrate.exceptions import (
     InvalidValue,
     MissingDependency,
     UnknownRuleCode,
+    mask_cpr_id,
+    mask_numbers,
 )
 from casemigrate.findings import (
+    CHECK_NOT_APPLICABLE,
     Finding,
     FindingError,
     FindingErrors,
@@ -73,7 +80,16 @@ from casemigrate.findings import (
     sort_findings,
 )
 from casemigrate.frames import to_frame, to_rows
-from casemigrate.identifiers import CPR, KLE, MUNICIPALITY_CODES, Facet, Municipality, municipality
+from casemigrate.identifiers import (
+    CPR,
+    KLE,
+    MUNICIPALITY_CODES,
+    Facet,
+    Municipality,
+    facet,
+    kle_number,
+    municipality,
+)
 from casemigrate.model import (
     DANISH_TIME,
     Case,
@@ -89,8 +105,16 @@ from casemigrate.overlap import (
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Milestone, Register, Timeline, check_plan, plan_timeline
-from casemigrate.readiness import SCHEMA_VERSION, Report, check_readiness
+from casemigrate.readiness import (
+    CHECKS,
+    SCHEMA_VERSION,
+    Check,
+    Report,
+    check_readiness,
+    checks_table,
+)
 from casemigrate.scenario import (
+    CONSIDERATIONS,
     DEFAULT_WEIGHTS,
     Reason,
     Scenario,
@@ -101,32 +125,61 @@ from casemigrate.scenario import (
     choose_scenarios,
 )
 from casemigrate.tables import (
+    REFUSAL_CODES,
+    ROWS_REFUSED,
     Refusal,
     Refusals,
     TableRead,
     ValidatedColumns,
+    find_refused_rows,
     read_cases,
     read_columns,
     read_deliveries,
     read_services,
 )
-from casemigrate.workdays import DEFAULT_WORKING_DAYS, OptionalDayOff, WorkingDays, WorkSchedule
+from casemigrate.workdays import (
+    DEFAULT_WORKING_DAYS,
+    OptionalDayOff,
+    WorkingDays,
+    WorkSchedule,
+    add_working_days,
+    day_off_reason,
+    is_working_day,
+    months_after,
+    months_before,
+    next_working_day,
+    previous_working_day,
+    roll_back,
+    roll_forward,
+    schedule_work,
+    working_days_between,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHECKS",
+    "CHECK_NOT_APPLICABLE",
+    "CONSIDERATIONS",
     "CPR",
     "DANISH_TIME",
     "DEFAULT_MAX_REPORTING_GAP_DAYS",
+    "DEFAULT_TITLE_WORDS",
     "DEFAULT_WEIGHTS",
     "DEFAULT_WORKING_DAYS",
     "KLE",
+    "LATER_CONTENT",
+    "MERGE_SOURCES",
+    "MINIMUM_CONTENT",
     "MUNICIPALITY_CODES",
+    "REFUSAL_CODES",
+    "ROWS_REFUSED",
     "RULES",
     "SCHEMA_VERSION",
     "Case",
     "CaseGroup",
     "CaseMigrateError",
+    "Check",
     "Classification",
     "CleanupEstimate",
     "Complexity",
@@ -181,32 +234,49 @@ __all__ = [
     "WorkSchedule",
     "WorkingDays",
     "__version__",
+    "add_working_days",
     "check_plan",
     "check_readiness",
     "check_services",
+    "checks_table",
     "choose_scenario",
     "choose_scenarios",
     "classify_cleanup",
+    "day_off_reason",
     "estimate_cleanup",
     "estimate_savings",
+    "facet",
     "find_blocking_cases",
     "find_duplicate_active_cases",
     "find_manual_cases_after_cleanup",
     "find_mass_close_candidates",
+    "find_refused_rows",
     "find_reporting_overlap",
     "find_service_overlaps",
+    "is_working_day",
+    "kle_number",
     "manual_cases_saving",
+    "mask_cpr_id",
+    "mask_numbers",
     "merge_deliveries",
+    "months_after",
+    "months_before",
     "municipality",
+    "next_working_day",
     "notice_period",
     "payback",
     "plan_conversion",
     "plan_timeline",
+    "previous_working_day",
     "read_cases",
     "read_columns",
     "read_deliveries",
     "read_services",
+    "roll_back",
+    "roll_forward",
+    "schedule_work",
     "sort_findings",
     "to_frame",
     "to_rows",
+    "working_days_between",
 ]

@@ -52,9 +52,12 @@ def check_language(language: object) -> str:
     Raises:
         InvalidArgument: It is neither (naming the field ``language``).
     """
-    if language not in LANGUAGES:
-        raise InvalidArgument(f"expected 'en' or 'da', got {str(language)[:20]!r}",
-                              field="language")
+    if not isinstance(language, str) or language not in LANGUAGES:
+        # Eight characters at most: a value given in the wrong argument (a CPR number)
+        # is never echoed whole, masked or not.
+        shown = repr(language[:8]) if isinstance(language, str) else (
+            f"a {type(language).__name__}")
+        raise InvalidArgument(f"expected 'en' or 'da', got {shown}", field="language")
     return language
 
 
@@ -191,7 +194,9 @@ def _show(value: Any, language: str) -> str:
         return number(value, language)
     if isinstance(value, Phrase):
         return value.in_language(language)
-    if isinstance(value, _COLLECTIONS):
+    if isinstance(value, _COLLECTIONS) and "__str__" not in vars(kind):
+        # A collection is a list of items; one with a text of its own (a period
+        # "2021-06-01..2026-06-01") is shown as that text.
         items = [_show(item, language) for item in value]
         if isinstance(value, set | frozenset):
             items.sort()

@@ -81,7 +81,7 @@ _HEADINGS: Final = {
            "resolve": "How to resolve", "citation": "Citation", "message": "Message",
            "severity": "Severity"},
     "da": {"summary": "Hvad reglen finder", "example": "Eksempel på en meddelelse",
-           "resolve": "Sådan løses det", "citation": "Kilde", "severity": "Alvor",
+           "resolve": "Sådan løses det", "citation": "Kilde", "severity": "Alvorlighed",
            "more": "Den fulde beskrivelse (på engelsk): python -m casemigrate rule {code}"},
 }
 
@@ -125,7 +125,7 @@ def rule_page(code: str | Rule, language: str = "en") -> str:
         CM205 cases-without-citizen (INFO)
         <BLANKLINE>
         Hvad reglen finder
-          Sager uden borger kan ikke kontrolleres for dubletter og blev udeladt.
+          Sager uden CPR-nummer kan ikke kontrolleres for dubletter og blev udeladt.
         ...
     """
     rule = _rule(code)
@@ -159,10 +159,10 @@ def rules_table(language: str = "en") -> str:
 
     Example:
         >>> print(rules_table("da").splitlines()[0])
-        kode   navn                  alvor
+        kode   navn                  alvorlighed
     """
     language = _text.check_language(language)
-    head = ("code", "name", "severity") if language == "en" else ("kode", "navn", "alvor")
+    head = ("code", "name", "severity") if language == "en" else ("kode", "navn", "alvorlighed")
     rows = [head] + [(r.code, r.name, r.severity.label(language)) for r in RULES.values()]
     width = max(len(row[1]) for row in rows)
     return "\n".join(f"{c:<5}  {n:<{width}}  {s}".rstrip() for c, n, s in rows)

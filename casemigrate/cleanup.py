@@ -43,7 +43,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any, Final
 
 import attrs
@@ -52,10 +52,12 @@ from dateutil.relativedelta import relativedelta
 from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate import workdays as wd
+from casemigrate._frozen import frozen_map
+from casemigrate._slots import safe_repr
 from casemigrate._text import Phrase, Term
-from casemigrate.exceptions import InvalidArgument, InvalidType
+from casemigrate.exceptions import CaseMigrateError, InvalidArgument, InvalidType
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
-from casemigrate.identifiers import CPR, KLE, Facet
+from casemigrate.identifiers import KLE, Facet, cpr_key
 from casemigrate.model import Case, Origin
 from casemigrate.sources import EXIT2, POLICY
 
@@ -152,9 +154,27 @@ def _normal(text: str) -> str:
 
 def _title_pattern(words: Iterable[str]) -> re.Pattern[str]:
     # At the start of a word: "Klage over afgørelse", "Ankestyrelsen",
-    # "Aktindsigtsanmodning" match; "tanke" and "beklager" do not.
-    alternatives = "|".join(re.escape(_normal(word)) for word in words)
+    # "Aktindsigtsanmodning" match; "tanke" and "beklager" do not. Longest first, then
+    # alphabetical: the word a reason names never depends on the order (or hash seed)
+    # of a set of words.
+    normal = sorted({_normal(word) for word in words}, key=lambda word: (-len(word), word))
+    alternatives = "|".join(re.escape(word) for word in normal)
     return re.compile(rf"\b(?:{alternatives})", re.UNICODE)
+
+
+def _title_words(value: object) -> tuple[str, ...]:
+    """Title words: an iterable of non-blank strings (a lone string is refused)."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidType(f"expected an iterable of words such as ['klage'], got "
+                          f"{v.type_name(value)}", field="title_words")
+    words = tuple(value)
+    for word in words:
+        if not isinstance(word, str):
+            raise InvalidType(f"expected strings, got a {v.type_name(word)}",
+                              field="title_words")
+        if not word.strip():
+            raise InvalidArgument("a word is blank", field="title_words")
+    return words
 
 
 _DEFAULT_TITLES: Final = _title_pattern(DEFAULT_TITLE_WORDS)
@@ -223,8 +243,9 @@ def _kle_set(field: str, values: Iterable[KLE | str]) -> frozenset[KLE]:
         raise InvalidType(f"expected KLE numbers, got {v.type_name(values)}", field=field)
     try:
         return frozenset(value if isinstance(value, KLE) else KLE(value) for value in values)
-    except InvalidType as error:
-        raise error.with_field(field) from None
+    except CaseMigrateError as error:
+        failure = error.with_field(field)
+    raise failure
 
 
 def classify_cleanup(
@@ -280,18 +301,20 @@ def classify_cleanup(
     """
     if not isinstance(case, Case):
         raise InvalidType(f"expected a Case, got {v.type_name(case)}", field="case")
+    closing = v.flag("closing", closing)
+    others = v.instances("related", related, Case)
     has_related = False
     if case.citizen is not None and case.kle is not None:
-        for other in v.instances("related", related, Case):
+        for other in others:
             if (other.case_id != case.case_id and other.citizen == case.citizen
                     and other.kle == case.kle):
                 has_related = True
                 break
-    titles = (_DEFAULT_TITLES if title_words == DEFAULT_TITLE_WORDS
-              else _title_pattern(title_words))
+    titles = (_DEFAULT_TITLES if title_words is DEFAULT_TITLE_WORDS
+              else _title_pattern(_title_words(title_words)))
     return _classification(_reasons(
-        case, has_related=has_related, closing=bool(closing),
-        close_after_review=bool(close_after_review),
+        case, has_related=has_related, closing=v.flag("closing", closing),
+        close_after_review=v.flag("close_after_review", close_after_review),
         suspicious_kle=_kle_set("suspicious_kle", suspicious_kle), titles=titles,
     ))
 
@@ -306,8 +329,9 @@ class CleanupEstimate:
             estimate was made from cases; empty when made from counts.
     """
 
-    counts: Mapping[Complexity, int]
-    classifications: Mapping[str, Classification] = attrs.field(factory=dict, repr=False)
+    counts: Mapping[Complexity, int] = attrs.field(converter=frozen_map)
+    classifications: Mapping[str, Classification] = attrs.field(
+        factory=dict, converter=frozen_map, repr=False)
 
     @property
     def low_minutes(self) -> int:
@@ -438,17 +462,18 @@ def estimate_cleanup(
                                   field="work")
             counts[key] = v.count(f"work[{key.name}]", count)
         return CleanupEstimate(counts)
+    closing = v.flag("closing", closing)
     cases = v.instances("work", work, Case)
     suspicious = _kle_set("suspicious_kle", suspicious_kle)
-    pairs: Counter[tuple[CPR, KLE]] = Counter(
-        (case.citizen, case.kle) for case in cases
+    pairs: Counter[tuple[str, KLE]] = Counter(
+        (cpr_key(case.citizen), case.kle) for case in cases
         if case.citizen is not None and case.kle is not None
     )
     counter: Counter[Complexity] = Counter()
     classifications: dict[str, Classification] = {}
     for case in cases:
         has_related = (case.citizen is not None and case.kle is not None
-                       and pairs[(case.citizen, case.kle)] > 1)
+                       and pairs[(cpr_key(case.citizen), case.kle)] > 1)
         found = _classification(_reasons(case, has_related=has_related, closing=closing,
                                          close_after_review=close_after_review,
                                          suspicious_kle=suspicious, titles=_DEFAULT_TITLES))
@@ -494,7 +519,7 @@ _REASONS: Final[Mapping[NoticeRule, Term]] = {
     NoticeRule.BEFORE_AGREEMENT: Term(
         "notice given before the KOMBIT-KMD agreement on notice periods: the contract's "
         "six months that applied then (as for Mariagerfjord, mid-2014)",
-        da="opsagt før KOMBIT og KMD's aftale om opsigelsesvarsler: kontraktens seks "
+        da="opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: kontraktens seks "
            "måneder, som gjaldt dengang (som for Mariagerfjord, midt i 2014)"),
 }
 
@@ -577,8 +602,8 @@ NOTICE_BEFORE_AGREEMENT_POLICY: Final = Rule(
     severity=Severity.INFO,
     summary="Notice given before the KOMBIT-KMD agreement on notice periods: the six months "
             "that applied then decided.",
-    summary_da="Opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: de seks "
-               "måneder, der gjaldt dengang, var afgørende.",
+    summary_da="Opsagt før aftalen mellem KOMBIT og KMD om opsigelsesvarsler: så gælder "
+               "kontraktens daværende varsel på seks måneder.",
     message="notice given on {given}, before the KOMBIT-KMD agreement on notice periods "
             "(taken to hold from {agreement_from}): the contract's "
             "{months:# month|# months}",
@@ -614,6 +639,19 @@ _POLICY_TERMS: Final = {
 }
 
 
+def _exactly_5000_as_over(value: object) -> bool:
+    return v.flag("exactly_5000_as_over", value)
+
+
+def _three_month_rule_from(value: object) -> dt.date:
+    return v.day("three_month_rule_from", value)
+
+
+def _agreement_from(value: object) -> dt.date:
+    return v.day("agreement_from", value)
+
+
+@safe_repr
 @attrs.frozen(kw_only=True)
 class NoticePolicy:
     """How casemigrate decides where the source is silent on notice periods.
@@ -632,9 +670,11 @@ class NoticePolicy:
             given before it gets the contract's six months (CM407).
     """
 
-    exactly_5000_as_over: bool = True
-    three_month_rule_from: dt.date = dt.date(2015, 12, 31)
-    agreement_from: dt.date = dt.date(2015, 3, 20)
+    exactly_5000_as_over: bool = attrs.field(default=True, converter=_exactly_5000_as_over)
+    three_month_rule_from: dt.date = attrs.field(default=dt.date(2015, 12, 31),
+                                                 converter=_three_month_rule_from)
+    agreement_from: dt.date = attrs.field(default=dt.date(2015, 3, 20),
+                                          converter=_agreement_from)
 
 
 @attrs.frozen
@@ -708,6 +748,11 @@ def notice_period(
     """
     cases = v.count("manual_cases", manual_cases)
     given = v.day("notice_given", notice_given)
+    closes_all_itself = v.flag("closes_all_itself", closes_all_itself)
+    wants_extract = v.flag("wants_extract", wants_extract)
+    fixed_price = v.flag("fixed_price", fixed_price)
+    large_customer = v.flag("large_customer", large_customer)
+    policy = v.instance("policy", policy, NoticePolicy)
     findings: list[Finding] = []
     if given < policy.agreement_from:
         rule = NoticeRule.BEFORE_AGREEMENT
@@ -738,8 +783,13 @@ def notice_period(
                 NOTICE_AT_5000_POLICY, ("notice",), cases=cases, months=rule.months,
                 policy=_POLICY_TERMS[policy.exactly_5000_as_over],
             ))
+    try:
+        ends_on: dt.date = given + relativedelta(months=rule.months)
+    except (OverflowError, ValueError):
+        raise InvalidArgument(f"the notice of {rule.months} months would run past "
+                              "9999-12-31", field="notice_given") from None
     return NoticePeriod(
-        months=rule.months, ends_on=given + relativedelta(months=rule.months),
+        months=rule.months, ends_on=ends_on,
         reason=_REASONS[rule], rule=rule, findings=sort_findings(findings),
     )
 
@@ -747,6 +797,8 @@ def notice_period(
 # ---- savings ---------------------------------------------------------------------
 
 _ORE: Final = Decimal("0.01")
+_SMALLEST_QUANTUM: Final = Decimal("1E-6")
+_LARGEST_QUANTUM: Final = Decimal("1E+6")
 
 
 NEGATIVE_SAVING: Final = Rule(
@@ -858,11 +910,16 @@ def estimate_savings(
             "must be above zero: the price per case is the bill divided by it",
             field="active_before",
         )
-    if not isinstance(quantum, Decimal) or quantum <= 0:
-        raise InvalidArgument("must be a positive Decimal such as Decimal('0.01')",
-                              field="quantum")
+    if (not isinstance(quantum, Decimal) or not quantum.is_finite()
+            or not _SMALLEST_QUANTUM <= quantum <= _LARGEST_QUANTUM):
+        raise InvalidArgument("must be a Decimal from 1E-6 to 1E+6, such as "
+                              "Decimal('0.01')", field="quantum")
     price = bill / before
-    bill_after = (price * after).quantize(quantum, rounding=ROUND_HALF_UP)
+    try:
+        bill_after = (price * after).quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise InvalidArgument("the bill after is too large to compute to the quantum",
+                              field="active_after") from None
     monthly = bill - bill_after
     findings: tuple[Finding, ...] = ()
     if monthly < 0:
@@ -961,10 +1018,17 @@ def payback(
     saving = v.money("monthly_saving", monthly_saving)
     if saving <= 0:
         return Payback(one_off=cost, monthly_saving=saving, months=None, whole_months=None)
-    exact = cost / saving
-    whole = int(exact.to_integral_value(rounding=ROUND_CEILING))
-    return Payback(one_off=cost, monthly_saving=saving,
-                   months=exact.quantize(_ORE, rounding=ROUND_HALF_UP), whole_months=whole)
+    try:
+        with localcontext() as context:
+            context.prec = 60
+            exact = cost / saving
+            whole = int(exact.to_integral_value(rounding=ROUND_CEILING))
+            months = exact.quantize(_ORE, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        # A saving of a billionth of an øre: no number of months Decimal can write.
+        raise InvalidArgument(f"{saving} kr a month would never pay back {cost} kr",
+                              field="monthly_saving") from None
+    return Payback(one_off=cost, monthly_saving=saving, months=months, whole_months=whole)
 
 
 # ---- mass-close candidates -------------------------------------------------------
@@ -1037,24 +1101,28 @@ MANUAL_DUPLICATES_SYSTEM_CASE: Final = Rule(
             "was probably created without 'sammenlæg sag'.",
     summary_da="En manuel sag er en dublet af en systemsag for samme borger og KLE-nummer: "
                "den blev sandsynligvis oprettet uden »sammenlæg sag«.",
-    message="manual case {manual} duplicates {system_cases:system case #|system cases #} on "
-            "KLE number {kle}{saving}",
-    message_da="den manuelle sag {manual} er en dublet af {system_cases:systemsagen #|"
-               "systemsagerne #} på KLE-nummer {kle}{saving}",
-    hint="Close the manual case, or merge it into the system case.",
-    hint_da="Afslut den manuelle sag, eller læg den sammen med systemsagen.",
+    message="{manual:manual case #|manual cases #} {manual:duplicates|duplicate} "
+            "{system_cases:system case #|system cases #} on KLE number {kle}{saving}",
+    message_da="{manual:den manuelle sag #|de manuelle sager #} er {manual:en dublet|dubletter} "
+               "af {system_cases:systemsagen #|systemsagerne #} på KLE-nummer {kle}{saving}",
+    hint="Close the manual cases, or merge them into the system case.",
+    hint_da="Afslut de manuelle sager, eller læg dem sammen med systemsagen.",
     citations=EXIT2.cite(_FREDERICIA, "Det bevirker at den efterfølgende systemsag ikke "
                          "overtager den manuelle sag."),
     checks="Active manual cases whose citizen and KLE number match an active system-made "
-           "case. It does not find manual cases created on a *wrong* KLE number, the other "
+           "case: one finding per citizen and KLE number, naming its manual cases and their "
+           "system twins (`details[\"manual\"]`, a tuple, and `count`, how many). It does not "
+           "find manual cases created on a *wrong* KLE number, the other "
            "kind Fredericia names: their system twin has another KLE number, and nothing in "
            "the data says which number was wrong. Check those by hand (Del 3's medium task "
            '"Undersøg om der er anvendt korrekt KLE-nummer").',
     why='A manual case (an application, say) created without "sammenlæg sag" is not taken '
         "over by the later system case. It stays active and billed.",
     example="Manual `M-1` and system `S-9`, same citizen, both on 27.60.04: CM406 for `M-1, "
-            "S-9`.",
-    sample={"manual": "M-1", "system_cases": ("S-9",), "kle": "27.60.04",
+            "S-9`. Manual `M-1` and `M-2` and system `S-9`, same citizen and KLE number: one "
+            "CM406 for all three, with `details[\"manual\"] == (\"M-1\", \"M-2\")` and "
+            "`count` 2.",
+    sample={"manual": ("M-1",), "system_cases": ("S-9",), "kle": "27.60.04",
             "saving": Phrase(en="; closing saves {amount} kr a month",
                              da="; lukning sparer {amount} kr. om måneden",
                              amount=Decimal("0.27"))},
@@ -1087,8 +1155,9 @@ def find_mass_close_candidates(
       caller marks as retired (``retired_kle``, Fredericia's "udgået" rows).
     * CM405, once: converted cases opened more than ``stale_after_years`` years before
       ``as_of`` (Fredericia: converted cases 5-6 years old).
-    * CM406, per manual case: a manual case with the same citizen and KLE number as an
-      active system-made case (created without "sammenlæg sag").
+    * CM406, per citizen and KLE number: manual cases with the same citizen and KLE
+      number as an active system-made case (created without "sammenlæg sag");
+      ``details["manual"]`` names the manual cases, the ones to close.
 
     With ``price_per_case`` (kroner a month), each finding says what closing saves.
 
@@ -1116,25 +1185,29 @@ def find_mass_close_candidates(
     retired = _kle_set("retired_kle", retired_kle)
     years = v.count("stale_after_years", stale_after_years)
     price = None if price_per_case is None else v.money("price_per_case", price_per_case)
-    cutoff = day - relativedelta(years=years)
+    try:
+        cutoff: dt.date | None = day - relativedelta(years=years)
+    except (OverflowError, ValueError):
+        cutoff = None  # before the year 1: no case was opened that early
     on_retired: dict[KLE, list[str]] = {}
     stale: list[str] = []
-    manual: list[Case] = []
-    system_cases: dict[tuple[CPR, KLE], list[str]] = {}
+    manual: dict[tuple[str, KLE], list[str]] = {}
+    system_cases: dict[tuple[str, KLE], list[str]] = {}
     for case in v.instances("cases", cases, Case):
         if not case.is_active_on(day):
             continue
         origin = case.origin
         if origin is Origin.SYSTEM:
             if case.citizen is not None and case.kle is not None:
-                system_cases.setdefault((case.citizen, case.kle), []).append(case.case_id)
+                system_cases.setdefault((cpr_key(case.citizen), case.kle), []).append(
+                    case.case_id)
             continue
         if case.kle is not None and case.kle in retired:
             on_retired.setdefault(case.kle, []).append(case.case_id)
-        if origin is Origin.CONVERTED and case.opened < cutoff:
+        if origin is Origin.CONVERTED and cutoff is not None and case.opened < cutoff:
             stale.append(case.case_id)
         if origin is Origin.MANUAL and case.citizen is not None and case.kle is not None:
-            manual.append(case)
+            manual.setdefault((cpr_key(case.citizen), case.kle), []).append(case.case_id)
     findings: list[Finding] = []
     for kle, ids in on_retired.items():
         text, amount = _saving(len(ids), price)
@@ -1144,14 +1217,17 @@ def find_mass_close_candidates(
         text, amount = _saving(len(stale), price)
         findings.append(Finding.of(STALE_CONVERTED_CASE, stale, count=len(stale), cutoff=cutoff,
                                    saving=text, amount=amount))
-    for case in manual:
-        assert case.citizen is not None and case.kle is not None
-        twins = system_cases.get((case.citizen, case.kle))
+    # One CM406 per citizen and KLE number, naming its manual cases and their system
+    # twins: n manual and n system cases of one citizen make one finding of 2n ids,
+    # not n findings of n ids each.
+    for key, ids in manual.items():
+        twins = system_cases.get(key)
         if twins:
-            text, amount = _saving(1, price)
+            text, amount = _saving(len(ids), price)
             findings.append(Finding.of(
-                MANUAL_DUPLICATES_SYSTEM_CASE, [case.case_id, *twins], manual=case.case_id,
-                system_cases=tuple(sorted(twins)), kle=case.kle, saving=text, amount=amount,
+                MANUAL_DUPLICATES_SYSTEM_CASE, [*ids, *twins], manual=tuple(sorted(ids)),
+                count=len(ids), system_cases=tuple(sorted(twins)), kle=key[1], saving=text,
+                amount=amount,
             ))
     return sort_findings(findings)
 
@@ -1171,7 +1247,7 @@ MANUAL_CASES_AFTER_CLEANUP: Final = Rule(
     message_da="{count:# manuel sag|# manuelle sager} i {organisation} oprettet efter "
                "oprydningen {cleaned_on}",
     hint="Tell the department to stop creating manual cases, and clean up the new ones.",
-    hint_da="Bed afdelingen holde op med at oprette manuelle sager, og ryd op i de nye.",
+    hint_da="Bed afdelingen om at stoppe med at oprette manuelle sager, og ryd op i de nye.",
     citations=(
         EXIT2.cite("Del 2, Processen", "Men fortsætter man med at oprette manuelle sager vil "
                    "det være vigtigt, at de nyoprettede sager lever op til de nye krav (hvis "

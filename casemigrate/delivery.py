@@ -55,10 +55,11 @@ import attrs
 from casemigrate import _columnar, _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
+from casemigrate._keys import delivery_key, service_key, sorted_total
 from casemigrate._slots import slots_filler
 from casemigrate._text import Term
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
-from casemigrate.identifiers import municipality
+from casemigrate.identifiers import cpr_key, municipality
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
 from casemigrate.sources import HANDICAP, POLICY, Citation
@@ -98,7 +99,7 @@ _TOGETHER: Final = HANDICAP.cite(
     "DST anvender i statistikproduktionen.")
 MERGE_SOURCES: Final[tuple[Citation, ...]] = (_OLD_CLOSED, _NEW_ALL, _TOGETHER)
 """Where :func:`merge_deliveries` comes from: DST's processing of a system change."""
-_OPEN: Final = Term("open", da="videre")
+_OPEN: Final = Term("open", da="ubestemt tid")
 _MISSING: Final = {
     "start date": Term("start date", da="startdato"),
     "service code": Term("service code", da="ydelseskode"),
@@ -177,7 +178,7 @@ START_EQUALS_CUTOVER: Final = Rule(
     message="{service} starts on the cutover {cutover}",
     message_da="{service} starter på skæringsdatoen {cutover}",
     hint="Set the service's real start date from the old system.",
-    hint_da="Sæt ydelsens reelle startdato fra det tidligere system.",
+    hint_da="Giv ydelsen dens reelle startdato fra det tidligere system.",
     citations=HANDICAP.cite(
         "afsnit 1, punkt 3", "Alle aktive ydelser skal oprettes med deres reelle startdato, "
         "ikke en dato, der angiver tidspunktet for systemskifte."),
@@ -220,7 +221,7 @@ DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
                "det er uklart hvilken der er den seneste.",
     message="{deliveries} from {system} were sent at the same time, {sent}; {chosen} was used",
     message_da="{deliveries} fra {system} blev sendt på samme tidspunkt, {sent}; {chosen} er "
-               "brugt",
+               "anvendt",
     hint="Ask DST which delivery it holds as the latest, and resend if needed.",
     hint_da="Spørg DST hvilken leverance de har registreret som den seneste, og send den igen "
             "om nødvendigt.",
@@ -243,7 +244,7 @@ SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
     summary_da="En ydelses handlekommune er en anden end leverancens.",
     message="{service} belongs to municipality {service_municipality} but came in {delivery} "
             "of {delivery_municipality}",
-    message_da="{service} hører til {service_municipality}, men kom i {delivery} fra "
+    message_da="{service} har handlekommune {service_municipality}, men kom i {delivery} fra "
                "{delivery_municipality}",
     hint="Correct the service's acting municipality or deliver it in the right file.",
     hint_da="Ret ydelsens handlekommune, eller send den i den rigtige leverance.",
@@ -314,7 +315,7 @@ SERVICE_INCOMPLETE: Final = Rule(
     severity=Severity.ERROR,
     summary="A service lacks what DST needs: start date, end date (when closed), service code "
             "or a target group.",
-    summary_da="En ydelse mangler noget, DST skal bruge: startdato, slutdato (når den er "
+    summary_da="En ydelse mangler oplysninger, som DST skal bruge: startdato, slutdato (når den er "
                "afsluttet), ydelseskode eller målgruppe.",
     message="{service} lacks {missing}",
     message_da="{service} mangler {missing}",
@@ -744,7 +745,7 @@ def _latest(
     deliveries: list[Delivery], system: str, findings: list[Finding]
 ) -> tuple[Delivery, list[Delivery]]:
     """The latest delivery and the rest; a tie on the time is a CM305 finding."""
-    ordered = sorted(deliveries, key=lambda d: (d.sent_instant, d.delivery_id))
+    ordered = sorted_total(deliveries, _BY_TIME, delivery_key)
     latest = ordered[-1]
     tied = [d for d in ordered if d.sent_instant == latest.sent_instant]
     if len(tied) > 1:
@@ -811,11 +812,13 @@ def merge_deliveries(
     plan = v.instance("plan", plan, CutoverPlan)
     match = v.instance("match", match, RecreationMatch)
     tolerated = v.count("max_reporting_gap_days", max_reporting_gap_days)
+    check_overlaps = v.flag("check_overlaps", check_overlaps)
     findings: list[Finding] = []
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
     services_in = 0
-    for delivery in sorted(v.each("deliveries", deliveries, Delivery), key=_BY_ID):
+    given = v.each("deliveries", deliveries, Delivery)
+    for delivery in sorted_total(given, _BY_ID, delivery_key):
         services_in += len(delivery.services)
         role = plan.system_role(delivery.system)
         reason = None
@@ -879,6 +882,7 @@ def merge_deliveries(
 
 
 _BY_ID: Final = operator.attrgetter("delivery_id")
+_BY_TIME: Final = operator.attrgetter("sent_instant", "delivery_id")
 
 
 def _admit(
@@ -948,9 +952,11 @@ def _pair(
     passes: tuple[tuple[bool, bool], ...],
 ) -> tuple[list[tuple[Service, Service]], list[Service]]:
     """Pair old services with new ones one to one, most alike first (RecreationMatch)."""
-    candidates = sorted(candidates, key=_by_start)
+    # Ties on start and id (an extract may repeat a row) are broken by every field, so
+    # the pairing never depends on the input's order.
+    candidates = sorted_total(candidates, _by_start, service_key)
     pairs: list[tuple[Service, Service]] = []
-    unmatched = sorted(group, key=_by_start)
+    unmatched = sorted_total(group, _by_start, service_key)
     for need_start, need_groups in passes:
         left: list[Service] = []
         for old in unmatched:
@@ -1006,7 +1012,7 @@ def _recreation(
     olds: dict[str | None, Service | list[Service]] = {}
     for service in old_active:
         citizen, code = service.citizen, service.code
-        key = None if citizen is None or code is None else citizen._digits + code
+        key = None if citizen is None or code is None else cpr_key(citizen) + code
         held = olds.get(key)
         if held is None:
             olds[key] = service
@@ -1020,7 +1026,7 @@ def _recreation(
             citizen, code = service.citizen, service.code
             if citizen is None or code is None:
                 continue
-            key = citizen._digits + code
+            key = cpr_key(citizen) + code
             if key in olds:
                 held = news.get(key)
                 if held is None:
@@ -1180,7 +1186,12 @@ def find_service_overlaps(
         ...                                                      cutover=dt.date(2026, 6, 1))]
         [('CM301', ('B', "B'")), ('CM302', ('B', "B'"))]
     """
-    v.day("cutover", cutover)
+    cutover = v.day("cutover", cutover)
+    if old_system is not None:
+        old_system = v.text("old_system", old_system)
+    if new_system is not None:
+        new_system = v.text("new_system", new_system)
+    within_system = v.flag("within_system", within_system)
     read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
             "dayfirst": dayfirst}
     if _columnar.is_table(services):
@@ -1204,7 +1215,7 @@ def find_service_overlaps(
             findings.append(Finding.of(START_EQUALS_CUTOVER, (service.service_id,),
                                        service=service.service_id, cutover=cutover))
         # Keyed by the digits, not the CPR object: a C-level hash, a million times.
-        key = (service.municipality.code, citizen._digits, code)
+        key = (service.municipality.code, cpr_key(citizen), code)
         group = groups.get(key)
         if group is None:
             groups[key] = [service]
@@ -1224,7 +1235,10 @@ def _is_old(service: Service, other: Service, old: str | None, new: str | None) 
         return service.system.casefold() != new
     if service.is_closed != other.is_closed:
         return service.is_closed
-    return (service.start, service.service_id) < (other.start, other.service_id)
+    mine, theirs = _BY_START(service), _BY_START(other)
+    if mine != theirs:
+        return bool(mine < theirs)
+    return service_key(service) < service_key(other)  # same start and id: every field
 
 
 _BY_START: Final = operator.attrgetter("start", "service_id")
@@ -1234,27 +1248,43 @@ def _sweep(
     group: list[Service], cutover: dt.date, old: str | None, new: str | None,
     *, within_system: bool, out: list[Finding],
 ) -> None:
-    """Pairs of a group from different systems that overlap, or meet at the cutover."""
-    # Sorted by start; 'open' holds the services that may still reach the next start.
-    # Widened by a day so that a service ending the day before the cutover meets
-    # its successor starting on it (CM302) without being an overlap (CM301).
-    open_: list[Service] = []
-    for current in sorted(group, key=_BY_START):
+    """Pairs of a group from different systems that overlap, or meet at the cutover.
+
+    Sorted by start, and swept once. Each system has its own list of the services
+    that may still reach the next start, and a service is compared only with the
+    lists of the other systems (and its own with ``within_system``). A list is pruned
+    when it is visited, so every comparison either yields a finding or drops a service
+    for good: the work grows with the services and findings, never with their square
+    (one citizen with thousands of open services in one system stays linear).
+    """
+    # A service ending the day before the cutover stays for the services starting on
+    # it, so that it meets its successor (CM302) without overlapping it (CM301).
+    eve = cutover - _ONE_DAY if cutover > dt.date.min else None
+    lists: dict[str, list[Service]] = {}
+    for current in sorted_total(group, _BY_START, service_key):
         start = current.start
         assert start is not None
-        if open_:
-            # (start - end).days, not end + 1 day: 9999-12-31 is a date like any other.
-            open_ = [s for s in open_ if s.end is None or (start - s.end).days <= 1]
-        for earlier in open_:
-            if earlier.system == current.system:
-                if within_system and (earlier.end is None or earlier.end >= start):
-                    out.append(_same_system(earlier, current))
+        system = current.system
+        meets_eve = start == cutover and eve is not None
+        for other_system, open_ in list(lists.items()):
+            if other_system == system and not within_system:
                 continue
-            if _is_old(earlier, current, old, new):
-                _judge(earlier, current, cutover, later=current.service_id, out=out)
-            else:
-                _judge(current, earlier, cutover, later=current.service_id, out=out)
-        open_.append(current)
+            kept = [s for s in open_ if s.end is None or s.end >= start
+                    or (meets_eve and s.end == eve)]
+            if not kept:
+                del lists[other_system]
+                continue
+            lists[other_system] = kept
+            for earlier in kept:
+                if other_system == system:
+                    if earlier.end is None or earlier.end >= start:
+                        out.append(_same_system(earlier, current))
+                    continue
+                if _is_old(earlier, current, old, new):
+                    _judge(earlier, current, cutover, later=current.service_id, out=out)
+                else:
+                    _judge(current, earlier, cutover, later=current.service_id, out=out)
+        lists.setdefault(system, []).append(current)
 
 
 class _Period(tuple[dt.date | None, dt.date | None]):
@@ -1314,7 +1344,8 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
         ))
     if (
         old.end is not None
-        and cutover - _ONE_DAY <= old.end <= cutover
+        and old.end <= cutover
+        and (old.end == cutover or old.end + _ONE_DAY == cutover)
         and new.start <= cutover
         and (new.end is None or new.end > cutover)
     ):
@@ -1366,7 +1397,7 @@ def check_services(
     plan = v.instance("plan", plan, CutoverPlan)
     match = v.instance("match", match, RecreationMatch)
     if as_of is not None:
-        v.day("as_of", as_of)
+        as_of = v.day("as_of", as_of)
     findings: list[Finding] = []
     outside = 0
     old_active: list[Service] = []
@@ -1411,7 +1442,7 @@ def check_services(
         findings.append(Finding.of(
             CHECK_NOT_APPLICABLE, ("check_services",), check=_RECREATION_CHECK,
             reason=_text.Phrase(en="no service of the new system {system} was given",
-                                da="der er ikke givet nogen ydelse fra det nye system {system}",
+                                da="der er ingen ydelser fra det nye system {system}",
                                 system=plan.new_system),
         ))
     return sort_findings(findings)

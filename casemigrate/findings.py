@@ -46,7 +46,14 @@ import attrs
 
 from casemigrate import _text
 from casemigrate._slots import slots_filler
-from casemigrate.exceptions import CaseMigrateError, InvalidArgument, UnknownRuleCode
+from casemigrate.exceptions import (
+    CaseMigrateError,
+    InvalidArgument,
+    UnknownRuleCode,
+    mask_cpr_id,
+    mask_numbers,
+)
+from casemigrate.identifiers import CPR, cpr_key
 from casemigrate.sources import POLICY, Citation
 
 __all__ = [
@@ -208,7 +215,7 @@ class Rule:
 
         Example:
             >>> CHECK_NOT_APPLICABLE.render(CHECK_NOT_APPLICABLE.sample, "da")
-            'find_blocking_cases blev ikke kørt: der er ikke givet nogen sager'
+            'find_blocking_cases blev ikke kørt: der er ingen sager at kontrollere'
         """
         return _text.render(self.template(language), values, language)
 
@@ -292,7 +299,23 @@ class Finding:
         """
         if type(rule) is not Rule:
             rule = _rule_of(rule)
+        needs = _NEEDS.get(rule)
+        if needs is None:
+            needs = _NEEDS[rule] = rule.fields
+        if not needs <= values.keys():
+            missing = sorted(needs - values.keys())
+            raise InvalidArgument(f"{rule.code} needs the values {missing} for its message",
+                                  field="details")
         ids = tuple(subjects) if not isinstance(subjects, tuple) else subjects
+        for subject in ids:
+            if type(subject) is not str:
+                raise InvalidArgument(
+                    f"subjects are record ids (strings), got a {type(subject).__name__}",
+                    field="subjects")
+            if 10 <= len(subject) <= 11 and mask_cpr_id(subject) is not subject:
+                # A record id that is a CPR number is shown as one (docs/privacy.md).
+                ids = tuple(map(mask_cpr_id, ids))
+                break
         if len(ids) == 2:
             ids = ids if ids[0] < ids[1] else ((ids[1], ids[0]) if ids[0] != ids[1] else ids[:1])
         elif len(ids) > 2:
@@ -343,7 +366,8 @@ class Finding:
             >>> Finding.of(CASES_WITHOUT_CITIZEN, ("X-1",), count=1).message_in("da")
             '1 sag har intet CPR-nummer og blev ikke kontrolleret'
         """
-        return self.rule.render(self._values, language)
+        # Ids in the details are shown in full, but one that is a CPR number is masked.
+        return mask_numbers(self.rule.render(self._values, language))
 
     def hint_in(self, language: str = "en") -> str:
         """The hint in ``"en"`` or ``"da"``."""
@@ -374,14 +398,30 @@ def _rule_of(code: object) -> Rule:
     return rule
 
 
+# The fields each rule's message needs, filled on first use (rules hash by identity).
+_NEEDS: Final[dict[Rule, frozenset[str]]] = {}
+
 _SORT: Final = operator.attrgetter("severity", "code", "subjects")
 
 
-def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """Findings in their canonical order: severity, code, subjects, then message.
+def _tie_key(finding: Finding) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """The message, then the details: two citizens' findings on reused ids differ there.
 
-    The message only breaks ties of the first three, which are rare, so it is formatted
-    only for them.
+    A CPR is keyed by its digits (never shown), anything else by its type and text.
+    """
+    details = tuple(sorted(
+        (key, type(value).__name__,
+         cpr_key(value) if isinstance(value, CPR) else str(value))
+        for key, value in finding.details.items()
+    ))
+    return finding.message, details
+
+
+def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings in their canonical order: severity, code, subjects, message, details.
+
+    The message and details only break ties of the first three, which are rare, so the
+    message is formatted only for them. The order never depends on the input's.
 
     Example:
         >>> import datetime as dt
@@ -397,7 +437,7 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     for index in range(1, len(ordered) + 1):
         if index == len(ordered) or keys[index] != keys[start]:
             if index - start > 1:
-                ordered[start:index] = sorted(ordered[start:index], key=lambda f: f.message)
+                ordered[start:index] = sorted(ordered[start:index], key=_tie_key)
             start = index
     return tuple(ordered)
 
@@ -444,8 +484,8 @@ CHECK_NOT_APPLICABLE: Final = Rule(
     severity=Severity.INFO,
     summary="A check was asked for that does not apply to the plan's register or lacks "
             "data.",
-    summary_da="En kontrol blev bedt om, men gælder ikke for planens register eller mangler "
-               "data.",
+    summary_da="En valgt kontrol gælder ikke for planens register, eller den mangler de data, "
+               "den skal bruge.",
     message="{check} was not run: {reason}",
     message_da="{check} blev ikke kørt: {reason}",
     hint="Give the data the check needs, or leave the check out for this register.",
@@ -461,5 +501,5 @@ CHECK_NOT_APPLICABLE: Final = Rule(
             "active cases are an SMDB rule, so the check reports CM001 instead of an empty "
             "result.",
     sample={"check": "find_blocking_cases",
-            "reason": _text.Term("no cases were given", da="der er ikke givet nogen sager")},
+            "reason": _text.Term("no cases were given", da="der er ingen sager at kontrollere")},
 )

@@ -69,8 +69,8 @@ def cell(value: Any, language: str = "en") -> Any:
         >>> cell(CPR("211062-1234")), cell(("a", 1)), cell("211062-1234 moved")
         ('211062-****', 'a, 1', '211062-**** moved')
         >>> from casemigrate._text import Term
-        >>> cell(Term("no cases were given", da="der er ikke givet nogen sager"), "da")
-        'der er ikke givet nogen sager'
+        >>> cell(Term("no cases were given", da="der er ingen sager at kontrollere"), "da")
+        'der er ingen sager at kontrollere'
     """
     if value is None or isinstance(value, bool | int | float | decimal.Decimal):
         return value
@@ -129,9 +129,7 @@ def finding_rows(findings: Iterable[Finding], *, language: str = "en",
     Columns: :data:`FINDING_COLUMNS`, then each detail as ``detail_<name>`` (every
     row has every detail column; ``None`` where a finding lacks it).
     """
-    if subjects not in ("list", "explode", "text"):
-        raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
-                              f"{str(subjects)[:20]!r}", field="subjects")
+    v.one_of("subjects", ("list", "explode", "text"), subjects)
     items = list(v.each("findings", findings, Finding))
     keys = sorted({key for f in items for key in f.details})
     rows: list[dict[str, Any]] = []
@@ -238,9 +236,7 @@ def to_rows(result: Any, *, language: str | None = None, subjects: Subjects = "l
         InvalidType: ``result`` is nothing casemigrate can tabulate.
         InvalidArgument: ``part`` is not a part of ``result``.
     """
-    if subjects not in ("list", "explode", "text"):
-        raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
-                              f"{str(subjects)[:20]!r}", field="subjects")
+    v.one_of("subjects", ("list", "explode", "text"), subjects)
     if language is None:
         own = getattr(result, "language", None) if hasattr(result, "timeline") else None
         language = own if own in _text.LANGUAGES else "en"
@@ -299,9 +295,7 @@ def _columns(result: Any, rows: list[dict[str, Any]]) -> list[str]:
 
 def frame(rows: list[dict[str, Any]], columns: list[str], library: str = "pandas") -> Any:
     """A pandas or polars DataFrame of ``rows`` with ``columns`` (in that order)."""
-    if library not in _LIBRARIES:
-        raise InvalidArgument(f"expected 'pandas' or 'polars', got {str(library)[:20]!r}",
-                              field="library")
+    v.one_of("library", _LIBRARIES, library)
     try:
         module = __import__(library)
     except ImportError:

@@ -73,6 +73,8 @@ from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate import workdays as wd
+from casemigrate._frozen import FrozenMap
+from casemigrate._slots import safe_repr
 from casemigrate._text import Term
 from casemigrate.exceptions import InvalidPlan, InvalidType
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
@@ -120,15 +122,7 @@ _KEYS: Final[Mapping[Register, tuple[str, ...]]] = MappingProxyType({
 
 
 def _register(value: object) -> Register:
-    if isinstance(value, Register):
-        return value
-    try:
-        return Register(value)
-    except ValueError:
-        raise InvalidPlan(
-            f"expected one of {[r.value for r in Register]}, got {str(value)[:20]!r}",
-            field="register",
-        ) from None
+    return v.choice("register", Register, value, InvalidPlan)
 
 
 def _municipality(value: object) -> Municipality:
@@ -144,7 +138,19 @@ def _new_system(value: object) -> str:
 
 
 def _cutover(value: object) -> dt.date:
-    return v.day("cutover", value)
+    day = v.day("cutover", value)
+    if not _FIRST_CUTOVER <= day <= _LAST_CUTOVER:
+        raise InvalidPlan(
+            f"{day} leaves no room for the timeline: a cutover lies from "
+            f"{_FIRST_CUTOVER} to {_LAST_CUTOVER}", field="cutover",
+        )
+    return day
+
+
+# A year of room each side: the timeline reaches three months before the cutover and
+# two weeks after, and moves its dates to working days (docs/edge-values.md).
+_FIRST_CUTOVER: Final = dt.date(2, 1, 1)
+_LAST_CUTOVER: Final = dt.date(9998, 12, 31)
 
 
 def _cutover_chosen(value: object) -> dt.date | None:
@@ -169,7 +175,7 @@ def _notify_within(value: object) -> int:
 
 def _done(value: object) -> Mapping[str, dt.date]:
     if value is None:
-        return MappingProxyType({})
+        return FrozenMap()
     if not isinstance(value, Mapping):
         raise InvalidType(
             f"expected a mapping of milestone key to date, got {v.type_name(value)}",
@@ -180,7 +186,7 @@ def _done(value: object) -> Mapping[str, dt.date]:
         if not isinstance(key, str):
             raise InvalidType(f"keys must be milestone keys, got {v.type_name(key)}", field="done")
         done[key] = v.day("done", day)
-    return MappingProxyType(dict(sorted(done.items())))
+    return FrozenMap(sorted(done.items()))
 
 
 def _calendar(value: object) -> wd.WorkingDays:
@@ -189,6 +195,7 @@ def _calendar(value: object) -> wd.WorkingDays:
     return value
 
 
+@safe_repr
 @attrs.frozen(kw_only=True)
 class CutoverPlan:
     """A municipality's change of one register's reporting from one system to another.
@@ -546,13 +553,13 @@ _STEPS: Final[Mapping[Register, Mapping[str, tuple[str, str, Citation]]]] = Mapp
                           "systemskifte.")),
         "keep_old_reporting_until_new_works": (
             "Keep reporting from the old system until the new one works",
-            "Fortsæt indberetningen fra det tidligere system, indtil det nye virker",
+            "Fortsæt indberetningen fra det tidligere system, indtil det nye fungerer",
             HANDICAP.cite("afsnit 1, NB", "Kommunen skal fortsætte med at indberette data via "
                           "det tidligere system, indtil det nye system er taget i brug og "
                           "indberetningen fungerer.")),
         "first_production_delivery": (
             "First production delivery (L402) from the new system",
-            "Første produktionsleverance (L402) fra det nye system",
+            "Send den første produktionsleverance (L402) fra det nye system",
             HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes til "
                           "statistikproduktion")),
     }),
@@ -778,7 +785,8 @@ MILESTONE_DONE_LATE: Final = Rule(
     message="'{title}' was done on {done}, after its latest date {latest}",
     message_da="»{title}« blev udført {done}, efter den seneste dato {latest}",
     hint="Nothing to do now; check that the late step did not leave data behind.",
-    hint_da="Intet at gøre nu; kontrollér at det forsinkede trin ikke har efterladt data.",
+    hint_da="Intet at gøre nu; kontrollér, at det forsinkede trin ikke har efterladt data, der "
+            "skal ryddes op.",
     citations=_MILESTONE_POLICY,
     checks="For every milestone the plan records as done: whether it was done after its "
            "latest date. The finding cites the milestone's own source first.",
@@ -856,7 +864,7 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
         >>> [(f.code, f.subjects) for f in check_plan(plan, as_of=dt.date(2026, 5, 4))]
         [('CM101', ('choose_cutover',)), ('CM106', ('review_open_courses',))]
     """
-    v.day("as_of", as_of)
+    as_of = v.day("as_of", as_of)
     timeline = plan_timeline(plan)
     cal = plan.calendar
     c = plan.cutover

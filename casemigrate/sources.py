@@ -38,6 +38,7 @@ __all__ = [
     "Citation",
     "Document",
     "Section",
+    "occurs",
 ]
 
 _MONTHS_DA: Final = ("januar", "februar", "marts", "april", "maj", "juni", "juli",
@@ -323,6 +324,7 @@ POLICY: Final = Document(
     about="where the sources are silent, what casemigrate decides, and why",
     sections=_sections(
         ("nothing-skipped", '"Nothing is skipped silently"', ("Nothing is skipped silently",)),
+        ("out-of-plan", '"Records outside the plan"', ("Records outside the plan",)),
         ("refused-rows", '"Refused rows are counted"', ("Refused rows are counted",)),
         ("milestones", '"Milestones and their windows"', ("Milestones and their windows",)),
         ("working-days", '"Working days"', ("Working days",)),

@@ -561,3 +561,13 @@ def test_extra_columns_are_refused_as_the_reader_refuses_them() -> None:
         find_duplicate_active_cases(frame, as_of=CUTOVER, extra="refuse")
     assert str(from_table.value) == str(from_reader.value)
     assert from_table.value.field == "note"
+
+
+def test_an_id_twice_in_one_citizens_group_is_named_by_its_system() -> None:
+    rows = [{"case_id": "A", "municipality": 607, "citizen": "211062-1234", "system": system,
+             "opened": dt.date(2020, 1, 1), "closed": None} for system in ("Old", "New")]
+    found = find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
+    expected = find_duplicate_active_cases([Case(**r) for r in rows], as_of=CUTOVER)
+    assert [f.subjects for f in found] == [("A@New", "A@Old")] == [
+        f.subjects for f in expected]
+    assert found.to_arrow()["subjects"].to_pylist() == [["A@New", "A@Old"]]

@@ -43,6 +43,7 @@ from casemigrate import (
     plan_timeline,
     render,
 )
+from casemigrate._demo import run_demo
 from casemigrate._text import number
 from casemigrate.catalogue import rule_page, rules_table
 from casemigrate.findings import Rule
@@ -62,6 +63,10 @@ ENGLISH = [
     "Wednesday", "Thursday", "Friday", "Ascension", "Whit", "Christmas", "Easter",
     "start date", "service code", "target group", "new_system", "old_system", "kr a month",
     "as over", "as under", "no deliveries were given", "pros", "cons", "scenario",
+    # the demo's sections that stayed English, and the hour sign of the views
+    "records", "seed", "citizens", "checked", "cleanup", "candidates", "people", "total",
+    "fee", "paid", "back", "within", "notice", "given", "groups", "own", "conclusion",
+    "source's", "h", "None",
 ]
 # Danish that is wrong, or clashes with the sources' terms.
 FAULTS = [
@@ -72,6 +77,28 @@ FAULTS = [
     "Sikre at",
     "registret modtager",
     "(er)", "(r)", "(e)", "(s)", "/konverterede",
+    "til videre",   # an open period runs "til ubestemt tid"; "indtil videre" means "for now"
+    "og None",      # a period shown as a list ("2021-10-10 og None"), not as 2021-10-10..
+    "1 flere", "+1 flere",  # "og 1 mere"
+    "ikke givet nogen",     # "no cases were given", word for word: "der er ingen sager at ..."
+    "blev bedt om",         # "was asked for", word for word
+    "Uafgjort: afgjort",    # "Lige mange point: afgjort ..."
+    "talte ikke med",       # "tæller ikke med"
+    "alvor",                # the column is "alvorlighed"
+    "inddata-tabel",        # one word: "inddatatabel"
+    "indtil det nye virker",  # the source's word: "fungerer"
+    "Sæt ydelsens",         # "Giv ydelsen dens reelle startdato"
+    "holde op med",         # "Bed afdelingen om at stoppe med ..."
+    "KMD's aftale",         # "aftalen mellem KOMBIT og KMD"
+    "slettede den 2",       # "den" before an ISO date reads as an article: "slettede sagen"
+    "er brugt",             # "anvendt"
+    "mangler noget",        # "mangler oplysninger"
+    "Sager uden borger",    # "uden CPR-nummer", as the message says
+    "SMDB: et",             # a whole sentence after a colon starts with a capital
+    "frø",                  # a random seed is a "startværdi"
+    # holiday names in running text are lower-case (only "Kristi himmelfartsdag" is not)
+    "Nytårsdag", "Skærtorsdag", "Langfredag", "Anden påskedag", "Anden pinsedag",
+    "Grundlovsdag", "Juleaftensdag", "Juledag", "Anden juledag", "Nytårsaften",
 ]
 _WORDS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w-])",
                     re.IGNORECASE)
@@ -281,6 +308,57 @@ def test_scenarios_tasks_and_labels_read_as_danish() -> None:
     assert faults(rules_table("da").replace("-", " ").split("\n", 1)[0]) == []
 
 
+def test_holidays_read_in_lower_case_in_a_message() -> None:
+    """CM107 names the day off as running text writes it: "(grundlovsdag)"."""
+    from casemigrate.workdays import DEFAULT_WORKING_DAYS, WorkingDays, day_off_reason
+    calendar = WorkingDays(optional_days_off=DEFAULT_WORKING_DAYS.optional_days_off)
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    names = {day_off_reason(day, calendar, language="da") for day in days
+             if day.weekday() < 5} - {None}
+    assert {"grundlovsdag", "juleaftensdag", "anden påskedag", "Kristi himmelfartsdag"} <= names
+    for name in names:
+        message = RULES["CM107"].render({"cutover": days[0], "why": name}, "da")
+        assert faults(message) == [], message
+
+
+def test_demo_reads_as_danish() -> None:
+    """The demo in Danish: every section, with Danish numbers and dates in its prose."""
+    text = run_demo(seed=3, citizens=60, language="da")
+    shown = readable(text.replace("OldCare", "").replace("NewCare", ""))
+    assert faults(shown) == [], [line for line in shown.splitlines() if faults(line)]
+    for needle in ("Sammenlægning som hos DST", "Oprydning i registerets", "t.; 2 medarbejdere",
+                   "Kandidater til masselukning", "Kildens kommunale eksempler",
+                   "3.838,35 kr. om måneden", "den 30. juni 2014: 6 måneders varsel",
+                   "udløber 30. december 2014", "Hvornår hver gruppe flyttes",
+                   "scenarie  grupper  aktive sager  passive sager", "1.883"):
+        assert needle in text, needle
+
+
+def test_open_periods_and_more_read_as_danish() -> None:
+    """An open period is a period, not a list, and "og 1 mere" agrees with its count."""
+    rule = RULES["CM301"]
+    service = Service(service_id="B'", municipality=607, citizen="211062-1234",
+                      code="SEL107", target_groups={"1.1"}, start=dt.date(2021, 6, 1),
+                      system="Nexus")
+    found = merge_deliveries([
+        Delivery(delivery_id="L-1", name="L402", system="Sensum", municipality=607,
+                 sent=dt.date(2026, 5, 20), services=[Service(
+                     service_id="B", municipality=607, citizen="211062-1234", code="SEL107",
+                     target_groups={"1.1"}, start=dt.date(2021, 6, 1),
+                     end=dt.date(2026, 6, 1), system="Sensum")]),
+        Delivery(delivery_id="L-2", name="L402", system="Nexus", municipality=607,
+                 sent=dt.date(2026, 6, 10), services=[service]),
+    ], _plan(Register.HANDICAP)).findings
+    twice = [f for f in found if f.code == rule.code]
+    assert [f.message_in("da") for f in twice] == [
+        "B (2021-06-01..2026-06-01) og B' (2021-06-01..) tælles begge med fra 2021-06-01 til "
+        "2026-06-01"]
+    assert RULES["CM314"].render(RULES["CM314"].sample, "da").endswith(
+        "fra 2022-05-01 til ubestemt tid")
+    from casemigrate.render._base import _say
+    assert [_say("and_more", "da", n=n) for n in (1, 2)] == ["og 1 mere", "og 2 flere"]
+
+
 def test_the_checker_finds_what_it_looks_for() -> None:
     assert faults("lukning saves 0,27 kr") == ["saves"]
     assert faults("3 sager; closing saves 0.27 kr a month") == ["closing", "saves",
@@ -288,6 +366,10 @@ def test_the_checker_finds_what_it_looks_for() -> None:
     assert faults("1 advarsler") == ["1 advarsler"]
     assert faults("{count} sager") == ["an unfilled template field"]
     assert faults("find_blocking_cases blev ikke kørt") == []
+    assert faults("tælles begge med fra 2022-05-01 til videre") == ["til videre"]
+    assert faults("A (2021-10-10 og None)") == ["None", "og None"]
+    assert faults("... og 1 flere; 0,1–0,1 h") == ["h", "1 flere"]
+    assert faults("kode navn alvorlighed; 300,0–500,0 t.") == []
 
 
 @settings(max_examples=60, deadline=None)

@@ -200,7 +200,7 @@ def test_terms_phrases_and_citations_read_in_the_tables_language() -> None:
     report = check_readiness(PLAN, as_of=D(2026, 6, 3), language="da")
     rows = to_rows(report)  # a report's own language by default
     reasons = {r["detail_check"]: r["detail_reason"] for r in rows if r["code"] == "CM001"}
-    assert reasons["find_blocking_cases"] == "der er ikke givet nogen sager"
+    assert reasons["find_blocking_cases"] == "der er ingen sager at kontrollere"
     assert {r["message"] for r in rows} == {f.message_in("da") for f in report.findings}
     overdue = [r for r in rows if r["code"] == "CM106"]
     assert overdue and all(r["detail_source"].startswith('Danmarks Statistik, "Systemskifte')

@@ -92,7 +92,8 @@ def test_missing_data_is_said_not_skipped() -> None:
     assert danish["find_blocking_cases"] == (
         "find_blocking_cases blev ikke kørt: den gælder for SMDB, ikke HANDICAP")
     assert danish["check_services"] == (
-        "check_services blev ikke kørt: der er ikke givet nogen ydelser eller leverancer")
+        "check_services blev ikke kørt: der er ingen ydelser eller leverancer at "
+        "kontrollere")
 
 
 def test_the_docstring_table_is_the_checks_table() -> None:

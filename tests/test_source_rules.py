@@ -142,8 +142,8 @@ def test_check_services_reports_not_recreated_or_says_it_did_not_run() -> None:
     assert codes(only_old) == [("CM001", ("check_services",))]
     # The finding says why in both languages.
     assert only_old[0].message_in("da") == (
-        "kontrollen af ydelser oprettet på ny (CM315) blev ikke kørt: der er ikke givet nogen "
-        "ydelse fra det nye system New")
+        "kontrollen af ydelser oprettet på ny (CM315) blev ikke kørt: der er ingen ydelser "
+        "fra det nye system New")
     # Closed old services need no re-creation.
     assert codes(check_services([svc("A", "Old", end=D(2025, 1, 1))], plan())) == []
 

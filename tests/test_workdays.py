@@ -107,7 +107,8 @@ def test_holidays_names_the_optional_days_off_in_both_languages() -> None:
              (D(2026, 12, 24), D(2026, 12, 31), D(2026, 5, 1), D(2026, 6, 5))}
     assert names == {D(2026, 12, 24): "Christmas Eve", D(2026, 12, 31): "New Year's Eve",
                      D(2026, 5, 1): "Workers' Day", D(2026, 6, 5): "Constitution Day"}
-    assert day_off_reason(D(2026, 6, 5), language="da") == "Grundlovsdag"
+    assert day_off_reason(D(2026, 6, 5), language="da") == "grundlovsdag"
+    assert day_off_reason(D(2026, 4, 6), language="da") == "anden påskedag"
     assert day_off_reason(D(2026, 5, 14), language="da") == "Kristi himmelfartsdag"
     assert day_off_reason(D(2026, 3, 7), language="da") == "lørdag"
 

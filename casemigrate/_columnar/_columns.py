@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 from casemigrate import tables as t
 from casemigrate._frame_in import Frame
 from casemigrate.exceptions import CaseMigrateError, InvalidArgument
+from casemigrate.identifiers import cpr_key
 from casemigrate.model import Case, Service
 from casemigrate.tables import Refusals
 
@@ -402,7 +403,7 @@ def _citizens(walk: _Walk, name: str, array: pa.Array) -> Array | None:
 
 
 def _cpr_digits(cpr: Any) -> int:
-    return NO_CITIZEN if cpr is None else int(cpr.unmasked())
+    return NO_CITIZEN if cpr is None else int(cpr_key(cpr))
 
 
 def _days(walk: _Walk, name: str, array: pa.Array) -> Array | None:

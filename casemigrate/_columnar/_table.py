@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from casemigrate.exceptions import InvalidArgument
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
+from casemigrate.findings import _tie_key as tie_key
 
 Array = Any
 _CHUNK = 65_536  # findings built per pass over the arrays when iterating
@@ -76,7 +77,7 @@ class Block:
         raise NotImplementedError
 
     def settle_ties(self, equal_to_next: Array) -> None:
-        """Reorder runs of equal subjects by message, as :func:`sort_findings` does.
+        """Reorder runs of equal subjects by message and details, as :func:`sort_findings` does.
 
         ``equal_to_next[k]`` says that sorted positions ``k`` and ``k + 1`` have equal
         subjects. The order within a run is the generation order, and Python's sort
@@ -90,32 +91,29 @@ class Block:
             while stop < len(equal_to_next) and equal_to_next[stop]:
                 stop += 1
             rows = list(self.order[start:stop + 1])
-            rows.sort(key=lambda row: self.make(int(row)).message)
+            rows.sort(key=lambda row: tie_key(self.make(int(row))))
             self.order[start:stop + 1] = rows
 
 
-class Built(Block):
-    """Findings built already (the CM002 of refused rows), in canonical order."""
+class Found(Block):
+    """Findings of one rule already built (by the record path), in canonical order."""
 
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = sort_findings(findings)
-        if len({finding.rule.code for finding in self.findings}) != 1:
-            raise InvalidArgument("expected findings of one code", field="findings")
-        self.rule = self.findings[0].rule
-        self.size = len(self.findings)
-        self.order = np.arange(self.size)
+    def __init__(self, rule: Rule, findings: list[Finding]) -> None:
+        self.rule = rule
+        self.findings = findings
+        self.size = len(findings)
+        self.order = np.arange(self.size, dtype=np.int64)
 
     def make(self, row: int) -> Finding:
         return self.findings[row]
 
     def subject_ids(self) -> pa.Array:
-        return pa.array([s for finding in self.findings for s in finding.subjects],
-                        type=pa.string())
+        return pa.array([s for f in self.findings for s in f.subjects], type=pa.string())
 
     def subject_lists(self) -> tuple[Array, Array]:
-        lengths = [len(finding.subjects) for finding in self.findings]
+        lengths = [len(f.subjects) for f in self.findings]
         offsets = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
-        return offsets, np.arange(int(offsets[-1]))
+        return offsets, np.arange(int(offsets[-1]), dtype=np.int64)
 
 
 class FindingTable(Sequence[Finding]):
@@ -152,7 +150,8 @@ class FindingTable(Sequence[Finding]):
         from casemigrate.tables import find_refused_rows  # noqa: PLC0415
 
         refused = find_refused_rows(refusals) if len(refusals) else ()
-        return FindingTable([*self._blocks, *([Built(refused)] if refused else [])],
+        blocks = [Found(refused[0].rule, list(sort_findings(refused)))] if refused else []
+        return FindingTable([*self._blocks, *blocks],
                             refusals)
 
     def __len__(self) -> int:

@@ -44,7 +44,8 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     "da": {
         "title": "Parathed", "ready": "KLAR", "not_ready": "IKKE KLAR",
         "timeline": "Tidslinje", "findings": "Fund", "none": "ingen fund",
-        "as_of": "pr.", "cutover": "skæringsdato", "more": "flere", "and_more": "og {n} flere",
+        "as_of": "pr.", "cutover": "skæringsdato", "more": "til",
+        "and_more": "og {n:# mere|# flere}",
         "merge": "Sammenlægning af leverancerne", "hint": "løsning", "code": "kode",
         "name": "navn", "count": "fund", "n_findings": "{n:# fund|# fund}",
         "pattern": "skabelon", "citation": "kilde",
@@ -176,7 +177,8 @@ def _money(value: Decimal, language: str) -> str:
 
 
 def _hours(low: float, high: float, language: str) -> str:
-    return f"{number(round(low, 1), language)}–{number(round(high, 1), language)} h"
+    unit = "t." if language == "da" else "h"  # Danish abbreviates "timer" as "t."
+    return f"{number(round(low, 1), language)}–{number(round(high, 1), language)} {unit}"
 
 
 # ---- HTML building blocks --------------------------------------------------------

@@ -114,14 +114,14 @@ def decision_html(decision: ScenarioDecision, language: str = "en") -> str:
                    numeric=(1,), cls="cm-ranking")]
     if decision.tie_broken:
         body.append(f'<p style="{_LEFT}">'
-                    + _e("Uafgjort: afgjort efter rækkefølgen 3, 2, 1." if da else
+                    + _e("Lige mange point: afgjort efter rækkefølgen 3, 2, 1." if da else
                          "A tie: decided by the order 3, 2, 1 (3 is the source's default).")
                     + "</p>")
     body.append(_table(("hensyn" if da else "consideration", "værdi" if da else "value",
                         "favoriserer" if da else "favours", "point" if da else "points",
                         _words(language)["citation"]), rows, nowrap=(2, 3), cls="cm-reasons"))
     if decision.unknowns:
-        label = "Ukendt (talte ikke med)" if da else "Unknown (counted for nothing)"
+        label = "Ukendt (tæller ikke med)" if da else "Unknown (counted for nothing)"
         body.append(f'<p class="cm-unknowns" style="{_LEFT}"><strong>{_e(label)}:</strong></p>'
                     '<ul class="cm-unknowns">'
                     + "".join(f'<li style="{_LEFT}">{_e(words.get(u, u))}</li>'
