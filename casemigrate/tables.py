@@ -888,7 +888,10 @@ def read_columns(
     """Read and validate a table's columns for records of ``kind`` (step 1 of 2).
 
     See :func:`read_cases` for the arguments. :meth:`ValidatedColumns.to_records`
-    makes the records; a columnar engine can use the columns directly.
+    makes the records. A table given to :func:`~casemigrate.find_duplicate_active_cases`
+    or :func:`~casemigrate.find_service_overlaps` is read by the same parts (these
+    options, the column mapping, the value parsers, the refusals) into the columnar
+    engine's arrays instead.
 
     Raises:
         MissingDependency: ``table`` is a dataframe and narwhals is not installed
