@@ -144,6 +144,10 @@ ALLOWED_ACROSS: dict[tuple[str, str], str] = {
     ("_columnar._rules", "delivery"):
         "the engine raises the record path's rules (CM301, CM302, CM303, CM314)",
     ("_columnar._rules", "overlap"): "the engine raises CM204 and CM205",
+    ("_columnar._columns", "tables"):
+        "the engine's columns are the table reader's array back end: its options, column "
+        "mapping, value parsers and refusals",
+    ("_columnar._table", "tables"): "collected refusals become the reader's CM002 findings",
 }
 
 # A name with a leading underscore imported from anywhere but a private module of the
