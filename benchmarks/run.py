@@ -33,8 +33,9 @@ from benchmarks.data import load
 from benchmarks.tasks import TASKS, WITHOUT_PYARROW
 
 NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb",
-         "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "numpy+pyarrow",
-         "columnar-rules": "numpy+pyarrow",
+         "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "numpy+pyarrow+narwhals",
+         "columnar-rules": "numpy+pyarrow", "columnar-pandas": "numpy+pyarrow+pandas+narwhals",
+         "columnar-danish": "numpy+pyarrow+pandas+narwhals",
          "cm-pandas": "pandas+narwhals", "cm-pandas-collect": "pandas+narwhals",
          "cm-polars": "polars+narwhals", "cm-polars-collect": "polars+narwhals"}
 

@@ -18,6 +18,10 @@ Tasks:
 * ``merge``: DST's merge of the old and new systems' latest deliveries: (kept,
   excluded).
 * ``construction``: records built from the plain tuples, with validation: (records,).
+* ``duplicates`` and ``overlap`` also race the columnar engine's public call on a
+  pandas frame (``columnar-pandas``) and on a Danish CSV export read as text, with its
+  own column names and ``31-12-2025`` dates (``columnar-danish``: ``columns=`` and
+  ``dayfirst=True``), beside the Arrow table with the fields' names (``columnar``).
 * ``frame``: cases built from a table: ``Case.from_rows`` on the tuples (the
   baseline), and ``read_cases`` on a pandas or polars frame of the same rows, with
   ``errors="raise"`` and ``errors="collect"``: (records, refused rows).
@@ -142,13 +146,13 @@ def _arrow(rows: list[tuple[Any, ...]], columns: list[str]) -> Any:
                      for i, name in enumerate(columns)})
 
 
-def col_duplicates_counted(table: Any) -> tuple[int, ...]:
+def col_duplicates_counted(table: Any, **read: Any) -> tuple[int, ...]:
     """As above, with the group sizes read from the exported subjects without objects."""
     import pyarrow.compute as pc
 
     from casemigrate import find_duplicate_active_cases
 
-    found = find_duplicate_active_cases(table, as_of=AS_OF)
+    found = find_duplicate_active_cases(table, as_of=AS_OF, **read)
     exported = found.to_arrow()
     mine = pc.equal(exported.column("code").cast("string"), "CM204")
     sizes = pc.list_value_length(exported.column("subjects").filter(mine))
@@ -163,6 +167,51 @@ def col_overlap(table: Any) -> tuple[int, ...]:
     found = find_service_overlaps(table, cutover=CUTOVER, within_system=True)
     later = found.detail("later")
     return (len(pc.unique(later.drop_null())),)
+
+
+DANISH_NAMES = {"case_id": "sagsnr", "service_id": "ydelsesnr", "municipality": "kommune",
+                "citizen": "cpr", "opened": "oprettet", "closed": "lukket",
+                "target_groups": "maalgrupper", "start": "start", "end": "slut",
+                "code": "ydelseskode", "system": "system"}
+
+
+def _danish_csv(rows: list[tuple[Any, ...]], columns: list[str]) -> Any:
+    """A pandas frame as ``read_csv(..., dtype=str)`` gives a Danish export: Danish
+    column names, every value text, dates written ``31-12-2025``, groups ``1.1;2.1``."""
+    import pandas as pd
+
+    def text(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, dt.date):
+            return value.strftime("%d-%m-%Y")
+        if isinstance(value, frozenset | tuple | list):
+            return ";".join(sorted(value))
+        return str(value)
+
+    return pd.DataFrame({DANISH_NAMES[name]: [text(r[i]) for r in rows]
+                         for i, name in enumerate(columns)})
+
+
+_READ_DANISH = {"columns": {danish: field for field, danish in DANISH_NAMES.items()},
+                "dayfirst": True}
+
+
+def col_duplicates_danish(frame: Any) -> tuple[int, ...]:
+    """The public call on a Danish CSV export, renamed and dates parsed by the reader."""
+    columns = {k: v for k, v in _READ_DANISH["columns"].items() if k in frame.columns}
+    return col_duplicates_counted(frame, columns=columns, dayfirst=True)
+
+
+def col_overlap_danish(frame: Any) -> tuple[int, ...]:
+    import pyarrow.compute as pc
+
+    from casemigrate import find_service_overlaps
+
+    columns = {k: v for k, v in _READ_DANISH["columns"].items() if k in frame.columns}
+    found = find_service_overlaps(frame, cutover=CUTOVER, within_system=True,
+                                  columns=columns, dayfirst=True)
+    return (len(pc.unique(found.detail("later").drop_null())),)
 
 
 def _columns_of(kind: str, rows: list[tuple[Any, ...]], columns: list[str]) -> Any:
@@ -528,6 +577,10 @@ TASKS: dict[str, dict[str, Impl]] = {
         "columnar": Impl(lambda d: _arrow(d.cases, CASE_COLUMNS), col_duplicates_counted),
         "columnar-rules": Impl(lambda d: _columns_of("cases", d.cases, CASE_COLUMNS),
                                col_rules_duplicates),
+        "columnar-pandas": Impl(lambda d: _pd_frame(d.cases, CASE_COLUMNS, ["opened", "closed"]),
+                                col_duplicates_counted),
+        "columnar-danish": Impl(lambda d: _danish_csv(d.cases, CASE_COLUMNS),
+                                col_duplicates_danish),
         "plain": Impl(lambda d: d.cases, py_duplicates),
         "pandas": Impl(lambda d: _pd_frame(d.cases, CASE_COLUMNS, ["opened", "closed"]),
                        pd_duplicates),
@@ -539,6 +592,10 @@ TASKS: dict[str, dict[str, Impl]] = {
         "columnar": Impl(lambda d: _arrow(d.services, SERVICE_COLUMNS), col_overlap),
         "columnar-rules": Impl(lambda d: _columns_of("services", d.services, SERVICE_COLUMNS),
                                col_rules_overlap),
+        "columnar-pandas": Impl(
+            lambda d: _pd_frame(d.services, SERVICE_COLUMNS, ["start", "end"]), col_overlap),
+        "columnar-danish": Impl(lambda d: _danish_csv(d.services, SERVICE_COLUMNS),
+                                col_overlap_danish),
         "plain": Impl(lambda d: d.services, py_overlap),
         "pandas": Impl(lambda d: _pd_frame(d.services, SERVICE_COLUMNS, ["start", "end"]),
                        pd_overlap_cummax),

@@ -74,8 +74,11 @@ class Frame:
         try:
             self._frame = nw.from_native(native, eager_only=True)
         except TypeError as error:
-            raise InvalidType(f"narwhals cannot read a {type(table).__name__}: {error}",
-                              field="table") from None
+            stream = _arrow_table(table)  # a RecordBatch, any Arrow stream: through pyarrow
+            if stream is None:
+                raise InvalidType(f"narwhals cannot read a {type(table).__name__}: {error}",
+                                  field="table") from None
+            self._frame = nw.from_native(stream, eager_only=True)
         self._nw = nw
         self.columns: tuple[str, ...] = tuple(str(name) for name in self._frame.columns)
         self.height: int = len(self._frame)
@@ -88,17 +91,57 @@ class Frame:
         it) or ``datetime.datetime`` (any other kind); missing values as ``None``.
         """
         nw = self._nw
-        series = self._frame.get_column(name)
+        series = self._series(name, kind)
         dtype = series.dtype
         if isinstance(dtype, nw.Datetime):
-            if dtype.time_zone is not None:
-                if kind not in _DATE_KINDS:  # a moment: as Danish local time, like Delivery
-                    series = series.dt.convert_time_zone("Europe/Copenhagen")
-                series = series.dt.replace_time_zone(None)  # a day: the wall clock, as written
             return _timestamps(series, kind)
         if dtype == nw.Date:
             return _dates(series)
         return list(series.to_list())
+
+    def arrow(self, name: str, kind: str) -> Any:
+        """The column ``name`` as one Arrow array, or ``None`` where Arrow cannot hold it.
+
+        A time-zone-aware timestamp is made naive as :meth:`column` makes it; a
+        dictionary (categorical) column is decoded; nothing else is converted. ``None``
+        for a column of mixed Python objects Arrow has no type for: read it with
+        :meth:`column`. Needs pyarrow.
+        """
+        import pyarrow as pa  # noqa: PLC0415  # the columnar extra, imported on use
+
+        try:
+            array = self._series(name, kind).to_arrow()
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        if isinstance(array, pa.ChunkedArray):
+            array = (array.combine_chunks() if array.num_chunks != 1 else array.chunk(0))
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        return array
+
+    def _series(self, name: str, kind: str) -> Any:
+        """The column as a narwhals series, a time-zone-aware timestamp made naive."""
+        series = self._frame.get_column(name)
+        dtype = series.dtype
+        if isinstance(dtype, self._nw.Datetime) and dtype.time_zone is not None:
+            if kind not in _DATE_KINDS:  # a moment: as Danish local time, like Delivery
+                series = series.dt.convert_time_zone("Europe/Copenhagen")
+            series = series.dt.replace_time_zone(None)  # a day: the wall clock, as written
+        return series
+
+
+def _arrow_table(table: object) -> Any:
+    """A ``pyarrow.Table`` of an object speaking the Arrow stream protocol, else ``None``."""
+    if not hasattr(table, "__arrow_c_stream__"):
+        return None
+    try:
+        import pyarrow as pa  # noqa: PLC0415  # optional; only for a bare Arrow stream
+    except ImportError:
+        return None
+    try:
+        return pa.table(table)
+    except (pa.ArrowException, TypeError, ValueError, NotImplementedError):
+        return None
 
 
 def _dates(series: Any) -> list[Any]:

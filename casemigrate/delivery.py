@@ -48,7 +48,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, overload
+from typing import Any, Final, Literal, overload
 
 import attrs
 
@@ -1101,6 +1101,11 @@ def find_service_overlaps(
     old_system: str | None = None,
     new_system: str | None = None,
     within_system: bool = False,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> Sequence[Finding]: ...
 
 
@@ -1111,6 +1116,11 @@ def find_service_overlaps(
     old_system: str | None = None,
     new_system: str | None = None,
     within_system: bool = False,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> Sequence[Finding]:
     """Double counting and lost history around a cutover, in a data basis.
 
@@ -1144,13 +1154,21 @@ def find_service_overlaps(
 
     Args:
         services: The services, in any order: records, or a table (pyarrow, pandas or
-            polars) with the fields of :class:`~casemigrate.Service` as columns, which
-            needs the ``columnar`` extra (see ``docs/performance.md``); a table gives a
-            lazy sequence equal to the tuple the records give.
+            polars), which needs the ``columnar`` extra and is read as
+            :func:`read_services` reads it (``docs/tables.md``); a table gives a lazy
+            sequence equal to the tuple the records read from it give.
         cutover: The cutover date.
         old_system: The old system's name, if known.
         new_system: The new system's name, if known.
         within_system: Also report overlaps within one system (CM314).
+        columns: For a table: as in :func:`read_services`; so are ``errors``,
+            ``extra``, ``date_format`` and ``dayfirst``. With ``errors="collect"``
+            the refused rows are left out and each table, column and error code of
+            them is a CM002 among the findings. Records take none of these.
+        errors: ``"raise"`` (the first bad row's error) or ``"collect"``.
+        extra: ``"ignore"`` or ``"refuse"`` the table's columns that are no field.
+        date_format: A ``strptime`` format for date strings.
+        dayfirst: ``True`` reads ``02-09-2022`` as 2 September.
 
     Returns:
         The findings, sorted; subjects are service ids.
@@ -1174,10 +1192,13 @@ def find_service_overlaps(
     if new_system is not None:
         new_system = v.text("new_system", new_system)
     within_system = v.flag("within_system", within_system)
+    read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
+            "dayfirst": dayfirst}
     if _columnar.is_table(services):
         return _columnar.find_service_overlaps(  # type: ignore[no-any-return]
             services, cutover=cutover, old_system=old_system, new_system=new_system,
-            within_system=within_system)
+            within_system=within_system, **read)
+    _columnar.records_only(read)
     old = None if old_system is None else old_system.casefold()
     new = None if new_system is None else new_system.casefold()
     groups: dict[tuple[int, str, str], list[Service]] = {}

@@ -373,11 +373,6 @@ class Finding:
         """The hint in ``"en"`` or ``"da"``."""
         return self.rule.hint_in(language)
 
-    @property
-    def sort_key(self) -> tuple[int, str, tuple[str, ...]]:
-        """Severity (worst first), then code, then subjects."""
-        return (int(self.severity), self.code, self.subjects)
-
     def __str__(self) -> str:
         subjects = f" [{', '.join(self.subjects)}]" if self.subjects else ""
         return f"{self.code} {self.severity.name}{subjects}: {self.message}"

@@ -61,8 +61,9 @@ _LIBRARIES: Final = ("pandas", "polars")
 def cell(value: Any, language: str = "en") -> Any:
     """A plain value for a table cell: no CPR in full, no Python ``repr``.
 
-    A word or phrase with a form in each language is shown in ``language``; every
-    text is a plain ``str``.
+    A word or phrase with a form in each language is shown in ``language`` (``"en"`` or
+    ``"da"``; another is refused even where the value has no words); every text is a
+    plain ``str``.
 
     Example:
         >>> from casemigrate import CPR
@@ -72,6 +73,8 @@ def cell(value: Any, language: str = "en") -> Any:
         >>> cell(Term("no cases were given", da="der er ingen sager at kontrollere"), "da")
         'der er ingen sager at kontrollere'
     """
+    if language not in _text.LANGUAGES:
+        _text.check_language(language)
     if value is None or isinstance(value, bool | int | float | decimal.Decimal):
         return value
     if isinstance(value, _text.Term | _text.Phrase):

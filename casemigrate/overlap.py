@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, overload
+from typing import Any, Final, Literal, overload
 
 from casemigrate import _columnar
 from casemigrate import _validate as v
@@ -412,11 +412,17 @@ def find_duplicate_active_cases(
 
 
 @overload
-def find_duplicate_active_cases(cases: object, *, as_of: dt.date) -> Sequence[Finding]: ...
+def find_duplicate_active_cases(
+    cases: object, *, as_of: dt.date, columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise", extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None, dayfirst: bool | None = None,
+) -> Sequence[Finding]: ...
 
 
 def find_duplicate_active_cases(
-    cases: Iterable[Case] | object, *, as_of: dt.date
+    cases: Iterable[Case] | object, *, as_of: dt.date, columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise", extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None, dayfirst: bool | None = None,
 ) -> Sequence[Finding]:
     """Citizens with more than one case active on ``as_of`` in one municipality.
 
@@ -428,15 +434,26 @@ def find_duplicate_active_cases(
     them.
 
     Args:
-        cases: The cases, in any order: records, or a table (pyarrow, pandas or polars)
-            with the fields of :class:`~casemigrate.Case` as columns, which needs the
-            ``columnar`` extra (see ``docs/performance.md``).
+        cases: The cases, in any order: records, or a table (pyarrow, pandas or polars),
+            which needs the ``columnar`` extra and is read as :func:`read_cases` reads
+            it (``docs/tables.md``, ``docs/performance.md``).
         as_of: The day to judge.
+        columns: For a table: its column names mapped to the fields, as in
+            :func:`read_cases`; so are ``errors``, ``extra``, ``date_format`` and
+            ``dayfirst``. With ``errors="collect"`` the refused rows are left out of
+            the check and each table, column and error code of them is a CM002
+            among the findings. Records take none of these.
+        errors: ``"raise"`` (the first bad row's error) or ``"collect"``.
+        extra: ``"ignore"`` or ``"refuse"`` the table's columns that are no field.
+        date_format: A ``strptime`` format for date strings.
+        dayfirst: ``True`` reads ``02-09-2022`` as 2 September.
 
     Returns:
         The findings, sorted; subjects are case ids. ``details`` holds ``municipality``,
         ``citizen`` (a masked :class:`~casemigrate.CPR`) and ``systems``. For a table,
-        a lazy sequence of the same findings, equal to the tuple the records give.
+        a lazy sequence of the same findings, equal to the tuple the records read
+        from it give (with the CM002 of its refused rows); its ``refusals`` is the
+        table of refused rows.
 
     Example:
         >>> import datetime as dt
@@ -448,8 +465,11 @@ def find_duplicate_active_cases(
         [('CM205', 1)]
     """
     as_of = v.day("as_of", as_of)
+    read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
+            "dayfirst": dayfirst}
     if _columnar.is_table(cases):
-        return _columnar.find_duplicate_active_cases(cases, as_of=as_of)  # type: ignore[no-any-return]
+        return _columnar.find_duplicate_active_cases(cases, as_of=as_of, **read)  # type: ignore[no-any-return]
+    _columnar.records_only(read)
     # Two passes: count the active cases per (municipality, citizen) with C-level
     # hashing of the digits, then gather only the few groups with more than one.
     active: list[tuple[tuple[int, str], Case]] = []

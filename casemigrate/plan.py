@@ -244,11 +244,6 @@ class CutoverPlan:
                     field="done",
                 )
 
-    @property
-    def milestone_keys(self) -> tuple[str, ...]:
-        """The register's milestone keys, in order."""
-        return _KEYS[self.register]
-
     def done_on(self, key: str) -> dt.date | None:
         """The day milestone ``key`` was done, from its field or from ``done``."""
         field = _FIELD_OF.get(key)

@@ -34,7 +34,10 @@ register when it is given data that no check of this register reads (services fo
 SMDB plan, cases for a HANDICAP plan). The refusals of the table readers, given as
 ``refusals=``, are not a check of the table: each table, column and error code of
 refused rows becomes a CM002 finding (:func:`casemigrate.tables.find_refused_rows`),
-for either register, so the report counts every row no check saw.
+for either register, so the report counts every row no check saw. A table given as
+``cases=`` or ``services=`` is read by :func:`~casemigrate.read_cases` or
+:func:`~casemigrate.read_services` with the reader's options (``columns=``,
+``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``), and its refusals join them.
 
 Example:
     >>> import datetime as dt
@@ -55,13 +58,14 @@ import enum
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
+from casemigrate._columnar import is_table, records_only
 from casemigrate._frozen import frozen
 from casemigrate._text import Term
 from casemigrate.catalogue import RULES
@@ -92,7 +96,7 @@ from casemigrate.overlap import (
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Register, Timeline, check_plan, plan_timeline
-from casemigrate.tables import Refusals, find_refused_rows
+from casemigrate.tables import Refusals, find_refused_rows, read_cases, read_services
 
 __all__ = ["CHECKS", "SCHEMA_VERSION", "Check", "Report", "check_readiness", "checks_table"]
 
@@ -495,11 +499,27 @@ def _run_checks(inputs: _Inputs) -> tuple[list[Finding], list[str]]:
     return found, ran
 
 
+def _records(kind: type[Case] | type[Service], given: object, read: dict[str, Any],
+             refusals: list[Refusals]) -> Any:
+    """The records of ``given``: as they are, or read from a table (its refusals kept)."""
+    if not is_table(given):
+        return given
+    options = dict(read)
+    mapping = options.pop("columns")
+    if mapping is not None and isinstance(mapping, Mapping):
+        names = {field.name for field in attrs.fields(kind)}
+        mapping = {column: field for column, field in mapping.items() if field in names}
+    reader = read_cases if kind is Case else read_services
+    table = reader(given, columns=mapping, **options)
+    refusals.append(table.refusals)
+    return table.records
+
+
 def check_readiness(
     plan: CutoverPlan,
     *,
-    cases: Iterable[Case] = (),
-    services: Iterable[Service] = (),
+    cases: Iterable[Case] | object = (),
+    services: Iterable[Service] | object = (),
     deliveries: Iterable[Delivery] = (),
     refusals: Refusals | Iterable[Refusals] = (),
     as_of: dt.date,
@@ -507,19 +527,35 @@ def check_readiness(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
     severity_overrides: Mapping[str, Severity] | None = None,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> Report:
     """Run every check that applies to ``plan`` and report what was found.
 
     Args:
         plan: The cutover plan.
-        cases: The cases of both systems (SMDB checks).
-        services: Services to check (HANDICAP); without them, the merged data basis of
-            ``deliveries`` is checked.
+        cases: The cases of both systems (SMDB checks): records, or a table (pandas,
+            polars, pyarrow) that :func:`read_cases` reads with ``columns``,
+            ``errors``, ``extra``, ``date_format`` and ``dayfirst``.
+        services: Services to check (HANDICAP), records or a table read as ``cases``
+            is; without them, the merged data basis of ``deliveries`` is checked.
         deliveries: The deliveries sent to DST.
         refusals: The refusals of the reads that gave the records
             (:attr:`TableRead.refusals`, one or several): each table, column and
             error code of refused rows becomes a CM002 finding, so the report counts
-            every row no check saw.
+            every row no check saw. The refusals of a table given as ``cases`` or
+            ``services`` are added to them.
+        columns: For a table: its column names mapped to the fields, one mapping for
+            both tables (an entry for a field the table's records lack, such as
+            ``case_id`` for services, is left out for that table).
+        errors: For a table: ``"raise"`` (the first bad row's error) or
+            ``"collect"`` (its refused rows become CM002 findings).
+        extra: For a table: ``"ignore"`` or ``"refuse"`` its columns that are no field.
+        date_format: For a table: a ``strptime`` format for date strings.
+        dayfirst: For a table: ``True`` reads ``02-09-2022`` as 2 September.
         as_of: The day to judge on.
         language: ``"en"`` or ``"da"``.
         select: Keep only findings whose code starts with one of these (``"CM2"``,
@@ -545,15 +581,23 @@ def check_readiness(
                               "keep every finding", field="select")
     ignored = _codes("ignore", ignore) or ()
     overrides = _overrides(severity_overrides)
+    read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
+            "dayfirst": dayfirst}
+    refused: list[Refusals] = ([refusals] if isinstance(refusals, Refusals)
+                               else list(v.instances("refusals", refusals, Refusals)))
+    if is_table(cases) or is_table(services):
+        cases = _records(Case, cases, read, refused)
+        services = _records(Service, services, read, refused)
+    else:
+        records_only(read)
     inputs = _Inputs(
         plan=plan, as_of=as_of,
         cases=tuple(v.instances("cases", cases, Case)),
         services=tuple(v.instances("services", services, Service)),
         deliveries=tuple(v.instances("deliveries", deliveries, Delivery)),
     )
-    refused = find_refused_rows(refusals)
     found, checks = _run_checks(inputs)
-    found.extend(refused)
+    found.extend(find_refused_rows(refused))
 
     # Two checks may report the same finding (the merge and the service check both
     # look for overlaps): it is kept once. Findings are the same only if code, subjects

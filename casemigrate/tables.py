@@ -65,7 +65,7 @@ import attrs
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import model as m
-from casemigrate._frame_in import is_frame, open_frame, plain
+from casemigrate._frame_in import Frame, is_frame, open_frame, plain
 from casemigrate._frozen import FrozenMap, frozen_map
 from casemigrate._slots import slots_maker
 from casemigrate._text import Phrase, Term
@@ -423,13 +423,12 @@ class _Options:
 
 def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
     """A date (or, with ``moment``, a datetime) from a string, never guessed."""
-    shown = mask(text.strip())[:_SHOWN_LENGTH]  # masked first: a cut keeps no digits
     value = text.strip()
     if options.date_format is not None:
         try:
             parsed = dt.datetime.strptime(value, options.date_format)
         except ValueError:
-            raise _Refused("invalid-date", f"{shown!r} does not match date_format="
+            raise _Refused("invalid-date", f"{_quoted(value)} does not match date_format="
                            f"{options.date_format!r}") from None
         return parsed if moment else _midnight(parsed)
     if _ISO_DATE.match(value):
@@ -437,18 +436,18 @@ def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
             parsed = (dt.datetime.fromisoformat(value) if len(value) > 10
                       else dt.datetime.combine(dt.date.fromisoformat(value), dt.time()))
         except ValueError:
-            raise _Refused("invalid-date", f"{shown!r} is not a real day or time") from None
+            raise _Refused("invalid-date", f"{_quoted(value)} is not a real day or time") from None
         if moment:
             return parsed
         return _midnight(parsed)
     if options.dayfirst is None:
         raise _Refused(
             "date-format-needed",
-            f"{shown!r} is not an ISO date (YYYY-MM-DD); say how to read it with "
+            f"{_quoted(value)} is not an ISO date (YYYY-MM-DD); say how to read it with "
             "dayfirst=True (02-09-2022 is 2 September) or date_format='%d-%m-%Y'")
     match = _NUMERIC_DATE.fullmatch(value)
     if match is None:
-        raise _Refused("invalid-date", f"{shown!r} is neither ISO nor day, month and year "
+        raise _Refused("invalid-date", f"{_quoted(value)} is neither ISO nor day, month and year "
                        "as digits; pass date_format=")
     first, second, year = (int(part) for part in match.groups()[:3])
     hour, minute, second_of_minute = (int(part or 0) for part in match.groups()[3:])
@@ -456,8 +455,13 @@ def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
     try:
         found = dt.datetime(year, month, day, hour, minute, second_of_minute)
     except ValueError:
-        raise _Refused("invalid-date", f"{shown!r} is not a real day or time") from None
+        raise _Refused("invalid-date", f"{_quoted(value)} is not a real day or time") from None
     return found if moment else _midnight(found)
+
+
+def _quoted(value: str) -> str:
+    """A date string as an error shows it: cut short, anything like a CPR number masked."""
+    return repr(mask(value)[:_SHOWN_LENGTH])  # masked first: a cut keeps no digits
 
 
 def _midnight(moment: dt.datetime) -> dt.date:
@@ -665,6 +669,17 @@ class _Collector:
             ) -> None:
         self.found.append((row, order, field, value, error))
 
+    def raise_first(self) -> None:
+        """Raise the error the records would meet first: lowest row, then field order.
+
+        The error names the row and the field (``rows[17].citizen``).
+        """
+        if not self.found:
+            return
+        row, _, field, _, error = min(self.found, key=lambda item: (item[0], item[1]))
+        where = f"rows[{row}]" + (f".{field}" if field else "")
+        raise _public(error).with_field(where) from None
+
 
 def _shown(value: Any, field: str | None = None) -> str | None:
     value = plain(value)
@@ -764,10 +779,22 @@ def _one(spec: _Field, order: int, row: int, value: Any, options: _Options,  # n
 
 def _frame_columns(kind: type, table: object, wanted: dict[str, str], extra: str
                    ) -> tuple[int, dict[str, list[Any]], tuple[str, ...], dict[str, str]]:
+    frame, sources, extras = _open(kind, table, wanted, extra)
+    kinds = {spec.name: spec.kind for spec in _SPECS[kind]}
+    raw = {field: frame.column(column, kinds[field]) for field, column in sources.items()}
+    return frame.height, raw, extras, sources
+
+
+def _open(kind: type, table: object, wanted: dict[str, str], extra: str
+          ) -> tuple[Frame, dict[str, str], tuple[str, ...]]:
+    """The frame opened, each field's column in it, and its columns that are no field.
+
+    Raises the reader's errors about columns before any row is read: a mapped column
+    the table lacks, a required column missing, an extra column with ``extra="refuse"``.
+    """
     frame = open_frame(table)
     present = set(frame.columns)
     specs = _SPECS[kind]
-    field_names = {spec.name for spec in specs}
     sources: dict[str, str] = {}
     for spec in specs:
         given = wanted.get(spec.name)
@@ -794,10 +821,7 @@ def _frame_columns(kind: type, table: object, wanted: dict[str, str], extra: str
                               f"{kind.__name__}: {', '.join(extras)}; map or drop "
                               f"{_text.plural(len(extras), 'it|them', 'en')}, or "
                               "pass extra='ignore'", field=extras[0])
-    kinds = {spec.name: spec.kind for spec in specs}
-    raw = {field: frame.column(column, kinds[field]) for field, column in sources.items()
-           if field in field_names}
-    return frame.height, raw, extras, sources
+    return frame, sources, extras
 
 
 def _row_columns(kind: type, rows: object, wanted: dict[str, str], extra: str,
@@ -864,7 +888,10 @@ def read_columns(
     """Read and validate a table's columns for records of ``kind`` (step 1 of 2).
 
     See :func:`read_cases` for the arguments. :meth:`ValidatedColumns.to_records`
-    makes the records; a columnar engine can use the columns directly.
+    makes the records. A table given to :func:`~casemigrate.find_duplicate_active_cases`
+    or :func:`~casemigrate.find_service_overlaps` is read by the same parts (these
+    options, the column mapping, the value parsers, the refusals) into the columnar
+    engine's arrays instead.
 
     Raises:
         MissingDependency: ``table`` is a dataframe and narwhals is not installed
@@ -906,10 +933,8 @@ def _read_columns(kind: type[R], table: object, columns: Mapping[str, str] | Non
         found.found = [item for item in found.found
                        if item[1] < 0 or item[0] not in unreadable]
     refusals = _refusals(kind, height, raw, sources, found)
-    if errors == "raise" and found.found:
-        row, _, field, _, error = min(found.found, key=lambda item: (item[0], item[1]))
-        where = f"rows[{row}]" + (f".{field}" if field else "")
-        raise _public(error).with_field(where) from None
+    if errors == "raise":
+        found.raise_first()
     rows: Sequence[int] = range(height)
     if found.found:
         bad = {item[0] for item in found.found}
@@ -930,8 +955,14 @@ def _check_ends(kind: type, validated: dict[str, list[Any]], raw: Mapping[str, l
     starts, stops = validated[start_name], validated[end_name]
     for row, (start, end) in enumerate(zip(starts, stops, strict=True)):
         if end is not None and start is not None and end < start:
-            found.add(row, order, end_name, raw[end_name][row], _Refused(
-                "ends-before-start", f"{end} is before {start_name} {start}", field=end_name))
+            found.add(row, order, end_name, raw[end_name][row],
+                      _ends_before(start_name, start, end_name, end))
+
+
+def _ends_before(start_name: str, start: dt.date, end_name: str, end: dt.date) -> _Refused:
+    """The refusal of an end or closing date before its start."""
+    return _Refused("ends-before-start", f"{end} is before {start_name} {start}",
+                    field=end_name)
 
 
 def _refusals(kind: type, height: int, raw: Mapping[str, list[Any]], sources: dict[str, str],

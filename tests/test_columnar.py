@@ -20,6 +20,7 @@ pytest.importorskip("numpy")
 from casemigrate import (  # noqa: E402
     Case,
     CaseMigrateError,
+    InvalidArgument,
     InvalidCPR,
     InvalidRecord,
     MissingDependency,
@@ -27,6 +28,9 @@ from casemigrate import (  # noqa: E402
     _columnar,
     find_duplicate_active_cases,
     find_service_overlaps,
+    read_cases,
+    read_services,
+    sort_findings,
 )
 
 CUTOVER = dt.date(2026, 6, 1)
@@ -192,18 +196,18 @@ def test_a_pandas_frame_is_a_table() -> None:
     ("case_id", " ", InvalidRecord, "rows[1].case_id"),
     ("closed", dt.date(2019, 1, 1), InvalidRecord, "rows[1].closed"),
 ])
-def test_a_table_is_refused_where_its_records_are(column: str, value: object,
-                                                  error: type[CaseMigrateError],
-                                                  field: str) -> None:
+def test_a_table_is_refused_where_the_reader_refuses_it(column: str, value: object,
+                                                        error: type[CaseMigrateError],
+                                                        field: str) -> None:
     rows = [{"case_id": f"C{i}", "municipality": 607, "citizen": "211062-1234",
              "system": "Old", "opened": dt.date(2020, 1, 1), "closed": None} for i in range(3)]
     rows[1][column] = value
-    with pytest.raises(error) as from_rows:
-        Case.from_rows([tuple(r.values()) for r in rows])
+    with pytest.raises(error) as from_reader:
+        read_cases(table(rows, CASE_TYPES))
     with pytest.raises(error) as from_table:
         find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
-    assert from_table.value.field == from_rows.value.field == field
-    assert str(from_table.value) == str(from_rows.value)
+    assert from_table.value.field == from_reader.value.field == field
+    assert str(from_table.value) == str(from_reader.value)
     assert "1234" not in str(from_table.value)
 
 
@@ -211,7 +215,7 @@ def test_a_missing_column_is_named() -> None:
     rows = [{"case_id": "A", "municipality": 607, "citizen": None, "system": "Old",
              "opened": dt.date(2020, 1, 1), "closed": None}]
     without = table(rows, CASE_TYPES).drop_columns(["opened"])
-    with pytest.raises(InvalidRecord, match="no column 'opened'") as error:
+    with pytest.raises(InvalidArgument, match="lacks the required column opened") as error:
         find_duplicate_active_cases(without, as_of=CUTOVER)
     assert error.value.field == "opened"
 
@@ -260,17 +264,17 @@ def test_a_bad_cpr_in_a_table_is_refused_and_masked(value: str,
     assert "1234" not in str(raised.value)
 
 
-def test_a_column_of_the_wrong_type_is_refused() -> None:
-    columns = {"case_id": pa.array(["C"]), "municipality": pa.array([607]),
-               "citizen": pa.array([None], type=pa.string()), "system": pa.array(["Old"]),
-               "opened": pa.array([dt.datetime(2020, 1, 1, 9)]), "closed": pa.array([None])}
-    with pytest.raises(CaseMigrateError, match="datetime with a time of day") as raised:
+def test_a_timestamp_is_a_day_at_midnight_and_refused_with_a_time() -> None:
+    columns = {"case_id": pa.array(["C", "D"]), "municipality": pa.array([607, 607]),
+               "citizen": pa.array(["211062-1234"] * 2), "system": pa.array(["Old", "New"]),
+               "opened": pa.array([dt.datetime(2020, 1, 1), dt.datetime(2020, 1, 1)]),
+               "closed": pa.array([None, None], type=pa.date32())}
+    found = find_duplicate_active_cases(pa.table(columns), as_of=CUTOVER)
+    assert [(f.code, f.subjects) for f in found] == [("CM204", ("C", "D"))]
+    columns["opened"] = pa.array([dt.datetime(2020, 1, 1), dt.datetime(2020, 1, 1, 10, 30)])
+    with pytest.raises(InvalidRecord, match="time of day") as raised:
         find_duplicate_active_cases(pa.table(columns), as_of=CUTOVER)
-    assert raised.value.field == "rows[0].opened"
-    # At midnight a timestamp is its day, as a record reads it.
-    midnight = {**columns, "opened": pa.array([dt.datetime(2020, 1, 1)])}
-    found = find_duplicate_active_cases(pa.table(midnight), as_of=CUTOVER)
-    assert [(f.code, f.subjects) for f in found] == [("CM205", ("C",))]
+    assert raised.value.field == "rows[1].opened"
 
 
 def test_a_polars_frame_is_a_table() -> None:
@@ -295,12 +299,12 @@ def test_the_example_in_the_performance_docs_runs() -> None:
 
 
 @pytest.mark.parametrize("case_id", ["", " ", "é", "a\tb", "x" * 201, "Ø-1", "ab\u200b", "😀"])
-def test_ids_are_judged_as_the_records_judge_them(case_id: str) -> None:
+def test_ids_are_judged_as_the_reader_judges_them(case_id: str) -> None:
     rows = [{"case_id": name, "municipality": 607, "citizen": None, "system": "Old",
              "opened": dt.date(2020, 1, 1), "closed": None} for name in ("ok", case_id)]
     refused: CaseMigrateError | None = None
     try:
-        Case.from_rows([tuple(r.values()) for r in rows])
+        read_cases(table(rows, CASE_TYPES))
     except CaseMigrateError as error:
         refused = error
     if refused is not None:
@@ -321,6 +325,242 @@ def test_no_cpr_number_leaves_the_table_path_in_full() -> None:
              *(str(dict(f.details)) for f in found)]
     assert not any("1234" in text for text in shown)
     assert found[0].details["citizen"].masked == "211062-****"
+
+
+# ---- a user's table: renamed columns, Danish dates, blanks and bad rows ------------
+# The rule functions read a table as read_cases / read_services read it. Whatever the
+# library, the names, the way dates are written and the bad rows, a table gives the
+# findings its records give, plus the CM002 of its refused rows (errors="collect"),
+# or the reader's own error (errors="raise").
+
+CASE_NAMES = {"sagsnr": "case_id", "kommune": "municipality", "cpr": "citizen",
+              "oprettet": "opened", "lukket": "closed"}
+SERVICE_NAMES = {"ydelse": "service_id", "kommune": "municipality", "cpr": "citizen",
+                 "ydelseskode": "code", "maalgrupper": "target_groups", "start": "start",
+                 "slut": "end", "system": "system"}
+DATE_STYLES = {  # how an export writes a day, and what the reader is told
+    "date": (lambda d: d, {}),
+    "iso": (dt.date.isoformat, {}),
+    "danish": (lambda d: d.strftime("%d-%m-%Y"), {"dayfirst": True}),
+    "danish-untold": (lambda d: d.strftime("%d-%m-%Y"), {}),
+    "us": (lambda d: d.strftime("%m/%d/%Y"), {"dayfirst": False}),
+    "dotted": (lambda d: d.strftime("%d.%m.%Y"), {"date_format": "%d.%m.%Y"}),
+    "stamp": (lambda d: dt.datetime(d.year, d.month, d.day), {}),
+}
+BAD_DAYS = {"date": None, "iso": "2022-02-30", "danish": "31-02-2022",
+            "danish-untold": "31-02-2022", "us": "13/01/2022", "dotted": "1.13.2022",
+            "stamp": dt.datetime(2022, 5, 1, 10, 30)}
+
+
+def mostly(good: list[Any], bad: list[Any]) -> st.SearchStrategy[Any]:
+    """A good value nine times in ten, else a bad (or blank) one."""
+    return st.integers(0, 9).flatmap(
+        lambda n: st.sampled_from(bad if n == 0 else good))
+
+
+RAW_IDS = mostly(["A", "B", "a", "Ø-1", "10"], [" ", ""])
+RAW_CITIZENS = mostly(["211062-1234", "2110621234", " 211062 1234 ", "010100-4321", "", None],
+                      ["320162-1234", "abc"])
+RAW_SYSTEMS = mostly(["Old", "New", "old"], [" ", None])
+MUNICIPALITY_STYLES = {"int": mostly([607, 607, 101], [999, None]),
+                       "text": mostly(["607", "0607", "101"], ["999", " ", None])}
+LIBRARIES = st.sampled_from(["pyarrow", "pandas", "polars"])
+
+
+@st.composite
+def export(draw: st.DrawFn, kind: str) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """A table as a user's export holds it (columns of values), and the reader's options."""
+    style = draw(st.sampled_from(sorted(DATE_STYLES)))
+    if style == "danish-untold" and draw(st.booleans()):  # every date refused: now and then
+        style = "danish"
+    write, options = DATE_STYLES[style]
+    municipalities = MUNICIPALITY_STYLES[draw(st.sampled_from(sorted(MUNICIPALITY_STYLES)))]
+
+    def day(value: dt.date | None) -> Any:
+        if value is None:
+            return None
+        if BAD_DAYS[style] is not None and draw(st.integers(0, 40)) == 0:
+            return BAD_DAYS[style]
+        return write(value)
+
+    names = CASE_NAMES if kind == "cases" else SERVICE_NAMES
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    columns["bemaerkning"] = []  # a column that is no field: ignored
+    for _ in range(draw(st.integers(0, 12))):
+        first = draw(st.dates(dt.date(2025, 1, 1), dt.date(2026, 9, 30)))
+        last = draw(st.one_of(st.none(), st.integers(-3, 900).map(
+            lambda days, first=first: first + dt.timedelta(days=days))))
+        values = [draw(RAW_IDS), draw(municipalities), draw(RAW_CITIZENS)]
+        if kind == "cases":
+            values += [day(None if draw(st.integers(0, 9)) == 0 else first), day(last)]
+        else:
+            values += [draw(mostly(["SEL107", "SEL85"], [" ", None])),
+                       draw(st.sampled_from([["1.1"], ["1.1", "2.1"], [], None]))
+                       if style != "iso" else draw(st.sampled_from(["1.1", "1.1; 2.1", None])),
+                       day(None if draw(st.integers(0, 9)) == 0 else first), day(last),
+                       draw(RAW_SYSTEMS)]
+        for name, value in zip(names, values, strict=True):
+            columns[name].append(value)
+        columns["bemaerkning"].append("ok")
+    if kind == "cases":
+        columns["system"] = [draw(RAW_SYSTEMS) for _ in columns["sagsnr"]]
+    return columns, options
+
+
+def frame_of(library: str, columns: dict[str, list[Any]]) -> Any:
+    if library == "pyarrow":
+        return pa.table(columns)
+    if library == "pandas":
+        return pytest.importorskip("pandas").DataFrame(columns)
+    return pytest.importorskip("polars").DataFrame(columns, strict=False)
+
+
+def test_export_strategy_builds_every_library() -> None:
+    columns = {"a": ["x", None], "b": [1, None]}
+    for library in ("pyarrow", "pandas", "polars"):
+        assert len(frame_of(library, columns)) == 2
+
+
+def _same_as_the_reader(found: Any, read: Any, expected: tuple[Any, ...]) -> None:
+    from casemigrate.tables import find_refused_rows
+
+    assert_same_findings(found, sort_findings([*expected, *find_refused_rows(read.refusals)]))
+    assert found.refusals == read.refusals
+
+
+def _raises_as_the_reader(reading: Any, running: Any) -> bool:
+    """Both raise the same error (type, field, message), or neither does."""
+    refused: CaseMigrateError | None = None
+    try:
+        reading()
+    except CaseMigrateError as error:
+        refused = error
+    if refused is None:
+        return False
+    with pytest.raises(type(refused)) as raised:
+        running()
+    assert (raised.value.field, str(raised.value)) == (refused.field, str(refused))
+    return True
+
+
+@settings(max_examples=40, deadline=None)
+@given(export("cases"), LIBRARIES, st.dates(dt.date(2025, 1, 1), dt.date(2027, 6, 30)))
+def test_a_users_case_table_gives_what_its_records_give(
+        drawn: tuple[dict[str, list[Any]], dict[str, Any]], library: str,
+        as_of: dt.date) -> None:
+    columns, options = drawn
+    frame = frame_of(library, columns)
+    read = read_cases(frame, columns=CASE_NAMES, errors="collect", **options)
+    found = find_duplicate_active_cases(frame, as_of=as_of, columns=CASE_NAMES,
+                                        errors="collect", **options)
+    _same_as_the_reader(found, read, find_duplicate_active_cases(read.records, as_of=as_of))
+    if not _raises_as_the_reader(
+            lambda: read_cases(frame, columns=CASE_NAMES, **options),
+            lambda: find_duplicate_active_cases(frame, as_of=as_of, columns=CASE_NAMES,
+                                                **options)):
+        assert not read.refusals
+
+
+@settings(max_examples=40, deadline=None)
+@given(export("services"), LIBRARIES, st.booleans())
+def test_a_users_service_table_gives_what_its_records_give(
+        drawn: tuple[dict[str, list[Any]], dict[str, Any]], library: str,
+        within: bool) -> None:
+    columns, options = drawn
+    frame = frame_of(library, columns)
+    read = read_services(frame, columns=SERVICE_NAMES, errors="collect", **options)
+    found = find_service_overlaps(frame, cutover=CUTOVER, within_system=within,
+                                  columns=SERVICE_NAMES, errors="collect", **options)
+    _same_as_the_reader(found, read, find_service_overlaps(
+        read.records, cutover=CUTOVER, within_system=within))
+    if not _raises_as_the_reader(
+            lambda: read_services(frame, columns=SERVICE_NAMES, **options),
+            lambda: find_service_overlaps(frame, cutover=CUTOVER, columns=SERVICE_NAMES,
+                                          **options)):
+        assert not read.refusals
+
+
+def test_reading_options_are_for_tables_only() -> None:
+    records = [Case(case_id="A", municipality=607, citizen=None, system="Old",
+                    opened=dt.date(2020, 1, 1))]
+    for option, value in (("columns", {"sagsnr": "case_id"}), ("errors", "collect"),
+                          ("extra", "refuse"), ("date_format", "%d-%m-%Y"), ("dayfirst", True)):
+        with pytest.raises(InvalidArgument, match="says how to read a table") as raised:
+            find_duplicate_active_cases(records, as_of=CUTOVER, **{option: value})
+        assert raised.value.field == option
+        with pytest.raises(InvalidArgument) as raised:
+            find_service_overlaps([], cutover=CUTOVER, **{option: value})
+        assert raised.value.field == option
+    assert find_duplicate_active_cases(records, as_of=CUTOVER, errors="raise", dayfirst=None)
+
+
+def test_a_record_batch_is_a_table() -> None:
+    rows = [{"case_id": f"C{i}", "municipality": 607, "citizen": "211062-1234",
+             "system": "Old", "opened": dt.date(2020, 1, 1), "closed": None} for i in range(2)]
+    batch = table(rows, CASE_TYPES).to_batches()[0]
+    assert [f.subjects for f in find_duplicate_active_cases(batch, as_of=CUTOVER)] == [
+        ("C0", "C1")]
+
+
+def test_columns_arrow_cannot_hold_are_read_as_the_reader_reads_them() -> None:
+    """Mixed Python objects, categories and time-zone-aware timestamps in one frame."""
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    frame = pd.DataFrame({
+        "sagsnr": ["A", 5, None, "D", "E"],
+        "kommune": pd.Series([607, 607, 607, 101, 607], dtype="category"),
+        "cpr": ["211062-1234", 2110621234, None, "211062-1234", "211062 1234"],
+        "system": ["Old", "New", "Old", np.nan, "New"],
+        "oprettet": [dt.date(2020, 1, 1), "2020-01-01", pd.Timestamp("2020-01-01"),
+                     "01-02-2020", pd.Timestamp("2020-01-01 10:30")],
+        "lukket": pd.to_datetime([None, None, "2021-01-01", None, None]).tz_localize(
+            "Europe/Copenhagen"),
+    })
+    read = read_cases(frame, columns=CASE_NAMES, errors="collect")
+    found = find_duplicate_active_cases(frame, as_of=CUTOVER, columns=CASE_NAMES,
+                                        errors="collect")
+    assert [(r.row, r.column, r.error) for r in found.refusals] == [
+        (1, "cpr", "invalid-type"), (2, "sagsnr", "missing-value"),
+        (3, "system", "missing-value"), (3, "oprettet", "date-format-needed"),
+        (4, "oprettet", "time-of-day")]
+    _same_as_the_reader(found, read, find_duplicate_active_cases(read.records, as_of=CUTOVER))
+    assert [f.code for f in found] == ["CM002"] * 5
+
+
+def test_collected_refusals_are_findings_in_every_view() -> None:
+    frame = pa.table({
+        "sagsnr": ["A", "B", "C", "D"], "kommune": [607, 607, 999, 607],
+        "cpr": ["211062-1234", "211062-1234", "211062-1234", "320162-1234"],
+        "system": ["Old", "New", "Old", "Old"],
+        "oprettet": ["02-09-2022", "01-01-2020", "01-01-2020", "01-01-2020"],
+        "lukket": pa.array([None] * 4, type=pa.string()),
+    })
+    found = find_duplicate_active_cases(frame, as_of=CUTOVER, columns=CASE_NAMES,
+                                        errors="collect", dayfirst=True)
+    assert found.counts() == {"CM002": 2, "CM204": 1}  # type: ignore[attr-defined]
+    exported = found.to_arrow()  # type: ignore[attr-defined]
+    assert exported.column("code").to_pylist() == ["CM002", "CM002", "CM204"]
+    assert exported.column("subjects").to_pylist() == [["C"], ["D"], ["A", "B"]]
+    assert [f.details["column"] for f in found[:2]] == ["kommune", "cpr"]
+    assert found.refusals.rows == (2, 3)  # type: ignore[attr-defined]
+    shown = [repr(found), str(exported.to_pylist()), *(str(f) for f in found),
+             *(str(dict(f.details)) for f in found), str(found.refusals.to_rows())]  # type: ignore[attr-defined]
+    assert not any("1234" in text for text in shown)
+    clean = find_duplicate_active_cases(frame.slice(0, 2), as_of=CUTOVER, columns=CASE_NAMES,
+                                        errors="collect", dayfirst=True)
+    assert clean.counts() == {"CM204": 1}  # type: ignore[attr-defined]
+    assert not clean.refusals and clean.refusals.rows_in == 2  # type: ignore[attr-defined]
+
+
+def test_extra_columns_are_refused_as_the_reader_refuses_them() -> None:
+    frame = pa.table({"case_id": ["A"], "municipality": [607], "citizen": [None],
+                      "system": ["Old"], "opened": [dt.date(2020, 1, 1)], "note": ["x"]})
+    with pytest.raises(InvalidArgument) as from_reader:
+        read_cases(frame, extra="refuse")
+    with pytest.raises(InvalidArgument) as from_table:
+        find_duplicate_active_cases(frame, as_of=CUTOVER, extra="refuse")
+    assert str(from_table.value) == str(from_reader.value)
+    assert from_table.value.field == "note"
 
 
 def test_an_id_twice_in_one_citizens_group_is_named_by_its_system() -> None:

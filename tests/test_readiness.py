@@ -246,3 +246,67 @@ def test_no_output_ever_shows_a_cpr(case_list: list[Case], sent: list[Delivery],
             assert digits not in text
             assert f"{digits[:6]}-{digits[6:]}" not in text
 
+
+
+# ---- tables given to check_readiness ---------------------------------------------
+
+def _export() -> tuple[object, object]:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("narwhals")
+    cases_table = pd.DataFrame({
+        "sagsnr": ["S-1", "S-2", "S-3", "S-4"], "kommune": [607, 607, 607, 999],
+        "cpr": ["211062-1234", "2110621234", "320162-1234", None],
+        "system": ["Old", "New", "Old", "Old"],
+        "oprettet": ["02-09-2022", "01-06-2026", "01-01-2020", "01-01-2020"],
+    })
+    services_table = pd.DataFrame({
+        "ydelse": ["Y-1", "Y-2"], "kommune": [607, 607], "cpr": ["211062-1234", "abc"],
+        "code": ["SEL107", "SEL107"], "target_groups": ["1.1", "1.1"],
+        "start": ["01-06-2021", "01-06-2026"], "end": [None, None], "system": ["Old", "New"],
+    })
+    return cases_table, services_table
+
+
+NAMES = {"sagsnr": "case_id", "ydelse": "service_id", "kommune": "municipality",
+         "cpr": "citizen", "oprettet": "opened"}
+
+
+def test_tables_are_read_as_the_readers_read_them_and_refusals_are_cm002() -> None:
+    from casemigrate import read_cases, read_services
+
+    cases_table, services_table = _export()
+    smdb = plan(dst_notified=dt.date(2026, 1, 5), cutover_chosen=dt.date(2026, 3, 2))
+    report = check_readiness(smdb, cases=cases_table, services=services_table,
+                             columns=NAMES, errors="collect", dayfirst=True,
+                             as_of=dt.date(2026, 3, 3))
+    read = read_cases(cases_table, columns={k: v for k, v in NAMES.items() if v != "service_id"},
+                      errors="collect", dayfirst=True)
+    read_s = read_services(services_table, columns={k: v for k, v in NAMES.items()
+                                                    if v not in ("case_id", "opened")},
+                           errors="collect", dayfirst=True)
+    expected = check_readiness(smdb, cases=read.records, services=read_s.records,
+                               refusals=[read.refusals, read_s.refusals],
+                               as_of=dt.date(2026, 3, 3))
+    assert report.findings == expected.findings
+    refused = [(f.details["column"], f.subjects) for f in report.findings if f.code == "CM002"]
+    assert sorted(refused) == [("cpr", ("S-3",)), ("cpr", ("Y-2",)), ("kommune", ("S-4",))]
+    assert not report.ok
+    assert "1234" not in str(report.to_dict())
+
+
+def test_a_table_with_errors_raise_stops_at_its_first_bad_row() -> None:
+    from casemigrate import InvalidCPR
+
+    cases_table, _ = _export()
+    with pytest.raises(InvalidCPR) as raised:
+        check_readiness(plan(), cases=cases_table, columns=NAMES, dayfirst=True,
+                        as_of=dt.date(2026, 3, 3))
+    assert raised.value.field == "rows[2].citizen"
+
+
+def test_reading_options_beside_records_are_refused() -> None:
+    from casemigrate import InvalidArgument
+
+    with pytest.raises(InvalidArgument) as raised:
+        check_readiness(plan(), cases=[], dayfirst=True, as_of=dt.date(2026, 3, 3))
+    assert raised.value.field == "dayfirst"

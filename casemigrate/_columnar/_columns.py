@@ -1,8 +1,11 @@
-"""Validate a table in bulk into typed columns: ``validate → columns``.
+"""The table reader's array back end: a table to the engine's typed columns.
 
-A table with the record's field names (``case_id``, ``municipality``, ``citizen``,
-...) is checked column by column with the same rules as the record constructors, and
-what passes is held as compact columns:
+:func:`read` takes what :func:`casemigrate.tables.read_columns` takes (``columns=``,
+``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``) and reads a table exactly as
+it does: the same column mapping, the same values accepted and coerced, the same
+refusals with the same codes and messages, the same first error with
+``errors="raise"``. Only where the values go differs: not into Python objects but
+into compact columns,
 
 * ids as an Arrow string array (they only leave the engine as finding subjects);
 * the municipality as its code (``int16``), the CPR number as its ten digits read as
@@ -13,14 +16,16 @@ what passes is held as compact columns:
   9999-12-31 are ordinary values. A missing end or closing date is :data:`OPEN`, a
   number above every real day; a missing start is :data:`MISSING`, below every real day.
 
-Each value is judged by the validator the constructor uses, once per distinct value
-where the value can repeat (municipalities, CPR numbers, systems, codes), so a table
-is refused exactly where its records would be. The error names the row and the field
-as :meth:`casemigrate.Case.from_rows` does (``rows[17].citizen``); of several bad
-values, the one the records would meet first (lowest row, then field order) is
-reported.
-
-Columns other than the record's fields are not read.
+One reader, two walks over a column. Everything but the walk is the reader's own
+(``casemigrate.tables``): the options, the mapping, the required and extra columns,
+the value parsers, the collector of refusals, the refusals table. The walk here reads
+a column as one Arrow array and judges each *distinct* value with the reader's parser
+(dictionary encoding finds them). Two kinds of value are proven good in bulk instead,
+because they are mostly distinct: an id of printable ASCII, and a CPR number of one of
+the two plain forms with a real birth date; a date column and a timestamp at
+midnight are days as they stand. Every other value, and every value that is refused,
+goes through the parser: a refusal is always the reader's. A column Arrow cannot
+hold (mixed Python objects) is walked by the reader's own list walk and then packed.
 """
 
 from __future__ import annotations
@@ -33,18 +38,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from casemigrate import _validate as v
-from casemigrate import model
-from casemigrate.exceptions import CaseMigrateError, InvalidRecord, InvalidType
-from casemigrate.identifiers import (
-    CPR,
-    KLE,
-    MUNICIPALITY_CODES,
-    Facet,
-    cpr_key,
-    facet,
-    kle_number,
-)
+from casemigrate import tables as t
+from casemigrate._frame_in import Frame
+from casemigrate.exceptions import CaseMigrateError, InvalidArgument
+from casemigrate.identifiers import cpr_key
+from casemigrate.model import Case, Service
+from casemigrate.tables import Refusals
 
 Array = Any  # numpy arrays: typed loosely so the core type-checks without numpy
 
@@ -55,8 +54,8 @@ MISSING: Final = int(np.iinfo(np.int32).min)
 NO_CITIZEN: Final = -1
 NO_CODE: Final = -1
 _EPOCH: Final = dt.date(1970, 1, 1).toordinal()
-_KNOWN: Final = np.zeros(max(MUNICIPALITY_CODES) + 1, dtype=bool)
-_KNOWN[sorted(MUNICIPALITY_CODES)] = True  # a lookup table: _KNOWN[code]
+_NOT_GIVEN: Final = {"closed": OPEN, "end": OPEN, "start": MISSING}
+_RAW: Final = object()  # a refused value: read from the table when the refusals are made
 
 
 def day_of(number: int) -> dt.date:
@@ -69,14 +68,31 @@ def day_number(day: dt.date) -> int:
     return day.toordinal() - _EPOCH
 
 
-class CaseColumns:
-    """Validated cases as columns (see the module documentation)."""
+class _Read:
+    """What every read holds beside its columns: rows, refusals, extra columns."""
 
-    __slots__ = ("case_id", "citizen", "closed", "municipality", "opened", "system",
-                 "systems")
+    __slots__ = ()
+    rows: Array
+    refusals: Refusals
+    extra_columns: tuple[str, ...]
+
+
+class CaseColumns(_Read):
+    """Validated cases as columns (see the module documentation).
+
+    Attributes:
+        rows: The input position of each good row (the columns are aligned with it).
+        refusals: The refused rows, as :func:`casemigrate.read_cases` reports them.
+        extra_columns: The table's columns that are no field.
+    """
+
+    __slots__ = ("case_id", "citizen", "closed", "extra_columns", "municipality", "opened",
+                 "refusals", "rows", "system", "systems")
 
     def __init__(self, *, case_id: pa.Array, municipality: Array, citizen: Array,
-                 system: Array, systems: list[str], opened: Array, closed: Array) -> None:
+                 system: Array, systems: list[str], opened: Array, closed: Array,
+                 rows: Array, refusals: Refusals, extra_columns: tuple[str, ...] = ()
+                 ) -> None:
         self.case_id = case_id
         self.municipality = municipality
         self.citizen = citizen
@@ -84,6 +100,9 @@ class CaseColumns:
         self.systems = systems
         self.opened = opened
         self.closed = closed
+        self.rows = rows
+        self.refusals = refusals
+        self.extra_columns = extra_columns
 
     def __len__(self) -> int:
         return len(self.opened)
@@ -96,15 +115,16 @@ class CaseColumns:
             for name in ("municipality", "citizen", "system", "opened", "closed")))
 
 
-class ServiceColumns:
-    """Validated services as columns (see the module documentation)."""
+class ServiceColumns(_Read):
+    """Validated services as columns (see the module documentation and :class:`CaseColumns`)."""
 
-    __slots__ = ("citizen", "code", "codes", "end", "municipality", "service_id", "start",
-                 "system", "systems")
+    __slots__ = ("citizen", "code", "codes", "end", "extra_columns", "municipality",
+                 "refusals", "rows", "service_id", "start", "system", "systems")
 
     def __init__(self, *, service_id: pa.Array, municipality: Array, citizen: Array,
                  code: Array, codes: list[str], start: Array, end: Array, system: Array,
-                 systems: list[str]) -> None:
+                 systems: list[str], rows: Array, refusals: Refusals,
+                 extra_columns: tuple[str, ...] = ()) -> None:
         self.service_id = service_id
         self.municipality = municipality
         self.citizen = citizen
@@ -114,6 +134,9 @@ class ServiceColumns:
         self.end = end
         self.system = system
         self.systems = systems
+        self.rows = rows
+        self.refusals = refusals
+        self.extra_columns = extra_columns
 
     def __len__(self) -> int:
         return len(self.start)
@@ -126,144 +149,392 @@ class ServiceColumns:
             for name in ("municipality", "citizen", "code", "start", "end", "system")))
 
 
-# ---- reading the table --------------------------------------------------------------
+# ---- the read ----------------------------------------------------------------------
 
-def as_arrow(table: object) -> pa.Table:
-    """An Arrow table from a pyarrow, pandas or polars table (or any Arrow stream)."""
-    if isinstance(table, pa.Table):
-        return table
-    if isinstance(table, pa.RecordBatch):
-        return pa.Table.from_batches([table])
-    module = type(table).__module__.partition(".")[0]
-    try:
-        if module == "pandas":
-            return pa.Table.from_pandas(table, preserve_index=False)
-        if module == "polars":
-            return table.to_arrow()  # type: ignore[attr-defined]
-        return pa.table(table)
-    except (pa.ArrowException, TypeError, ValueError) as error:
-        raise InvalidType(f"cannot read the {v.type_name(table)} as a table: {error}",
-                          field="table") from None
+def read(kind: type, table: object, *, columns: Any = None, errors: Any = "raise",
+         extra: Any = "ignore", date_format: Any = None, dayfirst: Any = None
+         ) -> CaseColumns | ServiceColumns:
+    """Read a table of cases or services into columns, as ``read_columns`` reads it.
 
+    Args:
+        kind: :class:`~casemigrate.Case` or :class:`~casemigrate.Service`.
+        table: A pandas, polars or pyarrow table.
+        columns: As :func:`casemigrate.read_cases`; so are the other arguments.
+        errors: ``"raise"`` or ``"collect"``.
+        extra: ``"ignore"`` or ``"refuse"``.
+        date_format: A ``strptime`` format for date strings.
+        dayfirst: How to read a date string that is not ISO.
 
-class _Errors:
-    """The first error the records would meet: lowest row, then field order."""
+    Returns:
+        The good rows' columns, with their input positions and the refusals.
 
-    def __init__(self, fields: tuple[str, ...]) -> None:
-        self.order = {name: index for index, name in enumerate(fields)}
-        self.first: tuple[int, int, CaseMigrateError] | None = None
+    Raises:
+        CaseMigrateError: The reader's errors, the same ones: a column missing or
+            mapped wrongly, and with ``errors="raise"`` the first bad row's error
+            naming the row and field (``rows[17].citizen``).
+    """
+    if kind is not Case and kind is not Service:
+        raise InvalidArgument("expected Case or Service", field="kind")
+    options = t._options(date_format, dayfirst, errors, extra)
+    wanted = t._mapping(kind, columns)
+    with t._no_collection():
+        frame, sources, extras = t._open(kind, table, wanted, extra)
+        walk = _Walk(kind, frame, sources, options)
+        packed = {name: walk.field(name) for name in sources}
+        walk.check_ends(packed)
+        if errors == "raise":
+            walk.found.raise_first()
+        refusals = walk.refusals()
+    good = np.ones(frame.height, dtype=bool)
+    good[[row for row, *_ in walk.found.found]] = False
+    rows = np.flatnonzero(good) if not good.all() else np.arange(frame.height)
+    keep = None if good.all() else pa.array(good)
 
-    def add(self, row: int, field: str, error: CaseMigrateError) -> None:
-        key = (row, self.order[field])
-        if self.first is None or key < self.first[:2]:
-            self.first = (row, key[1], error)
+    def column(name: str, fill: int, dtype: Any) -> Array:
+        values = packed.get(name)
+        if values is None:
+            return np.full(len(rows), fill, dtype=dtype)
+        return values if keep is None else values[good]
 
-    def raise_first(self) -> None:
-        if self.first is not None:
-            row, _, error = self.first
-            raise error.with_field(f"rows[{row}]" + (f".{error.field}" if error.field else ""))
-
-
-def _column(table: pa.Table, name: str, *, required: bool = True) -> pa.Array | None:
-    if name not in table.column_names:
-        if required:
-            raise InvalidRecord(f"the table has no column {name!r}", field=name)
-        return None
-    column = table.column(name)
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if pa.types.is_dictionary(array.type):
-        array = array.dictionary_decode()
-    if pa.types.is_large_string(array.type) or pa.types.is_string_view(array.type):
-        array = array.cast(pa.string())
-    return array
-
-
-def _call(check: Callable[[Any], Any], value: object, field: str) -> CaseMigrateError | None:
-    """The error ``check`` raises for ``value``, named for ``field``, or ``None``."""
-    try:
-        check(value)
-    except CaseMigrateError as error:
-        return error if error.field else error.with_field(field)
-    return None
-
-
-def _first_true(mask: Array) -> int:
-    return int(np.argmax(mask))
+    ids = packed[t._SPECS[kind][0].name]
+    ids = ids if keep is None else ids.filter(keep)
+    common = {"municipality": column("municipality", 0, np.int16),
+              "citizen": column("citizen", NO_CITIZEN, np.int64),
+              "system": column("system", -1, np.int32), "systems": walk.names["system"],
+              "rows": rows, "refusals": refusals, "extra_columns": extras}
+    if kind is Case:
+        return CaseColumns(case_id=ids, opened=column("opened", 0, np.int32),
+                           closed=column("closed", OPEN, np.int32), **common)
+    return ServiceColumns(service_id=ids, code=column("code", NO_CODE, np.int32),
+                          codes=walk.names["code"], start=column("start", MISSING, np.int32),
+                          end=column("end", OPEN, np.int32), **common)
 
 
-def _null_mask(array: pa.Array) -> Array:
-    if array.null_count == 0:
-        return np.zeros(len(array), dtype=bool)
-    return np.asarray(array.is_null().to_numpy(zero_copy_only=False))
+def cases(table: object, **options: Any) -> CaseColumns:
+    """A table of cases as :class:`CaseColumns` (see :func:`read`)."""
+    found = read(Case, table, **options)
+    assert isinstance(found, CaseColumns)
+    return found
 
 
-def _wrong_type(array: pa.Array, field: str, check: Callable[[Any], Any],
-                errors: _Errors) -> None:
-    """A column of a type the field does not take: the first row's own error."""
-    for row in range(len(array)):
-        error = _call(check, array[row].as_py(), field)
-        if error is not None:
-            errors.add(row, field, error)
+def services(table: object, **options: Any) -> ServiceColumns:
+    """A table of services as :class:`ServiceColumns` (see :func:`read`)."""
+    found = read(Service, table, **options)
+    assert isinstance(found, ServiceColumns)
+    return found
+
+
+class _Walk:
+    """One read of one table: its fields walked one by one, the refusals collected."""
+
+    def __init__(self, kind: type, frame: Frame, sources: dict[str, str],
+                 options: Any) -> None:
+        self.kind = kind
+        self.frame = frame
+        self.sources = sources
+        self.options = options
+        self.height = frame.height
+        self.specs = {spec.name: (order, spec) for order, spec in enumerate(t._SPECS[kind])}
+        self.found = t._Collector()
+        self.refused: dict[str, Array] = {}
+        self.lists: dict[str, list[Any]] = {}
+        self.names: dict[str, list[str]] = {"system": [], "code": []}
+
+    def field(self, name: str) -> Any:
+        """The field's column, validated and packed."""
+        self.refused[name] = np.zeros(self.height, dtype=bool)
+        _, spec = self.specs[name]
+        array = self.frame.arrow(self.sources[name], spec.kind)
+        walker: Callable[[_Walk, str, Any], Any] = _WALKERS.get(spec.kind, _checked)
+        packed = None if array is None else walker(self, name, array)
+        if packed is None:
+            packer: Callable[[_Walk, str, list[Any]], Any] = _PACKERS.get(spec.kind, _unpacked)
+            packed = packer(self, name, self.listed(name))
+        return packed
+
+    def add(self, row: int, name: str, error: CaseMigrateError, value: Any = _RAW) -> None:
+        """A refusal of field ``name`` in ``row``, made by the reader's parser."""
+        order, _ = self.specs[name]
+        self.found.add(row, order, name, value, error)
+        self.refused[name][row] = True
+
+    def parse(self, name: str, value: Any) -> Any:
+        """The reader's parser for field ``name``; raises its refusal, naming the field."""
+        _, spec = self.specs[name]
+        try:
+            return t._parse(spec, value, self.options)
+        except CaseMigrateError as error:
+            raise error.with_field(name) from None
+
+    def listed(self, name: str) -> list[Any]:
+        """The field walked as the record back end walks it, as a list of parsed values."""
+        order, spec = self.specs[name]
+        values = self.frame.column(self.sources[name], spec.kind)
+        self.lists[name] = values
+        before = len(self.found.found)
+        parsed = t._validate(spec, order, values, self.options, self.found)
+        for row, *_ in self.found.found[before:]:
+            self.refused[name][row] = True
+        return parsed
+
+    def check_ends(self, packed: dict[str, Any]) -> None:
+        """An end or closing date before its start, where both were read, is refused."""
+        start_name, end_name = t._ENDS[self.kind]
+        if end_name not in packed:
             return
+        start, end = packed[start_name], packed[end_name]
+        wrong = ((end != OPEN) & (start != MISSING) & (end < start)
+                 & ~self.refused[start_name] & ~self.refused[end_name])
+        for row in np.flatnonzero(wrong).tolist():
+            self.add(row, end_name, t._ends_before(start_name, day_of(int(start[row])),
+                                                   end_name, day_of(int(end[row]))))
+
+    def refusals(self) -> Refusals:
+        """The refusals table; refused values are read from the table as the reader reads them."""
+        found = self.found.found
+        raw: dict[str, list[Any]] = {}
+        if found:
+            wanted = {t._SPECS[self.kind][0].name} | {
+                name for _, _, name, value, _ in found if value is _RAW}
+            for name in wanted:
+                raw[name] = self.lists.get(name) or self.frame.column(
+                    self.sources[name], self.specs[name][1].kind)
+            self.found.found = [(row, order, name, raw[name][row] if value is _RAW else value,
+                                 error) for row, order, name, value, error in found]
+        return t._refusals(self.kind, self.height, raw, self.sources, self.found)
 
 
-def _ids(array: pa.Array, field: str, errors: _Errors) -> pa.Array:
-    """Non-empty printable ids of at most 200 characters, as the constructors want."""
-    def check(value: object) -> None:
-        model._id(field, value)
+# ---- walking one column: each returns the packed column, or None to walk it as a list
 
-    if not pa.types.is_string(array.type):
-        _wrong_type(array, field, check, errors)
-        return array
-    length = pc.binary_length(array)
-    fast = pc.and_(pc.and_(pc.ascii_is_printable(array), pc.invert(pc.ascii_is_space(array))),
-                   pc.and_(pc.greater(length, 0), pc.less_equal(length, 200)))
-    slow = np.flatnonzero(~fast.fill_null(False).to_numpy(zero_copy_only=False))
-    for row in slow:  # non-ASCII ids (Danish letters), nulls and the refused
-        error = _call(check, array[int(row)].as_py(), field)
-        if error is not None:
-            errors.add(int(row), field, error)
-            break
-    return array
-
-
-def _municipalities(array: pa.Array, errors: _Errors) -> Array:
-    field = "municipality"
-    out = np.zeros(len(array), dtype=np.int16)
-    if pa.types.is_integer(array.type):
-        values = np.asarray(array.fill_null(0).to_numpy(zero_copy_only=False))
-        inside = (values > 0) & (values < len(_KNOWN))
-        good = inside & _KNOWN[np.where(inside, values, 0)] & ~_null_mask(array)
-        out[good] = values[good]
-        if not good.all():
-            row = _first_true(~good)
-            error = _call(model._municipality, array[row].as_py(), field)
-            assert error is not None
-            errors.add(row, field, error)
-        return out
-    if pa.types.is_string(array.type):
+def _by_distinct(walk: _Walk, name: str, array: pa.Array, pack: Callable[[Any], int],
+                 dtype: Any) -> Array | None:
+    """Each distinct value through the reader's parser once, packed; rows mapped in bulk."""
+    try:
         encoded = array.dictionary_encode()
-        codes = np.zeros(len(encoded.dictionary), dtype=np.int16)
-        bad = np.zeros(len(codes), dtype=bool)
-        for index, text in enumerate(encoded.dictionary.to_pylist()):
-            try:
-                codes[index] = model._municipality(text).code
-            except CaseMigrateError:
-                bad[index] = True
-        indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
-        out = codes[indices]
-        rows_bad = bad[indices] | _null_mask(array)
-        if rows_bad.any():
-            row = _first_true(rows_bad)
-            error = _call(model._municipality, array[row].as_py(), field)
-            assert error is not None
-            errors.add(row, field, error)
-        return out
-    _wrong_type(array, field, model._municipality, errors)
+    except (pa.ArrowException, NotImplementedError):
+        return None  # a type Arrow cannot hash
+    values = encoded.dictionary.to_pylist()
+    size = len(values)
+    results = np.zeros(size + 1, dtype=dtype)
+    errors: dict[int, CaseMigrateError] = {}
+    for index, value in enumerate(values + ([None] if array.null_count else [])):
+        try:
+            results[index] = pack(walk.parse(name, value))
+        except CaseMigrateError as error:
+            errors[index] = error
+    indices = np.asarray(encoded.indices.fill_null(size).to_numpy(zero_copy_only=False))
+    if errors:
+        failed = np.zeros(size + 1, dtype=bool)
+        failed[list(errors)] = True
+        for row in np.flatnonzero(failed[indices]).tolist():
+            walk.add(row, name, errors[int(indices[row])])
+    out: Array = results[indices]
     return out
 
 
+def _is_text(array: pa.Array) -> bool:
+    kind = array.type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind)
+                or pa.types.is_string_view(kind))
 
+
+def _ids(walk: _Walk, name: str, array: pa.Array) -> pa.Array | None:
+    """Ids of printable ASCII, not blank, at most 200 long, are the reader's at once."""
+    if not _is_text(array):
+        return None
+    if not pa.types.is_string(array.type):
+        array = array.cast(pa.string())
+    length = pc.binary_length(array)
+    fast = pc.and_(pc.and_(pc.ascii_is_printable(array), pc.invert(pc.ascii_is_space(array))),
+                   pc.and_(pc.greater(length, 0), pc.less_equal(length, 200)))
+    slow = np.flatnonzero(~np.asarray(fast.fill_null(False).to_numpy(zero_copy_only=False)))
+    for row in slow.tolist():  # Danish letters, nulls, and the refused
+        try:
+            walk.parse(name, array[row].as_py())
+        except CaseMigrateError as error:
+            walk.add(row, name, error)
+    return array
+
+
+def _municipalities(walk: _Walk, name: str, array: pa.Array) -> Array | None:
+    return _by_distinct(walk, name, array, lambda found: found.code, np.int16)
+
+
+def _names(walk: _Walk, name: str, array: pa.Array) -> Array | None:
+    """Systems and service codes: indices into the list of the distinct names."""
+    names = walk.names[name]
+    position: dict[str, int] = {name: index for index, name in enumerate(names)}
+
+    def pack(found: str | None) -> int:
+        if found is None:
+            return NO_CODE
+        index = position.setdefault(found, len(names))
+        if index == len(names):
+            names.append(found)
+        return index
+
+    return _by_distinct(walk, name, array, pack, np.int32)
+
+
+def _citizens(walk: _Walk, name: str, array: pa.Array) -> Array | None:
+    """CPR numbers of a plain form with a real birth date at once; the others parsed."""
+    if not _is_text(array):  # no citizen at all (nulls), or numbers: refused one by one
+        return _by_distinct(walk, name, array, _cpr_digits, np.int64)
+    if not pa.types.is_string(array.type):
+        array = array.cast(pa.string())
+    out, fast = _plain_cpr_digits(array)
+    fast &= ~_nulls(array)
+    out[~fast] = NO_CITIZEN
+    cache: dict[Any, int | CaseMigrateError] = {}
+    for row in np.flatnonzero(~fast).tolist():  # spaces, blanks, nulls, the refused
+        value = array[row].as_py()
+        found = cache.get(value)
+        if found is None:
+            try:
+                found = _cpr_digits(walk.parse(name, value))
+            except CaseMigrateError as error:
+                found = error
+            cache[value] = found
+        if isinstance(found, CaseMigrateError):
+            walk.add(row, name, found)
+        else:
+            out[row] = found
+    return out
+
+
+def _cpr_digits(cpr: Any) -> int:
+    return NO_CITIZEN if cpr is None else int(cpr_key(cpr))
+
+
+def _days(walk: _Walk, name: str, array: pa.Array) -> Array | None:
+    """Day numbers: a date column as it stands, a timestamp at midnight its day."""
+    kind = array.type
+    if pa.types.is_date64(kind):
+        array = array.cast(pa.date32())
+    if pa.types.is_date32(array.type):
+        days = np.array(array.view(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False),
+                          dtype=np.int32)
+        _not_given(walk, name, array, days)
+        return days
+    if pa.types.is_timestamp(kind) and kind.tz is None:
+        per_day = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000,
+                   "ns": 86_400_000_000_000}[kind.unit]
+        ticks = np.asarray(array.view(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False))
+        number = ticks // per_day
+        days = number.astype(np.int32)
+        with_time = np.flatnonzero((ticks != number * per_day) & ~_nulls(array))
+        if len(with_time):  # refused as the reader refuses them, read as it reads them
+            exact = array.take(pa.array(with_time)).cast(pa.timestamp("us"), safe=False)
+            for row, moment in zip(with_time.tolist(), exact.to_pylist(), strict=True):
+                try:
+                    days[row] = day_number(walk.parse(name, moment))
+                except CaseMigrateError as error:
+                    walk.add(row, name, error)
+        _not_given(walk, name, array, days)
+        return days
+    given = _NOT_GIVEN.get(name, 0)
+    return _by_distinct(walk, name, array,
+                        lambda day: given if day is None else day_number(day), np.int32)
+
+
+def _not_given(walk: _Walk, name: str, array: pa.Array, days: Array) -> None:
+    """The null rows of a date column: the field's marker, or the reader's refusal."""
+    if not array.null_count:
+        return
+    nulls = np.flatnonzero(_nulls(array))
+    try:
+        walk.parse(name, None)
+    except CaseMigrateError as error:
+        for row in nulls.tolist():
+            walk.add(row, name, error)
+        return
+    days[nulls] = _NOT_GIVEN[name]
+
+
+def _nulls(array: pa.Array) -> Array:
+    if array.null_count == 0:
+        return np.zeros(len(array), dtype=bool)
+    return np.array(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _groups(walk: _Walk, name: str, array: pa.Array) -> Array | None:
+    """Target groups, validated only: a list of texts of at most 50 characters at once."""
+    kind = array.type
+    if not (pa.types.is_list(kind) or pa.types.is_large_list(kind)):
+        return _checked(walk, name, array)
+    items = array.flatten()
+    if not _is_text(items) and len(items):
+        return None  # lists of numbers, say: refused as the reader refuses them
+    slow = _nulls(array)  # a missing list: the field's default, as the parser says
+    if len(items):
+        wrong = _nulls(items) | (np.asarray(pc.utf8_length(items).fill_null(0).to_numpy(
+            zero_copy_only=False)) > 50)
+        parents = np.asarray(pc.list_parent_indices(array).to_numpy(zero_copy_only=False))
+        slow[parents[wrong]] = True
+    for row in np.flatnonzero(slow).tolist():
+        try:
+            walk.parse(name, array[row].as_py())
+        except CaseMigrateError as error:
+            walk.add(row, name, error)
+    return np.zeros(0)
+
+
+def _checked(walk: _Walk, name: str, array: pa.Array) -> Array | None:
+    """A field the rules do not read (KLE number, title, ...): validated only."""
+    return _by_distinct(walk, name, array, lambda _: 0, np.int8)
+
+
+_WALKERS: Final[dict[str, Callable[[_Walk, str, pa.Array], Any]]] = {
+    "id": _ids, "municipality": _municipalities, "cpr": _citizens, "system": _names,
+    "code": _names, "date": _days, "groups": _groups,
+}
+
+
+# ---- packing a column the reader walked as a list ----------------------------------
+
+def _unpacked(walk: _Walk, name: str, values: list[Any]) -> Array:
+    return np.zeros(0)
+
+
+def _pack_ids(walk: _Walk, name: str, values: list[Any]) -> pa.Array:
+    return pa.array(values, type=pa.string())
+
+
+def _pack(pack: Callable[[Any], int], dtype: Any
+          ) -> Callable[[_Walk, str, list[Any]], Array]:
+    def packer(walk: _Walk, name: str, values: list[Any]) -> Array:
+        refused = walk.refused[name]
+        return np.array([0 if refused[row] else pack(value)
+                         for row, value in enumerate(values)], dtype=dtype)
+    return packer
+
+
+def _pack_names(walk: _Walk, name: str, values: list[Any]) -> Array:
+    names = walk.names[name]
+    position = {found: index for index, found in enumerate(names)}
+    for value in values:
+        if value is not None and value not in position:
+            position[value] = len(names)
+            names.append(value)
+    return np.array([NO_CODE if value is None else position[value] for value in values],
+                    dtype=np.int32)
+
+
+def _pack_days(walk: _Walk, name: str, values: list[Any]) -> Array:
+    given = _NOT_GIVEN.get(name, 0)
+    return np.array([given if value is None else day_number(value) for value in values],
+                    dtype=np.int32)
+
+
+_PACKERS: Final[dict[str, Callable[[_Walk, str, list[Any]], Any]]] = {
+    "id": _pack_ids,
+    "municipality": _pack(lambda found: found.code, np.int16),
+    "cpr": _pack(_cpr_digits, np.int64),
+    "system": _pack_names, "code": _pack_names, "date": _pack_days,
+}
+
+
+# ---- CPR numbers and birth dates in bulk -------------------------------------------
 
 def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
     """``DDMMYY-SSSS`` or ten digits, read straight from the Arrow string buffers.
@@ -303,38 +574,6 @@ def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
     return values, plain
 
 
-def _citizens(array: pa.Array, errors: _Errors) -> Array:
-    """CPR numbers as their ten digits in one ``int64``; ``-1`` where there is none."""
-    field = "citizen"
-
-    def check(value: object) -> None:
-        model._batch_cpr({}, value)
-
-    out = np.full(len(array), NO_CITIZEN, dtype=np.int64)
-    if pa.types.is_null(array.type):
-        return out
-    if not pa.types.is_string(array.type):
-        for row in np.flatnonzero(~_null_mask(array)):
-            errors.add(int(row), field, _call(check, array[int(row)].as_py(), field)
-                       or InvalidType("expected a string", field=field))
-            break
-        return out
-    present = ~_null_mask(array)
-    values, fast_mask = _plain_cpr_digits(array)
-    fast_mask &= present
-    out[fast_mask] = values[fast_mask]
-    slow = np.flatnonzero(present & ~fast_mask)
-    cache: dict[str, CPR] = {}
-    for row in slow:  # spaces, or not a CPR number at all
-        value = array[int(row)].as_py()
-        try:
-            out[row] = int(cpr_key(model._batch_cpr(cache, value)))  # type: ignore[arg-type]
-        except CaseMigrateError as error:
-            errors.add(int(row), field, error)
-            break
-    return out
-
-
 _MONTH_DAYS: Final = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -360,195 +599,3 @@ def _real_dates(day: Array, month: Array, yy: Array, seventh: Array) -> Array:
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     last = np.where((month == 2) & leap, 29, last)
     return np.asarray(good_month & (day >= 1) & (day <= last))
-
-
-def _dictionary(array: pa.Array, field: str, check: Callable[[Any], str | None],
-                errors: _Errors, *, nullable: bool) -> tuple[Array, list[str]]:
-    """Indices into the list of distinct valid values; ``-1`` for a missing value."""
-    if pa.types.is_null(array.type) and nullable:
-        return np.full(len(array), -1, dtype=np.int32), []
-    if not pa.types.is_string(array.type):
-        _wrong_type(array, field, check, errors)
-        return np.full(len(array), -1, dtype=np.int32), []
-    encoded = array.dictionary_encode()
-    names: list[str] = []
-    position: dict[str, int] = {}
-    mapping = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int32)
-    bad = np.zeros(len(mapping), dtype=bool)
-    for index, text in enumerate(encoded.dictionary.to_pylist()):
-        try:
-            name = check(text)
-        except CaseMigrateError:
-            bad[index] = True
-            continue
-        if name is not None:
-            mapping[index] = position.setdefault(name, len(names))
-            if mapping[index] == len(names):
-                names.append(name)
-    indices = encoded.indices.fill_null(len(mapping) - 1).to_numpy(zero_copy_only=False)
-    nulls = _null_mask(array)
-    rows_bad = bad[indices] | (nulls if not nullable else False)
-    if np.any(rows_bad):
-        row = _first_true(rows_bad)
-        error = _call(check, array[row].as_py(), field)
-        assert error is not None
-        errors.add(row, field, error)
-    return mapping[indices], names
-
-
-def _days(array: pa.Array, field: str, errors: _Errors, *, missing: int | None) -> Array:
-    """Day numbers; ``missing`` for a null (``None``: a null is refused)."""
-    def check(value: object) -> None:
-        v.day(field, value)
-
-    if pa.types.is_date64(array.type):
-        array = array.cast(pa.date32())
-    elif pa.types.is_timestamp(array.type) and array.type.tz is None:
-        # Timestamps at midnight are days, as the records read them (_validate.day); with
-        # a time of day the column stays, and the row's own error is found below.
-        days = array.cast(pa.date32())
-        if pc.all(pc.equal(days.cast(array.type), array)).as_py() is not False:
-            array = days
-    if pa.types.is_null(array.type) and missing is not None:
-        return np.full(len(array), missing, dtype=np.int32)
-    if not pa.types.is_date32(array.type):
-        _wrong_type(array, field, check, errors)
-        return np.zeros(len(array), dtype=np.int32)
-    days = array.view(pa.int32())
-    if array.null_count:
-        if missing is None:
-            row = _first_true(_null_mask(array))
-            errors.add(row, field, InvalidType("expected a date, got NoneType", field=field))
-            return np.zeros(len(array), dtype=np.int32)
-        days = days.fill_null(missing)
-    return np.asarray(days.to_numpy(zero_copy_only=False), dtype=np.int32)
-
-
-def _before(earlier: Array, later: Array, field: str, other: str, errors: _Errors,
-            *, missing: int | None = None) -> None:
-    """``later`` before ``earlier`` (where both are given) is refused, as in the records."""
-    given = later != OPEN
-    if missing is not None:
-        given &= earlier != missing
-    wrong = given & (later < earlier)
-    if wrong.any():
-        row = _first_true(wrong)
-        errors.add(row, field, InvalidRecord(
-            f"{day_of(int(later[row]))} is before {other} {day_of(int(earlier[row]))}",
-            field=field))
-
-
-_CASE_FIELDS: Final = ("case_id", "municipality", "citizen", "system", "opened", "closed",
-                       "kle", "facet", "origin", "title", "caseworker", "organisation")
-_CASE_EXTRAS: Final[dict[str, Callable[[Any], Any]]] = {
-    "kle": lambda x: None if x is None or type(x) is KLE else kle_number(x),
-    "facet": lambda x: None if x is None or type(x) is Facet else facet(x),
-    "origin": model._origin,
-    "title": model._title,
-    "caseworker": model._caseworker,
-    "organisation": model._organisation,
-}
-
-
-def cases(table: object) -> CaseColumns:
-    """Validate a table of cases into :class:`CaseColumns`.
-
-    Raises:
-        CaseMigrateError: A row cannot be a case (``field`` names the row and the
-            field, e.g. ``rows[17].citizen``), or a column is missing.
-    """
-    arrow = as_arrow(table)
-    errors = _Errors(_CASE_FIELDS)
-    case_id = _ids(_column(arrow, "case_id"), "case_id", errors)
-    where = _municipalities(_column(arrow, "municipality"), errors)
-    citizen = _citizens(_column(arrow, "citizen"), errors)
-    system, systems = _dictionary(_column(arrow, "system"), "system", model._system_name,
-                                  errors, nullable=False)
-    opened = _days(_column(arrow, "opened"), "opened", errors, missing=None)
-    closed_column = _column(arrow, "closed", required=False)
-    closed = (np.full(len(arrow), OPEN, dtype=np.int32) if closed_column is None
-              else _days(closed_column, "closed", errors, missing=OPEN))
-    _before(opened, closed, "closed", "opened", errors)
-    for name, check in _CASE_EXTRAS.items():
-        column = _column(arrow, name, required=False)
-        if column is not None:
-            _each_distinct(column, name, check, errors)
-    errors.raise_first()
-    return CaseColumns(case_id=case_id, municipality=where, citizen=citizen, system=system,
-                       systems=systems, opened=opened, closed=closed)
-
-
-def _each_distinct(array: pa.Array, field: str, check: Callable[[Any], Any],
-                   errors: _Errors) -> None:
-    """Every distinct value through the constructor's own converter."""
-    try:
-        encoded = array.dictionary_encode()
-    except pa.ArrowException:  # a type Arrow cannot hash: judge row by row
-        _wrong_type(array, field, check, errors)
-        return
-    for index, value in enumerate(encoded.dictionary.to_pylist()):
-        error = _call(check, value, field)
-        if error is not None:
-            rows = np.flatnonzero(encoded.indices.fill_null(-1).to_numpy(
-                zero_copy_only=False) == index)
-            errors.add(int(rows[0]), field, error)
-    if array.null_count:
-        error = _call(check, None, field)
-        if error is not None:
-            errors.add(_first_true(_null_mask(array)), field, error)
-
-
-_SERVICE_FIELDS: Final = ("service_id", "municipality", "citizen", "code", "target_groups",
-                          "start", "end", "system")
-
-
-def _target_groups(array: pa.Array, errors: _Errors) -> None:
-    field = "target_groups"
-    if not (pa.types.is_list(array.type) or pa.types.is_large_list(array.type)):
-        _wrong_type(array, field, model._target_groups, errors)
-        return
-    if array.null_count:
-        row = _first_true(_null_mask(array))
-        errors.add(row, field, _call(model._target_groups, None, field)
-                   or InvalidType("expected a set", field=field))
-    items = array.flatten()
-    parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
-    if not pa.types.is_string(items.type) and not pa.types.is_large_string(items.type):
-        if len(items):
-            _wrong_type(array, field, model._target_groups, errors)
-        return
-    wrong = _null_mask(items) | (pc.utf8_length(items).fill_null(0).to_numpy(
-        zero_copy_only=False) > 50)
-    if wrong.any():
-        row = int(parents[_first_true(wrong)])
-        error = _call(model._target_groups, array[row].as_py(), field)
-        assert error is not None
-        errors.add(row, field, error)
-
-
-def services(table: object) -> ServiceColumns:
-    """Validate a table of services into :class:`ServiceColumns`.
-
-    Raises:
-        CaseMigrateError: A row cannot be a service (``field`` names the row and the
-            field, e.g. ``rows[3].end``), or a column is missing.
-    """
-    arrow = as_arrow(table)
-    errors = _Errors(_SERVICE_FIELDS)
-    service_id = _ids(_column(arrow, "service_id"), "service_id", errors)
-    where = _municipalities(_column(arrow, "municipality"), errors)
-    citizen = _citizens(_column(arrow, "citizen"), errors)
-    code, codes = _dictionary(_column(arrow, "code"), "code", model._code, errors,
-                              nullable=True)
-    _target_groups(_column(arrow, "target_groups"), errors)
-    start = _days(_column(arrow, "start"), "start", errors, missing=MISSING)
-    end_column = _column(arrow, "end", required=False)
-    end = (np.full(len(arrow), OPEN, dtype=np.int32) if end_column is None
-           else _days(end_column, "end", errors, missing=OPEN))
-    _before(start, end, "end", "start", errors, missing=MISSING)
-    system, systems = _dictionary(_column(arrow, "system"), "system", model._system_name,
-                                  errors, nullable=False)
-    errors.raise_first()
-    return ServiceColumns(service_id=service_id, municipality=where, citizen=citizen,
-                          code=code, codes=codes, start=start, end=end, system=system,
-                          systems=systems)

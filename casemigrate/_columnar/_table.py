@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casemigrate.exceptions import InvalidArgument
-from casemigrate.findings import Finding, Rule, Severity
+from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.findings import _tie_key as tie_key
 
 Array = Any
@@ -123,14 +123,36 @@ class FindingTable(Sequence[Finding]):
     when it is indexed or iterated. The order is the canonical one of
     :func:`casemigrate.sort_findings`, and the table compares equal to the tuple of
     findings the same rule returns for the same records.
+
+    Attributes:
+        refusals: The refused rows of the table the rule read
+            (:class:`casemigrate.tables.Refusals`; empty unless ``errors="collect"``
+            found some). Each table, column and error code of them is a CM002 among
+            the findings.
     """
 
-    def __init__(self, blocks: list[Block]) -> None:
+    refusals: Any
+
+    def __init__(self, blocks: list[Block], refusals: Any = None) -> None:
         # The catalogue's canonical order (sort_findings): severity, then code; each
         # block sorts its own findings by subjects (then message).
         self._blocks = sorted((b for b in blocks if b.size),
                               key=lambda b: (b.rule.severity, b.rule.code))
         self._offsets = np.cumsum([0] + [b.size for b in self._blocks])
+        self.refusals = refusals
+
+    def with_refusals(self, refusals: Any) -> FindingTable:
+        """The same findings and one CM002 per table, column and error code of ``refusals``.
+
+        The CM002 findings are :func:`casemigrate.tables.find_refused_rows`'s, so the
+        table equals the records' findings plus those, in canonical order.
+        """
+        from casemigrate.tables import find_refused_rows  # noqa: PLC0415
+
+        refused = find_refused_rows(refusals) if len(refusals) else ()
+        blocks = [Found(refused[0].rule, list(sort_findings(refused)))] if refused else []
+        return FindingTable([*self._blocks, *blocks],
+                            refusals)
 
     def __len__(self) -> int:
         return int(self._offsets[-1])
