@@ -84,18 +84,6 @@ class Origin(enum.Enum):
     CONVERTED = "converted"
 
 
-def _id(field: str, value: object) -> str:
-    if (
-        type(value) is str
-        and 0 < len(value) <= 200
-        and value.isascii()
-        and value.isprintable()
-        and not value.isspace()
-    ):
-        return value
-    return v.text(field, value)
-
-
 _SHARED_LIMIT: Final = 100_000
 # Shared values: a million records hold a handful of systems, codes and group sets.
 _SYSTEMS: dict[str, str] = {}
@@ -132,24 +120,9 @@ def _citizen(value: object) -> CPR | None:
     raise failure
 
 
-# Converters of single fields; the columnar engine checks its columns with them too.
-_municipality: Final = to_municipality
-
-
+# Converters of single fields; the table readers check their columns with them too.
 def _system_name(value: str) -> str:
     return _system("system", value)
-
-
-def _title(value: object) -> str:
-    return v.free_text("title", value, max_length=1000)
-
-
-def _caseworker(value: object) -> str | None:
-    return v.optional_text("caseworker", value)
-
-
-def _organisation(value: object) -> str | None:
-    return v.optional_text("organisation", value)
 
 
 def _code(value: object) -> str | None:
@@ -347,7 +320,7 @@ def _fill_case(  # noqa: PLR0917  # positional: from_rows passes a row's values
         case_id = v.text("case_id", case_id)
     where = _MUNICIPALITIES.get(municipality) if type(municipality) is int else None
     if where is None:
-        where = _municipality(municipality)
+        where = to_municipality(municipality)
     if type(citizen) is not CPR and citizen is not None:
         try:
             citizen = _citizen(citizen)
@@ -371,11 +344,11 @@ def _fill_case(  # noqa: PLR0917  # positional: from_rows passes a row's values
     if type(origin) is not Origin:
         origin = _origin(origin)
     if type(title) is not str or title:
-        title = _title(title)
+        title = v.free_text("title", title, max_length=1000)
     if caseworker is not None:
-        caseworker = _caseworker(caseworker)
+        caseworker = v.optional_text("caseworker", caseworker)
     if organisation is not None:
-        organisation = _organisation(organisation)
+        organisation = v.optional_text("organisation", organisation)
     _set_case(record, case_id, where, citizen, name, opened, closed, kle, facet, origin,
               title, caseworker, organisation)
 
@@ -554,7 +527,7 @@ def _fill_service(  # noqa: PLR0917  # as _fill_case
         service_id = v.text("service_id", service_id)
     where = _MUNICIPALITIES.get(municipality) if type(municipality) is int else None
     if where is None:
-        where = _municipality(municipality)
+        where = to_municipality(municipality)
     if type(citizen) is not CPR and citizen is not None:
         try:
             citizen = _citizen(citizen)
