@@ -53,3 +53,15 @@ def test_the_columnar_engine_agrees_with_the_records(task: str, impl: str) -> No
     ours = TASKS[task]["casemigrate"]
     theirs = TASKS[task][impl]
     assert theirs.run(theirs.prepare(data)) == ours.run(ours.prepare(data))
+
+
+def test_keyword_construction_benchmark_builds_every_record(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import data as bench_data
+    from benchmarks import keywords
+
+    small = generate(300, seed=5)
+    monkeypatch.setattr(bench_data, "load", lambda size: small)
+    figures = keywords._measure(300, 1)
+    assert figures["records"] == {"Case": len(small.cases), "Service": len(small.services)}
+    assert all(figures[name] > 0 for name in ("Case", "Service", "from_rows"))
