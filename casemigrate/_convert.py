@@ -22,7 +22,7 @@ from casemigrate.exceptions import InvalidType
 from casemigrate.identifiers import MUNICIPALITY_CODES, Municipality, municipality
 
 __all__ = ["MUNICIPALITIES", "count", "day", "flag_or_unknown", "identifier",
-           "optional_day", "place", "system_text"]
+           "optional_day", "place", "system_text", "to_municipality"]
 
 MUNICIPALITIES: Final = {m.code: m for m in map(municipality, MUNICIPALITY_CODES)}
 """The shared municipalities by code, for the constructors' fast path."""
