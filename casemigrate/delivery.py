@@ -127,7 +127,12 @@ SERVICE_COUNTED_TWICE: Final = Rule(
            "one from each system, whose periods share at least one day. Both ends are "
            "inclusive. The finding names both service ids and the first and last shared day "
            "(`open` when both are still running). Its `details` carry the number of days "
-           "(`None` when open-ended).",
+           "(`None` when open-ended). When the systems are known (as the plan names them), "
+           "an active service of the old system takes part in no CM301: DST does not count "
+           "it, and CM315/CM316 judge its re-creation instead (casemigrate policy, "
+           "docs/policies.md, \"What DST counts twice\"). Without the systems named, the "
+           "services are taken as a data basis, where the old system has only closed "
+           "services.",
     why="DST takes the old system's closed services and all the new system's services. If "
         "both hold the same service for the same days, the statistics count it twice.",
     example="Old `B` 2021-06-01..2026-06-01 (closed on the cutover); new `B'` "
@@ -1115,7 +1120,9 @@ def find_service_overlaps(
     * CM301 (ERROR): two services of one group from different systems share at least
       one day (both ends inclusive), so the service is counted twice. Names both ids,
       the first and last shared day and the number of days (``None`` when both are
-      still open).
+      still open). With the systems named, an active old-system service is not part
+      of any CM301: DST takes only the old system's closed services, so it is not
+      counted at all (its re-creation is CM315/CM316's, in :func:`check_services`).
     * CM302 (WARNING): an old service ends on the day before or on the cutover while a
       service of the other system covers the cutover and runs past it: the old one was
       probably closed because of the change.
@@ -1229,10 +1236,13 @@ def _sweep(
                 if within_system and (earlier.end is None or earlier.end >= start):
                     out.append(_same_system(earlier, current))
                 continue
+            known = old is not None or new is not None
             if _is_old(earlier, current, old, new):
-                _judge(earlier, current, cutover, later=current.service_id, out=out)
+                _judge(earlier, current, cutover, later=current.service_id, known=known,
+                       out=out)
             else:
-                _judge(current, earlier, cutover, later=current.service_id, out=out)
+                _judge(current, earlier, cutover, later=current.service_id, known=known,
+                       out=out)
         open_.append(current)
 
 
@@ -1279,12 +1289,15 @@ def _same_system(earlier: Service, later: Service) -> Finding:
     )
 
 
-def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
+def _judge(old: Service, new: Service, cutover: dt.date, *, later: str, known: bool,
            out: list[Finding]) -> None:
     assert old.start is not None and new.start is not None
     subjects = (old.service_id, new.service_id)
     first, last = _shared(old, new)
-    if last is None or first <= last:
+    # With the roles known, an active old-system service is one DST does not count
+    # (only the old system's closed services are taken), so it is counted twice with
+    # nothing: CM315/CM316 judge its re-creation instead.
+    if (last is None or first <= last) and not (known and old.end is None):
         out.append(Finding.of(
             SERVICE_COUNTED_TWICE, subjects, old=old.service_id, new=new.service_id,
             old_period=_period(old), new_period=_period(new), first=first,

@@ -133,8 +133,9 @@ def test_interval_inside_an_earlier_longer_one_is_found() -> None:
 
 
 def test_both_open_overlap_is_open_ended() -> None:
+    # Without the systems named, the services are taken as a data basis: both counted.
     found = find_service_overlaps([svc("O", "Old", D(2020, 1, 1)), svc("N", "New")],
-                                  cutover=C, old_system="Old", new_system="New")
+                                  cutover=C)
     assert codes(found) == [("CM301", ("N", "O"))]
     assert found[0].details["days"] is None
     assert found[0].details["old"] == "O"
@@ -349,3 +350,44 @@ def test_merge_without_overlap_checks_builds_the_same_basis() -> None:
     assert basis.excluded == full.excluded
     assert codes(full) == [("CM301", ("B", "B'")), ("CM302", ("B", "B'"))]
     assert codes(basis) == []
+
+
+# An active old-system service is not counted by DST ("Fra tidligere system udvælges
+# alle afsluttede ydelser"): with the roles known it is counted twice with nothing.
+
+@pytest.mark.parametrize("roles", [{"old_system": "Old", "new_system": "New"},
+                                   {"old_system": "Old"}, {"new_system": "New"}])
+def test_active_old_service_and_its_recreation_are_not_counted_twice(
+        roles: dict[str, str]) -> None:
+    old = svc("A", "Old", D(2021, 1, 1))
+    new = svc("B", "New", D(2021, 1, 1))
+    assert codes(find_service_overlaps([old, new], cutover=C, **roles)) == []
+    # The same pair with the old service closed on the cutover is counted twice.
+    closed = svc("A", "Old", D(2021, 1, 1), C)
+    assert codes(find_service_overlaps([closed, new], cutover=C, **roles)) == [
+        ("CM301", ("A", "B")), ("CM302", ("A", "B"))]
+    # An active old service beside a closed new one: only the new one is counted.
+    short = svc("B", "New", D(2026, 6, 2), D(2026, 8, 1))
+    assert codes(find_service_overlaps([old, short], cutover=C, **roles)) == []
+
+
+def test_readiness_judges_an_active_old_service_by_its_recreation_only() -> None:
+    from casemigrate import check_readiness  # noqa: PLC0415
+
+    old = svc("A", "Old", D(2021, 1, 1))
+    new = svc("B", "New", D(2021, 2, 1))
+    report = check_readiness(PLAN, services=[old, new], as_of=C)
+    found = [(f.code, f.subjects) for f in report.findings if f.code.startswith("CM3")]
+    assert found == [("CM316", ("A", "B"))]
+
+
+def test_merge_and_overlaps_agree_on_an_active_old_service() -> None:
+    old = svc("A", "Old", D(2021, 1, 1))
+    new = svc("B", "New", D(2021, 1, 1))
+    merged = merge_deliveries([dlv("old", "Old", dt.datetime(2026, 6, 10, 9), [old]),
+                               dlv("new", "New", dt.datetime(2026, 6, 20, 9), [new])], PLAN)
+    direct = find_service_overlaps([old, new], cutover=C, old_system="Old",
+                                   new_system="New")
+    assert [f.code for f in merged.findings if f.code in ("CM301", "CM302")] == []
+    assert [f.code for f in direct] == []
+    assert [s.service_id for s in merged.services] == ["B"]

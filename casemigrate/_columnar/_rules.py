@@ -383,6 +383,9 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     new = np.where(i_old, j, i)
     del i, i_old
     both = np.maximum(start[old], start[new]) <= np.minimum(end[old], end[new])
+    if old_flag is not None or new_flag is not None:
+        # Roles known: an active old-system service is not counted (_judge's `known`).
+        both &= end[old] != OPEN
     blocks.append(_Pairs(SERVICE_COUNTED_TWICE, columns, a=rows[old[both]], b=rows[new[both]],
                          later=rows[j[both]], rank_of=rank_of))
     closure = ((end[old] != OPEN) & (end[old] >= cut - 1) & (end[old] <= cut)
