@@ -16,17 +16,17 @@ None of them ever shows a full CPR number.
 
 Checks by register:
 
-===========================  ====  ========  ==================================
+===========================  ====  ========  ============================================
 check                        SMDB  HANDICAP  needs
-===========================  ====  ========  ==================================
+===========================  ====  ========  ============================================
 check_plan                   yes   yes       the plan
 find_reporting_overlap       yes   yes       deliveries
 find_duplicate_active_cases  yes   --        cases
 find_blocking_cases          yes   --        cases
 merge_deliveries             --    yes       deliveries (with service overlaps)
 check_services               --    yes       services, or the merged data basis
-find_service_overlaps        --    yes       services
-===========================  ====  ========  ==================================
+find_service_overlaps        --    yes       services; with deliveries, done by the merge
+===========================  ====  ========  ============================================
 
 The table is :data:`CHECKS`. A check that applies to the register but lacks every
 input it needs gives a CM001 finding instead of running; so does a check of the other
@@ -438,10 +438,13 @@ CHECKS: Final[tuple[Check, ...]] = (
     Check("check_services", _HANDICAP, ("services", "deliveries"),
           lambda i: check_services(i.services or i.merge().services, i.plan, as_of=i.as_of),
           "services, or the merged data basis"),
-    Check("find_service_overlaps", _HANDICAP, ("services",),
+    # Without services, the merge has checked the merged data basis for overlaps.
+    Check("find_service_overlaps", _HANDICAP, ("services", "deliveries"),
           lambda i: find_service_overlaps(i.services, cutover=i.plan.cutover,
                                           old_system=i.plan.old_system,
-                                          new_system=i.plan.new_system)),
+                                          new_system=i.plan.new_system)
+          if i.services else (),
+          "services; with deliveries, done by the merge"),
 )
 """Every check of :func:`check_readiness`, in the order they run.
 

@@ -88,6 +88,7 @@ def test_missing_data_is_said_not_skipped() -> None:
     reasons = {f.subjects[0]: f.details["reason"] for f in handicap.findings}
     assert reasons["find_blocking_cases"] == "it applies to SMDB, not HANDICAP"
     assert reasons["check_services"] == "no services or deliveries were given"
+    assert reasons["find_service_overlaps"] == "no services or deliveries were given"
     danish = {f.subjects[0]: f.message_in("da") for f in handicap.findings if f.code == "CM001"}
     assert danish["find_blocking_cases"] == (
         "find_blocking_cases blev ikke kørt: den gælder for SMDB, ikke HANDICAP")
@@ -134,6 +135,10 @@ def test_handicap_readiness_merges_and_checks_the_data_basis() -> None:
     assert ("CM202", ("early",)) in codes(report)
     assert report.merge is not None
     assert report.merge["kept"] == 2
+    # The merge checked the data basis for overlaps: no CM001 says it was not run.
+    assert [f for f in report.findings if f.code == "CM001"] == []
+    assert report.checks == ("check_plan", "find_reporting_overlap", "merge_deliveries",
+                             "check_services", "find_service_overlaps")
 
 
 def test_select_ignore_and_overrides() -> None:
