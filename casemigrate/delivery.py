@@ -48,6 +48,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Final, overload
 
 import attrs
@@ -70,6 +71,7 @@ __all__ = [
     "ExclusionReason",
     "MergeResult",
     "RecreationMatch",
+    "RecreationOutcome",
     "check_services",
     "find_service_overlaps",
     "merge_deliveries",
@@ -698,6 +700,43 @@ def _excluded(service: Service, reason: ExclusionReason, delivery_id: str) -> Ex
     return item
 
 
+class RecreationOutcome(enum.Enum):
+    """What became of an active service of the old system (excluded from the data basis).
+
+    The parts of the ``ACTIVE_IN_OLD_SYSTEM`` exclusions in :attr:`MergeResult.recreation`.
+    """
+
+    RECREATED_UNCHANGED = "re-created unchanged"
+    RECREATED_DIFFERS = "re-created, another start or target groups (CM316, CM303)"
+    NOT_RECREATED = "not re-created (CM315)"
+    NOT_COMPARED = "not compared: no production delivery of the new system"
+
+    def in_language(self, language: str = "en") -> str:
+        """The outcome in words, in ``"en"`` or ``"da"``.
+
+        Example:
+            >>> RecreationOutcome.NOT_RECREATED.in_language("da")
+            'ikke oprettet på ny (CM315)'
+        """
+        return _OUTCOME_DA[self] if _text.check_language(language) == "da" else self.value
+
+
+_OUTCOME_DA: Final[Mapping[RecreationOutcome, str]] = {
+    RecreationOutcome.RECREATED_UNCHANGED: "oprettet på ny uændret",
+    RecreationOutcome.RECREATED_DIFFERS:
+        "oprettet på ny, anden start eller målgrupper (CM316, CM303)",
+    RecreationOutcome.NOT_RECREATED: "ikke oprettet på ny (CM315)",
+    RecreationOutcome.NOT_COMPARED:
+        "ikke sammenlignet: ingen produktionsleverance fra det nye system",
+}
+_OUTCOMES: Final = tuple(outcome.name for outcome in RecreationOutcome)
+_SCHEMA: Final = 1  # MergeResult.to_dict's, the same as a readiness report's
+
+
+def _read_only(mapping: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(mapping))
+
+
 @attrs.frozen(kw_only=True)
 class MergeResult:
     """The data basis DST would build, and everything that was left out.
@@ -711,6 +750,14 @@ class MergeResult:
         used: The deliveries used (at most one per system).
         findings: What makes the data basis wrong or doubtful, sorted.
         services_in: How many services the deliveries held in all.
+        recreation: The old system's active services (excluded as
+            ``ACTIVE_IN_OLD_SYSTEM``) by how the new system re-creates them, keyed by
+            the names of :class:`RecreationOutcome`: ``RECREATED_UNCHANGED`` (same
+            start date and target groups), ``RECREATED_DIFFERS`` (another start date
+            or target groups: CM316, or CM303 for a start on the cutover),
+            ``NOT_RECREATED`` (CM315) and ``NOT_COMPARED`` (the new system has no
+            production delivery, so nothing was matched). :meth:`summary` gives every
+            outcome, and its parts sum to the ``ACTIVE_IN_OLD_SYSTEM`` exclusions.
     """
 
     services: tuple[Service, ...]
@@ -718,12 +765,32 @@ class MergeResult:
     used: tuple[Delivery, ...]
     findings: tuple[Finding, ...]
     services_in: int
+    recreation: Mapping[str, int] = attrs.field(factory=dict, eq=False, converter=_read_only)
 
     def __repr__(self) -> str:
         return _render.merge_repr(self)
 
+    def __str__(self) -> str:
+        return _render.merge_text(self)
+
     def _repr_html_(self) -> str:
         return _render.merge_html(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ledger as JSON-ready data with stable keys (``"schema": 1``).
+
+        The same data as :meth:`summary`, and as a readiness report's ``"merge"``
+        (:meth:`casemigrate.Report.to_dict`), with the schema version first.
+
+        Example:
+            >>> import json
+            >>> data = MergeResult(services=(), excluded=(), used=(), findings=(),
+            ...                    services_in=0).to_dict()
+            >>> data["schema"], data["old_active_by_outcome"]["NOT_RECREATED"]
+            (1, 0)
+            >>> _ = json.dumps(data)
+        """
+        return {"schema": _SCHEMA, **self.summary()}
 
     def summary(self) -> dict[str, Any]:
         """How many services went where. ``kept + excluded == services_in`` always.
@@ -734,12 +801,18 @@ class MergeResult:
             0
         """
         by_reason = Counter(item.reason.name for item in self.excluded)
+        old_active = by_reason.get(ExclusionReason.ACTIVE_IN_OLD_SYSTEM.name, 0)
+        outcomes = {key: self.recreation.get(key, 0) for key in _OUTCOMES}
+        # A result built by hand may lack the tally: what it does not explain was not
+        # compared, so the parts always sum to the whole.
+        outcomes["NOT_COMPARED"] += old_active - sum(outcomes.values())
         return {
             "services_in": self.services_in,
             "kept": len(self.services),
             "excluded": len(self.excluded),
             "excluded_by_reason": {reason.name: by_reason.get(reason.name, 0)
                                    for reason in ExclusionReason},
+            "old_active_by_outcome": outcomes,
             "deliveries_used": [delivery.delivery_id for delivery in self.used],
             "findings_by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
         }
@@ -861,11 +934,14 @@ def merge_deliveries(
                     new_kept.append(service)
         if role == "old":
             findings.extend(_vanished(latest, earlier))
+    recreation = dict.fromkeys(_OUTCOMES, 0)
     if len(used) == 2:  # both systems delivered
-        findings.extend(_recreation(old_active, new_kept, plan, match))
+        findings.extend(_recreation(old_active, new_kept, plan, match, recreation))
         gap = _gap(production["old"], production["new"], tolerated)
         if gap is not None:
             findings.append(gap)
+    else:
+        recreation["NOT_COMPARED"] = len(old_active)
 
     if check_overlaps:
         findings.extend(find_service_overlaps(
@@ -880,6 +956,7 @@ def merge_deliveries(
         used=tuple(used),
         findings=sort_findings(findings),
         services_in=services_in,
+        recreation=recreation,
     )
 
 
@@ -998,12 +1075,15 @@ def _differs(old: Service, recreated: Service, cutover: dt.date,
 
 def _recreation(
     old_active: Iterable[Service], new: Iterable[Service], plan: CutoverPlan,
-    match: RecreationMatch,
+    match: RecreationMatch, tally: dict[str, int] | None = None,
 ) -> list[Finding]:
     """CM315 for old active services nothing re-creates; CM316 for differing ones.
 
-    One-to-one pairing per (municipality, citizen, code); see RecreationMatch.
+    One-to-one pairing per (municipality, citizen, code); see RecreationMatch. With
+    ``tally``, each old service is counted there by its outcome (see
+    :attr:`MergeResult.recreation`).
     """
+    counts = dict.fromkeys(_OUTCOMES[:3], 0)
     # Every service here is of the plan's municipality (the callers see to it), so the
     # key is the citizen's digits and the code, as one string: strings are not tracked
     # by the garbage collector, and a value is a list only when a key repeats, so a
@@ -1047,6 +1127,9 @@ def _recreation(
             if held_new.start != held_old.start or (
                     held_new.target_groups != held_old.target_groups):
                 _differs(held_old, held_new, cutover, findings)
+                counts["RECREATED_DIFFERS"] += 1
+            else:
+                counts["RECREATED_UNCHANGED"] += 1
             continue
         group = held_old if isinstance(held_old, list) else [held_old]
         if held_new is None:
@@ -1055,6 +1138,7 @@ def _recreation(
         else:
             candidates = held_new if isinstance(held_new, list) else [held_new]
             pairs, unmatched = _pair(group, candidates, passes)
+        counts["NOT_RECREATED"] += len(unmatched)
         for old in unmatched:
             findings.append(Finding.of(
                 ACTIVE_SERVICE_NOT_RECREATED, (old.service_id,), service=old.service_id,
@@ -1065,6 +1149,11 @@ def _recreation(
             ))
         for old, recreated in pairs:
             _differs(old, recreated, cutover, findings)
+            same = (recreated.start == old.start
+                    and recreated.target_groups == old.target_groups)
+            counts["RECREATED_UNCHANGED" if same else "RECREATED_DIFFERS"] += 1
+    if tally is not None:
+        tally.update(counts)
     return findings
 
 

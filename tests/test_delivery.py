@@ -244,6 +244,7 @@ def test_nothing_is_lost(deliveries: list[Delivery]) -> None:
     accounted = Counter(result.services) + Counter(e.service for e in result.excluded)
     assert accounted == given_in
     assert result.summary()["services_in"] == sum(given_in.values())
+    _ledger_explains_every_old_active_service(result)
 
 
 @given(deliveries_st, st.randoms())
@@ -251,7 +252,21 @@ def test_merge_does_not_depend_on_order(deliveries: list[Delivery],
                                         rnd: random.Random) -> None:
     shuffled = list(deliveries)
     rnd.shuffle(shuffled)
-    assert merge_deliveries(deliveries, PLAN) == merge_deliveries(shuffled, PLAN)
+    one, other = merge_deliveries(deliveries, PLAN), merge_deliveries(shuffled, PLAN)
+    assert one == other
+    assert one.summary() == other.summary()
+
+
+def _ledger_explains_every_old_active_service(result: MergeResult) -> None:
+    """The old active services' outcomes sum to their exclusions, and match the findings."""
+    summary = result.summary()
+    outcomes = summary["old_active_by_outcome"]
+    assert sum(outcomes.values()) == summary["excluded_by_reason"]["ACTIVE_IN_OLD_SYSTEM"]
+    assert all(n >= 0 for n in outcomes.values())
+    found = Counter(f.code for f in result.findings)
+    assert outcomes["NOT_RECREATED"] == found["CM315"]
+    assert outcomes["RECREATED_DIFFERS"] >= found["CM316"]
+    assert result.to_dict() == {"schema": 1, **summary}
 
 
 @given(st.lists(services_st, max_size=12, unique_by=lambda s: s.service_id))
@@ -372,7 +387,7 @@ def test_active_old_service_and_its_recreation_are_not_counted_twice(
 
 
 def test_readiness_judges_an_active_old_service_by_its_recreation_only() -> None:
-    from casemigrate import check_readiness  # noqa: PLC0415
+    from casemigrate import check_readiness
 
     old = svc("A", "Old", D(2021, 1, 1))
     new = svc("B", "New", D(2021, 2, 1))
@@ -391,3 +406,50 @@ def test_merge_and_overlaps_agree_on_an_active_old_service() -> None:
     assert [f.code for f in merged.findings if f.code in ("CM301", "CM302")] == []
     assert [f.code for f in direct] == []
     assert [s.service_id for s in merged.services] == ["B"]
+
+
+def test_the_ledger_counts_the_recreated_unchanged_too() -> None:
+    # Old active: A (re-created unchanged), B (another start), F (start on the cutover),
+    # E (not re-created): 4 excluded = 1 + 2 + 1, in str, summary and to_dict.
+    old = [svc("A", "Old", D(2021, 1, 1)), svc("B", "Old", D(2021, 1, 1), code="X"),
+           svc("E", "Old", D(2021, 1, 1), code="Y"), svc("F", "Old", D(2021, 1, 1), code="Z")]
+    new = [svc("A'", "New", D(2021, 1, 1)), svc("B'", "New", D(2021, 2, 1), code="X"),
+           svc("F'", "New", C, code="Z")]
+    result = merge_deliveries([dlv("o", "Old", dt.datetime(2026, 6, 10, 9), old),
+                               dlv("n", "New", dt.datetime(2026, 6, 11, 9), new)], PLAN)
+    assert result.summary()["old_active_by_outcome"] == {
+        "RECREATED_UNCHANGED": 1, "RECREATED_DIFFERS": 2, "NOT_RECREATED": 1,
+        "NOT_COMPARED": 0}
+    assert [f.code for f in result.findings] == ["CM315", "CM303", "CM316"]
+    text = str(result)
+    assert text != repr(result)
+    assert "ACTIVE_IN_OLD_SYSTEM" not in text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "– active in the old system: the new system reports it 4" in lines
+    assert "· re-created unchanged 1" in lines
+    assert "· re-created, another start or target groups (CM316, CM303) 2" in lines
+    assert "· not re-created (CM315) 1" in lines
+    from casemigrate.render import merge_text
+
+    assert "· ikke oprettet på ny (CM315) 1" in [
+        " ".join(line.split()) for line in merge_text(result, "da").splitlines()]
+
+
+def test_without_the_new_system_the_old_active_are_not_compared() -> None:
+    result = merge_deliveries(
+        [dlv("o", "Old", dt.datetime(2026, 6, 10, 9), [svc("A", "Old", D(2021, 1, 1))])], PLAN)
+    assert result.summary()["old_active_by_outcome"]["NOT_COMPARED"] == 1
+    assert result.recreation["NOT_COMPARED"] == 1
+
+
+def test_merge_to_dict_is_the_report_merge() -> None:
+    from casemigrate import check_readiness
+    from casemigrate.readiness import SCHEMA_VERSION
+
+    sent = [dlv("o", "Old", dt.datetime(2026, 6, 10, 9), [svc("A", "Old", D(2021, 1, 1))]),
+            dlv("n", "New", dt.datetime(2026, 6, 11, 9), [svc("B", "New", D(2021, 1, 1))])]
+    data = merge_deliveries(sent, PLAN).to_dict()
+    report = check_readiness(PLAN, deliveries=sent, as_of=C).to_dict()
+    assert data.pop("schema") == SCHEMA_VERSION == report["schema"]
+    assert data == report["merge"]
+    assert data["old_active_by_outcome"]["RECREATED_UNCHANGED"] == 1

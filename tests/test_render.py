@@ -268,6 +268,7 @@ def test_the_merge_shows_its_ledger_by_reason_in_words() -> None:
     assert ledger == [
         ["services in", "4"], ["kept in the data basis", "2"], ["excluded", "2"],
         ["– active in the old system: the new system reports it", "1"],
+        ["· re-created unchanged", "1"],
         ["– in a test delivery (T...): never used for the statistics", "1"]]
     assert "DSTs databehandling ved systemskifte" in page.find(cls="cm-citation").text
     assert repr(result) == ("<MergeResult: 4 services in, 2 kept, 2 excluded "

@@ -379,10 +379,20 @@ def _merge_rows(merge: Mapping[str, Any], language: str) -> list[tuple[str, str]
     rows = [(w["services_in"], number(merge["services_in"], language)),
             (w["kept"], number(merge["kept"], language)),
             (w["excluded"], number(merge["excluded"], language))]
-    from casemigrate.delivery import ExclusionReason  # noqa: PLC0415  # it imports us
+    from casemigrate.delivery import (  # noqa: PLC0415  # it imports us
+        ExclusionReason,
+        RecreationOutcome,
+    )
 
+    outcomes = merge.get("old_active_by_outcome", {})
     for reason, count in merge["excluded_by_reason"].items():
         if count:
             rows.append((f"  – {ExclusionReason[reason].in_language(language)}",
                          number(count, language)))
+            if reason == ExclusionReason.ACTIVE_IN_OLD_SYSTEM.name:
+                # Its parts, so that every number of the ledger is explained.
+                rows.extend((f"      · {RecreationOutcome[key].in_language(language)}",
+                             number(part, language))
+                            for key, part in outcomes.items() if part)
     return rows
+
