@@ -124,7 +124,9 @@ SERVICE_COUNTED_TWICE: Final = Rule(
                "{last}",
     hint="Give the old system's service its real end date, or remove the duplicate.",
     hint_da="Giv ydelsen i det tidligere system dens reelle slutdato, eller fjern dubletten.",
-    citations=(_OLD_CLOSED, _NEW_ALL, _TOGETHER, _REAL_END),
+    citations=(_OLD_CLOSED, _NEW_ALL, _TOGETHER, _REAL_END, POLICY.cite(
+        "counted-twice", "an active service of the old system (no end date) is part of no "
+        "CM301, whatever it overlaps: it is not counted")),
     checks="Services in the data basis with the same municipality, citizen and service code, "
            "one from each system, whose periods share at least one day. Both ends are "
            "inclusive. The finding names both service ids and the first and last shared day "
@@ -352,9 +354,9 @@ MALFORMED_TARGET_GROUP: Final = Rule(
     hint="Correct the target groups to DST's codes.",
     hint_da="Ret målgrupperne til DSTs koder.",
     citations=(
-        _DST_REQUIREMENTS,
-        HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes til "
-                      "statistikproduktion (jf. B3-L402)."),
+        HANDICAP.cite("afsnit 1, punkt 2", "er opdaterede med korrekte oplysninger (dvs. "
+                      "startdato, slutdato, ydelseskode, målgruppe(r), etc.) og overholder "
+                      "DSTs krav til dataindberetningen"),
         POLICY.cite("deliveries", "casemigrate checks only the shape of a target-group code, "
                     "digits separated by single dots, not the list of valid codes"),
     ),

@@ -79,7 +79,7 @@ def cell(value: Any, language: str = "en") -> Any:
     if isinstance(value, str):
         return mask(str(value))
     if isinstance(value, Citation):
-        return str(value)
+        return value.in_language(language)
     if isinstance(value, CPR):
         return value.masked
     if isinstance(value, Municipality):
@@ -123,11 +123,13 @@ def _json(value: Any, language: str) -> Any:
 # ---- rows of each result ------------------------------------------------------------
 
 def finding_rows(findings: Iterable[Finding], *, language: str = "en",
-                 subjects: Subjects = "list") -> list[dict[str, Any]]:
+                 subjects: Subjects = "list", register: str | None = None
+                 ) -> list[dict[str, Any]]:
     """One row per finding (or per finding and subject, with ``subjects="explode"``).
 
     Columns: :data:`FINDING_COLUMNS`, then each detail as ``detail_<name>`` (every
-    row has every detail column; ``None`` where a finding lacks it).
+    row has every detail column; ``None`` where a finding lacks it). The citation is
+    in ``language``, and for ``register`` (a plan's register's name) if given.
     """
     if subjects not in ("list", "explode", "text"):
         raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
@@ -138,7 +140,8 @@ def finding_rows(findings: Iterable[Finding], *, language: str = "en",
     for f in items:
         base: dict[str, Any] = {"code": f.code, "name": f.rule.name, "severity": f.severity.name,
                 "subjects": None, "message": mask(f.message_in(language)),
-                "hint": f.hint_in(language), "citation": f.citation}
+                "hint": f.hint_in(language),
+                "citation": f.citation_in(language, register=register)}
         base.update({f"detail_{key}": cell(f.details.get(key), language) for key in keys})
         ids = [mask(subject) for subject in f.subjects]
         if subjects == "explode":

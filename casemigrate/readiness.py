@@ -311,7 +311,8 @@ class Report:
                     "subjects": list(f.subjects),
                     "message": f.message_in(self.language),
                     "hint": f.hint_in(self.language),
-                    "citation": f.citation,
+                    "citation": f.citation_in(self.language,
+                                              register=self.plan.register.name),
                     "details": _jsonable(dict(f.details)),
                 }
                 for f in self.findings
@@ -334,7 +335,8 @@ class Report:
         from casemigrate.frames import FINDING_COLUMNS, finding_rows, frame  # noqa: PLC0415
 
         rows = finding_rows(self.findings, language=self.language,
-                            subjects=subjects)  # type: ignore[arg-type]
+                            subjects=subjects,  # type: ignore[arg-type]
+                            register=self.plan.register.name)
         return frame(rows, list(rows[0]) if rows else list(FINDING_COLUMNS), library)
 
 

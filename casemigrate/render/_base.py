@@ -236,15 +236,15 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], *, numeric: Itera
 
 
 def _citation(citations: Iterable[Citation], language: str) -> str:
-    text = "; ".join(str(c) for c in citations)
+    text = "; ".join(c.in_language(language) for c in citations)
     return (f'<p class="cm-citation" style="{_LEFT};margin:4px 0;opacity:.8">'
             f"{_e(_words(language)['citation'])}: {_e(text)}</p>")
 
 
-def _cited(citation: Citation) -> str:
+def _cited(citation: Citation, language: str = "en") -> str:
     """A citation in a table cell: the document and section, the quote one click away."""
     return (f'<details class="cm-cited" style="opacity:.8"><summary style="{_LEFT}">'
-            f"{_e(citation.reference)}</summary><q>{_e(citation.quote)}</q></details>")
+            f"{_e(citation.reference_in(language))}</summary><q>{_e(citation.quote)}</q></details>")
 
 
 def _view(kind: str, body: str, language: str) -> str:
@@ -296,7 +296,8 @@ def _groups(findings: Sequence[Finding]) -> list[tuple[Severity, str, list[Findi
     return [(severity, code, items) for (severity, code), items in sorted(groups.items())]
 
 
-def _findings_html(findings: Sequence[Finding], language: str, limit: int) -> str:
+def _findings_html(findings: Sequence[Finding], language: str, limit: int,
+                   register: str | None = None) -> str:
     w = _words(language)
     if not findings:
         return f'<p class="cm-none" style="{_LEFT}">{_e(w["none"])}</p>'
@@ -318,7 +319,7 @@ def _findings_html(findings: Sequence[Finding], language: str, limit: int) -> st
             f'<div class="cm-hint" style="{_LEFT}">{_e(w["hint"])}: '
             f"{_e(rule.hint_in(language))}</div>"
             f'<div class="cm-source" style="{_LEFT};opacity:.8">{_e(w["citation"])}: '
-            f"{_e(rule.citation)}</div>"
+            f"{_e(rule.citation_in(language, register=register))}</div>"
         )
         shown = items[:limit]
         summary = _e(_say("n_records", language, n=total))
@@ -339,7 +340,8 @@ def _findings_html(findings: Sequence[Finding], language: str, limit: int) -> st
     return "".join(parts)
 
 
-def _findings_text(findings: Sequence[Finding], language: str, limit: int | None) -> list[str]:
+def _findings_text(findings: Sequence[Finding], language: str, limit: int | None,
+                   register: str | None = None) -> list[str]:
     w = _words(language)
     lines: list[str] = []
     width = max(len(s.label(language)) for s in Severity)
@@ -350,7 +352,7 @@ def _findings_text(findings: Sequence[Finding], language: str, limit: int | None
             f"{severity.label(language):<{width}}  {code} {rule.name} ({_count(total, language)})",
             f"    {w['pattern']}: {_pattern(rule.template(language), html_=False)}",
             f"    {w['hint']}: {rule.hint_in(language)}",
-            f"    {w['citation']}: {rule.citation}",
+            f"    {w['citation']}: {rule.citation_in(language, register=register)}",
         ]
         shown = items if limit is None else items[:limit]
         for finding in shown:
