@@ -266,7 +266,9 @@ _FIELD: Final = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
 def _pattern(template: str, *, html_: bool) -> str:
     """A message template with its fields as placeholders (``<var>`` or ``‹name›``).
 
-    A plural field (``{count:# sag|# sager}``) shows its plural form.
+    A plural field (``{count:# sag|# sager}``) shows its plural form; where that form
+    is the field's own name (``{rows:# row|# rows}``), the placeholder alone, so the
+    pattern reads "‹rows› of ‹table›", not "‹rows› rows of ‹table›".
     """
     out: list[str] = []
     last = 0
@@ -280,6 +282,8 @@ def _pattern(template: str, *, html_: bool) -> str:
         placeholder = f"<var>{_e(name)}</var>" if html_ else f"‹{name}›"
         if "|" in spec:
             before, mark, after = spec.split("|")[1].partition("#")
+            if mark and after.strip() == name:
+                after = ""
             out.append(text(before) + placeholder + text(after) if mark else text(before))
         else:
             out.append(placeholder)
