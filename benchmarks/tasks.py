@@ -21,10 +21,19 @@ Tasks:
 * ``frame``: cases built from a table: ``Case.from_rows`` on the tuples (the
   baseline), and ``read_cases`` on a pandas or polars frame of the same rows, with
   ``errors="raise"`` and ``errors="collect"``: (records, refused rows).
+
+Two adversarial shapes keep the rules linear where a naive sweep or grouping is
+quadratic (``size`` sets n; the generated data is not used):
+
+* ``adversarial-overlap``: one citizen (a placeholder CPR for unknown citizens) with n
+  open-ended services in the old system and one in the new: (CM301 findings,).
+* ``adversarial-mass-close``: one citizen with n manual and n system cases on one KLE
+  number: (CM406 findings, ids they name).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -424,6 +433,90 @@ def _cm_read_rows(data: Dataset) -> tuple[int, ...]:
 
 def _py_frame(data: Dataset) -> tuple[int, ...]:
     return (len(data.cases), 0)
+# ---- adversarial shapes ---------------------------------------------------------------
+
+PLACEHOLDER = "010101-0000"  # what an extract puts where the citizen is unknown
+
+
+def _open_services(data: Dataset) -> list[tuple[Any, ...]]:
+    start = dt.date(2020, 1, 1)
+    rows: list[tuple[Any, ...]] = [
+        (f"A{i}", MUNICIPALITY, PLACEHOLDER, "SEL107", ("1.1",),
+         start + dt.timedelta(days=i % 2000), None, OLD) for i in range(data.size)]
+    rows.append(("B", MUNICIPALITY, PLACEHOLDER, "SEL107", ("1.1",), dt.date(2019, 1, 1),
+                 None, NEW))
+    return rows
+
+
+def cm_adversarial_overlap(services: list[Any]) -> tuple[int, ...]:
+    from casemigrate import find_service_overlaps
+
+    found = find_service_overlaps(services, cutover=CUTOVER)
+    return (sum(1 for f in found if f.code == "CM301"),)
+
+
+def py_adversarial_overlap(rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
+    """Pairs from different systems that share a day: all pairs less same-system ones.
+
+    Overlapping pairs are counted in O(n log n) with a Fenwick tree over the end days.
+    """
+    groups: defaultdict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        if row[5] is not None:
+            groups[(row[1], row[2], row[3])].append(row)
+
+    def overlapping_pairs(members: list[tuple[Any, ...]]) -> int:
+        ends = sorted({(r[6] or FAR) for r in members})
+        rank = {end: index + 1 for index, end in enumerate(ends)}
+        tree = [0] * (len(ends) + 1)
+        count = 0
+        for seen, row in enumerate(sorted(members, key=lambda r: r[5])):
+            # the earlier services that end before this one starts do not overlap it
+            index = bisect.bisect_left(ends, row[5])
+            ended = 0
+            while index > 0:
+                ended += tree[index]
+                index -= index & -index
+            count += seen - ended
+            index = rank[row[6] or FAR]
+            while index <= len(ends):
+                tree[index] += 1
+                index += index & -index
+        return count
+
+    total = 0
+    for members in groups.values():
+        total += overlapping_pairs(members)
+        by_system: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in members:
+            by_system[row[7]].append(row)
+        total -= sum(overlapping_pairs(same) for same in by_system.values())
+    return (total,)
+
+
+def _twin_cases(data: Dataset) -> list[Any]:
+    from casemigrate import Case
+
+    opened = dt.date(2020, 1, 1)
+    return [Case(case_id=f"{kind[0].upper()}{i}", municipality=MUNICIPALITY,
+                 citizen=PLACEHOLDER, system="KMD Sag", opened=opened, kle="27.60.00",
+                 origin=kind)
+            for kind in ("manual", "system") for i in range(data.size)]
+
+
+def cm_adversarial_mass_close(cases: list[Any]) -> tuple[int, ...]:
+    from casemigrate import find_mass_close_candidates
+
+    found = [f for f in find_mass_close_candidates(cases, as_of=AS_OF) if f.code == "CM406"]
+    return (len(found), sum(len(f.subjects) for f in found))
+
+
+def py_adversarial_mass_close(cases: list[Any]) -> tuple[int, ...]:
+    groups: defaultdict[tuple[str, str], dict[str, int]] = defaultdict(Counter)
+    for case in cases:
+        groups[(case.citizen.masked, str(case.kle))][case.origin.value] += 1
+    twins = [g for g in groups.values() if g["manual"] and g["system"]]
+    return (len(twins), sum(g["manual"] + g["system"] for g in twins))
 
 
 WITHOUT_PYARROW = "-nopa"
@@ -462,6 +555,14 @@ TASKS: dict[str, dict[str, Impl]] = {
         "polars": Impl(lambda d: (_pl_frame(d.old_services, SERVICE_COLUMNS),
                                   _pl_frame(d.new_services, SERVICE_COLUMNS)), pl_merge),
         "duckdb": Impl(_db, db_merge),
+    },
+    "adversarial-overlap": {
+        "casemigrate": Impl(lambda d: _cm_services(_open_services(d)), cm_adversarial_overlap),
+        "plain": Impl(_open_services, py_adversarial_overlap),
+    },
+    "adversarial-mass-close": {
+        "casemigrate": Impl(_twin_cases, cm_adversarial_mass_close),
+        "plain": Impl(_twin_cases, py_adversarial_mass_close),
     },
     "construction": {
         "casemigrate": Impl(_identity, cm_construction),

@@ -68,6 +68,8 @@ from casemigrate.exceptions import (
     InvalidValue,
     MissingDependency,
     UnknownRuleCode,
+    mask_cpr_id,
+    mask_numbers,
 )
 from casemigrate.findings import (
     CHECK_NOT_APPLICABLE,
@@ -256,6 +258,8 @@ __all__ = [
     "is_working_day",
     "kle_number",
     "manual_cases_saving",
+    "mask_cpr_id",
+    "mask_numbers",
     "merge_deliveries",
     "months_after",
     "months_before",

@@ -117,9 +117,9 @@ def _cleanup_section(data: SyntheticMunicipality, as_of: dt.date) -> list[str]:
     candidates = find_mass_close_candidates(data.cases, as_of=as_of, retired_kle=["16.16.02"])
     closable: set[str] = set()
     for finding in candidates:
-        # CM406 names the manual case and its system twins: only the manual one closes.
-        closable |= {finding.details["manual"]} if finding.code == "CM406" else set(
-            finding.subjects)
+        # CM406 names the manual cases and their system twins: only the manual ones close.
+        closable |= set(finding.details["manual"] if finding.code == "CM406" else
+                        finding.subjects)
     return [
         f"Cleanup of the {estimate.cases:,} manual and converted cases in this register "
         "(KOMBIT, KMD Sag Exit-strategi 2, Del 3)",

@@ -11,9 +11,9 @@ column) is left to :func:`plain`, which the reader applies per value where neede
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any, Final
 
+from casemigrate import _validate as v
 from casemigrate.exceptions import InvalidType, MissingDependency
 
 __all__ = ["INSTALL", "is_frame", "open_frame", "plain"]
@@ -142,21 +142,12 @@ def plain(value: Any) -> Any:
     Python value; a ``datetime64`` a ``datetime``; a pandas ``Timestamp`` stays (it
     is a ``datetime``).
     """
-    kind = type(value)
-    if kind in _FAST:
+    if type(value) in _FAST:
         return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else float(value)
-    name = kind.__name__
-    if name in ("NaTType", "NAType", "NaTType_"):
+    # The constructors' own reading (casemigrate._validate), so a frame and a record
+    # agree on what is missing and what a numpy value is.
+    if v.is_missing(value):
         return None
-    if kind.__module__.partition(".")[0] == "numpy":
-        if name.startswith(("datetime64", "timedelta64")):
-            if str(value) == "NaT":
-                return None
-            return value.astype("datetime64[us]").item()
-        item = getattr(value, "item", None)
-        if item is not None:
-            return plain(item())
-    return value
+    value = v.native(value)
+    return float(value) if isinstance(value, float) else value
 

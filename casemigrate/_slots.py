@@ -7,9 +7,9 @@ per field costs as much as the validation.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["slots_filler"]
+__all__ = ["safe_repr", "slots_filler", "slots_maker"]
 
 
 def slots_filler(cls: type, *names: str) -> Any:
@@ -39,3 +39,26 @@ def slots_maker(cls: type, *names: str) -> Any:
               "    return instance\n")
     exec(compile(source, f"<casemigrate make {cls.__name__}>", "exec"), scope)
     return scope["make"]
+_C = TypeVar("_C", bound=type)
+
+
+def safe_repr(cls: _C) -> _C:
+    """Give ``cls`` a repr that works on a half-built instance too.
+
+    A constructor that fails half-way leaves ``self`` with empty slots. A traceback
+    that captures locals (``capture_locals=True``, error trackers' default) calls
+    ``repr(self)`` on it, and attrs' repr raises ``AttributeError``: the report of
+    the first error would itself crash. Applied over ``@attrs.frozen``.
+    """
+    generated: Any = cls.__dict__["__repr__"]
+
+    def __repr__(self: object) -> str:
+        try:
+            shown: str = generated(self)
+            return shown
+        except AttributeError:
+            return f"<{cls.__name__} under construction>"
+
+    __repr__.__qualname__ = f"{cls.__qualname__}.__repr__"
+    cls.__repr__ = __repr__  # type: ignore[assignment]
+    return cls

@@ -52,9 +52,12 @@ def check_language(language: object) -> str:
     Raises:
         InvalidArgument: It is neither (naming the field ``language``).
     """
-    if language not in LANGUAGES:
-        raise InvalidArgument(f"expected 'en' or 'da', got {str(language)[:20]!r}",
-                              field="language")
+    if not isinstance(language, str) or language not in LANGUAGES:
+        # Eight characters at most: a value given in the wrong argument (a CPR number)
+        # is never echoed whole, masked or not.
+        shown = repr(language[:8]) if isinstance(language, str) else (
+            f"a {type(language).__name__}")
+        raise InvalidArgument(f"expected 'en' or 'da', got {shown}", field="language")
     return language
 
 

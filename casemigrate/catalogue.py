@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType, ModuleType
 from typing import Final
 
-from casemigrate import _text, cleanup, conversion, delivery, findings, overlap, plan, tables
+from casemigrate import _text, conversion, delivery, findings, overlap, plan, tables
+from casemigrate.cleanup import mass_close, notice
 from casemigrate.findings import Rule
 from casemigrate.sources import DOCUMENTS, POLICY, Citation
 
@@ -29,7 +30,7 @@ __all__ = ["RULES", "RULE_MODULES", "gather", "rule_markdown", "rule_page", "rul
            "rules_table"]
 
 RULE_MODULES: Final[tuple[ModuleType, ...]] = (
-    findings, tables, plan, overlap, delivery, cleanup, conversion,
+    findings, tables, plan, overlap, delivery, notice, mass_close, conversion,
 )
 """The modules that define rules. A new rule module is added here (a test finds any
 module of the package that defines a rule and is missing)."""

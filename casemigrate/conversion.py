@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections.abc import Iterable
 from typing import Final
 
@@ -44,6 +45,7 @@ import attrs
 from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate import workdays as wd
+from casemigrate._keys import case_key, sorted_total
 from casemigrate._text import Term
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
@@ -243,6 +245,9 @@ def _minutes(value: object) -> tuple[float, float]:
     return (low, high)
 
 
+_BY_ID: Final = operator.attrgetter("case_id")
+
+
 def plan_conversion(
     cases: Iterable[Case],
     *,
@@ -287,9 +292,7 @@ def plan_conversion(
     if not isinstance(method, ConversionMethod):
         raise InvalidType(f"expected a ConversionMethod, got {v.type_name(method)}",
                           field="method")
-    if not isinstance(include_passive, bool):
-        raise InvalidType(f"expected True or False, got {v.type_name(include_passive)}",
-                          field="include_passive")
+    include_passive = v.flag("include_passive", include_passive)
     low, high = _minutes(minutes_per_case)
     live = v.optional_day("go_live", go_live)
     selected: list[Case] = []
@@ -301,8 +304,10 @@ def plan_conversion(
         else:
             left.append(LeftBehind(case, _PASSIVE))
             systems.add(case.system)
-    selected.sort(key=lambda c: c.case_id)
-    left.sort(key=lambda item: item.case.case_id)
+    # Ids are reused across systems: ties on the id are broken by every other field,
+    # so the order never depends on the input's.
+    selected = sorted_total(selected, _BY_ID, case_key)
+    left = sorted_total(left, lambda item: item.case.case_id, lambda item: case_key(item.case))
     schedule = wd.schedule_work(
         round(len(selected) * low), round(len(selected) * high), staff=staff,
         hours_per_day=hours_per_day, start=start, calendar=calendar,

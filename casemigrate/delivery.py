@@ -56,10 +56,11 @@ import attrs
 from casemigrate import _columnar, _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
+from casemigrate._keys import delivery_key, service_key, sorted_total
 from casemigrate._slots import slots_filler
 from casemigrate._text import Term
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
-from casemigrate.identifiers import municipality
+from casemigrate.identifiers import cpr_key, municipality
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
 from casemigrate.sources import HANDICAP, POLICY, Citation
@@ -824,7 +825,7 @@ def _latest(
     deliveries: list[Delivery], system: str, findings: list[Finding]
 ) -> tuple[Delivery, list[Delivery]]:
     """The latest delivery and the rest; a tie on the time is a CM305 finding."""
-    ordered = sorted(deliveries, key=lambda d: (d.sent_instant, d.delivery_id))
+    ordered = sorted_total(deliveries, _BY_TIME, delivery_key)
     latest = ordered[-1]
     tied = [d for d in ordered if d.sent_instant == latest.sent_instant]
     if len(tied) > 1:
@@ -891,11 +892,13 @@ def merge_deliveries(
     plan = v.instance("plan", plan, CutoverPlan)
     match = v.instance("match", match, RecreationMatch)
     tolerated = v.count("max_reporting_gap_days", max_reporting_gap_days)
+    check_overlaps = v.flag("check_overlaps", check_overlaps)
     findings: list[Finding] = []
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
     services_in = 0
-    for delivery in sorted(v.each("deliveries", deliveries, Delivery), key=_BY_ID):
+    given = v.each("deliveries", deliveries, Delivery)
+    for delivery in sorted_total(given, _BY_ID, delivery_key):
         services_in += len(delivery.services)
         role = plan.system_role(delivery.system)
         reason = None
@@ -963,6 +966,7 @@ def merge_deliveries(
 
 
 _BY_ID: Final = operator.attrgetter("delivery_id")
+_BY_TIME: Final = operator.attrgetter("sent_instant", "delivery_id")
 
 
 def _admit(
@@ -1032,9 +1036,11 @@ def _pair(
     passes: tuple[tuple[bool, bool], ...],
 ) -> tuple[list[tuple[Service, Service]], list[Service]]:
     """Pair old services with new ones one to one, most alike first (RecreationMatch)."""
-    candidates = sorted(candidates, key=_by_start)
+    # Ties on start and id (an extract may repeat a row) are broken by every field, so
+    # the pairing never depends on the input's order.
+    candidates = sorted_total(candidates, _by_start, service_key)
     pairs: list[tuple[Service, Service]] = []
-    unmatched = sorted(group, key=_by_start)
+    unmatched = sorted_total(group, _by_start, service_key)
     for need_start, need_groups in passes:
         left: list[Service] = []
         for old in unmatched:
@@ -1093,7 +1099,7 @@ def _recreation(
     olds: dict[str | None, Service | list[Service]] = {}
     for service in old_active:
         citizen, code = service.citizen, service.code
-        key = None if citizen is None or code is None else citizen._digits + code
+        key = None if citizen is None or code is None else cpr_key(citizen) + code
         held = olds.get(key)
         if held is None:
             olds[key] = service
@@ -1107,7 +1113,7 @@ def _recreation(
             citizen, code = service.citizen, service.code
             if citizen is None or code is None:
                 continue
-            key = citizen._digits + code
+            key = cpr_key(citizen) + code
             if key in olds:
                 held = news.get(key)
                 if held is None:
@@ -1260,7 +1266,12 @@ def find_service_overlaps(
         ...                                                      cutover=dt.date(2026, 6, 1))]
         [('CM301', ('B', "B'")), ('CM302', ('B', "B'"))]
     """
-    v.day("cutover", cutover)
+    cutover = v.day("cutover", cutover)
+    if old_system is not None:
+        old_system = v.text("old_system", old_system)
+    if new_system is not None:
+        new_system = v.text("new_system", new_system)
+    within_system = v.flag("within_system", within_system)
     if _columnar.is_table(services):
         return _columnar.find_service_overlaps(  # type: ignore[no-any-return]
             services, cutover=cutover, old_system=old_system, new_system=new_system,
@@ -1281,7 +1292,7 @@ def find_service_overlaps(
             findings.append(Finding.of(START_EQUALS_CUTOVER, (service.service_id,),
                                        service=service.service_id, cutover=cutover))
         # Keyed by the digits, not the CPR object: a C-level hash, a million times.
-        key = (service.municipality.code, citizen._digits, code)
+        key = (service.municipality.code, cpr_key(citizen), code)
         group = groups.get(key)
         if group is None:
             groups[key] = [service]
@@ -1293,6 +1304,13 @@ def find_service_overlaps(
     return sort_findings(findings)
 
 
+def _plays_old(system: str, old: str | None, new: str | None) -> bool:
+    """Whether a service of ``system`` is the old system's, the roles being known."""
+    if old is not None:
+        return system.casefold() == old
+    return new is not None and system.casefold() != new
+
+
 def _is_old(service: Service, other: Service, old: str | None, new: str | None) -> bool:
     """Whether ``service`` plays the old system's part in the pair."""
     if old is not None:
@@ -1301,7 +1319,10 @@ def _is_old(service: Service, other: Service, old: str | None, new: str | None) 
         return service.system.casefold() != new
     if service.is_closed != other.is_closed:
         return service.is_closed
-    return (service.start, service.service_id) < (other.start, other.service_id)
+    mine, theirs = _BY_START(service), _BY_START(other)
+    if mine != theirs:
+        return bool(mine < theirs)
+    return service_key(service) < service_key(other)  # same start and id: every field
 
 
 _BY_START: Final = operator.attrgetter("start", "service_id")
@@ -1311,30 +1332,62 @@ def _sweep(
     group: list[Service], cutover: dt.date, old: str | None, new: str | None,
     *, within_system: bool, out: list[Finding],
 ) -> None:
-    """Pairs of a group from different systems that overlap, or meet at the cutover."""
-    # Sorted by start; 'open' holds the services that may still reach the next start.
-    # Widened by a day so that a service ending the day before the cutover meets
-    # its successor starting on it (CM302) without being an overlap (CM301).
-    open_: list[Service] = []
-    for current in sorted(group, key=_BY_START):
+    """Pairs of a group from different systems that overlap, or meet at the cutover.
+
+    Sorted by start, and swept once. Each system has its own list of the services
+    that may still reach the next start, and a service is compared only with the
+    lists of the other systems (and its own with ``within_system``). A list is pruned
+    when it is visited, so every comparison either yields a finding or drops a service
+    for good: the work grows with the services and findings, never with their square
+    (one citizen with thousands of open services in one system stays linear).
+    """
+    # A service ending the day before the cutover stays for the services starting on
+    # it, so that it meets its successor (CM302) without overlapping it (CM301).
+    eve = cutover - _ONE_DAY if cutover > dt.date.min else None
+    lists: dict[str, list[Service]] = {}
+    # With the roles known, an active old-system service is not counted: it meets no
+    # service of another system (no CM301, and CM302 needs an end), only its own
+    # system's (CM314). Being open, each such meeting is a finding.
+    known = old is not None or new is not None
+    uncounted: dict[str, list[Service]] = {}
+    for current in sorted_total(group, _BY_START, service_key):
         start = current.start
         assert start is not None
-        if open_:
-            # (start - end).days, not end + 1 day: 9999-12-31 is a date like any other.
-            open_ = [s for s in open_ if s.end is None or (start - s.end).days <= 1]
-        for earlier in open_:
-            if earlier.system == current.system:
-                if within_system and (earlier.end is None or earlier.end >= start):
-                    out.append(_same_system(earlier, current))
+        system = current.system
+        meets_eve = start == cutover and eve is not None
+        if within_system:
+            out.extend(_same_system(earlier, current) for earlier in uncounted.get(system, ()))
+        if known and current.end is None and _plays_old(system, old, new):
+            if within_system:
+                open_ = [s for s in lists.get(system, ()) if s.end is None or s.end >= start]
+                if open_:
+                    lists[system] = open_
+                else:
+                    lists.pop(system, None)
+                out.extend(_same_system(earlier, current) for earlier in open_)
+            uncounted.setdefault(system, []).append(current)
+            continue
+        for other_system, open_ in list(lists.items()):
+            if other_system == system and not within_system:
                 continue
-            known = old is not None or new is not None
-            if _is_old(earlier, current, old, new):
-                _judge(earlier, current, cutover, later=current.service_id, known=known,
-                       out=out)
-            else:
-                _judge(current, earlier, cutover, later=current.service_id, known=known,
-                       out=out)
-        open_.append(current)
+            kept = [s for s in open_ if s.end is None or s.end >= start
+                    or (meets_eve and s.end == eve)]
+            if not kept:
+                del lists[other_system]
+                continue
+            lists[other_system] = kept
+            for earlier in kept:
+                if other_system == system:
+                    if earlier.end is None or earlier.end >= start:
+                        out.append(_same_system(earlier, current))
+                    continue
+                if _is_old(earlier, current, old, new):
+                    _judge(earlier, current, cutover, later=current.service_id, known=known,
+                           out=out)
+                else:
+                    _judge(current, earlier, cutover, later=current.service_id, known=known,
+                           out=out)
+        lists.setdefault(system, []).append(current)
 
 
 class _Period(tuple[dt.date | None, dt.date | None]):
@@ -1397,7 +1450,8 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str, known: b
         ))
     if (
         old.end is not None
-        and cutover - _ONE_DAY <= old.end <= cutover
+        and old.end <= cutover
+        and (old.end == cutover or old.end + _ONE_DAY == cutover)
         and new.start <= cutover
         and (new.end is None or new.end > cutover)
     ):
@@ -1449,7 +1503,7 @@ def check_services(
     plan = v.instance("plan", plan, CutoverPlan)
     match = v.instance("match", match, RecreationMatch)
     if as_of is not None:
-        v.day("as_of", as_of)
+        as_of = v.day("as_of", as_of)
     findings: list[Finding] = []
     outside = 0
     old_active: list[Service] = []

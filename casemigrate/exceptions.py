@@ -18,6 +18,9 @@ Example:
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
 __all__ = [
     "CaseMigrateError",
     "InvalidArgument",
@@ -30,11 +33,61 @@ __all__ = [
     "InvalidValue",
     "MissingDependency",
     "UnknownRuleCode",
+    "mask_cpr_id",
+    "mask_numbers",
 ]
+
+
+# Six digits, an optional hyphen or space, and four or more digits: what a CPR number
+# looks like, wherever it was given (a shifted column puts one in any field). Nine digits
+# alone are one whose leading zero a numeric column dropped (0101001234 -> 101001234).
+_CPR_LIKE: Final = re.compile(r"(?<!\d)(\d{6})[- ]?\d{4,}|(?<!\d)(\d{5})\d{4}(?!\d)")
+
+
+def mask_numbers(text: str) -> str:
+    """``text`` with every run of digits that may be a CPR number masked.
+
+    Ten or more digits, optionally split after the sixth by a hyphen or a space, keep
+    their first six (the birth date) and lose the rest: ``211062-****``. Nine digits
+    alone (a CPR number whose leading zero a numeric column dropped) keep five.
+
+    Example:
+        >>> mask_numbers("'x2110621234' is not a KLE number; 2026-03-01 is a date")
+        "'x211062-****' is not a KLE number; 2026-03-01 is a date"
+        >>> mask_numbers("101001234 is not a CPR number")  # 0101001234, its zero lost
+        '10100-**** is not a CPR number'
+    """
+    return _CPR_LIKE.sub(_masked, text)
+
+
+def _masked(match: re.Match[str]) -> str:
+    return f"{match.group(1) or match.group(2)}-****"
+
+
+_WHOLE_CPR: Final = re.compile(r"\d{6}-?\d{4}")
+
+
+def mask_cpr_id(text: str) -> str:
+    """``text`` masked if it is, as a whole, a CPR number (a record id some systems use).
+
+    Record ids are shown in full so a person can find the record; one that is a CPR
+    number is shown as one: ``211062-****``.
+
+    Example:
+        >>> mask_cpr_id("2110621234"), mask_cpr_id("SAG-2024-0001")
+        ('211062-****', 'SAG-2024-0001')
+    """
+    if 10 <= len(text) <= 11 and _WHOLE_CPR.fullmatch(text):
+        return f"{text[:6]}-****"
+    return text
 
 
 class CaseMigrateError(Exception):
     """Base class of every exception raised by casemigrate.
+
+    Messages are masked: anything in them that looks like a CPR number (ten digits,
+    split after the sixth or not) shows only its birth date, whatever field it was
+    given in.
 
     Attributes:
         field: The name of the field or argument at fault, or ``None`` when no
@@ -44,6 +97,9 @@ class CaseMigrateError(Exception):
     field: str | None
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
+        message = mask_numbers(message)
+        if field is not None:
+            field = mask_numbers(field)
         self.field = field
         self.reason = message
         super().__init__(f"{field}: {message}" if field else message)

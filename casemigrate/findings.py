@@ -46,7 +46,14 @@ import attrs
 
 from casemigrate import _text
 from casemigrate._slots import slots_filler
-from casemigrate.exceptions import CaseMigrateError, InvalidArgument, UnknownRuleCode
+from casemigrate.exceptions import (
+    CaseMigrateError,
+    InvalidArgument,
+    UnknownRuleCode,
+    mask_cpr_id,
+    mask_numbers,
+)
+from casemigrate.identifiers import CPR, cpr_key
 from casemigrate.sources import HANDICAP, POLICY, SMDB, Citation, Document
 
 __all__ = [
@@ -327,7 +334,23 @@ class Finding:
         """
         if type(rule) is not Rule:
             rule = _rule_of(rule)
+        needs = _NEEDS.get(rule)
+        if needs is None:
+            needs = _NEEDS[rule] = rule.fields
+        if not needs <= values.keys():
+            missing = sorted(needs - values.keys())
+            raise InvalidArgument(f"{rule.code} needs the values {missing} for its message",
+                                  field="details")
         ids = tuple(subjects) if not isinstance(subjects, tuple) else subjects
+        for subject in ids:
+            if type(subject) is not str:
+                raise InvalidArgument(
+                    f"subjects are record ids (strings), got a {type(subject).__name__}",
+                    field="subjects")
+            if 10 <= len(subject) <= 11 and mask_cpr_id(subject) is not subject:
+                # A record id that is a CPR number is shown as one (docs/privacy.md).
+                ids = tuple(map(mask_cpr_id, ids))
+                break
         if len(ids) == 2:
             ids = ids if ids[0] < ids[1] else ((ids[1], ids[0]) if ids[0] != ids[1] else ids[:1])
         elif len(ids) > 2:
@@ -378,7 +401,8 @@ class Finding:
             >>> Finding.of(CASES_WITHOUT_CITIZEN, ("X-1",), count=1).message_in("da")
             '1 sag har intet CPR-nummer og blev ikke kontrolleret'
         """
-        return self.rule.render(self._values, language)
+        # Ids in the details are shown in full, but one that is a CPR number is masked.
+        return mask_numbers(self.rule.render(self._values, language))
 
     def hint_in(self, language: str = "en") -> str:
         """The hint in ``"en"`` or ``"da"``."""
@@ -393,11 +417,6 @@ class Finding:
         cites the handicap guide; a rule that cites only the other guide keeps it.
         """
         return _cite_in(self.citations, language, register=register)
-
-    @property
-    def sort_key(self) -> tuple[int, str, tuple[str, ...]]:
-        """Severity (worst first), then code, then subjects."""
-        return (int(self.severity), self.code, self.subjects)
 
     def __str__(self) -> str:
         subjects = f" [{', '.join(self.subjects)}]" if self.subjects else ""
@@ -419,14 +438,30 @@ def _rule_of(code: object) -> Rule:
     return rule
 
 
+# The fields each rule's message needs, filled on first use (rules hash by identity).
+_NEEDS: Final[dict[Rule, frozenset[str]]] = {}
+
 _SORT: Final = operator.attrgetter("severity", "code", "subjects")
 
 
-def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """Findings in their canonical order: severity, code, subjects, then message.
+def _tie_key(finding: Finding) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """The message, then the details: two citizens' findings on reused ids differ there.
 
-    The message only breaks ties of the first three, which are rare, so it is formatted
-    only for them.
+    A CPR is keyed by its digits (never shown), anything else by its type and text.
+    """
+    details = tuple(sorted(
+        (key, type(value).__name__,
+         cpr_key(value) if isinstance(value, CPR) else str(value))
+        for key, value in finding.details.items()
+    ))
+    return finding.message, details
+
+
+def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings in their canonical order: severity, code, subjects, message, details.
+
+    The message and details only break ties of the first three, which are rare, so the
+    message is formatted only for them. The order never depends on the input's.
 
     Example:
         >>> import datetime as dt
@@ -442,7 +477,7 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     for index in range(1, len(ordered) + 1):
         if index == len(ordered) or keys[index] != keys[start]:
             if index - start > 1:
-                ordered[start:index] = sorted(ordered[start:index], key=lambda f: f.message)
+                ordered[start:index] = sorted(ordered[start:index], key=_tie_key)
             start = index
     return tuple(ordered)
 

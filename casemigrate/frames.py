@@ -61,8 +61,9 @@ _LIBRARIES: Final = ("pandas", "polars")
 def cell(value: Any, language: str = "en") -> Any:
     """A plain value for a table cell: no CPR in full, no Python ``repr``.
 
-    A word or phrase with a form in each language is shown in ``language``; every
-    text is a plain ``str``.
+    A word or phrase with a form in each language is shown in ``language`` (``"en"`` or
+    ``"da"``; another is refused even where the value has no words); every text is a
+    plain ``str``.
 
     Example:
         >>> from casemigrate import CPR
@@ -72,6 +73,8 @@ def cell(value: Any, language: str = "en") -> Any:
         >>> cell(Term("no cases were given", da="der er ingen sager at kontrollere"), "da")
         'der er ingen sager at kontrollere'
     """
+    if language not in _text.LANGUAGES:
+        _text.check_language(language)
     if value is None or isinstance(value, bool | int | float | decimal.Decimal):
         return value
     if isinstance(value, _text.Term | _text.Phrase):
@@ -131,9 +134,7 @@ def finding_rows(findings: Iterable[Finding], *, language: str = "en",
     row has every detail column; ``None`` where a finding lacks it). The citation is
     in ``language``, and for ``register`` (a plan's register's name) if given.
     """
-    if subjects not in ("list", "explode", "text"):
-        raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
-                              f"{str(subjects)[:20]!r}", field="subjects")
+    v.one_of("subjects", ("list", "explode", "text"), subjects)
     items = list(v.each("findings", findings, Finding))
     keys = sorted({key for f in items for key in f.details})
     rows: list[dict[str, Any]] = []
@@ -269,9 +270,7 @@ def to_rows(result: Any, *, language: str | None = None, subjects: Subjects = "l
         InvalidType: ``result`` is nothing casemigrate can tabulate.
         InvalidArgument: ``part`` is not a part of ``result``.
     """
-    if subjects not in ("list", "explode", "text"):
-        raise InvalidArgument(f"expected 'list', 'explode' or 'text', got "
-                              f"{str(subjects)[:20]!r}", field="subjects")
+    v.one_of("subjects", ("list", "explode", "text"), subjects)
     if language is None:
         own = getattr(result, "language", None) if hasattr(result, "timeline") else None
         language = own if own in _text.LANGUAGES else "en"
@@ -332,9 +331,7 @@ def _columns(result: Any, rows: list[dict[str, Any]]) -> list[str]:
 
 def frame(rows: list[dict[str, Any]], columns: list[str], library: str = "pandas") -> Any:
     """A pandas or polars DataFrame of ``rows`` with ``columns`` (in that order)."""
-    if library not in _LIBRARIES:
-        raise InvalidArgument(f"expected 'pandas' or 'polars', got {str(library)[:20]!r}",
-                              field="library")
+    v.one_of("library", _LIBRARIES, library)
     try:
         module = __import__(library)
     except ImportError:

@@ -31,13 +31,15 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 from typing import Any, Final, TypeVar
 
 import attrs
 
 from casemigrate._municipalities import MUNICIPALITIES
-from casemigrate._validate import type_name
+from casemigrate._validate import is_missing, native, required, type_name
 from casemigrate.exceptions import InvalidCPR, InvalidKLE, InvalidMunicipality, InvalidType
 
 __all__ = [
@@ -128,8 +130,9 @@ class CPR:
         datetime.date(1940, 1, 1)
     """
 
-    __slots__ = ("_digits",)
+    __slots__ = ("_digits", "_hash")
     _digits: str
+    _hash: int
 
     def __init__(self, value: str) -> None:
         if type(value) is not str:
@@ -212,13 +215,48 @@ class CPR:
             return self._digits == other._digits
         return NotImplemented
 
+    def __ne__(self, other: object) -> bool:
+        if type(other) is CPR:
+            return self._digits != other._digits
+        return NotImplemented
+
+    # Ordered by birth date, then serial number: a stable order for sorted output.
+    # It tells which of two numbers of one birth date has the higher serial, never
+    # what the serials are (docs/privacy.md).
     def __lt__(self, other: CPR) -> bool:
         if type(other) is CPR:
-            return self._digits < other._digits
+            return _order(self) < _order(other)
+        return NotImplemented
+
+    def __le__(self, other: CPR) -> bool:
+        if type(other) is CPR:
+            return _order(self) <= _order(other)
+        return NotImplemented
+
+    def __gt__(self, other: CPR) -> bool:
+        if type(other) is CPR:
+            return _order(self) > _order(other)
+        return NotImplemented
+
+    def __ge__(self, other: CPR) -> bool:
+        if type(other) is CPR:
+            return _order(self) >= _order(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self._digits)
+        # A keyed hash with a key drawn once per process: unlike hash(digits), it does
+        # not reveal the number to someone who knows PYTHONHASHSEED (docs/privacy.md).
+        # Equal numbers hash alike within a process, as hash() promises; across
+        # processes they differ, as str hashes do without a fixed seed.
+        try:
+            return self._hash
+        except AttributeError:
+            found = int.from_bytes(
+                hashlib.blake2b(self._digits.encode(), digest_size=8, key=_HASH_KEY).digest(),
+                "little", signed=True,
+            )
+            _SET_HASH(self, found)
+            return found
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise attrs.exceptions.FrozenInstanceError
@@ -237,6 +275,21 @@ class CPR:
 
 
 _SET_DIGITS: Final = CPR.__dict__["_digits"].__set__
+_HASH_KEY: Final = secrets.token_bytes(32)
+_SET_HASH: Final = CPR.__dict__["_hash"].__set__
+
+
+def _order(cpr: CPR) -> tuple[dt.date, str]:
+    return (cpr.birth_date, cpr._digits[6:])
+
+
+def cpr_key(cpr: CPR) -> str:
+    """The ten digits of ``cpr``, as a key for grouping inside casemigrate.
+
+    Package-private: rule functions group a million records by citizen, and a ``str``
+    key hashes in C. Never shown, never returned to a caller.
+    """
+    return cpr._digits
 
 
 @attrs.frozen(order=True)
@@ -306,14 +359,19 @@ def municipality(code: int | str | Municipality) -> Municipality:
         raise InvalidMunicipality(
             f"{stripped[:8]!r} is not a Danish municipality code", field="municipality"
         )
+    if is_missing(code):
+        raise required("municipality", code)
+    plain = native(code)
+    if type(plain) is int:
+        return municipality(plain)
     raise InvalidType(
         f"expected a municipality code (int or str), got {type_name(code)}",
         field="municipality",
     )
 
 
-_KLE_RE: Final = re.compile(r"\d{2}\.\d{2}\.\d{2}")
-_FACET_RE: Final = re.compile(r"[A-Z](?:\d{2})?")
+_KLE_RE: Final = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}")
+_FACET_RE: Final = re.compile(r"[A-Z](?:[0-9]{2})?")
 
 
 def _kle_value(value: object) -> str:

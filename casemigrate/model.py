@@ -38,12 +38,12 @@ import attrs
 from dateutil import tz
 
 from casemigrate import _validate as v
-from casemigrate._slots import slots_filler
+from casemigrate._slots import safe_repr, slots_filler
 from casemigrate.exceptions import (
     CaseMigrateError,
-    InvalidArgument,
     InvalidRecord,
     InvalidType,
+    mask_cpr_id,
 )
 from casemigrate.identifiers import (
     CPR,
@@ -119,6 +119,27 @@ def _municipality(value: object) -> Municipality:
     return municipality(value)  # type: ignore[arg-type]  # checked inside
 
 
+def _citizen(value: object) -> CPR | None:
+    """A CPR from a string; a missing value (None, NaN, NA) is no citizen.
+
+    The error is raised outside the ``except``, so it carries no context, and the
+    raw value is dropped from this frame first: a traceback that captures locals
+    shows no number.
+    """
+    if type(value) is not str:
+        if value is None or type(value) is CPR:
+            return value
+        if v.is_missing(value):
+            return None
+        value = v.native(value)
+    try:
+        return CPR(value)  # type: ignore[arg-type]  # checked inside
+    except CaseMigrateError as error:
+        failure = error.with_field("citizen")
+    value = None
+    raise failure
+
+
 def _day(field: str, value: object) -> dt.date:
     if type(value) is dt.date:
         return value
@@ -128,7 +149,7 @@ def _day(field: str, value: object) -> dt.date:
 def _optional_day(field: str, value: object) -> dt.date | None:
     if value is None or type(value) is dt.date:
         return value
-    return v.day(field, value)
+    return v.optional_day(field, value)
 
 
 # Named converters, one per field, so that each error names its field.
@@ -175,15 +196,15 @@ def _code(value: object) -> str | None:
 def _origin(value: object) -> Origin:
     if type(value) is Origin:
         return value
-    try:
-        return Origin(value)
-    except ValueError:
-        raise InvalidRecord(
-            f"expected one of {[o.value for o in Origin]}, got {str(value)[:20]!r}",
-            field="origin",
-        ) from None
+    return v.choice("origin", Origin, value)
 
 
+def _id_repr(value: object) -> str:
+    """A record id in a repr; one that is a CPR number shows as one (docs/privacy.md)."""
+    return repr(mask_cpr_id(value) if type(value) is str else value)
+
+
+@safe_repr
 @attrs.frozen(kw_only=True, init=False)
 class Case:
     """A case (sag) about one citizen in one system.
@@ -220,7 +241,7 @@ class Case:
         casemigrate.exceptions.InvalidRecord: closed: 2020-01-05 is before opened 2020-01-06
     """
 
-    case_id: str
+    case_id: str = attrs.field(repr=_id_repr)
     municipality: Municipality
     citizen: CPR | None
     system: str
@@ -261,9 +282,10 @@ class Case:
             where = _municipality(municipality)
         if type(citizen) is not CPR and citizen is not None:
             try:
-                citizen = CPR(citizen)  # type: ignore[arg-type]  # checked inside
-            except CaseMigrateError as error:
-                raise error.with_field("citizen") from None
+                citizen = _citizen(citizen)
+            except CaseMigrateError:
+                citizen = None  # a traceback that captures locals shows no number
+                raise
         name = _SYSTEMS.get(system) if type(system) is str else None
         if name is None:
             name = _system_name(system)
@@ -272,15 +294,15 @@ class Case:
         if closed is not None:
             if type(closed) is not dt.date:
                 closed = _closed(closed)
-            if closed < opened:  # type: ignore[operator]
+            if closed is not None and closed < opened:
                 raise InvalidRecord(f"{closed} is before opened {opened}", field="closed")
         if kle is not None and type(kle) is not KLE:
-            kle = kle_number(kle)
+            kle = None if v.is_missing(kle) else kle_number(kle)
         if facet is not None and type(facet) is not Facet:
-            facet = _facet_of(facet)
+            facet = None if v.is_missing(facet) else _facet_of(facet)
         if type(origin) is not Origin:
             origin = _origin(origin)
-        if title != "" or type(title) is not str:
+        if type(title) is not str or title:
             title = _title(title)
         if caseworker is not None:
             caseworker = _caseworker(caseworker)
@@ -350,7 +372,7 @@ class Case:
             >>> read.records, [r.error for r in read.refusals]
             ((), ['invalid-municipality', 'invalid-cpr', 'missing-value'])
         """
-        if errors != "raise":
+        if type(errors) is not str or errors != "raise":
             collected: TableRead[Case] = _collect(Case, rows, errors)
             return collected
         return _cases_from_rows(rows)
@@ -398,6 +420,8 @@ def _shared_groups(value: object) -> frozenset[str]:
 
 
 def _target_groups(value: object) -> frozenset[str]:
+    if v.is_missing(value):  # an empty cell: no target groups (check_services says so)
+        return frozenset()
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidType(
             f"expected a set of dotted codes like {{'1.2.2.1'}}, got {v.type_name(value)}",
@@ -414,6 +438,7 @@ def _target_groups(value: object) -> frozenset[str]:
     return frozenset(items)
 
 
+@safe_repr
 @attrs.frozen(kw_only=True, init=False)
 class Service:
     """A social service (ydelse) granted to a citizen, as reported to DST.
@@ -447,7 +472,7 @@ class Service:
         (True, frozenset({'1.2.2.1'}))
     """
 
-    service_id: str
+    service_id: str = attrs.field(repr=_id_repr)
     municipality: Municipality
     citizen: CPR | None
     code: str | None
@@ -477,9 +502,10 @@ class Service:
             where = _municipality(municipality)
         if type(citizen) is not CPR and citizen is not None:
             try:
-                citizen = CPR(citizen)  # type: ignore[arg-type]  # checked inside
-            except CaseMigrateError as error:
-                raise error.with_field("citizen") from None
+                citizen = _citizen(citizen)
+            except CaseMigrateError:
+                citizen = None  # a traceback that captures locals shows no number
+                raise
         known = _CODES.get(code) if type(code) is str else None
         if known is None:
             code = _code(code)
@@ -493,7 +519,7 @@ class Service:
         if end is not None:
             if type(end) is not dt.date:
                 end = _end(end)
-            if start is not None and end < start:  # type: ignore[operator]
+            if start is not None and end is not None and end < start:
                 raise InvalidRecord(f"{end} is before start {start}", field="end")
         name = _SYSTEMS.get(system) if type(system) is str else None
         if name is None:
@@ -531,7 +557,7 @@ class Service:
             ...      "Old")])]
             [True]
         """
-        if errors != "raise":
+        if type(errors) is not str or errors != "raise":
             collected: TableRead[Service] = _collect(Service, rows, errors)
             return collected
         return _services_from_rows(rows)
@@ -611,9 +637,7 @@ def _collect(kind: type[Any], rows: object, errors: str) -> Any:
     """``from_rows(..., errors="collect")``: every bad field of every row, in a table."""
     from casemigrate.tables import TableRead, read_columns  # noqa: PLC0415  # builds on this
 
-    if errors != "collect":
-        raise InvalidArgument(f"expected 'raise' or 'collect', got {str(errors)[:20]!r}",
-                              field="errors")
+    v.one_of("errors", ("raise", "collect"), errors)
     validated = read_columns(kind, rows, errors="collect")
     return TableRead(records=validated.to_records(), rows=validated.rows,
                      refusals=validated.refusals, extra_columns=validated.extra_columns)
@@ -624,17 +648,11 @@ def _batch_cpr(cache: dict[str, CPR], value: object) -> CPR | None:
     if type(value) is str:
         found = cache.get(value)
         if found is None:
-            try:
-                found = cache[value] = CPR(value)
-            except CaseMigrateError as error:
-                raise error.with_field("citizen") from None
+            found = _citizen(value)
+            assert found is not None
+            cache[value] = found
         return found
-    if value is None or type(value) is CPR:
-        return value
-    try:
-        return CPR(value)  # type: ignore[arg-type]  # checked inside
-    except CaseMigrateError as error:
-        raise error.with_field("citizen") from None
+    return _citizen(value)
 
 
 def _in_row(index: int, error: CaseMigrateError) -> CaseMigrateError:
@@ -659,15 +677,23 @@ def _cases_from_rows(rows: object) -> list[Case]:
                         and type(opened) is date
                         and (closed is None or (type(closed) is date and closed >= opened))):
                     cpr = cprs.get(citizen) if type(citizen) is str else None
+                    cpr = cpr or _batch_cpr(cprs, citizen)  # before the record exists
                     record = new(Case)
-                    _set_case(record, case_id, place, cpr or _batch_cpr(cprs, citizen), name,
+                    _set_case(record, case_id, place, cpr, name,
                               opened, closed, None, None, system_default, "", None, None)
                     out.append(record)
                     continue
             out.append(_from_row(Case, _CASE_FIELDS, row, cprs))
         except CaseMigrateError as error:
-            raise _in_row(index, error) from None
-    return out
+            failure = _in_row(index, error)
+            break
+    else:
+        return out
+    # Raised outside the except, so without context; the row and the batch's CPR cache
+    # are dropped first: a traceback that captures locals shows no number.
+    cprs.clear()
+    row = citizen = rows = None
+    raise failure
 
 
 def _services_from_rows(rows: object) -> list[Service]:
@@ -688,15 +714,22 @@ def _services_from_rows(rows: object) -> list[Service]:
                         and not service_id.isspace() and type(start) is date
                         and (end is None or (type(end) is date and end >= start))):
                     cpr = cprs.get(citizen) if type(citizen) is str else None
+                    cpr = cpr or _batch_cpr(cprs, citizen)  # before the record exists
+                    shared = _shared_groups(groups)
                     record = new(Service)
-                    _set_service(record, service_id, place, cpr or _batch_cpr(cprs, citizen),
-                                 known, _shared_groups(groups), start, end, name)
+                    _set_service(record, service_id, place, cpr, known, shared, start, end,
+                                 name)
                     out.append(record)
                     continue
             out.append(_from_row(Service, _SERVICE_FIELDS, row, cprs))
         except CaseMigrateError as error:
-            raise _in_row(index, error) from None
-    return out
+            failure = _in_row(index, error)
+            break
+    else:
+        return out
+    cprs.clear()  # as in _cases_from_rows: no number in a traceback's locals
+    row = citizen = rows = None
+    raise failure
 
 
 def _delivery_name(value: object) -> str:
@@ -711,17 +744,41 @@ def _delivery_name(value: object) -> str:
 
 
 def _sent(value: object) -> dt.datetime:
+    if type(value) is dt.datetime:
+        return _in_range(value)
+    if v.is_missing(value):  # pandas NaT is a datetime: it must not pass as one
+        raise v.required("sent", value)
+    value = v.native(value)
     if isinstance(value, dt.datetime):
-        return value
+        if type(value) is not dt.datetime:  # a pandas Timestamp: a plain datetime
+            value = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
+                                value.second, value.microsecond, value.tzinfo,
+                                fold=value.fold)
+        return _in_range(value)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
+        return _in_range(dt.datetime(value.year, value.month, value.day))
     raise InvalidType(f"expected a datetime or a date, got {v.type_name(value)}", field="sent")
+
+
+def _in_range(sent: dt.datetime) -> dt.datetime:
+    """``sent``, if its Danish day and UTC instant are dates Python can hold."""
+    if 1 < sent.year < 9999:
+        return sent
+    try:
+        aware = sent if sent.tzinfo is not None else sent.replace(tzinfo=DANISH_TIME)
+        aware.astimezone(dt.UTC)
+        aware.astimezone(DANISH_TIME)
+    except (OverflowError, ValueError):
+        raise InvalidRecord("is too close to 0001-01-01 or 9999-12-31 to be placed in "
+                            "Danish time", field="sent") from None
+    return sent
 
 
 def _services(value: object) -> tuple[Service, ...]:
     return v.instances("services", value, Service)
 
 
+@safe_repr
 @attrs.frozen(kw_only=True)
 class Delivery:
     """One data file sent to Statistics Denmark (leverance).
@@ -759,7 +816,7 @@ class Delivery:
         datetime.date(2026, 3, 1)
     """
 
-    delivery_id: str = attrs.field(converter=_delivery_id)
+    delivery_id: str = attrs.field(converter=_delivery_id, repr=_id_repr)
     name: str = attrs.field(converter=_delivery_name)
     system: str = attrs.field(converter=_system_name)
     municipality: Municipality = attrs.field(converter=_municipality)
@@ -813,7 +870,7 @@ def _group_name(value: object) -> str:
 def _group_kle(value: object) -> KLE | None:
     if value is None or type(value) is KLE:
         return value
-    return KLE(value)
+    return None if v.is_missing(value) else KLE(value)
 
 
 def _active_cases(value: object) -> int:
@@ -825,27 +882,31 @@ def _passive_cases(value: object) -> int:
 
 
 def _load(value: object) -> LoadPreference | None:
-    if value is None or isinstance(value, LoadPreference):
+    if value is None or isinstance(value, LoadPreference) or v.is_missing(value):
+        return None if v.is_missing(value) else value  # type: ignore[return-value]
+    return v.choice("load_preference", LoadPreference, value)
+
+
+def _consideration(value: object, field: Any) -> bool | None:
+    """A consideration is True, False or None (not known, a missing value too)."""
+    if value is None or value is True or value is False:
         return value
+    if v.is_missing(value):
+        return None
     try:
-        return LoadPreference(value)
-    except ValueError:
-        raise InvalidRecord(
-            f"expected one of {[p.value for p in LoadPreference]} or None, "
-            f"got {str(value)[:20]!r}",
-            field="load_preference",
-        ) from None
-
-
-def _consideration(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A consideration is True, False or None (not known); nothing else."""
-    if value is not None and not isinstance(value, bool):
-        raise InvalidType(
+        return v.flag(field.name, value)
+    except InvalidType:
+        failure = InvalidType(
             f"expected True, False or None (unknown), got {v.type_name(value)}",
-            field=attribute.name,
+            field=field.name,
         )
+    raise failure
 
 
+_CONSIDERATION: Final = attrs.Converter(_consideration, takes_field=True)
+
+
+@safe_repr
 @attrs.frozen(kw_only=True)
 class CaseGroup:
     """A group of cases that moves together out of KMD Sag, with what is known of it.
@@ -888,19 +949,19 @@ class CaseGroup:
     active_cases: int = attrs.field(default=0, converter=_active_cases)
     passive_cases: int = attrs.field(default=0, converter=_passive_cases)
     needs_overview_and_advis_system: bool | None = attrs.field(
-        default=None, validator=_consideration)
-    others_need_overview: bool | None = attrs.field(default=None, validator=_consideration)
+        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    others_need_overview: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
     good_line_of_business_system: bool | None = attrs.field(
-        default=None, validator=_consideration)
-    esdh_sufficient: bool | None = attrs.field(default=None, validator=_consideration)
-    only_cpr_advis: bool | None = attrs.field(default=None, validator=_consideration)
+        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    esdh_sufficient: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    only_cpr_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
     new_system_has_kmd_interface: bool | None = attrs.field(
-        default=None, validator=_consideration)
-    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, validator=_consideration)
-    fixed_price_agreement: bool | None = attrs.field(default=None, validator=_consideration)
+        default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    users_keep_kmd_for_advis: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    fixed_price_agreement: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
     load_preference: LoadPreference | None = attrs.field(default=None, converter=_load)
-    users_mature: bool | None = attrs.field(default=None, validator=_consideration)
-    early_mover_kind: bool | None = attrs.field(default=None, validator=_consideration)
+    users_mature: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
+    early_mover_kind: bool | None = attrs.field(default=None, converter=_CONSIDERATION)  # type: ignore[misc]
 
     @property
     def cases(self) -> int:

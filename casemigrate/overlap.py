@@ -30,10 +30,11 @@ from typing import Any, Final, overload
 
 from casemigrate import _columnar
 from casemigrate import _validate as v
+from casemigrate._keys import subject_ids
 from casemigrate._text import Phrase
 from casemigrate.exceptions import InvalidType
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
-from casemigrate.identifiers import CPR, municipality
+from casemigrate.identifiers import cpr_key, municipality
 from casemigrate.model import Case, Delivery
 from casemigrate.plan import CutoverPlan, Register, plan_timeline
 from casemigrate.sources import HANDICAP, POLICY, SMDB
@@ -308,6 +309,39 @@ DELETED_NOT_REREPORTED: Final = Rule(
             "latest": dt.date(2026, 6, 16), "citizen": "211062-****", "new_system": "Nexus"},
 )
 
+CASE_NOT_IN_PLAN: Final = Rule(
+    code="CM210",
+    name="case-not-in-plan",
+    severity=Severity.INFO,
+    summary="Cases of another municipality or system than the plan's were not judged.",
+    summary_da="Sager fra en anden kommune eller et andet system end planens blev ikke "
+               "vurderet.",
+    message="{count:# case is|# cases are} not of {municipality} in {old_system} or "
+            "{new_system} and {count:was|were} not judged",
+    message_da="{count:# sag|# sager} er ikke fra {municipality} i {old_system} eller "
+               "{new_system} og blev ikke vurderet",
+    hint="Leave them out, or check that the plan names the right systems and municipality.",
+    hint_da="Udelad dem, eller kontrollér at planen nævner de rigtige systemer og den rigtige "
+            "kommune.",
+    citations=POLICY.cite(
+        "out-of-plan",
+        "A record of another municipality, or of a system the plan does not name, is outside "
+        "the plan: no check judges it, and a finding counts it."),
+    checks="Counts the cases of another municipality, or of a system other than the plan's "
+           "old and new system. A plan is one municipality's change of one register's "
+           "reporting, so the blocking-case checks (CM206, CM207, CM209) do not judge them, "
+           "and `check_readiness` looks for duplicate active cases (CM204) only among the "
+           "plan's municipality's cases.",
+    why="The register holds one active case per citizen *per municipality*: another "
+        "municipality's cases can neither block this plan nor make it not ready. Nothing is "
+        "dropped silently, so they are counted. An unexpected count may be a typo in the "
+        "plan's system names, or an extract of the wrong municipality.",
+    example="A Fredericia (607) plan from `Old` to `New`, given 40 Copenhagen (101) cases and "
+            "2 cases from `Archive`: CM210 with count 42.",
+    sample={"count": 42, "municipality": municipality(607), "old_system": "Old",
+            "new_system": "New"},
+)
+
 
 def find_reporting_overlap(
     deliveries: Iterable[Delivery], plan: CutoverPlan
@@ -413,33 +447,33 @@ def find_duplicate_active_cases(
         ...                                                    as_of=dt.date(2026, 1, 1))]
         [('CM205', 1)]
     """
-    v.day("as_of", as_of)
+    as_of = v.day("as_of", as_of)
     if _columnar.is_table(cases):
         return _columnar.find_duplicate_active_cases(cases, as_of=as_of)  # type: ignore[no-any-return]
     # Two passes: count the active cases per (municipality, citizen) with C-level
     # hashing of the digits, then gather only the few groups with more than one.
-    active: list[Case] = []
+    active: list[tuple[tuple[int, str], Case]] = []
     without_citizen: list[str] = []
     for case in v.iterable("cases", cases):
         if type(case) is not Case and not isinstance(case, Case):
             raise InvalidType(f"expected Case items, got {v.type_name(case)}", field="cases")
         closed = case.closed
         if case.opened <= as_of and (closed is None or closed > as_of):
-            if case.citizen is None:
+            citizen = case.citizen
+            if citizen is None:
                 without_citizen.append(case.case_id)
             else:
-                active.append(case)
-    counts = Counter([(case.municipality.code, case.citizen._digits)  # type: ignore[union-attr]
-                      for case in active])
+                active.append(((case.municipality.code, cpr_key(citizen)), case))
+    counts = Counter([key for key, _ in active])
     groups: dict[tuple[int, str], list[Case]] = {key: [] for key, n in counts.items() if n > 1}
     if groups:
-        for case in active:
-            group = groups.get((case.municipality.code, case.citizen._digits))  # type: ignore[union-attr]
+        for key, case in active:
+            group = groups.get(key)
             if group is not None:
                 group.append(case)
     findings = [
         Finding.of(
-            DUPLICATE_ACTIVE_CASES, [case.case_id for case in group], count=len(group), day=as_of,
+            DUPLICATE_ACTIVE_CASES, subject_ids(group), count=len(group), day=as_of,
             municipality=group[0].municipality, citizen=group[0].citizen,
             systems=tuple(sorted({case.system for case in group})),
         )
@@ -512,9 +546,10 @@ def find_blocking_cases(
     3). A deletion on or after the cutover comes too late to unblock the cutover
     (docs/policies.md).
 
-    Cases of other municipalities or systems are not part of the plan and are not
-    judged. Cases without a citizen are counted in CM205 (INFO) for the CM207 check. For
-    a HANDICAP plan the check does not apply and returns CM001 (INFO).
+    Cases of other municipalities or systems are not part of the plan: they are not
+    judged, and CM210 (INFO) counts them. Cases without a citizen are counted in CM205
+    (INFO) for the CM207 check. For a HANDICAP plan the check does not apply and
+    returns CM001 (INFO).
 
     Args:
         cases: The cases of both systems, in any order.
@@ -558,17 +593,17 @@ def find_blocking_cases(
     cutover = plan.cutover
     code = plan.municipality.code
     findings: list[Finding] = []
-    at_cutover: defaultdict[CPR, dict[str, list[str]]] = defaultdict(
+    at_cutover: defaultdict[str, dict[str, list[Case]]] = defaultdict(
         lambda: {"old": [], "new": []}
     )
     without_citizen: list[str] = []
     deleted: list[tuple[Case, dt.date]] = []
-    rereported: set[CPR] = set()
+    rereported: set[str] = set()
+    outside = 0
     for case in v.each("cases", cases, Case):
-        if case.municipality.code != code:
-            continue
-        role = plan.system_role(case.system)
+        role = plan.system_role(case.system) if case.municipality.code == code else None
         if role is None:
+            outside += 1
             continue
         gone = None if role == "new" else _deleted_at_dst(case, deletions, all_deleted)
         if gone is not None and case.citizen is not None and case.is_active_on(gone):
@@ -584,21 +619,22 @@ def find_blocking_cases(
             and as_of is not None and case.opened <= as_of
             and (case.closed is None or case.closed >= cutover)
         ):
-            rereported.add(case.citizen)
+            rereported.add(cpr_key(case.citizen))
         if case.is_active_on(cutover) and not unblocked:
             if case.citizen is None:
                 without_citizen.append(case.case_id)
             else:
-                at_cutover[case.citizen][role].append(case.case_id)
-    for citizen, by_role in at_cutover.items():
+                at_cutover[cpr_key(case.citizen)][role].append(case)
+    for by_role in at_cutover.values():
         if by_role["old"] and by_role["new"]:
+            both = by_role["old"] + by_role["new"]
             findings.append(Finding.of(
-                ACTIVE_IN_BOTH_SYSTEMS, by_role["old"] + by_role["new"], old_system=plan.old_system,
-                new_system=plan.new_system, cutover=cutover, citizen=citizen,
+                ACTIVE_IN_BOTH_SYSTEMS, subject_ids(both), old_system=plan.old_system,
+                new_system=plan.new_system, cutover=cutover, citizen=both[0].citizen,
             ))
     if check_rereport:
         for case, gone in deleted:
-            if case.citizen not in rereported:
+            if case.citizen is not None and cpr_key(case.citizen) not in rereported:
                 findings.append(Finding.of(
                     DELETED_NOT_REREPORTED, (case.case_id,), case=case.case_id,
                     old_system=case.system,
@@ -608,4 +644,8 @@ def find_blocking_cases(
     if without_citizen:
         findings.append(Finding.of(CASES_WITHOUT_CITIZEN, without_citizen,
                                    count=len(without_citizen)))
+    if outside:
+        findings.append(Finding.of(CASE_NOT_IN_PLAN, (), count=outside,
+                                   municipality=plan.municipality,
+                                   old_system=plan.old_system, new_system=plan.new_system))
     return sort_findings(findings)

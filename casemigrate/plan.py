@@ -73,6 +73,8 @@ from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate import workdays as wd
+from casemigrate._frozen import FrozenMap
+from casemigrate._slots import safe_repr
 from casemigrate._text import Term
 from casemigrate.exceptions import InvalidPlan, InvalidType
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
@@ -120,15 +122,7 @@ _KEYS: Final[Mapping[Register, tuple[str, ...]]] = MappingProxyType({
 
 
 def _register(value: object) -> Register:
-    if isinstance(value, Register):
-        return value
-    try:
-        return Register(value)
-    except ValueError:
-        raise InvalidPlan(
-            f"expected one of {[r.value for r in Register]}, got {str(value)[:20]!r}",
-            field="register",
-        ) from None
+    return v.choice("register", Register, value, InvalidPlan)
 
 
 def _municipality(value: object) -> Municipality:
@@ -144,7 +138,19 @@ def _new_system(value: object) -> str:
 
 
 def _cutover(value: object) -> dt.date:
-    return v.day("cutover", value)
+    day = v.day("cutover", value)
+    if not _FIRST_CUTOVER <= day <= _LAST_CUTOVER:
+        raise InvalidPlan(
+            f"{day} leaves no room for the timeline: a cutover lies from "
+            f"{_FIRST_CUTOVER} to {_LAST_CUTOVER}", field="cutover",
+        )
+    return day
+
+
+# A year of room each side: the timeline reaches three months before the cutover and
+# two weeks after, and moves its dates to working days (docs/edge-values.md).
+_FIRST_CUTOVER: Final = dt.date(2, 1, 1)
+_LAST_CUTOVER: Final = dt.date(9998, 12, 31)
 
 
 def _cutover_chosen(value: object) -> dt.date | None:
@@ -169,7 +175,7 @@ def _notify_within(value: object) -> int:
 
 def _done(value: object) -> Mapping[str, dt.date]:
     if value is None:
-        return MappingProxyType({})
+        return FrozenMap()
     if not isinstance(value, Mapping):
         raise InvalidType(
             f"expected a mapping of milestone key to date, got {v.type_name(value)}",
@@ -180,7 +186,7 @@ def _done(value: object) -> Mapping[str, dt.date]:
         if not isinstance(key, str):
             raise InvalidType(f"keys must be milestone keys, got {v.type_name(key)}", field="done")
         done[key] = v.day("done", day)
-    return MappingProxyType(dict(sorted(done.items())))
+    return FrozenMap(sorted(done.items()))
 
 
 def _calendar(value: object) -> wd.WorkingDays:
@@ -189,6 +195,7 @@ def _calendar(value: object) -> wd.WorkingDays:
     return value
 
 
+@safe_repr
 @attrs.frozen(kw_only=True)
 class CutoverPlan:
     """A municipality's change of one register's reporting from one system to another.
@@ -267,11 +274,6 @@ class CutoverPlan:
                     f"{[k for k in keys if k not in _FIELD_OF]}",
                     field="done",
                 )
-
-    @property
-    def milestone_keys(self) -> tuple[str, ...]:
-        """The register's milestone keys, in order."""
-        return _KEYS[self.register]
 
     def done_on(self, key: str) -> dt.date | None:
         """The day milestone ``key`` was done, from its field or from ``done``."""
@@ -857,7 +859,7 @@ def check_plan(plan: CutoverPlan, *, as_of: dt.date) -> tuple[Finding, ...]:
         >>> [(f.code, f.subjects) for f in check_plan(plan, as_of=dt.date(2026, 5, 4))]
         [('CM101', ('choose_cutover',)), ('CM106', ('review_open_courses',))]
     """
-    v.day("as_of", as_of)
+    as_of = v.day("as_of", as_of)
     timeline = plan_timeline(plan)
     cal = plan.calendar
     c = plan.cutover

@@ -62,6 +62,7 @@ import attrs
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
+from casemigrate._frozen import frozen
 from casemigrate._text import Term
 from casemigrate.catalogue import RULES
 from casemigrate.delivery import (
@@ -71,6 +72,7 @@ from casemigrate.delivery import (
     merge_deliveries,
 )
 from casemigrate.exceptions import (
+    InvalidArgument,
     InvalidType,
     UnknownRuleCode,
 )
@@ -180,7 +182,7 @@ class Report:
     timeline: Timeline
     findings: tuple[Finding, ...]
     checks: tuple[str, ...]
-    merge: Mapping[str, Any] | None = None
+    merge: Mapping[str, Any] | None = attrs.field(default=None, converter=frozen)
 
     @property
     def ok(self) -> bool:
@@ -246,6 +248,8 @@ class Report:
             >>> print(text.splitlines()[1])
             KLAR: 0 fejl, 5 advarsler, 3 til orientering
         """
+        if limit_per_code is not None:
+            limit_per_code = v.count("limit_per_code", limit_per_code)
         return _render.report_text(self, limit=limit_per_code)
 
     def to_html(self, *, limit_per_code: int = _render.DEFAULT_LIMIT) -> str:
@@ -362,16 +366,19 @@ class _Inputs:
         return self.merged
 
     def in_register(self) -> tuple[Case, ...]:
-        """The cases in the register, without the courses DST has deleted.
+        """The plan's municipality's cases in the register, less the courses DST deleted.
 
         Old-system courses active on the plan's recorded deletion (before the cutover)
         are no longer in the register, so they duplicate nothing.
         """
         plan = self.plan
+        # One active case per citizen per municipality: another municipality's cases are
+        # out of the plan's scope (find_blocking_cases counts them in CM210).
+        local = tuple(case for case in self.cases if case.municipality == plan.municipality)
         deleted_on = plan.done_on("delete_active_courses")
         if deleted_on is None or deleted_on >= plan.cutover or self.as_of < deleted_on:
-            return self.cases
-        return tuple(case for case in self.cases
+            return local
+        return tuple(case for case in local
                      if not (plan.system_role(case.system) == "old"
                              and case.is_active_on(deleted_on)))
 
@@ -535,9 +542,12 @@ def check_readiness(
         InvalidType: An argument has the wrong type.
     """
     v.instance("plan", plan, CutoverPlan)
-    v.day("as_of", as_of)
+    as_of = v.day("as_of", as_of)
     _text.check_language(language)
     selected = _codes("select", select)
+    if selected == ():
+        raise InvalidArgument("selects no code, so nothing would be checked; pass None to "
+                              "keep every finding", field="select")
     ignored = _codes("ignore", ignore) or ()
     overrides = _overrides(severity_overrides)
     inputs = _Inputs(
@@ -550,7 +560,10 @@ def check_readiness(
     found, checks = _run_checks(inputs)
     found.extend(refused)
 
-    kept: dict[tuple[str, tuple[str, ...], str], Finding] = {}
+    # Two checks may report the same finding (the merge and the service check both
+    # look for overlaps): it is kept once. Findings are the same only if code, subjects
+    # and details are: two citizens' CM204 on reused case ids differ in their details.
+    kept: dict[tuple[str, tuple[str, ...]], list[Finding]] = {}
     for finding in found:
         if selected is not None and not _matches(finding.code, selected):
             continue
@@ -559,9 +572,12 @@ def check_readiness(
         for prefix, severity in overrides.items():
             if finding.code.startswith(prefix):
                 finding = attrs.evolve(finding, severity=severity)  # noqa: PLW2901
-        kept.setdefault((finding.code, finding.subjects, finding.message), finding)
+        same = kept.setdefault((finding.code, finding.subjects), [])
+        if not any(other.details == finding.details for other in same):
+            same.append(finding)
     return Report(
         plan=plan, as_of=as_of, language=language, timeline=plan_timeline(plan),
-        findings=sort_findings(kept.values()), checks=tuple(checks),
+        findings=sort_findings(f for group in kept.values() for f in group),
+        checks=tuple(checks),
         merge=None if inputs.merged is None else inputs.merged.summary(),
     )

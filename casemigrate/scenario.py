@@ -30,13 +30,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
+from casemigrate._frozen import FrozenMap, frozen, frozen_map
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.model import CaseGroup, LoadPreference
 from casemigrate.sources import EXIT2, Citation
@@ -199,7 +200,7 @@ def _points(value: object) -> Mapping[Scenario, int]:
             points, int
         ):
             raise InvalidType("expected Scenario keys and whole-number points", field="weights")
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 @attrs.frozen
@@ -305,7 +306,7 @@ class Reason:
     consideration: str
     value: object
     favours: tuple[Scenario, ...]
-    points: Mapping[Scenario, int] = attrs.field(eq=False)
+    points: Mapping[Scenario, int] = attrs.field(eq=False, converter=frozen_map)
     citation: str
 
     def __str__(self) -> str:
@@ -445,7 +446,7 @@ class ScenarioSummary:
     """
 
     decisions: tuple[ScenarioDecision, ...]
-    by_scenario: Mapping[Scenario, Mapping[str, int]]
+    by_scenario: Mapping[Scenario, Mapping[str, int]] = attrs.field(converter=frozen)
 
     def __repr__(self) -> str:
         return _render.summary_repr(self)
@@ -488,5 +489,4 @@ def choose_scenarios(
         row["groups"] += 1
         row["active_cases"] += decision.group.active_cases
         row["passive_cases"] += decision.group.passive_cases
-    frozen: dict[Scenario, Any] = {s: MappingProxyType(row) for s, row in by.items()}
-    return ScenarioSummary(decisions=decisions, by_scenario=MappingProxyType(frozen))
+    return ScenarioSummary(decisions=decisions, by_scenario=by)

@@ -359,6 +359,8 @@ POLICY: Final = Document(
         for key, heading, danish in (
             ("nothing-skipped", "Nothing is skipped silently",
              "Intet springes stille over"),
+            ("out-of-plan", "Records outside the plan",
+             "Poster uden for planen"),
             ("refused-rows", "Refused rows are counted",
              "Afviste rækker tælles med"),
             ("milestones", "Milestones and their windows",

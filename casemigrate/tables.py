@@ -66,6 +66,7 @@ from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import model as m
 from casemigrate._frame_in import is_frame, open_frame, plain
+from casemigrate._frozen import FrozenMap, frozen_map
 from casemigrate._slots import slots_maker
 from casemigrate._text import Phrase, Term
 from casemigrate.exceptions import (
@@ -76,6 +77,7 @@ from casemigrate.exceptions import (
     InvalidMunicipality,
     InvalidRecord,
     InvalidType,
+    mask_numbers,
 )
 from casemigrate.findings import Finding, Rule, Severity
 from casemigrate.identifiers import CPR, kle_number, municipality
@@ -119,15 +121,21 @@ REFUSAL_CODES: Final[Mapping[str, str]] = {
 """The error code of every refusal, with what it means."""
 
 _MISSING: Final = object()
-_CPR_LIKE: Final = re.compile(r"(?<!\d)(\d{6})[- ]?\d{4}(?!\d)")
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMERIC_DATE: Final = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
+# Day, month and year as digits, and the time of day exports often add ("01-02-2024
+# 10:30", "01.02.2024 00.00.00").
+_NUMERIC_DATE: Final = re.compile(
+    r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?")
 _SHOWN_LENGTH: Final = 60
 
 
 def mask(text: str) -> str:
-    """``text`` with anything shaped like a CPR number shown as ``DDMMYY-****``."""
-    return _CPR_LIKE.sub(r"\1-****", text)
+    """``text`` with anything shaped like a CPR number shown as ``DDMMYY-****``.
+
+    The masking of every exception message (:func:`casemigrate.exceptions.mask_numbers`),
+    so a refusal's value and message mask what its exception masks.
+    """
+    return mask_numbers(text)
 
 
 class _Refused(CaseMigrateError, ValueError):
@@ -418,7 +426,7 @@ class _Options:
 
 def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
     """A date (or, with ``moment``, a datetime) from a string, never guessed."""
-    shown = mask(text.strip()[:_SHOWN_LENGTH])
+    shown = mask(text.strip())[:_SHOWN_LENGTH]  # masked first: a cut keeps no digits
     value = text.strip()
     if options.date_format is not None:
         try:
@@ -445,18 +453,18 @@ def _date_text(text: str, options: _Options, *, moment: bool) -> dt.date:
     if match is None:
         raise _Refused("invalid-date", f"{shown!r} is neither ISO nor day, month and year "
                        "as digits; pass date_format=")
-    first, second, year = (int(part) for part in match.groups())
+    first, second, year = (int(part) for part in match.groups()[:3])
+    hour, minute, second_of_minute = (int(part or 0) for part in match.groups()[3:])
     day, month = (first, second) if options.dayfirst else (second, first)
     try:
-        found = dt.date(year, month, day)
+        found = dt.datetime(year, month, day, hour, minute, second_of_minute)
     except ValueError:
-        raise _Refused("invalid-date", f"{shown!r} is not a real day") from None
-    return dt.datetime(found.year, found.month, found.day) if moment else found
+        raise _Refused("invalid-date", f"{shown!r} is not a real day or time") from None
+    return found if moment else _midnight(found)
 
 
 def _midnight(moment: dt.datetime) -> dt.date:
-    if (moment.hour or moment.minute or moment.second or moment.microsecond
-            or getattr(moment, "nanosecond", 0)):
+    if v.has_time_of_day(moment):
         raise _Refused("time-of-day", f"{moment.isoformat()} has a time of day; this field "
                        "holds a day")
     return dt.date(moment.year, moment.month, moment.day)
@@ -536,7 +544,10 @@ _DIRECT: Final[Mapping[str, Callable[[str], Any]]] = {
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (type(value) is str and (not value or value.isspace()))
+    """Missing as the constructors read it (``_validate.is_missing``), or a blank cell."""
+    if type(value) is str:
+        return not value or value.isspace()
+    return v.is_missing(value)
 
 
 # ---- validated columns ---------------------------------------------------------------
@@ -565,7 +576,7 @@ class ValidatedColumns(Generic[R]):
     rows: Sequence[int]
     refusals: Refusals
     extra_columns: tuple[str, ...] = ()
-    column_names: Mapping[str, str] = attrs.field(factory=dict)
+    column_names: Mapping[str, str] = attrs.field(factory=FrozenMap, converter=frozen_map)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -634,12 +645,8 @@ def _mapping(kind: type, columns: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _options(date_format: object, dayfirst: object, errors: object, extra: object) -> _Options:
-    if errors not in ("raise", "collect"):
-        raise InvalidArgument(f"expected 'raise' or 'collect', got {str(errors)[:20]!r}",
-                              field="errors")
-    if extra not in ("ignore", "refuse"):
-        raise InvalidArgument(f"expected 'ignore' or 'refuse', got {str(extra)[:20]!r}",
-                              field="extra")
+    v.one_of("errors", ("raise", "collect"), errors)
+    v.one_of("extra", ("ignore", "refuse"), extra)
     if date_format is not None and not isinstance(date_format, str):
         raise InvalidType(f"expected a strptime format, got {v.type_name(date_format)}",
                           field="date_format")
@@ -662,7 +669,7 @@ class _Collector:
         self.found.append((row, order, field, value, error))
 
 
-def _shown(value: Any) -> str | None:
+def _shown(value: Any, field: str | None = None) -> str | None:
     value = plain(value)
     if value is None:
         return None
@@ -671,7 +678,12 @@ def _shown(value: Any) -> str | None:
     if isinstance(value, CPR):
         return value.masked
     text = value if isinstance(value, str) else str(value)
-    return mask(text[:_SHOWN_LENGTH])
+    shown = mask(text)
+    if field == "citizen" and shown == text and len(text.strip()) > 6:
+        # A citizen's value is a CPR number gone astray, even where it does not look like
+        # one (a letter typed in it, digits lost): never shown past the birth date.
+        shown = text.strip()[:6] + "****"
+    return shown[:_SHOWN_LENGTH]
 
 
 def _validate(spec: _Field, order: int, values: list[Any], options: _Options,
@@ -940,10 +952,10 @@ def _refusals(kind: type, height: int, raw: Mapping[str, list[Any]], sources: di
         if not (isinstance(record_id, str) and record_id.strip()):
             record_id = None
         else:
-            record_id = mask(record_id[:200])
+            record_id = mask(record_id)[:200]
         items.append(Refusal(
             row=row, record_id=record_id, column=sources.get(field) if field else None,
-            field=field or None, value=_shown(value), error=_code_of(error),
+            field=field or None, value=_shown(value, field), error=_code_of(error),
             message=mask(error.reason)))
     return Refusals(table, height, tuple(items))
 

@@ -43,7 +43,8 @@ def _seventh_digits(born: dt.date) -> list[int]:
         return [5, 6, 7, 8] if yy >= 58 else []
     if born.year >= 2000:
         return ([4, 9] if yy <= 36 else []) + ([5, 6, 7, 8] if yy <= 57 else [])
-    return [0, 1, 2, 3] + ([4, 9] if yy >= 37 else []) + ([5, 6, 7, 8] if yy >= 58 else [])
+    # 5-8 with 58-99 mean the 1800s, never the 1900s.
+    return [0, 1, 2, 3] + ([4, 9] if yy >= 37 else [])
 
 
 @st.composite

@@ -64,6 +64,7 @@ __all__ = [
 
 _ONE_DAY: Final = dt.timedelta(days=1)
 _MAX_STEPS: Final = 366 * 50  # far beyond any plan; guards against a calendar with no working day
+_MAX_WORKING_DAYS: Final = 250 * 200  # a schedule longer than 200 years is a wrong input
 
 
 class OptionalDayOff(enum.Enum):
@@ -133,6 +134,12 @@ def _public_holidays(year: int, language: str = "en_US") -> dict[dt.date, str]:
     return dict(calendar.items())
 
 
+def _calendar(value: object) -> WorkingDays:
+    if type(value) is not WorkingDays and not isinstance(value, WorkingDays):
+        raise InvalidType(f"expected WorkingDays, got {v.type_name(value)}", field="calendar")
+    return value
+
+
 def _in_text(name: str, locale: str) -> str:
     """A holiday's name as Danish running text writes it ("grundlovsdag").
 
@@ -178,6 +185,10 @@ def day_off_reason(
         >>> day_off_reason(dt.date(2026, 12, 24), language="da")
         'juleaftensdag'
     """
+    if type(day) is not dt.date:
+        day = v.day("day", day)
+    if calendar is not DEFAULT_WORKING_DAYS:
+        calendar = _calendar(calendar)
     locale = _HOLIDAYS_LOCALE[check_language(language)]
     weekday = day.weekday()
     if weekday >= 5:
@@ -197,14 +208,20 @@ def day_off_reason(
 
 def is_working_day(day: dt.date, calendar: WorkingDays = DEFAULT_WORKING_DAYS) -> bool:
     """Whether ``day`` is a Danish working day under ``calendar``."""
-    v.day("day", day)
+    day = v.day("day", day)
     return day_off_reason(day, calendar) is None
 
 
 def _step(day: dt.date, direction: int, calendar: WorkingDays) -> dt.date:
     step = _ONE_DAY if direction > 0 else -_ONE_DAY
     for _ in range(_MAX_STEPS):
-        day = day + step
+        try:
+            day = day + step
+        except OverflowError:
+            raise InvalidArgument(
+                "runs past the last or first date Python can hold (9999-12-31, 0001-01-01)",
+                field="day",
+            ) from None
         if day_off_reason(day, calendar) is None:
             return day
     raise InvalidArgument("the calendar has no working day in fifty years", field="calendar")
@@ -273,7 +290,7 @@ def add_working_days(
         >>> add_working_days(dt.date(2026, 4, 1), 1)  # over Easter
         datetime.date(2026, 4, 7)
     """
-    v.day("day", day)
+    day = v.day("day", day)
     if isinstance(count, bool) or not isinstance(count, int):
         raise InvalidType(f"expected a whole number, got {v.type_name(count)}", field="count")
     direction = 1 if count > 0 else -1
@@ -292,8 +309,8 @@ def working_days_between(
         >>> working_days_between(dt.date(2026, 3, 30), dt.date(2026, 4, 10))
         7
     """
-    v.day("first", first)
-    v.day("last", last)
+    first = v.day("first", first)
+    last = v.day("last", last)
     if last < first:
         return 0
     days = (last - first).days + 1
@@ -305,7 +322,7 @@ def working_days_between(
 
 def months_before(day: dt.date, months: int) -> dt.date:
     """``day`` minus ``months`` calendar months (clamped to the month's last day)."""
-    return v.day("day", day) - relativedelta(months=months)
+    return months_after(day, -months)
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
@@ -316,7 +333,14 @@ def months_after(day: dt.date, months: int) -> dt.date:
         >>> months_after(dt.date(2026, 1, 31), 1)
         datetime.date(2026, 2, 28)
     """
-    return v.day("day", day) + relativedelta(months=months)
+    first = v.day("day", day)
+    try:
+        moved: dt.date = first + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        raise InvalidArgument(
+            f"{first} moved by {months} months is outside the years 1-9999", field="day"
+        ) from None
+    return moved
 
 
 @attrs.frozen
@@ -379,12 +403,24 @@ def schedule_work(
     if hours_per_day > 24:
         raise InvalidArgument(f"must be at most 24, got {hours_per_day}", field="hours_per_day")
     first = v.day("start", start)
+    calendar = _calendar(calendar)
+    low_minutes = v.count("low_minutes", low_minutes)
+    high_minutes = v.count("high_minutes", high_minutes)
     if day_off_reason(first, calendar) is not None:
         first = next_working_day(first, calendar)
     per_day = staff * hours_per_day * 60
 
     def finish(minutes: int) -> tuple[int, dt.date]:
-        days = math.ceil(minutes / per_day - 1e-9) if minutes > 0 else 0
+        try:
+            ratio = minutes / per_day if minutes > 0 else 0.0
+        except OverflowError:
+            ratio = math.inf
+        if not ratio <= _MAX_WORKING_DAYS:  # inf and nan too
+            raise InvalidArgument(
+                f"the work would take more than {_MAX_WORKING_DAYS:,} working days (about "
+                "200 years); check the staff and hours", field="staff",
+            )
+        days = math.ceil(ratio - 1e-9) if minutes > 0 else 0
         return days, add_working_days(first, max(days - 1, 0), calendar)
 
     days_low, earliest = finish(low_minutes)

@@ -31,7 +31,9 @@ def test_docs_rules_md_is_generated_from_the_catalogue() -> None:
 def test_every_rule_of_the_package_is_gathered() -> None:
     """A module that defines a rule but is missing from RULE_MODULES fails here."""
     defined = set()
-    for info in pkgutil.iter_modules(casemigrate.__path__, "casemigrate."):
+    for info in pkgutil.walk_packages(casemigrate.__path__, "casemigrate."):
+        if info.name.count(".") > 1 and info.name.rpartition(".")[2].startswith("_"):
+            continue  # the private modules of a package (the engine's need numpy)
         module = importlib.import_module(info.name)
         defined |= {value.code for value in vars(module).values() if isinstance(value, Rule)}
     assert defined == set(RULES)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from casemigrate import (
     Case,
     Complexity,
     InvalidArgument,
+    InvalidKLE,
     InvalidType,
     NoticePolicy,
     NoticeRule,
@@ -22,6 +24,7 @@ from casemigrate import (
     manual_cases_saving,
     notice_period,
 )
+from casemigrate.frames import cell
 
 D = dt.date
 ALICE, BOB = "211062-1234", "010203-4321"
@@ -271,6 +274,20 @@ def test_notice_bad_input() -> None:
     assert type_info.value.field == "manual_cases"
 
 
+def test_each_notice_rule_carries_its_months_and_reason() -> None:
+    assert {rule.name: rule.months for rule in NoticeRule} == {
+        "UNDER_5000_CLOSING_ITSELF": 2, "OVER_5000_CLOSING_ITSELF": 3, "EXTRACT": 6,
+        "FIXED_PRICE_OR_LARGE": 6, "CONTRACT": 6, "BEFORE_AGREEMENT": 6}
+    assert len({rule.reason for rule in NoticeRule}) == len(NoticeRule)
+    assert all(rule.reason.en and rule.reason.da for rule in NoticeRule)
+    assert repr(NoticeRule.CONTRACT) == "<NoticeRule.CONTRACT: 6 months>"
+    n = notice_period(manual_cases=2400, closes_all_itself=True, notice_given=GIVEN)
+    assert (n.rule, n.months, n.reason) == (NoticeRule.UNDER_5000_CLOSING_ITSELF, 2,
+                                           NoticeRule.UNDER_5000_CLOSING_ITSELF.reason)
+    assert n.reason.da == "under 5.000 sager, og kommunen afslutter selv alle manuelle sager"
+    assert cell(NoticeRule.CONTRACT) == "CONTRACT"  # in a table: its name, not a code
+
+
 # --- savings ----------------------------------------------------------------------
 
 def test_fredericia() -> None:
@@ -369,6 +386,24 @@ def test_mass_close_candidates() -> None:
     assert found[1].details["cutoff"] == D(2009, 6, 25)
     no_price = find_mass_close_candidates(cases, as_of=as_of, retired_kle=["16.16.02"])
     assert no_price[0].details["amount"] is None
+
+
+@pytest.mark.parametrize(("field", "call"), [
+    ("suspicious_kle", lambda kle: classify_cleanup(case(), suspicious_kle=kle)),
+    ("suspicious_kle", lambda kle: estimate_cleanup([case()], suspicious_kle=kle)),
+    ("retired_kle", lambda kle: find_mass_close_candidates([case()], as_of=D(2014, 1, 1),
+                                                           retired_kle=kle)),
+])
+def test_kle_arguments_are_refused_under_their_own_field(field: str, call: Any) -> None:
+    with pytest.raises(InvalidKLE) as info:
+        call(["27.60"])
+    assert info.value.field == field
+    with pytest.raises(InvalidType) as type_info:
+        call([27.6])
+    assert type_info.value.field == field
+    with pytest.raises(InvalidType) as lone:
+        call("27.60.00")
+    assert lone.value.field == field
 
 
 def test_mass_close_bad_input() -> None:

@@ -263,10 +263,14 @@ def test_a_bad_cpr_in_a_table_is_refused_and_masked(value: str,
 def test_a_column_of_the_wrong_type_is_refused() -> None:
     columns = {"case_id": pa.array(["C"]), "municipality": pa.array([607]),
                "citizen": pa.array([None], type=pa.string()), "system": pa.array(["Old"]),
-               "opened": pa.array([dt.datetime(2020, 1, 1)]), "closed": pa.array([None])}
-    with pytest.raises(CaseMigrateError, match="datetime") as raised:
+               "opened": pa.array([dt.datetime(2020, 1, 1, 9)]), "closed": pa.array([None])}
+    with pytest.raises(CaseMigrateError, match="datetime with a time of day") as raised:
         find_duplicate_active_cases(pa.table(columns), as_of=CUTOVER)
     assert raised.value.field == "rows[0].opened"
+    # At midnight a timestamp is its day, as a record reads it.
+    midnight = {**columns, "opened": pa.array([dt.datetime(2020, 1, 1)])}
+    found = find_duplicate_active_cases(pa.table(midnight), as_of=CUTOVER)
+    assert [(f.code, f.subjects) for f in found] == [("CM205", ("C",))]
 
 
 def test_a_polars_frame_is_a_table() -> None:
@@ -317,3 +321,13 @@ def test_no_cpr_number_leaves_the_table_path_in_full() -> None:
              *(str(dict(f.details)) for f in found)]
     assert not any("1234" in text for text in shown)
     assert found[0].details["citizen"].masked == "211062-****"
+
+
+def test_an_id_twice_in_one_citizens_group_is_named_by_its_system() -> None:
+    rows = [{"case_id": "A", "municipality": 607, "citizen": "211062-1234", "system": system,
+             "opened": dt.date(2020, 1, 1), "closed": None} for system in ("Old", "New")]
+    found = find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
+    expected = find_duplicate_active_cases([Case(**r) for r in rows], as_of=CUTOVER)
+    assert [f.subjects for f in found] == [("A@New", "A@Old")] == [
+        f.subjects for f in expected]
+    assert found.to_arrow()["subjects"].to_pylist() == [["A@New", "A@Old"]]

@@ -18,6 +18,7 @@ from casemigrate import (
     InvalidKLE,
     InvalidMunicipality,
     InvalidType,
+    InvalidValue,
     municipality,
 )
 
@@ -142,9 +143,11 @@ def test_unknown_municipality(code: object) -> None:
 
 
 def test_municipality_rejects_wrong_types() -> None:
-    for junk in (None, 6.07, [607]):
+    for junk in (6.07, [607]):
         with pytest.raises(InvalidType):
             municipality(junk)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue, match="municipality: is required"):
+        municipality(None)  # type: ignore[arg-type]
 
 
 def test_kle_and_facet() -> None:

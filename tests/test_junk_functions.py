@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -25,24 +26,39 @@ CALLS: dict[str, tuple[Callable[..., object], dict[str, Any]]] = {
                                     {"cases": [CASE], "as_of": D}),
     "find_blocking_cases": (cm.find_blocking_cases, {"cases": [CASE], "plan": PLAN,
                                                      "deleted_at_dst": {"S": D}}),
-    "merge_deliveries": (cm.merge_deliveries, {"deliveries": [], "plan": PLAN}),
-    "find_service_overlaps": (cm.find_service_overlaps, {"services": [], "cutover": D}),
-    "check_services": (cm.check_services, {"services": [], "plan": PLAN,
+    "merge_deliveries": (cm.merge_deliveries, {"deliveries": [], "plan": PLAN,
+                                               "check_overlaps": True}),
+    "find_service_overlaps": (cm.find_service_overlaps,
+                              {"services": [], "cutover": D, "old_system": "Old",
+                               "new_system": "New", "within_system": False}),
+    "check_services": (cm.check_services, {"services": [], "plan": PLAN, "as_of": D,
                                            "match": cm.RecreationMatch()}),
-    "check_readiness": (cm.check_readiness, {"plan": PLAN, "as_of": D, "refusals": ()}),
-    "classify_cleanup": (cm.classify_cleanup, {"case": CASE}),
-    "estimate_cleanup": (cm.estimate_cleanup, {"work": [CASE]}),
+    "check_readiness": (cm.check_readiness, {"plan": PLAN, "as_of": D, "cases": [],
+                                             "services": [], "deliveries": [],
+                                             "language": "en", "select": ["CM2"],
+                                             "ignore": ["CM1"],
+                                             "severity_overrides": {"CM1": cm.Severity.INFO},
+                                             "refusals": ()}),
+    "classify_cleanup": (cm.classify_cleanup, {"case": CASE, "related": [], "closing": False,
+                                               "close_after_review": False,
+                                               "suspicious_kle": [], "title_words": ["x"]}),
+    "estimate_cleanup": (cm.estimate_cleanup, {"work": [CASE], "closing": False,
+                                               "suspicious_kle": []}),
     "notice_period": (cm.notice_period, {"manual_cases": 10, "closes_all_itself": True,
-                                         "notice_given": D}),
+                                         "notice_given": D, "wants_extract": False,
+                                         "fixed_price": False, "large_customer": False,
+                                         "policy": cm.NoticePolicy()}),
     "estimate_savings": (cm.estimate_savings, {"active_before": 10, "active_after": 5,
-                                               "monthly_bill_before": Decimal(1)}),
+                                               "monthly_bill_before": Decimal(1),
+                                               "quantum": Decimal("0.01")}),
     "manual_cases_saving": (cm.manual_cases_saving, {"kmd_sag": Decimal(1),
                                                      "kmd_sag_journal": Decimal(0)}),
     "payback": (cm.payback, {"one_off": Decimal(8000), "monthly_saving": Decimal(1)}),
     "find_manual_cases_after_cleanup": (cm.find_manual_cases_after_cleanup,
                                         {"cases": [CASE], "cleaned_on": D}),
     "find_mass_close_candidates": (cm.find_mass_close_candidates,
-                                   {"cases": [CASE], "as_of": D}),
+                                   {"cases": [CASE], "as_of": D, "retired_kle": [],
+                                    "stale_after_years": 5, "price_per_case": None}),
     "choose_scenario": (cm.choose_scenario, {"group": cm.CaseGroup(name="G")}),
     "choose_scenarios": (cm.choose_scenarios, {"groups": [cm.CaseGroup(name="G")]}),
     "Case.from_rows": (cm.Case.from_rows, {"rows": []}),
@@ -52,12 +68,9 @@ CALLS: dict[str, tuple[Callable[..., object], dict[str, Any]]] = {
     "read_deliveries": (cm.read_deliveries, {"table": [], "extra": "refuse"}),
     "to_rows": (cm.to_rows, {"result": [], "subjects": "text"}),
 }
-POSITIONAL = {"plan", "deliveries", "cases", "services", "case", "work", "bill", "group",
-              "groups", "rows", "table", "result"}
 
 # Junk that is a legitimate value for that argument.
 LEGAL: dict[str, Callable[[Any], bool]] = {
-    "closes_all_itself": lambda v: True,  # any truthy/falsy value reads as a flag
     "work": lambda v: isinstance(v, dict) and not v,
     "deleted_at_dst": lambda v: v is None or (isinstance(v, dict) and not v),
     "kmd_sag": lambda v: v == 0,
@@ -77,6 +90,26 @@ LEGAL: dict[str, Callable[[Any], bool]] = {
     "refusals": lambda v: isinstance(v, dict | list) and not v,
     "dayfirst": lambda v: v is None,
     "columns": lambda v: v is None or (isinstance(v, dict) and len(v) == 0),
+    "old_system": lambda v: v is None or v == "x",
+    "new_system": lambda v: v is None or v == "x",
+    "as_of": lambda v: v is None and True,
+    "select": lambda v: v is None,
+    "severity_overrides": lambda v: v is None,
+    "price_per_case": lambda v: v is None or v == 0,
+    "stale_after_years": lambda v: v == 0,
+    "related": lambda v: isinstance(v, dict) and not v,
+    "suspicious_kle": lambda v: isinstance(v, dict) and not v,
+    "retired_kle": lambda v: isinstance(v, dict) and not v,
+    "ignore": lambda v: v is None or (isinstance(v, dict) and not v),
+    "title_words": lambda v: isinstance(v, dict),  # an iterable of words: its keys
+}
+
+
+# Where an argument's error names a field inside it, or the object it belongs to.
+FIELDS_OF: dict[str, set[str]] = {
+    "plan": {"plan"}, "rows": {"rows"}, "work": {"work"},
+    "group": {"group"}, "groups": {"groups"}, "case": {"case"},
+    "table": {"table", "rows"},  # a table that is no frame is read as rows
 }
 
 
@@ -94,8 +127,10 @@ def _calls() -> list[tuple[str, str, Any]]:
 
 def _invoke(name: str, arguments: dict[str, Any]) -> object:
     function, _ = CALLS[name]
-    positional = [value for key, value in arguments.items() if key in POSITIONAL]
-    keywords = {key: value for key, value in arguments.items() if key not in POSITIONAL}
+    parameters = inspect.signature(function).parameters
+    by_position = {key for key, p in parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD}
+    positional = [value for key, value in arguments.items() if key in by_position]
+    keywords = {key: value for key, value in arguments.items() if key not in by_position}
     return function(*positional, **keywords)
 
 
@@ -107,5 +142,10 @@ def test_every_call_works_with_good_arguments() -> None:
 @pytest.mark.parametrize(("name", "argument", "junk"), _calls())
 def test_junk_raises_a_casemigrate_error(name: str, argument: str, junk: Any) -> None:
     arguments = {**CALLS[name][1], argument: junk}
-    with pytest.raises(cm.CaseMigrateError):
+    with pytest.raises(cm.CaseMigrateError) as info:
         _invoke(name, arguments)
+    # The error names the argument at fault (a row's field, a plan's field, or the
+    # argument itself).
+    field = info.value.field
+    assert field is not None
+    assert field.split("[")[0].split(".")[0] in FIELDS_OF.get(argument, {argument}), field

@@ -94,7 +94,7 @@ def test_open_case_is_active_from_its_opening_day() -> None:
         ({"citizen": 2110621234}, InvalidType, "citizen"),
         ({"system": ""}, InvalidRecord, "system"),
         ({"opened": "2020-01-06"}, InvalidType, "opened"),
-        ({"opened": dt.datetime(2020, 1, 6)}, InvalidType, "opened"),
+        ({"opened": dt.datetime(2020, 1, 6, 9, 30)}, InvalidType, "opened"),
         ({"closed": D(2020, 1, 5)}, InvalidRecord, "closed"),
         ({"kle": "27.60"}, InvalidKLE, "kle"),
         ({"facet": "G001"}, InvalidKLE, "facet"),

@@ -187,8 +187,10 @@ def test_blocking_cases_worked_example() -> None:
         ("CM206", ("OLD-6",)),
         ("CM207", ("NEW-1", "OLD-4")),
         ("CM205", ("X",)),
+        ("CM210", ()),
     ]
     assert result[0].details["deadline"] == D(2026, 5, 22)
+    assert result[-1].details["count"] == 1  # OTHER, in a system outside the plan
 
 
 def test_blocking_cases_do_not_apply_to_handicap() -> None:

@@ -10,6 +10,7 @@ from casemigrate import (
     CutoverPlan,
     Finding,
     InvalidPlan,
+    InvalidRecord,
     InvalidType,
     Register,
     check_plan,
@@ -158,7 +159,7 @@ def test_cutover_on_a_holiday() -> None:
         ({"done": {"review_open_courses": "2026-01-01"}}, InvalidType, "done"),
         ({"done": [("review_open_courses", D(2026, 1, 1))]}, InvalidType, "done"),
         ({"register": "dst"}, InvalidPlan, "register"),
-        ({"cutover": None}, InvalidType, "cutover"),
+        ({"cutover": None}, InvalidRecord, "cutover"),
         ({"calendar": "lenient"}, InvalidType, "calendar"),
     ],
 )

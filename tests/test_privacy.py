@@ -73,3 +73,34 @@ def test_invalid_cpr_errors_never_show_the_serial(raw: str, digit: int) -> None:
     assert info.value.field == "citizen"
     assert broken not in str(info.value)
     assert f"-{raw[6:]}" not in str(info.value)
+
+
+# ---- leaks found by a trial at a user's size -------------------------------------------
+
+def test_a_case_id_that_is_a_cpr_number_is_masked_in_findings_and_reprs() -> None:
+    import datetime as dt
+
+    import casemigrate as cm
+
+    old = cm.Case(case_id="211062-1234", municipality=607, citizen="211062-1234",
+                  system="Old", opened=dt.date(2024, 1, 1))
+    new = cm.Case(case_id="B", municipality=607, citizen="211062-1234", system="New",
+                  opened=dt.date(2024, 1, 1))
+    (finding,) = cm.find_duplicate_active_cases([old, new], as_of=dt.date(2026, 1, 1))
+    assert finding.subjects == ("211062-****", "B")
+    for shown in (repr(old), str(old), repr(finding), str(finding), finding.message_in("da")):
+        assert "1234" not in shown.replace("211062-****", "")
+
+
+@pytest.mark.parametrize("value", ["21106212345", "211062-12345", 101001234, "x211062123"])
+def test_a_refused_citizen_value_is_never_shown_past_the_birth_date(value: object) -> None:
+    import datetime as dt
+
+    import casemigrate as cm
+
+    read = cm.read_cases([("S", 607, value, "Old", dt.date(2024, 1, 1))], errors="collect")
+    (refusal,) = read.refusals
+    assert refusal.field == "citizen"
+    assert refusal.value is not None and refusal.value.endswith("****")
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    assert digits not in refusal.value and digits not in refusal.message

@@ -413,3 +413,18 @@ def test_cm002_never_shows_a_cpr_in_full() -> None:
         shown = (str(report) + report._repr_html_() + repr(report.findings)
                  + str(report.to_dict()) + str(cm.to_rows(report)))
         assert "1234" not in shown.replace("-****", ""), language
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "opened"),
+    [("01-02-2024 10:30", "time-of-day", None),
+     ("01-02-2024 00:00", None, dt.date(2024, 2, 1)),
+     ("01.02.2024 00.00.00", None, dt.date(2024, 2, 1)),
+     ("01-02-2024 25:00", "invalid-date", None)],
+)
+def test_a_danish_date_with_a_time_of_day_is_read_as_the_iso_form_is(
+    text: str, error: str | None, opened: dt.date | None
+) -> None:
+    read = cm.read_cases([("S-1", 607, None, "Old", text)], dayfirst=True, errors="collect")
+    assert [r.error for r in read.refusals] == ([error] if error else [])
+    assert [c.opened for c in read.records] == ([opened] if opened else [])

@@ -41,6 +41,7 @@ from casemigrate.identifiers import (
     KLE,
     MUNICIPALITY_CODES,
     Facet,
+    cpr_key,
     facet,
     kle_number,
 )
@@ -327,7 +328,7 @@ def _citizens(array: pa.Array, errors: _Errors) -> Array:
     for row in slow:  # spaces, or not a CPR number at all
         value = array[int(row)].as_py()
         try:
-            out[row] = int(model._batch_cpr(cache, value).unmasked())  # type: ignore[union-attr]
+            out[row] = int(cpr_key(model._batch_cpr(cache, value)))  # type: ignore[arg-type]
         except CaseMigrateError as error:
             errors.add(int(row), field, error)
             break
@@ -402,6 +403,12 @@ def _days(array: pa.Array, field: str, errors: _Errors, *, missing: int | None) 
 
     if pa.types.is_date64(array.type):
         array = array.cast(pa.date32())
+    elif pa.types.is_timestamp(array.type) and array.type.tz is None:
+        # Timestamps at midnight are days, as the records read them (_validate.day); with
+        # a time of day the column stays, and the row's own error is found below.
+        days = array.cast(pa.date32())
+        if pc.all(pc.equal(days.cast(array.type), array)).as_py() is not False:
+            array = days
     if pa.types.is_null(array.type) and missing is not None:
         return np.full(len(array), missing, dtype=np.int32)
     if not pa.types.is_date32(array.type):

@@ -24,7 +24,7 @@ from casemigrate._columnar._columns import (
     day_number,
     day_of,
 )
-from casemigrate._columnar._table import Block, FindingTable, dense_ranks, sort_rows
+from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks, sort_rows
 from casemigrate.delivery import (
     _OPEN,
     ARTIFICIAL_CLOSURE_AT_CUTOVER,
@@ -35,6 +35,7 @@ from casemigrate.delivery import (
 )
 from casemigrate.findings import Finding, Rule
 from casemigrate.identifiers import CPR, municipality
+from casemigrate.model import Case
 from casemigrate.overlap import CASES_WITHOUT_CITIZEN, DUPLICATE_ACTIVE_CASES
 
 Array = Any
@@ -131,6 +132,25 @@ def _ranges(starts: Array, lengths: Array) -> Array:
     return base + np.arange(total)
 
 
+def _by_records(columns: CaseColumns, rows: Array, as_of: dt.date) -> FindingTable:
+    """The record path's findings for ``rows``, as a table (a rare shape: colliding ids)."""
+    from casemigrate.overlap import find_duplicate_active_cases  # noqa: PLC0415
+
+    ids = columns.case_id.take(pa.array(rows, type=pa.int64())).to_pylist()
+    cases = [
+        Case(case_id=case_id, municipality=int(columns.municipality[row]),
+             citizen=None if columns.citizen[row] == NO_CITIZEN else _cpr(
+                 int(columns.citizen[row])),
+             system=columns.systems[int(columns.system[row])],
+             opened=day_of(int(columns.opened[row])),
+             closed=None if columns.closed[row] == OPEN else day_of(int(columns.closed[row])))
+        for case_id, row in zip(ids, rows, strict=True)
+    ]
+    found = find_duplicate_active_cases(cases, as_of=as_of)
+    return FindingTable([Found(rule, [f for f in found if f.rule is rule])
+                         for rule in (DUPLICATE_ACTIVE_CASES, CASES_WITHOUT_CITIZEN)])
+
+
 def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable:
     """:func:`casemigrate.find_duplicate_active_cases` over columns."""
     day = day_number(as_of)
@@ -147,6 +167,11 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
         in_group = repeated[inverse]
         group = renumber[inverse[in_group]]
         member_rows = rows[in_group]
+        ranks = dense_ranks(columns.case_id, member_rows)
+        if len(np.unique(group * (int(ranks.max()) + 1) + ranks)) < len(group):
+            # An id twice in one citizen's group (ids are reused across systems): the
+            # record path names them ``id@system``; it is run on the active rows.
+            return _by_records(columns, np.flatnonzero(active), as_of)
         order = np.argsort(group, kind="stable")  # input order within each group
         offsets = np.searchsorted(group[order], np.arange(int(repeated.sum()) + 1))
         blocks.append(_CaseGroups(DUPLICATE_ACTIVE_CASES, columns, offsets=offsets,

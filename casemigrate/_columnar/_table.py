@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from casemigrate.exceptions import InvalidArgument
 from casemigrate.findings import Finding, Rule, Severity
+from casemigrate.findings import _tie_key as tie_key
 
 Array = Any
 _CHUNK = 65_536  # findings built per pass over the arrays when iterating
@@ -76,7 +77,7 @@ class Block:
         raise NotImplementedError
 
     def settle_ties(self, equal_to_next: Array) -> None:
-        """Reorder runs of equal subjects by message, as :func:`sort_findings` does.
+        """Reorder runs of equal subjects by message and details, as :func:`sort_findings` does.
 
         ``equal_to_next[k]`` says that sorted positions ``k`` and ``k + 1`` have equal
         subjects. The order within a run is the generation order, and Python's sort
@@ -90,8 +91,29 @@ class Block:
             while stop < len(equal_to_next) and equal_to_next[stop]:
                 stop += 1
             rows = list(self.order[start:stop + 1])
-            rows.sort(key=lambda row: self.make(int(row)).message)
+            rows.sort(key=lambda row: tie_key(self.make(int(row))))
             self.order[start:stop + 1] = rows
+
+
+class Found(Block):
+    """Findings of one rule already built (by the record path), in canonical order."""
+
+    def __init__(self, rule: Rule, findings: list[Finding]) -> None:
+        self.rule = rule
+        self.findings = findings
+        self.size = len(findings)
+        self.order = np.arange(self.size, dtype=np.int64)
+
+    def make(self, row: int) -> Finding:
+        return self.findings[row]
+
+    def subject_ids(self) -> pa.Array:
+        return pa.array([s for f in self.findings for s in f.subjects], type=pa.string())
+
+    def subject_lists(self) -> tuple[Array, Array]:
+        lengths = [len(f.subjects) for f in self.findings]
+        offsets = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        return offsets, np.arange(int(offsets[-1]), dtype=np.int64)
 
 
 class FindingTable(Sequence[Finding]):

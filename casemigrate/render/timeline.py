@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from casemigrate.render._base import (
     _MONTHS,
@@ -29,18 +29,31 @@ def _status(milestone: Milestone, as_of: dt.date | None) -> str:
     return "upcoming"
 
 
+# Months between two ticks: at most about ten ticks, whatever the span (up to the
+# years 1 to 9999 when a date at the edge of the calendar was recorded).
+_STEPS: Final = (1, 2, 3, 6, 12, 24, 60, 120, 600, 1200, 6000, 12000)
+
+
 def _month_ticks(lo: dt.date, hi: dt.date) -> list[dt.date]:
     months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
-    step = next(s for s in (1, 2, 3, 6, 12, 24, 60, 120) if months / s <= 10 or s == 120)
+    step = next(s for s in _STEPS if months / s <= 10 or s == _STEPS[-1])
+    if step >= 12:
+        # Every January up to ten years apart, as before; a span of centuries (a date
+        # recorded at the edge of the calendar) ticks every so many years.
+        every = 1 if step <= 120 else step // 12
+        first = lo.year if (lo.month, lo.day) == (1, 1) else lo.year + 1
+        first += -first % every
+        return [dt.date(year, 1, 1) for year in range(first, hi.year + 1, every)]
     ticks: list[dt.date] = []
     year, month = lo.year, lo.month
-    while True:
+    while year <= dt.MAXYEAR:
         day = dt.date(year, month, 1)
         if day > hi:
-            return ticks
+            break
         if day >= lo and (month - 1) % step == 0:
             ticks.append(day)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return ticks
 
 
 def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
@@ -79,8 +92,10 @@ def timeline_svg(timeline: Timeline, *, as_of: dt.date | None = None,
         days += [d for d in (m.earliest, m.latest, m.done) if d is not None]
     if as_of is not None:
         days.append(as_of)
-    lo = min(days) - dt.timedelta(days=10)
-    hi = max(days) + dt.timedelta(days=10)
+    # Ten days of room each side, within the dates Python can hold.
+    margin = dt.timedelta(days=10)
+    lo = min(days) - margin if min(days) > dt.date.min + margin else dt.date.min
+    hi = max(days) + margin if max(days) < dt.date.max - margin else dt.date.max
     span = max((hi - lo).days, 1)
     left, right, top, row_h, axis_h = 10, 10, 40, 38, 26
     height = top + row_h * len(timeline) + axis_h

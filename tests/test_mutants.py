@@ -1,0 +1,306 @@
+"""Tests that kill the mutants of the rule modules that changed behaviour unnoticed.
+
+Each pins one boundary that a one-character change to the code moved without any
+other test failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+import casemigrate as cm
+from casemigrate._text import Phrase
+
+D = dt.date
+CUTOVER = D(2026, 6, 1)
+ALICE = "211062-1234"
+OPENED = D(2010, 1, 4)
+STARTED = D(2021, 1, 1)
+
+
+def plan(register: str = "smdb", **more: object) -> cm.CutoverPlan:
+    return cm.CutoverPlan(municipality=607, register=register, old_system="Old",
+                          new_system="New", cutover=CUTOVER, **more)
+
+
+def svc(sid: str, system: str, start: dt.date, end: dt.date | None = None,
+        municipality: int = 607) -> cm.Service:
+    return cm.Service(service_id=sid, municipality=municipality, citizen=ALICE,
+                      code="SEL107", target_groups={"1.1"}, start=start, end=end,
+                      system=system)
+
+
+def codes(findings: tuple[cm.Finding, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    return [(f.code, f.subjects) for f in findings]
+
+
+def plain(finding: cm.Finding) -> dict[str, object]:
+    """The finding's details, a phrase in English words (as its message shows it)."""
+    return {key: str(value) if isinstance(value, Phrase) else value
+            for key, value in finding.details.items()}
+
+
+def test_another_municipalitys_old_case_gets_no_cm206() -> None:
+    other = cm.Case(case_id="K-1", municipality=101, citizen=ALICE, system="Old",
+                    opened=D(2024, 1, 1))
+    found = cm.find_blocking_cases([other], plan())
+    assert codes(found) == [("CM210", ())]
+
+
+def test_a_milestone_done_on_its_latest_day_is_not_late() -> None:
+    latest = cm.plan_timeline(plan())["delete_active_courses"].latest
+    assert latest is not None
+    on_time = plan(done={"delete_active_courses": latest})
+    late = plan(done={"delete_active_courses": latest + dt.timedelta(days=1)})
+    assert "CM108" not in [f.code for f in cm.check_plan(on_time, as_of=CUTOVER)]
+    assert ("CM108", ("delete_active_courses",)) in codes(cm.check_plan(late, as_of=CUTOVER))
+
+
+def test_roles_come_from_the_new_system_alone_when_only_it_is_named() -> None:
+    # Both open, so the data basis alone would not tell which is old.
+    basis = [svc("X", "Legacy", D(2021, 1, 1), CUTOVER), svc("Y", "New", D(2021, 1, 1))]
+    found = cm.find_service_overlaps(basis, cutover=CUTOVER, new_system="New")
+    overlap = next(f for f in found if f.code == "CM301")
+    assert (overlap.details["old"], overlap.details["new"]) == ("X", "Y")
+    reversed_roles = cm.find_service_overlaps(basis, cutover=CUTOVER, new_system="Legacy")
+    # Now Y is the old system's, and active: DST does not count it, so no CM301.
+    assert [f.code for f in reversed_roles if f.code == "CM301"] == []
+
+
+def test_cm314_holds_for_a_one_day_overlap_in_one_system() -> None:
+    basis = [svc("A", "Old", D(2020, 1, 1), D(2020, 3, 1)), svc("B", "Old", D(2020, 3, 1))]
+    found = cm.find_service_overlaps(basis, cutover=CUTOVER, within_system=True)
+    assert codes(found) == [("CM314", ("A", "B"))]
+    assert found[0].details["days"] == 1
+    apart = [svc("A", "Old", D(2020, 1, 1), D(2020, 2, 29)), svc("B", "Old", D(2020, 3, 1))]
+    assert cm.find_service_overlaps(apart, cutover=CUTOVER, within_system=True) == ()
+
+
+def test_cm301_holds_for_a_one_day_overlap_across_systems() -> None:
+    basis = [svc("A", "Old", D(2020, 1, 1), D(2020, 3, 1)), svc("B", "New", D(2020, 3, 1))]
+    found = cm.find_service_overlaps(basis, cutover=CUTOVER)
+    assert codes(found) == [("CM301", ("A", "B"))]
+    assert found[0].details["days"] == 1
+
+
+def test_cm302_only_for_an_end_on_the_cutover_or_the_day_before() -> None:
+    def cm302(end: dt.date) -> bool:
+        basis = [svc("A", "Old", D(2021, 1, 1), end), svc("B", "New", D(2021, 1, 1))]
+        return "CM302" in [f.code for f in cm.find_service_overlaps(basis, cutover=CUTOVER)]
+
+    assert [cm302(CUTOVER + dt.timedelta(days=n)) for n in (-2, -1, 0, 1)] == [
+        False, True, True, False]
+
+
+def test_cm308_compares_system_names_without_case() -> None:
+    def cm308(system: str) -> list[str]:
+        delivery = cm.Delivery(delivery_id="o", name="L402", system="Old", municipality=607,
+                               sent=D(2026, 6, 10), services=[svc("A", system, D(2021, 1, 1),
+                                                                  D(2022, 1, 1))])
+        result = cm.merge_deliveries([delivery], plan("handicap"))
+        return [f.code for f in result.findings if f.code == "CM308"]
+
+    assert cm308("OLD") == []
+    assert cm308("Older") == ["CM308"]
+
+
+def test_the_cm313_count_is_the_services_outside_the_plan() -> None:
+    services = [svc("A", "Old", D(2021, 1, 1)), svc("B", "Other", D(2021, 1, 1)),
+                svc("C", "Old", D(2021, 1, 1), municipality=101)]
+    found = cm.check_services(services, plan("handicap"))
+    # CM001: no service of the new system, so the re-creation check could not run.
+    assert [f.code for f in found] == ["CM001", "CM313"]
+    assert [f.details["count"] for f in found if f.code == "CM313"] == [2]
+
+
+def test_cm305_names_every_delivery_that_ties_on_the_latest_time() -> None:
+    sent = dt.datetime(2026, 6, 10, 9)
+    deliveries = [cm.Delivery(delivery_id=i, name="L402", system="New", municipality=607,
+                              sent=sent) for i in ("n1", "n2")]
+    deliveries.append(cm.Delivery(delivery_id="n0", name="L402", system="New",
+                                  municipality=607, sent=sent - dt.timedelta(hours=1)))
+    result = cm.merge_deliveries(deliveries, plan("handicap"))
+    tie = next(f for f in result.findings if f.code == "CM305")
+    assert tie.subjects == ("n1", "n2") and tie.details["chosen"] == "n2"
+    assert [d.delivery_id for d in result.used] == ["n2"]
+
+
+def test_notice_findings_carry_every_value_of_their_message() -> None:
+    at_5000 = cm.notice_period(manual_cases=5000, closes_all_itself=True,
+                               notice_given=D(2015, 6, 1))
+    assert at_5000.reason.startswith("the KMD Sag contract's own notice")
+    assert [(f.code, f.subjects, dict(f.details)) for f in at_5000.findings] == [
+        ("CM401", ("notice",), {"cases": 5000, "months": 6, "policy": "as over 5,000"}),
+        ("CM402", ("notice",), {"given": D(2015, 6, 1), "from_date": D(2015, 12, 31),
+                                "months": 6}),
+    ]
+    under = cm.notice_period(manual_cases=5000, closes_all_itself=True,
+                             notice_given=D(2015, 6, 1),
+                             policy=cm.NoticePolicy(exactly_5000_as_over=False))
+    assert [dict(f.details) for f in under.findings] == [
+        {"cases": 5000, "months": 2, "policy": "as under 5,000"}]
+
+
+def test_mass_close_findings_carry_every_value_of_their_message() -> None:
+    def made(cid: str, origin: str, opened: dt.date = OPENED) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=607, citizen=ALICE, system="KMD Sag",
+                       opened=opened, kle="16.16.02", origin=origin)
+
+    cases = [made("M-1", "manual"), made("C-1", "converted"), made("S-1", "system")]
+    found = cm.find_mass_close_candidates(cases, as_of=D(2016, 1, 5),
+                                          retired_kle=["16.16.02"], price_per_case="0.5")
+    assert [(f.code, f.subjects, plain(f)) for f in found] == [
+        ("CM404", ("C-1", "M-1"), {"count": 2, "kle": cm.KLE("16.16.02"),
+                                   "saving": "; closing saves 1.00 kr a month",
+                                   "amount": Decimal("1.00")}),
+        ("CM405", ("C-1",), {"count": 1, "cutoff": D(2011, 1, 5),
+                             "saving": "; closing saves 0.50 kr a month",
+                             "amount": Decimal("0.50")}),
+        ("CM406", ("M-1", "S-1"), {"manual": ("M-1",), "count": 1,
+                                   "system_cases": ("S-1",), "kle": cm.KLE("16.16.02"),
+                                   "saving": "; closing saves 0.50 kr a month",
+                                   "amount": Decimal("0.50")}),
+    ]
+    # A converted case opened exactly on the cutoff is not stale.
+    on_cutoff = made("C-2", "converted", D(2011, 1, 5))
+    assert cm.find_mass_close_candidates([on_cutoff], as_of=D(2016, 1, 5)) == ()
+
+
+def test_savings_at_the_edges_of_the_quantum() -> None:
+    def bill_after(quantum: str) -> Decimal:
+        return cm.estimate_savings(active_before=3, active_after=1, monthly_bill_before=100,
+                                   quantum=Decimal(quantum)).monthly_bill_after
+
+    assert bill_after("1E-6") == Decimal("33.333333")
+    assert bill_after("1E+6") == Decimal("0E+6")
+    for refused in ("1E-7", "1.1E+6", "0"):
+        with pytest.raises(cm.InvalidArgument, match="quantum: must be a Decimal from 1E-6 to"):
+            bill_after(refused)
+    with pytest.raises(cm.InvalidArgument, match="active_before: must be above zero"):
+        cm.estimate_savings(active_before=0, active_after=0, monthly_bill_before=1)
+    assert cm.manual_cases_saving(kmd_sag="16945.35", kmd_sag_journal=0) == Decimal("1694.54")
+    assert cm.manual_cases_saving(kmd_sag="0.05", kmd_sag_journal=0) == Decimal("0.01")  # half up
+
+
+def test_a_timeline_renders_as_this_table_in_both_languages() -> None:
+    timeline = cm.plan_timeline(plan(done={"review_open_courses": D(2026, 4, 20)}))
+    assert timeline.render().splitlines() == [
+        'SMDB cutover for 607 Fredericia: Old -> New on 2026-06-01 (Monday)',
+        'milestone                                          earliest    latest      done',
+        '-------------------------------------------------  ----------  ----------  ----------',
+        'Tell DST of the change                             -           2026-04-01  -',
+        'Choose the cutover date                            2026-03-02  2026-04-01  -',
+        'Close reporting from the old system                -           2026-05-29  -',
+        'Review citizens with open contact courses          -           2026-04-30  2026-04-20',
+        'Have all active contact courses deleted            2026-05-18  2026-05-22  -',
+        'Re-report the deleted courses from the new system  2026-06-01  2026-06-15  -',
+    ]
+    assert timeline.render("da").splitlines() == [
+        'SMDB-systemskifte for 607 Fredericia: Old -> New, skæringsdato 2026-06-01 (mandag)',
+        'milepæl                                                 tidligst    senest      udført',
+        '------------------------------------------------------  ----------  ----------  ----------',  # noqa: E501
+        'Giv Danmarks Statistik besked om systemskiftet          -           2026-04-01  -',
+        'Vælg skæringsdato                                       2026-03-02  2026-04-01  -',
+        'Luk for indberetning fra det nuværende system           -           2026-05-29  -',
+        'Gennemgå alle borgere med åbne kontaktforløb            -           2026-04-30  2026-04-20',  # noqa: E501
+        'Få slettet alle aktive kontaktforløb                    2026-05-18  2026-05-22  -',
+        'Genindberet alle aktive kontaktforløb i det nye system  2026-06-01  2026-06-15  -',
+    ]
+
+
+def test_cm314_carries_both_periods_and_the_shared_days() -> None:
+    basis = [svc("A", "Old", D(2020, 1, 1), D(2020, 3, 10)), svc("B", "Old", D(2020, 3, 1))]
+    (found,) = cm.find_service_overlaps(basis, cutover=CUTOVER, within_system=True)
+    assert {key: str(value) for key, value in found.details.items()} == {
+        "earlier": "A", "later": "B", "earlier_period": "2020-01-01..2020-03-10",
+        "later_period": "2020-03-01..", "system": "Old", "first": "2020-03-01",
+        "last": "2020-03-10", "days": "10"}
+    open_pair = [svc("A", "Old", D(2020, 1, 1)), svc("B", "Old", D(2020, 3, 1))]
+    (found,) = cm.find_service_overlaps(open_pair, cutover=CUTOVER, within_system=True)
+    assert (found.details["last"], found.details["days"]) == ("open", None)
+
+
+def test_case_and_delivery_findings_carry_every_value_of_their_message() -> None:
+    def made(cid: str, system: str, municipality: int = 607, citizen: str | None = ALICE,
+             closed: dt.date | None = None) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=municipality, citizen=citizen, system=system,
+                       opened=D(2024, 1, 1), closed=closed)
+
+    cases = [made("O-1", "Old"), made("N-1", "New"), made("O-2", "Old", citizen="010203-4321",
+                                                           closed=D(2026, 5, 20)),
+             made("N-2", "New", citizen="010203-4321"), made("K-1", "Old", municipality=101)]
+    found = {f.code: dict(f.details) for f in cm.find_blocking_cases(cases, plan())}
+    assert found["CM206"] == {"case": "O-1", "system": "Old", "deadline": D(2026, 5, 22)}
+    assert found["CM207"] == {"old_system": "Old", "new_system": "New", "cutover": CUTOVER,
+                              "citizen": cm.CPR(ALICE)}
+    assert found["CM210"] == {"count": 1, "municipality": cm.municipality(607),
+                              "old_system": "Old", "new_system": "New"}
+    # The second citizen's old case closed before the cutover: no CM207 for them.
+    assert [f.subjects for f in cm.find_blocking_cases(cases, plan())
+            if f.code == "CM207"] == [("N-1", "O-1")]
+    handicap = cm.find_blocking_cases(cases, plan("handicap"))
+    assert [plain(f) for f in handicap] == [{
+        "check": "find_blocking_cases",
+        "reason": "blocking active cases are an SMDB rule, not a HANDICAP one"}]
+    elsewhere = cm.Delivery(delivery_id="D9", name="L402", system="Older", municipality=607,
+                            sent=D(2026, 6, 10))
+    (cm208,) = cm.find_reporting_overlap([elsewhere], plan())
+    assert dict(cm208.details) == {"delivery": "D9", "system": "Older",
+                                   "municipality": cm.municipality(607)}
+
+
+def test_merge_summary_counts_every_reason_and_names_the_deliveries_used() -> None:
+    old = cm.Delivery(delivery_id="o", name="L402", system="Old", municipality=607,
+                      sent=D(2026, 6, 10), services=[svc("A", "Old", D(2021, 1, 1))])
+    summary = cm.merge_deliveries([old], plan("handicap")).summary()
+    assert summary["excluded_by_reason"] == {
+        reason.name: (1 if reason is cm.ExclusionReason.ACTIVE_IN_OLD_SYSTEM else 0)
+        for reason in cm.ExclusionReason}
+    assert summary["deliveries_used"] == ["o"]
+
+
+def test_every_merge_and_service_finding_carries_its_values() -> None:
+    """No finding of a busy merge leaves a value of its message out (``None``)."""
+    def s(sid: str, system: str, start: dt.date | None = STARTED,
+          end: dt.date | None = None, municipality: int = 607,
+          groups: tuple[str, ...] = ("1.1",), code: str | None = "SEL107") -> cm.Service:
+        return cm.Service(service_id=sid, municipality=municipality, citizen=ALICE, code=code,
+                          target_groups=groups, start=start, end=end, system=system)
+
+    old_services = [s("A", "Old", end=CUTOVER), s("A", "Old", end=CUTOVER),
+                    s("M", "Old", end=D(2022, 1, 1), municipality=101),
+                    s("C", "Older", end=D(2022, 1, 1)), s("V", "Old", end=D(2030, 1, 1))]
+    earlier = cm.Delivery(delivery_id="o0", name="L402", system="Old", municipality=607,
+                          sent=D(2026, 5, 1), services=[s("GONE", "Old", end=D(2022, 1, 1))])
+    old = cm.Delivery(delivery_id="o1", name="L402", system="Old", municipality=607,
+                      sent=D(2026, 6, 10), services=old_services)
+    new = cm.Delivery(delivery_id="n1", name="L402", system="New", municipality=607,
+                      sent=D(2026, 6, 11), services=[s("B", "New", start=CUTOVER),
+                                                     s("X", "New", groups=("1..2",),
+                                                       code=None)])
+    twin = cm.Delivery(delivery_id="n2", name="L402", system="New", municipality=607,
+                       sent=D(2026, 6, 11), services=[s("B", "New", start=CUTOVER)])
+    handicap = plan("handicap")
+    merged = cm.merge_deliveries([earlier, old, new, twin], handicap)
+    checked = cm.check_services([*old_services, *new.services], handicap, as_of=CUTOVER)
+    findings = [*merged.findings, *checked]
+    assert {f.code for f in findings} >= {"CM301", "CM302", "CM303", "CM304", "CM305", "CM306",
+                                          "CM307", "CM308", "CM309", "CM310", "CM311", "CM313"}
+    for finding in findings:
+        assert finding.subjects or finding.code == "CM313", finding
+        missing = [key for key, value in finding.details.items()
+                   if value is None and key not in ("days", "amount")]
+        assert not missing, (finding.code, missing)
+        assert "None" not in finding.message, finding.message
+    cm309 = next(f for f in checked if f.code == "CM309")
+    assert cm309.details["missing"] == ("service code",)
+    assert sorted(f.details["role"] for f in cm.merge_deliveries([], handicap).findings) == [
+        "new_system", "old_system"]
+
+
+def test_a_non_case_is_named_by_its_type() -> None:
+    with pytest.raises(cm.InvalidType, match="cases: expected Case items, got str"):
+        cm.find_duplicate_active_cases(["x"], as_of=CUTOVER)  # type: ignore[list-item]
