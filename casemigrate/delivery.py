@@ -1382,11 +1382,9 @@ def _sweep(
                         out.append(_same_system(earlier, current))
                     continue
                 if _is_old(earlier, current, old, new):
-                    _judge(earlier, current, cutover, later=current.service_id, known=known,
-                           out=out)
+                    _judge(earlier, current, cutover, later=current.service_id, out=out)
                 else:
-                    _judge(current, earlier, cutover, later=current.service_id, known=known,
-                           out=out)
+                    _judge(current, earlier, cutover, later=current.service_id, out=out)
         lists.setdefault(system, []).append(current)
 
 
@@ -1433,15 +1431,12 @@ def _same_system(earlier: Service, later: Service) -> Finding:
     )
 
 
-def _judge(old: Service, new: Service, cutover: dt.date, *, later: str, known: bool,
+def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
            out: list[Finding]) -> None:
     assert old.start is not None and new.start is not None
     subjects = (old.service_id, new.service_id)
     first, last = _shared(old, new)
-    # With the roles known, an active old-system service is one DST does not count
-    # (only the old system's closed services are taken), so it is counted twice with
-    # nothing: CM315/CM316 judge its re-creation instead.
-    if (last is None or first <= last) and not (known and old.end is None):
+    if last is None or first <= last:
         out.append(Finding.of(
             SERVICE_COUNTED_TWICE, subjects, old=old.service_id, new=new.service_id,
             old_period=_period(old), new_period=_period(new), first=first,

@@ -372,7 +372,13 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         run = np.cumsum(np.concatenate(([True], (np.diff(where) > 1)
                                         | (start[where[1:]] != start[where[:-1]])
                                         | (group[where[1:]] != group[where[:-1]]))))
-        within = np.lexsort((rank_of[rows[where]], run))
+        # As the record path's total order: id, then system, then end (open last).
+        by_name = sorted(range(len(columns.systems)), key=columns.systems.__getitem__)
+        system_rank = np.zeros(len(columns.systems) + 1, dtype=np.int64)
+        system_rank[by_name] = np.arange(len(by_name))
+        system_rank[-1] = len(by_name)
+        within = np.lexsort((end[where], system_rank[system[where]], rank_of[rows[where]],
+                             run))
         rows[where] = rows[where[within]]
         end[where] = end[where[within]]
         system[where] = system[where[within]]
@@ -396,6 +402,16 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
                              b=rows[j[dup]], later=rows[j[dup]], rank_of=rank_of))
 
     i, j = i[~same_system], j[~same_system]
+    if old_flag is not None or new_flag is not None:
+        # Roles known: an active old-system service is not counted, so it meets no
+        # service of another system (the record path's `uncounted`).
+        plays_old = old_flag
+        if plays_old is None:
+            assert new_flag is not None
+            plays_old = ~new_flag
+        counted = ~((plays_old[system[i]] & (end[i] == OPEN))
+                    | (plays_old[system[j]] & (end[j] == OPEN)))
+        i, j = i[counted], j[counted]
     if old_flag is not None:
         i_old = old_flag[system[i]]
     elif new_flag is not None:
@@ -408,9 +424,6 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     new = np.where(i_old, j, i)
     del i, i_old
     both = np.maximum(start[old], start[new]) <= np.minimum(end[old], end[new])
-    if old_flag is not None or new_flag is not None:
-        # Roles known: an active old-system service is not counted (_judge's `known`).
-        both &= end[old] != OPEN
     blocks.append(_Pairs(SERVICE_COUNTED_TWICE, columns, a=rows[old[both]], b=rows[new[both]],
                          later=rows[j[both]], rank_of=rank_of))
     closure = ((end[old] != OPEN) & (end[old] >= cut - 1) & (end[old] <= cut)
