@@ -372,13 +372,7 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         run = np.cumsum(np.concatenate(([True], (np.diff(where) > 1)
                                         | (start[where[1:]] != start[where[:-1]])
                                         | (group[where[1:]] != group[where[:-1]]))))
-        # As the record path's total order: id, then system, then end (open last).
-        by_name = sorted(range(len(columns.systems)), key=columns.systems.__getitem__)
-        system_rank = np.zeros(len(columns.systems) + 1, dtype=np.int64)
-        system_rank[by_name] = np.arange(len(by_name))
-        system_rank[-1] = len(by_name)
-        within = np.lexsort((end[where], system_rank[system[where]], rank_of[rows[where]],
-                             run))
+        within = np.lexsort((rank_of[rows[where]], run))
         rows[where] = rows[where[within]]
         end[where] = end[where[within]]
         system[where] = system[where[within]]
