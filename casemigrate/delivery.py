@@ -48,6 +48,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Final, Literal, overload
 
 import attrs
@@ -71,6 +72,7 @@ __all__ = [
     "ExclusionReason",
     "MergeResult",
     "RecreationMatch",
+    "RecreationOutcome",
     "check_services",
     "find_service_overlaps",
     "merge_deliveries",
@@ -123,12 +125,19 @@ SERVICE_COUNTED_TWICE: Final = Rule(
                "{last}",
     hint="Give the old system's service its real end date, or remove the duplicate.",
     hint_da="Giv ydelsen i det tidligere system dens reelle slutdato, eller fjern dubletten.",
-    citations=(_OLD_CLOSED, _NEW_ALL, _TOGETHER, _REAL_END),
+    citations=(_OLD_CLOSED, _NEW_ALL, _TOGETHER, _REAL_END, POLICY.cite(
+        "counted-twice", "an active service of the old system (no end date) is part of no "
+        "CM301, whatever it overlaps: it is not counted")),
     checks="Services in the data basis with the same municipality, citizen and service code, "
            "one from each system, whose periods share at least one day. Both ends are "
            "inclusive. The finding names both service ids and the first and last shared day "
            "(`open` when both are still running). Its `details` carry the number of days "
-           "(`None` when open-ended).",
+           "(`None` when open-ended). When the systems are known (as the plan names them), "
+           "an active service of the old system takes part in no CM301: DST does not count "
+           "it, and CM315/CM316 judge its re-creation instead (casemigrate policy, "
+           "docs/policies.md, \"What DST counts twice\"). Without the systems named, the "
+           "services are taken as a data basis, where the old system has only closed "
+           "services.",
     why="DST takes the old system's closed services and all the new system's services. If "
         "both hold the same service for the same days, the statistics count it twice.",
     example="Old `B` 2021-06-01..2026-06-01 (closed on the cutover); new `B'` "
@@ -346,9 +355,9 @@ MALFORMED_TARGET_GROUP: Final = Rule(
     hint="Correct the target groups to DST's codes.",
     hint_da="Ret målgrupperne til DSTs koder.",
     citations=(
-        _DST_REQUIREMENTS,
-        HANDICAP.cite("afsnit 1, NB", "Leverancer navngivet L402 anvendes til "
-                      "statistikproduktion (jf. B3-L402)."),
+        HANDICAP.cite("afsnit 1, punkt 2", "er opdaterede med korrekte oplysninger (dvs. "
+                      "startdato, slutdato, ydelseskode, målgruppe(r), etc.) og overholder "
+                      "DSTs krav til dataindberetningen"),
         POLICY.cite("deliveries", "casemigrate checks only the shape of a target-group code, "
                     "digits separated by single dots, not the list of valid codes"),
     ),
@@ -694,6 +703,43 @@ def _excluded(service: Service, reason: ExclusionReason, delivery_id: str) -> Ex
     return item
 
 
+class RecreationOutcome(enum.Enum):
+    """What became of an active service of the old system (excluded from the data basis).
+
+    The parts of the ``ACTIVE_IN_OLD_SYSTEM`` exclusions in :attr:`MergeResult.recreation`.
+    """
+
+    RECREATED_UNCHANGED = "re-created unchanged"
+    RECREATED_DIFFERS = "re-created, another start or target groups (CM316, CM303)"
+    NOT_RECREATED = "not re-created (CM315)"
+    NOT_COMPARED = "not compared: no production delivery of the new system"
+
+    def in_language(self, language: str = "en") -> str:
+        """The outcome in words, in ``"en"`` or ``"da"``.
+
+        Example:
+            >>> RecreationOutcome.NOT_RECREATED.in_language("da")
+            'ikke oprettet på ny (CM315)'
+        """
+        return _OUTCOME_DA[self] if _text.check_language(language) == "da" else self.value
+
+
+_OUTCOME_DA: Final[Mapping[RecreationOutcome, str]] = {
+    RecreationOutcome.RECREATED_UNCHANGED: "oprettet på ny uændret",
+    RecreationOutcome.RECREATED_DIFFERS:
+        "oprettet på ny, anden start eller målgrupper (CM316, CM303)",
+    RecreationOutcome.NOT_RECREATED: "ikke oprettet på ny (CM315)",
+    RecreationOutcome.NOT_COMPARED:
+        "ikke sammenlignet: ingen produktionsleverance fra det nye system",
+}
+_OUTCOMES: Final = tuple(outcome.name for outcome in RecreationOutcome)
+_SCHEMA: Final = 1  # MergeResult.to_dict's, the same as a readiness report's
+
+
+def _read_only(mapping: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(mapping))
+
+
 @attrs.frozen(kw_only=True)
 class MergeResult:
     """The data basis DST would build, and everything that was left out.
@@ -707,6 +753,14 @@ class MergeResult:
         used: The deliveries used (at most one per system).
         findings: What makes the data basis wrong or doubtful, sorted.
         services_in: How many services the deliveries held in all.
+        recreation: The old system's active services (excluded as
+            ``ACTIVE_IN_OLD_SYSTEM``) by how the new system re-creates them, keyed by
+            the names of :class:`RecreationOutcome`: ``RECREATED_UNCHANGED`` (same
+            start date and target groups), ``RECREATED_DIFFERS`` (another start date
+            or target groups: CM316, or CM303 for a start on the cutover),
+            ``NOT_RECREATED`` (CM315) and ``NOT_COMPARED`` (the new system has no
+            production delivery, so nothing was matched). :meth:`summary` gives every
+            outcome, and its parts sum to the ``ACTIVE_IN_OLD_SYSTEM`` exclusions.
     """
 
     services: tuple[Service, ...]
@@ -714,12 +768,32 @@ class MergeResult:
     used: tuple[Delivery, ...]
     findings: tuple[Finding, ...]
     services_in: int
+    recreation: Mapping[str, int] = attrs.field(factory=dict, eq=False, converter=_read_only)
 
     def __repr__(self) -> str:
         return _render.merge_repr(self)
 
+    def __str__(self) -> str:
+        return _render.merge_text(self)
+
     def _repr_html_(self) -> str:
         return _render.merge_html(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ledger as JSON-ready data with stable keys (``"schema": 1``).
+
+        The same data as :meth:`summary`, and as a readiness report's ``"merge"``
+        (:meth:`casemigrate.Report.to_dict`), with the schema version first.
+
+        Example:
+            >>> import json
+            >>> data = MergeResult(services=(), excluded=(), used=(), findings=(),
+            ...                    services_in=0).to_dict()
+            >>> data["schema"], data["old_active_by_outcome"]["NOT_RECREATED"]
+            (1, 0)
+            >>> _ = json.dumps(data)
+        """
+        return {"schema": _SCHEMA, **self.summary()}
 
     def summary(self) -> dict[str, Any]:
         """How many services went where. ``kept + excluded == services_in`` always.
@@ -730,12 +804,18 @@ class MergeResult:
             0
         """
         by_reason = Counter(item.reason.name for item in self.excluded)
+        old_active = by_reason.get(ExclusionReason.ACTIVE_IN_OLD_SYSTEM.name, 0)
+        outcomes = {key: self.recreation.get(key, 0) for key in _OUTCOMES}
+        # A result built by hand may lack the tally: what it does not explain was not
+        # compared, so the parts always sum to the whole.
+        outcomes["NOT_COMPARED"] += old_active - sum(outcomes.values())
         return {
             "services_in": self.services_in,
             "kept": len(self.services),
             "excluded": len(self.excluded),
             "excluded_by_reason": {reason.name: by_reason.get(reason.name, 0)
                                    for reason in ExclusionReason},
+            "old_active_by_outcome": outcomes,
             "deliveries_used": [delivery.delivery_id for delivery in self.used],
             "findings_by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
         }
@@ -859,11 +939,14 @@ def merge_deliveries(
                     new_kept.append(service)
         if role == "old":
             findings.extend(_vanished(latest, earlier))
+    recreation = dict.fromkeys(_OUTCOMES, 0)
     if len(used) == 2:  # both systems delivered
-        findings.extend(_recreation(old_active, new_kept, plan, match))
+        findings.extend(_recreation(old_active, new_kept, plan, match, recreation))
         gap = _gap(production["old"], production["new"], tolerated)
         if gap is not None:
             findings.append(gap)
+    else:
+        recreation["NOT_COMPARED"] = len(old_active)
 
     if check_overlaps:
         findings.extend(find_service_overlaps(
@@ -878,6 +961,7 @@ def merge_deliveries(
         used=tuple(used),
         findings=sort_findings(findings),
         services_in=services_in,
+        recreation=recreation,
     )
 
 
@@ -999,12 +1083,15 @@ def _differs(old: Service, recreated: Service, cutover: dt.date,
 
 def _recreation(
     old_active: Iterable[Service], new: Iterable[Service], plan: CutoverPlan,
-    match: RecreationMatch,
+    match: RecreationMatch, tally: dict[str, int] | None = None,
 ) -> list[Finding]:
     """CM315 for old active services nothing re-creates; CM316 for differing ones.
 
-    One-to-one pairing per (municipality, citizen, code); see RecreationMatch.
+    One-to-one pairing per (municipality, citizen, code); see RecreationMatch. With
+    ``tally``, each old service is counted there by its outcome (see
+    :attr:`MergeResult.recreation`).
     """
+    counts = dict.fromkeys(_OUTCOMES[:3], 0)
     # Every service here is of the plan's municipality (the callers see to it), so the
     # key is the citizen's digits and the code, as one string: strings are not tracked
     # by the garbage collector, and a value is a list only when a key repeats, so a
@@ -1048,6 +1135,9 @@ def _recreation(
             if held_new.start != held_old.start or (
                     held_new.target_groups != held_old.target_groups):
                 _differs(held_old, held_new, cutover, findings)
+                counts["RECREATED_DIFFERS"] += 1
+            else:
+                counts["RECREATED_UNCHANGED"] += 1
             continue
         group = held_old if isinstance(held_old, list) else [held_old]
         if held_new is None:
@@ -1056,6 +1146,7 @@ def _recreation(
         else:
             candidates = held_new if isinstance(held_new, list) else [held_new]
             pairs, unmatched = _pair(group, candidates, passes)
+        counts["NOT_RECREATED"] += len(unmatched)
         for old in unmatched:
             findings.append(Finding.of(
                 ACTIVE_SERVICE_NOT_RECREATED, (old.service_id,), service=old.service_id,
@@ -1066,6 +1157,11 @@ def _recreation(
             ))
         for old, recreated in pairs:
             _differs(old, recreated, cutover, findings)
+            same = (recreated.start == old.start
+                    and recreated.target_groups == old.target_groups)
+            counts["RECREATED_UNCHANGED" if same else "RECREATED_DIFFERS"] += 1
+    if tally is not None:
+        tally.update(counts)
     return findings
 
 
@@ -1131,7 +1227,9 @@ def find_service_overlaps(
     * CM301 (ERROR): two services of one group from different systems share at least
       one day (both ends inclusive), so the service is counted twice. Names both ids,
       the first and last shared day and the number of days (``None`` when both are
-      still open).
+      still open). With the systems named, an active old-system service is not part
+      of any CM301: DST takes only the old system's closed services, so it is not
+      counted at all (its re-creation is CM315/CM316's, in :func:`check_services`).
     * CM302 (WARNING): an old service ends on the day before or on the cutover while a
       service of the other system covers the cutover and runs past it: the old one was
       probably closed because of the change.
@@ -1227,6 +1325,13 @@ def find_service_overlaps(
     return sort_findings(findings)
 
 
+def _plays_old(system: str, old: str | None, new: str | None) -> bool:
+    """Whether a service of ``system`` is the old system's, the roles being known."""
+    if old is not None:
+        return system.casefold() == old
+    return new is not None and system.casefold() != new
+
+
 def _is_old(service: Service, other: Service, old: str | None, new: str | None) -> bool:
     """Whether ``service`` plays the old system's part in the pair."""
     if old is not None:
@@ -1261,11 +1366,28 @@ def _sweep(
     # it, so that it meets its successor (CM302) without overlapping it (CM301).
     eve = cutover - _ONE_DAY if cutover > dt.date.min else None
     lists: dict[str, list[Service]] = {}
+    # With the roles known, an active old-system service is not counted: it meets no
+    # service of another system (no CM301, and CM302 needs an end), only its own
+    # system's (CM314). Being open, each such meeting is a finding.
+    known = old is not None or new is not None
+    uncounted: dict[str, list[Service]] = {}
     for current in sorted_total(group, _BY_START, service_key):
         start = current.start
         assert start is not None
         system = current.system
         meets_eve = start == cutover and eve is not None
+        if within_system:
+            out.extend(_same_system(earlier, current) for earlier in uncounted.get(system, ()))
+        if known and current.end is None and _plays_old(system, old, new):
+            if within_system:
+                open_ = [s for s in lists.get(system, ()) if s.end is None or s.end >= start]
+                if open_:
+                    lists[system] = open_
+                else:
+                    lists.pop(system, None)
+                out.extend(_same_system(earlier, current) for earlier in open_)
+            uncounted.setdefault(system, []).append(current)
+            continue
         for other_system, open_ in list(lists.items()):
             if other_system == system and not within_system:
                 continue

@@ -54,7 +54,7 @@ from casemigrate.exceptions import (
     mask_numbers,
 )
 from casemigrate.identifiers import CPR, cpr_key
-from casemigrate.sources import POLICY, Citation
+from casemigrate.sources import HANDICAP, POLICY, SMDB, Citation, Document
 
 __all__ = [
     "CHECK_NOT_APPLICABLE",
@@ -94,6 +94,26 @@ _SEVERITY_DA: Final = {Severity.ERROR: "FEJL", Severity.WARNING: "ADVARSEL",
 
 _CODE_RE: Final = re.compile(r"CM\d{3}")
 _NAME_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+# The guide each register's rules come from (keyed by Register's names).
+_GUIDES: Final[Mapping[str, Document]] = MappingProxyType({"SMDB": SMDB, "HANDICAP": HANDICAP})
+
+
+def _cite_in(citations: Iterable[Citation], language: str = "en", *,
+            register: str | None = None) -> str:
+    """Citations in readable form, in ``"en"`` or ``"da"``, separated by semicolons.
+
+    Given ``register``, a citation of the other register's guide is left out (see
+    :meth:`Rule.citation_in`).
+    """
+    chosen = tuple(citations)
+    if register is not None:
+        others = {guide for name, guide in _GUIDES.items() if name != register.upper()}
+        own = tuple(c for c in chosen if c.document not in others)
+        chosen = own or chosen
+    language = _text.check_language(language)
+    return "; ".join(c.in_language(language) for c in chosen)
 
 
 def _citations(value: Citation | Iterable[Citation]) -> tuple[Citation, ...]:
@@ -187,6 +207,21 @@ class Rule:
     def citation(self) -> str:
         """The citations in readable form, separated by semicolons."""
         return "; ".join(str(c) for c in self.citations)
+
+    def citation_in(self, language: str = "en", *, register: str | None = None) -> str:
+        """The citations in ``"en"`` or ``"da"``, for one register if given.
+
+        A rule both registers share cites both registers' guides. Given ``register``
+        (``"SMDB"`` or ``"HANDICAP"``, the name of the plan's register), a citation of
+        the other register's guide is left out, so a finding about a handicap plan
+        cites the handicap guide; a rule that cites only the other guide keeps it.
+
+        Example:
+            >>> from casemigrate.plan import DST_NOT_NOTIFIED
+            >>> DST_NOT_NOTIFIED.citation_in(register="HANDICAP")[:61]
+            'Danmarks Statistik, "Vejledning om systemskifte til kommuner"'
+        """
+        return _cite_in(self.citations, language, register=register)
 
     @property
     def is_policy(self) -> bool:
@@ -372,6 +407,16 @@ class Finding:
     def hint_in(self, language: str = "en") -> str:
         """The hint in ``"en"`` or ``"da"``."""
         return self.rule.hint_in(language)
+
+    def citation_in(self, language: str = "en", *, register: str | None = None) -> str:
+        """The citations in ``"en"`` or ``"da"``, for one register if given.
+
+        A rule both registers share cites both registers' guides. Given ``register``
+        (``"SMDB"`` or ``"HANDICAP"``, the name of the plan's register), a citation of
+        the other register's guide is left out, so a finding about a handicap plan
+        cites the handicap guide; a rule that cites only the other guide keeps it.
+        """
+        return _cite_in(self.citations, language, register=register)
 
     def __str__(self) -> str:
         subjects = f" [{', '.join(self.subjects)}]" if self.subjects else ""

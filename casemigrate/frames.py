@@ -38,7 +38,7 @@ from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate.cleanup import Classification, CleanupEstimate
 from casemigrate.conversion import ConversionPlan
-from casemigrate.delivery import MergeResult
+from casemigrate.delivery import ExclusionReason, MergeResult, RecreationOutcome
 from casemigrate.exceptions import InvalidArgument, InvalidType, MissingDependency
 from casemigrate.findings import Finding
 from casemigrate.identifiers import CPR, KLE, Facet, Municipality
@@ -82,7 +82,7 @@ def cell(value: Any, language: str = "en") -> Any:
     if isinstance(value, str):
         return mask(str(value))
     if isinstance(value, Citation):
-        return str(value)
+        return value.in_language(language)
     if isinstance(value, CPR):
         return value.masked
     if isinstance(value, Municipality):
@@ -126,11 +126,13 @@ def _json(value: Any, language: str) -> Any:
 # ---- rows of each result ------------------------------------------------------------
 
 def finding_rows(findings: Iterable[Finding], *, language: str = "en",
-                 subjects: Subjects = "list") -> list[dict[str, Any]]:
+                 subjects: Subjects = "list", register: str | None = None
+                 ) -> list[dict[str, Any]]:
     """One row per finding (or per finding and subject, with ``subjects="explode"``).
 
     Columns: :data:`FINDING_COLUMNS`, then each detail as ``detail_<name>`` (every
-    row has every detail column; ``None`` where a finding lacks it).
+    row has every detail column; ``None`` where a finding lacks it). The citation is
+    in ``language``, and for ``register`` (a plan's register's name) if given.
     """
     v.one_of("subjects", ("list", "explode", "text"), subjects)
     items = list(v.each("findings", findings, Finding))
@@ -139,7 +141,8 @@ def finding_rows(findings: Iterable[Finding], *, language: str = "en",
     for f in items:
         base: dict[str, Any] = {"code": f.code, "name": f.rule.name, "severity": f.severity.name,
                 "subjects": None, "message": mask(f.message_in(language)),
-                "hint": f.hint_in(language), "citation": f.citation}
+                "hint": f.hint_in(language),
+                "citation": f.citation_in(language, register=register)}
         base.update({f"detail_{key}": cell(f.details.get(key), language) for key in keys})
         ids = [mask(subject) for subject in f.subjects]
         if subjects == "explode":
@@ -166,15 +169,42 @@ def _record_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _merge_rows(result: MergeResult) -> list[dict[str, Any]]:
+def _merge_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
     used = {id(s): d.delivery_id for d in result.used for s in d.services}
     rows = []
     for service in result.services:
         rows.append({**_service_cells(service), "status": "kept", "reason": None,
-                     "delivery_id": used.get(id(service))})
+                     "reason_code": None, "delivery_id": used.get(id(service))})
+    words = {reason: reason.in_language(language) for reason in ExclusionReason}
     for item in result.excluded:
         rows.append({**_service_cells(item.service), "status": "excluded",
-                     "reason": item.reason.name, "delivery_id": item.delivery_id})
+                     "reason": words[item.reason], "reason_code": item.reason.name,
+                     "delivery_id": item.delivery_id})
+    return rows
+
+
+def _ledger_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
+    """The merge's ledger: services in, kept, excluded by reason, old active by outcome.
+
+    ``part_of`` names the row a row is a part of; the parts of a row sum to it.
+    """
+    summary = result.summary()
+    w = {"en": ("services in", "kept in the data basis", "excluded"),
+         "da": ("modtagne ydelser", "med i datagrundlaget", "udeladt")}[language]
+    rows = [{"item": "services_in", "label": w[0], "services": summary["services_in"],
+             "part_of": None},
+            {"item": "kept", "label": w[1], "services": summary["kept"],
+             "part_of": "services_in"},
+            {"item": "excluded", "label": w[2], "services": summary["excluded"],
+             "part_of": "services_in"}]
+    for reason in ExclusionReason:
+        rows.append({"item": reason.name, "label": reason.in_language(language),
+                     "services": summary["excluded_by_reason"][reason.name],
+                     "part_of": "excluded"})
+        if reason is ExclusionReason.ACTIVE_IN_OLD_SYSTEM:
+            rows += [{"item": outcome.name, "label": outcome.in_language(language),
+                      "services": summary["old_active_by_outcome"][outcome.name],
+                      "part_of": reason.name} for outcome in RecreationOutcome]
     return rows
 
 
@@ -233,7 +263,8 @@ def to_rows(result: Any, *, language: str | None = None, subjects: Subjects = "l
         subjects: For findings: ``"list"`` (a list of ids per finding), ``"explode"``
             (one row per finding and subject) or ``"text"`` (ids joined by ``", "``).
         part: For a result that holds more than one table: ``"findings"`` of a merge
-            result or a conversion plan, ``"breakdown"`` of a cleanup estimate.
+            result or a conversion plan, ``"ledger"`` of a merge result (its counts),
+            ``"breakdown"`` of a cleanup estimate.
 
     Raises:
         InvalidType: ``result`` is nothing casemigrate can tabulate.
@@ -254,13 +285,15 @@ def _rows(result: Any, language: str, subjects: Subjects, part: str | None
     findings = getattr(result, "findings", None)
     if part == "findings" and findings is not None:
         return finding_rows(findings, language=language, subjects=subjects)
-    if part is not None and not (part == "breakdown" and isinstance(result, CleanupEstimate)):
+    own_part = ((part == "breakdown" and isinstance(result, CleanupEstimate))
+                or (part == "ledger" and isinstance(result, MergeResult)))
+    if part is not None and not own_part:
         raise InvalidArgument(f"{part!r} is not a part of a {v.type_name(result)}",
                               field="part")
     if hasattr(result, "timeline") and findings is not None:  # a readiness report
         return finding_rows(findings, language=language, subjects=subjects)
     if isinstance(result, MergeResult):
-        return _merge_rows(result)
+        return _ledger_rows(result, language) if part else _merge_rows(result, language)
     if isinstance(result, ConversionPlan):
         return _conversion_rows(result)
     if isinstance(result, CleanupEstimate):
@@ -331,6 +364,9 @@ def to_frame(result: Any, *, library: str = "pandas", language: str | None = Non
     cases, services,          record; a CPR number masked
     deliveries
     ``MergeResult``           input service, ``status`` kept or excluded, ``reason``
+                              in words (in ``language``) and ``reason_code``
+                              (``part="ledger"``: each count of the ledger, the
+                              old system's active services by outcome among them)
     ``ScenarioDecision``,     reason and unknown consideration of each decision, with
     ``ScenarioSummary``       the chosen scenario and every scenario's points
     ``CleanupEstimate``       classified case (``part="breakdown"``: complexity)
@@ -341,6 +377,8 @@ def to_frame(result: Any, *, library: str = "pandas", language: str | None = Non
     ========================  ==========================================================
 
     ``part="findings"`` gives the findings of a merge result or a conversion plan.
+    A merge's ``part="ledger"`` has ``item``, ``label``, ``services`` and ``part_of``
+    (the item a row is a part of: the parts of a row sum to it).
 
     Args:
         result: The result.

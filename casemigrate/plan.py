@@ -306,7 +306,7 @@ class Milestone:
             "earliest": None if self.earliest is None else self.earliest.isoformat(),
             "latest": None if self.latest is None else self.latest.isoformat(),
             "done": None if self.done is None else self.done.isoformat(),
-            "citation": self.citation,
+            "citation": self.source.in_language(_text.check_language(language)),
         }
 
 

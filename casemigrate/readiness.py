@@ -16,17 +16,17 @@ None of them ever shows a full CPR number.
 
 Checks by register:
 
-===========================  ====  ========  ==================================
+===========================  ====  ========  ============================================
 check                        SMDB  HANDICAP  needs
-===========================  ====  ========  ==================================
+===========================  ====  ========  ============================================
 check_plan                   yes   yes       the plan
 find_reporting_overlap       yes   yes       deliveries
 find_duplicate_active_cases  yes   --        cases
 find_blocking_cases          yes   --        cases
 merge_deliveries             --    yes       deliveries (with service overlaps)
 check_services               --    yes       services, or the merged data basis
-find_service_overlaps        --    yes       services
-===========================  ====  ========  ==================================
+find_service_overlaps        --    yes       services; with deliveries, done by the merge
+===========================  ====  ========  ============================================
 
 The table is :data:`CHECKS`. A check that applies to the register but lacks every
 input it needs gives a CM001 finding instead of running; so does a check of the other
@@ -319,7 +319,8 @@ class Report:
                     "subjects": list(f.subjects),
                     "message": f.message_in(self.language),
                     "hint": f.hint_in(self.language),
-                    "citation": f.citation,
+                    "citation": f.citation_in(self.language,
+                                              register=self.plan.register.name),
                     "details": _jsonable(dict(f.details)),
                 }
                 for f in self.findings
@@ -342,7 +343,8 @@ class Report:
         from casemigrate.frames import FINDING_COLUMNS, finding_rows, frame  # noqa: PLC0415
 
         rows = finding_rows(self.findings, language=self.language,
-                            subjects=subjects)  # type: ignore[arg-type]
+                            subjects=subjects,  # type: ignore[arg-type]
+                            register=self.plan.register.name)
         return frame(rows, list(rows[0]) if rows else list(FINDING_COLUMNS), library)
 
 
@@ -449,10 +451,13 @@ CHECKS: Final[tuple[Check, ...]] = (
     Check("check_services", _HANDICAP, ("services", "deliveries"),
           lambda i: check_services(i.services or i.merge().services, i.plan, as_of=i.as_of),
           "services, or the merged data basis"),
-    Check("find_service_overlaps", _HANDICAP, ("services",),
+    # Without services, the merge has checked the merged data basis for overlaps.
+    Check("find_service_overlaps", _HANDICAP, ("services", "deliveries"),
           lambda i: find_service_overlaps(i.services, cutover=i.plan.cutover,
                                           old_system=i.plan.old_system,
-                                          new_system=i.plan.new_system)),
+                                          new_system=i.plan.new_system)
+          if i.services else (),
+          "services; with deliveries, done by the merge"),
 )
 """Every check of :func:`check_readiness`, in the order they run.
 

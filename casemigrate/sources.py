@@ -53,11 +53,18 @@ class Section:
         key: How a citation in the code names the section, e.g. ``"trin 2"``.
         title: How a reader finds it, e.g. ``'trin 2 "Gennemgå alle borgere ..."'``.
         headings: The document's own words in ``title``: each occurs in its text.
+        title_da: How a Danish reader finds it, where that differs from ``title`` (the
+            sections of :data:`POLICY`, whose document is in English).
     """
 
     key: str
     title: str
     headings: tuple[str, ...] = ()
+    title_da: str = ""
+
+    def title_in(self, language: str = "en") -> str:
+        """The title in ``"en"`` or ``"da"``."""
+        return self.title_da if language == "da" and self.title_da else self.title
 
 
 @attrs.frozen(eq=False)
@@ -89,8 +96,18 @@ class Document:
     @property
     def reference(self) -> str:
         """Publisher, title and date, e.g. ``KOMBIT, "..." (20. marts 2015)``."""
+        return self.reference_in("en")
+
+    def reference_in(self, language: str = "en") -> str:
+        """The reference in ``"en"`` or ``"da"``: the same for the Danish documents.
+
+        Example:
+            >>> POLICY.reference_in("da")
+            'casemigrates politik (docs/policies.md)'
+        """
         if self is POLICY:
-            return "casemigrate policy (docs/policies.md)"
+            return ("casemigrates politik (docs/policies.md)" if language == "da"
+                    else "casemigrate policy (docs/policies.md)")
         when = "" if self.date is None else (
             f" ({self.date.day}. {_MONTHS_DA[self.date.month - 1]} {self.date.year})")
         return f'{self.publisher}, "{self.title}"{when}'
@@ -127,12 +144,27 @@ class Citation:
     quote: str
 
     def __str__(self) -> str:
-        return f'{self.reference}: "{self.quote}"'
+        return self.in_language("en")
 
     @property
     def reference(self) -> str:
         """The document and the section, without the quote."""
-        return f"{self.document.reference}, {self.section.title}"
+        return self.reference_in("en")
+
+    def reference_in(self, language: str = "en") -> str:
+        """The document and the section in ``"en"`` or ``"da"``, without the quote."""
+        return f"{self.document.reference_in(language)}, {self.section.title_in(language)}"
+
+    def in_language(self, language: str = "en") -> str:
+        """The citation in ``"en"`` or ``"da"``: reference and quote.
+
+        The quote is verbatim, so a quote of the English policy stays English.
+
+        Example:
+            >>> POLICY.cite("working-days", "A working day").in_language("da")[41:]
+            'afsnit "Working days" (Arbejdsdage): "A working day"'
+        """
+        return f'{self.reference_in(language)}: "{self.quote}"'
 
     def found_in(self, text: str) -> bool:
         """Whether the quote occurs in ``text``, the document's text.
@@ -322,25 +354,38 @@ POLICY: Final = Document(
     title="casemigrate policy",
     date=None,
     about="where the sources are silent, what casemigrate decides, and why",
-    sections=_sections(
-        ("nothing-skipped", '"Nothing is skipped silently"', ("Nothing is skipped silently",)),
-        ("out-of-plan", '"Records outside the plan"', ("Records outside the plan",)),
-        ("refused-rows", '"Refused rows are counted"', ("Refused rows are counted",)),
-        ("milestones", '"Milestones and their windows"', ("Milestones and their windows",)),
-        ("working-days", '"Working days"', ("Working days",)),
-        ("notice", '"Notice periods the source leaves open"',
-         ("Notice periods the source leaves open",)),
-        ("notify-dst", '"Telling DST as soon as the agreement is made"',
-         ("Telling DST as soon as the agreement is made",)),
-        ("smdb-deletion", '"Courses deleted at DST"', ("Courses deleted at DST",)),
-        ("deliveries", '"Services the guide does not describe"',
-         ("Services the guide does not describe",)),
-        ("recreation-match", '"Which new service re-creates an old one"',
-         ("Which new service re-creates an old one",)),
-        ("reporting-gap", '"A gap between the two systems\' deliveries"',
-         ("A gap between the two systems' deliveries",)),
-        ("cleanup", '"Cleanup: new manual cases"', ("Cleanup: new manual cases",)),
-        ("go-live", '"Conversion before go-live"', ("Conversion before go-live",)),
+    sections=tuple(
+        Section(key, f'"{heading}"', (heading,), f'afsnit "{heading}" ({danish})')
+        for key, heading, danish in (
+            ("nothing-skipped", "Nothing is skipped silently",
+             "Intet springes stille over"),
+            ("out-of-plan", "Records outside the plan",
+             "Poster uden for planen"),
+            ("refused-rows", "Refused rows are counted",
+             "Afviste rækker tælles med"),
+            ("milestones", "Milestones and their windows",
+             "Milepæle og deres vinduer"),
+            ("working-days", "Working days",
+             "Arbejdsdage"),
+            ("notice", "Notice periods the source leaves open",
+             "Opsigelsesvarsler, som kilden lader åbne"),
+            ("notify-dst", "Telling DST as soon as the agreement is made",
+             "Besked til DST, så snart aftalen er indgået"),
+            ("smdb-deletion", "Courses deleted at DST",
+             "Forløb slettet hos DST"),
+            ("deliveries", "Services the guide does not describe",
+             "Ydelser, som vejledningen ikke beskriver"),
+            ("counted-twice", "What DST counts twice",
+             "Hvad DST tæller to gange"),
+            ("recreation-match", "Which new service re-creates an old one",
+             "Hvilken ny ydelse der opretter en gammel på ny"),
+            ("reporting-gap", "A gap between the two systems' deliveries",
+             "Et hul mellem de to systemers leverancer"),
+            ("cleanup", "Cleanup: new manual cases",
+             "Oprydning: nye manuelle sager"),
+            ("go-live", "Conversion before go-live",
+             "Konvertering før go-live"),
+        )
     ),
 )
 """The library's own policies, stated with their reasoning in ``docs/policies.md``."""

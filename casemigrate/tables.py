@@ -259,9 +259,9 @@ ROWS_REFUSED: Final = Rule(
     summary_da="Rækker i en inddatatabel blev afvist ved indlæsningen, så ingen kontrol "
                "har set dem.",
     message="{rows:# row|# rows} of {table} {rows:was|were} refused {where} ({error}); "
-            "{rows:row|first row} {first_row}",
+            "{rows:row|first row} {first_row} (counted from 0)",
     message_da="{rows:# række|# rækker} med {table} blev afvist {where} ({error}); "
-               "{rows:række|første række} {first_row}",
+               "{rows:række|første række} {first_row} (talt fra 0)",
     hint="Correct the rows in the system or export they come from (see the refusals "
          "table), then read the table again.",
     hint_da="Ret rækkerne i det system eller udtræk, de kommer fra (se tabellen over "
@@ -271,7 +271,10 @@ ROWS_REFUSED: Final = Rule(
            "Give the refusals of a read to `check_readiness(..., refusals=read.refusals)` "
            "(or to `find_refused_rows`): each table, column and error code of refused "
            "rows becomes one finding, with the number of rows, the first row and the "
-           "record ids as subjects (`rows[17]` where no id could be read).",
+           "record ids as subjects (`rows[17]` where no id could be read). Rows are "
+           "counted from 0, the first data row being row 0, as in the refusals table, "
+           "a pandas frame's default index and `rows[17]`: in a CSV file with one "
+           "header line, row 37 is line 39.",
     why="A refused row is a case or service no check has seen. A report that says "
         "\"ready\" while 80 cases were never read is wrong by 80 cases: nothing may be "
         "dropped without being counted.",
@@ -317,7 +320,7 @@ def find_refused_rows(refusals: Refusals | Iterable[Refusals]) -> tuple[Finding,
         ('CM002', ('S-1', 'S-2'), 'municipality')
         >>> print(finding.message_in("da"))
         2 rækker med sager blev afvist i kolonnen municipality (invalid-municipality);
-        første række 0
+        første række 0 (talt fra 0)
     """
     tables = v.instances(
         "refusals", (refusals,) if isinstance(refusals, Refusals) else refusals, Refusals)

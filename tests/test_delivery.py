@@ -133,8 +133,9 @@ def test_interval_inside_an_earlier_longer_one_is_found() -> None:
 
 
 def test_both_open_overlap_is_open_ended() -> None:
+    # Without the systems named, the services are taken as a data basis: both counted.
     found = find_service_overlaps([svc("O", "Old", D(2020, 1, 1)), svc("N", "New")],
-                                  cutover=C, old_system="Old", new_system="New")
+                                  cutover=C)
     assert codes(found) == [("CM301", ("N", "O"))]
     assert found[0].details["days"] is None
     assert found[0].details["old"] == "O"
@@ -243,6 +244,16 @@ def test_nothing_is_lost(deliveries: list[Delivery]) -> None:
     accounted = Counter(result.services) + Counter(e.service for e in result.excluded)
     assert accounted == given_in
     assert result.summary()["services_in"] == sum(given_in.values())
+    _ledger_explains_every_old_active_service(result)
+    # Checked before the merge, with the old active services still in, the services
+    # give the merge's own CM301: an active old-system service is never counted twice.
+    old_active = [e.service for e in result.excluded
+                  if e.reason is ExclusionReason.ACTIVE_IN_OLD_SYSTEM]
+    before = find_service_overlaps([*result.services, *old_active], cutover=C,
+                                   old_system="Old", new_system="New")
+    if "CM308" not in {f.code for f in result.findings}:  # a misfiled service is judged
+        assert ({f.subjects for f in before if f.code == "CM301"}  # by its delivery
+                == {f.subjects for f in result.findings if f.code == "CM301"})
 
 
 @given(deliveries_st, st.randoms())
@@ -250,7 +261,21 @@ def test_merge_does_not_depend_on_order(deliveries: list[Delivery],
                                         rnd: random.Random) -> None:
     shuffled = list(deliveries)
     rnd.shuffle(shuffled)
-    assert merge_deliveries(deliveries, PLAN) == merge_deliveries(shuffled, PLAN)
+    one, other = merge_deliveries(deliveries, PLAN), merge_deliveries(shuffled, PLAN)
+    assert one == other
+    assert one.summary() == other.summary()
+
+
+def _ledger_explains_every_old_active_service(result: MergeResult) -> None:
+    """The old active services' outcomes sum to their exclusions, and match the findings."""
+    summary = result.summary()
+    outcomes = summary["old_active_by_outcome"]
+    assert sum(outcomes.values()) == summary["excluded_by_reason"]["ACTIVE_IN_OLD_SYSTEM"]
+    assert all(n >= 0 for n in outcomes.values())
+    found = Counter(f.code for f in result.findings)
+    assert outcomes["NOT_RECREATED"] == found["CM315"]
+    assert outcomes["RECREATED_DIFFERS"] >= found["CM316"]
+    assert result.to_dict() == {"schema": 1, **summary}
 
 
 @given(st.lists(services_st, max_size=12, unique_by=lambda s: s.service_id))
@@ -349,3 +374,91 @@ def test_merge_without_overlap_checks_builds_the_same_basis() -> None:
     assert basis.excluded == full.excluded
     assert codes(full) == [("CM301", ("B", "B'")), ("CM302", ("B", "B'"))]
     assert codes(basis) == []
+
+
+# An active old-system service is not counted by DST ("Fra tidligere system udvælges
+# alle afsluttede ydelser"): with the roles known it is counted twice with nothing.
+
+@pytest.mark.parametrize("roles", [{"old_system": "Old", "new_system": "New"},
+                                   {"old_system": "Old"}, {"new_system": "New"}])
+def test_active_old_service_and_its_recreation_are_not_counted_twice(
+        roles: dict[str, str]) -> None:
+    old = svc("A", "Old", D(2021, 1, 1))
+    new = svc("B", "New", D(2021, 1, 1))
+    assert codes(find_service_overlaps([old, new], cutover=C, **roles)) == []
+    # The same pair with the old service closed on the cutover is counted twice.
+    closed = svc("A", "Old", D(2021, 1, 1), C)
+    assert codes(find_service_overlaps([closed, new], cutover=C, **roles)) == [
+        ("CM301", ("A", "B")), ("CM302", ("A", "B"))]
+    # An active old service beside a closed new one: only the new one is counted.
+    short = svc("B", "New", D(2026, 6, 2), D(2026, 8, 1))
+    assert codes(find_service_overlaps([old, short], cutover=C, **roles)) == []
+
+
+def test_readiness_judges_an_active_old_service_by_its_recreation_only() -> None:
+    from casemigrate import check_readiness
+
+    old = svc("A", "Old", D(2021, 1, 1))
+    new = svc("B", "New", D(2021, 2, 1))
+    report = check_readiness(PLAN, services=[old, new], as_of=C)
+    found = [(f.code, f.subjects) for f in report.findings if f.code.startswith("CM3")]
+    assert found == [("CM316", ("A", "B"))]
+
+
+def test_merge_and_overlaps_agree_on_an_active_old_service() -> None:
+    old = svc("A", "Old", D(2021, 1, 1))
+    new = svc("B", "New", D(2021, 1, 1))
+    merged = merge_deliveries([dlv("old", "Old", dt.datetime(2026, 6, 10, 9), [old]),
+                               dlv("new", "New", dt.datetime(2026, 6, 20, 9), [new])], PLAN)
+    direct = find_service_overlaps([old, new], cutover=C, old_system="Old",
+                                   new_system="New")
+    assert [f.code for f in merged.findings if f.code in ("CM301", "CM302")] == []
+    assert [f.code for f in direct] == []
+    assert [s.service_id for s in merged.services] == ["B"]
+
+
+def test_the_ledger_counts_the_recreated_unchanged_too() -> None:
+    # Old active: A (re-created unchanged), B (another start), F (start on the cutover),
+    # E (not re-created): 4 excluded = 1 + 2 + 1, in str, summary and to_dict.
+    old = [svc("A", "Old", D(2021, 1, 1)), svc("B", "Old", D(2021, 1, 1), code="X"),
+           svc("E", "Old", D(2021, 1, 1), code="Y"), svc("F", "Old", D(2021, 1, 1), code="Z")]
+    new = [svc("A'", "New", D(2021, 1, 1)), svc("B'", "New", D(2021, 2, 1), code="X"),
+           svc("F'", "New", C, code="Z")]
+    result = merge_deliveries([dlv("o", "Old", dt.datetime(2026, 6, 10, 9), old),
+                               dlv("n", "New", dt.datetime(2026, 6, 11, 9), new)], PLAN)
+    assert result.summary()["old_active_by_outcome"] == {
+        "RECREATED_UNCHANGED": 1, "RECREATED_DIFFERS": 2, "NOT_RECREATED": 1,
+        "NOT_COMPARED": 0}
+    assert [f.code for f in result.findings] == ["CM315", "CM303", "CM316"]
+    text = str(result)
+    assert text != repr(result)
+    assert "ACTIVE_IN_OLD_SYSTEM" not in text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "– active in the old system: the new system reports it 4" in lines
+    assert "· re-created unchanged 1" in lines
+    assert "· re-created, another start or target groups (CM316, CM303) 2" in lines
+    assert "· not re-created (CM315) 1" in lines
+    from casemigrate.render import merge_text
+
+    assert "· ikke oprettet på ny (CM315) 1" in [
+        " ".join(line.split()) for line in merge_text(result, "da").splitlines()]
+
+
+def test_without_the_new_system_the_old_active_are_not_compared() -> None:
+    result = merge_deliveries(
+        [dlv("o", "Old", dt.datetime(2026, 6, 10, 9), [svc("A", "Old", D(2021, 1, 1))])], PLAN)
+    assert result.summary()["old_active_by_outcome"]["NOT_COMPARED"] == 1
+    assert result.recreation["NOT_COMPARED"] == 1
+
+
+def test_merge_to_dict_is_the_report_merge() -> None:
+    from casemigrate import check_readiness
+    from casemigrate.readiness import SCHEMA_VERSION
+
+    sent = [dlv("o", "Old", dt.datetime(2026, 6, 10, 9), [svc("A", "Old", D(2021, 1, 1))]),
+            dlv("n", "New", dt.datetime(2026, 6, 11, 9), [svc("B", "New", D(2021, 1, 1))])]
+    data = merge_deliveries(sent, PLAN).to_dict()
+    report = check_readiness(PLAN, deliveries=sent, as_of=C).to_dict()
+    assert data.pop("schema") == SCHEMA_VERSION == report["schema"]
+    assert data == report["merge"]
+    assert data["old_active_by_outcome"]["RECREATED_UNCHANGED"] == 1

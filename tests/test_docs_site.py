@@ -41,3 +41,18 @@ def test_a_rule_page_is_the_rule_itself(code: str) -> None:
         assert citation.quote.split()[0] in page
     if rule.is_policy:
         assert "](../policies.md#" in page
+
+
+def test_the_api_index_says_truly_what_casemigrate_reexports() -> None:
+    import casemigrate
+
+    hooks = _hooks()
+    index = hooks._reference_index(hooks._modules())
+    assert "Everything public is also importable" not in index
+    lines = {line.split("`")[1]: line for line in index.splitlines() if line.startswith("- [")}
+    assert "none of its names re-exported" in lines["casemigrate.sources"]
+    assert "none of its names re-exported" in lines["casemigrate.render"]
+    assert "re-exports `to_frame`, `to_rows`" in lines["casemigrate.frames"]
+    assert "all its names are also in `casemigrate`" in lines["casemigrate.delivery"]
+    for name in casemigrate.delivery.__all__:
+        assert getattr(casemigrate, name) is getattr(casemigrate.delivery, name)

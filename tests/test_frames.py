@@ -108,9 +108,30 @@ def test_findings_subjects_list_explode_text() -> None:
 
 def test_merge_rows_account_for_every_service() -> None:
     rows = to_rows(_merge())
-    assert sorted((r["service_id"], r["status"], r["reason"]) for r in rows) == [
+    assert sorted((r["service_id"], r["status"], r["reason_code"]) for r in rows) == [
         ("A", "excluded", "ACTIVE_IN_OLD_SYSTEM"), ("B", "kept", None), ("C", "kept", None)]
     assert {r["delivery_id"] for r in rows} == {"old", "new"}
+    # The reason in words, in the table's language.
+    reasons = {r["service_id"]: r["reason"] for r in rows}
+    assert reasons["A"] == "active in the old system: the new system reports it"
+    danish = {r["service_id"]: r["reason"] for r in to_rows(_merge(), language="da")}
+    assert danish["A"] == "aktiv i det tidligere system: det nye system indberetter den"
+
+
+def test_merge_ledger_table_explains_every_number() -> None:
+    ledger = {r["item"]: r for r in to_rows(_merge(), part="ledger")}
+    assert ledger["services_in"]["services"] == 3
+    assert ledger["kept"]["services"] == 2
+    assert ledger["ACTIVE_IN_OLD_SYSTEM"]["services"] == 1
+    # A (active in the old system, 2021-01-01) is re-created by C with another id only.
+    assert ledger["RECREATED_UNCHANGED"]["services"] == 1
+    assert ledger["RECREATED_UNCHANGED"]["part_of"] == "ACTIVE_IN_OLD_SYSTEM"
+    for item, row in ledger.items():  # every row is the sum of its parts
+        parts = [r["services"] for r in ledger.values() if r["part_of"] == item]
+        if parts:
+            assert sum(parts) == row["services"], item
+    danish = to_rows(_merge(), part="ledger", language="da")
+    assert danish[0]["label"] == "modtagne ydelser"
 
 
 def test_parts_and_refusals() -> None:
@@ -187,7 +208,12 @@ def test_every_rules_findings_table_is_plain_text_in_both_languages(code: str) -
     for language in ("en", "da"):
         [row] = to_rows([finding], language=language)
         assert row["message"] == finding.message_in(language)
-        assert row["citation"] == rule.citation and ".txt" not in row["citation"]
+        assert row["citation"] == finding.citation_in(language)
+        assert ".txt" not in row["citation"]
+        if language == "en":
+            assert row["citation"] == rule.citation
+        if rule.is_policy:  # the policy's own label reads in the table's language
+            assert ("casemigrates politik" in row["citation"]) == (language == "da")
         for key, value in row.items():
             if key == "subjects":
                 continue

@@ -88,6 +88,7 @@ def test_missing_data_is_said_not_skipped() -> None:
     reasons = {f.subjects[0]: f.details["reason"] for f in handicap.findings}
     assert reasons["find_blocking_cases"] == "it applies to SMDB, not HANDICAP"
     assert reasons["check_services"] == "no services or deliveries were given"
+    assert reasons["find_service_overlaps"] == "no services or deliveries were given"
     danish = {f.subjects[0]: f.message_in("da") for f in handicap.findings if f.code == "CM001"}
     assert danish["find_blocking_cases"] == (
         "find_blocking_cases blev ikke kørt: den gælder for SMDB, ikke HANDICAP")
@@ -134,6 +135,10 @@ def test_handicap_readiness_merges_and_checks_the_data_basis() -> None:
     assert ("CM202", ("early",)) in codes(report)
     assert report.merge is not None
     assert report.merge["kept"] == 2
+    # The merge checked the data basis for overlaps: no CM001 says it was not run.
+    assert [f for f in report.findings if f.code == "CM001"] == []
+    assert report.checks == ("check_plan", "find_reporting_overlap", "merge_deliveries",
+                             "check_services", "find_service_overlaps")
 
 
 def test_select_ignore_and_overrides() -> None:
@@ -310,3 +315,37 @@ def test_reading_options_beside_records_are_refused() -> None:
     with pytest.raises(InvalidArgument) as raised:
         check_readiness(plan(), cases=[], dayfirst=True, as_of=dt.date(2026, 3, 3))
     assert raised.value.field == "dayfirst"
+
+
+def test_citations_read_in_the_reports_language_and_register() -> None:
+    sent = [Delivery(delivery_id="old", name="L402", system="Old", municipality=607,
+                     sent=D(2026, 6, 10)),
+            Delivery(delivery_id="new", name="L402", system="New", municipality=607,
+                     sent=D(2026, 8, 1))]
+    handicap = plan(Register.HANDICAP, dst_notified=None)
+    report = check_readiness(handicap, deliveries=sent, as_of=D(2026, 8, 2), language="da")
+    data = {f["code"]: f["citation"] for f in report.to_dict()["findings"]}
+    # The policy's label is Danish; its quote stays the English text of docs/policies.md.
+    assert data["CM317"].count("casemigrates politik (docs/policies.md), afsnit \"A gap "
+                               "between the two systems' deliveries\" (Et hul mellem de to "
+                               "systemers leverancer): \"") == 1
+    assert "casemigrate policy" not in data["CM317"]
+    assert "casemigrates politik" in str(report)
+    # CM102 is shared by both registers: a HANDICAP plan cites the handicap guide only.
+    assert data["CM102"].startswith('Danmarks Statistik, "Vejledning om systemskifte til '
+                                    'kommuner", afsnit 1 "Vejledning til kommuner", punkt 1)')
+    assert "SMDB" not in data["CM102"]
+    assert "Systemskifte i SMDB" not in report._repr_html_().split('data-code="CM102"')[1]
+    smdb = check_readiness(plan(dst_notified=None), as_of=D(2026, 3, 3))
+    [cm102] = [f for f in smdb.to_dict()["findings"] if f["code"] == "CM102"]
+    assert cm102["citation"].startswith('Danmarks Statistik, "Systemskifte i SMDB"')
+    assert "Vejledning om systemskifte" not in cm102["citation"]
+
+
+def test_cm310_cites_what_it_checks() -> None:
+    from casemigrate import RULES
+
+    citation = RULES["CM310"].citation
+    assert "L402" not in citation
+    assert "målgruppe(r)" in citation
+    assert "casemigrate checks only the shape of a target-group code" in citation

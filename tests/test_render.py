@@ -268,6 +268,7 @@ def test_the_merge_shows_its_ledger_by_reason_in_words() -> None:
     assert ledger == [
         ["services in", "4"], ["kept in the data basis", "2"], ["excluded", "2"],
         ["– active in the old system: the new system reports it", "1"],
+        ["· re-created unchanged", "1"],
         ["– in a test delivery (T...): never used for the statistics", "1"]]
     assert "DSTs databehandling ved systemskifte" in page.find(cls="cm-citation").text
     assert repr(result) == ("<MergeResult: 4 services in, 2 kept, 2 excluded "
@@ -468,3 +469,16 @@ def test_danish_notice_and_conversion_in_words() -> None:
              .find(cls="cm-notice").find_all("td")]
     assert facts == ["varsel", "2 måneder", "udløber", "2016-03-29", "årsag",
                      "under 5.000 sager, og kommunen afslutter selv alle manuelle sager"]
+
+
+def test_a_plural_field_named_by_its_own_word_reads_once_in_the_pattern() -> None:
+    from casemigrate.render._base import _pattern
+
+    text = _pattern(RULES["CM002"].template("en"), html_=False)
+    assert text.startswith("‹rows› of ‹table› were refused ‹where› (‹error›); first row "
+                           "‹first_row›")
+    assert "‹rows› rows" not in text
+    html = _pattern(RULES["CM002"].template("en"), html_=True)
+    assert html.startswith("<var>rows</var> of <var>table</var> were refused")
+    # A plural word that is not the field's name stays: "‹count› cases".
+    assert "‹count› cases" in _pattern("{count:# case|# cases} of {x}", html_=False)

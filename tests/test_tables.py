@@ -175,7 +175,10 @@ def test_refusals_become_cm002_findings() -> None:
     assert found[0].details["rows"] == 2 and found[0].details["column"] == "municipality"
     assert found[0].message_in("da") == (
         "2 rækker med sager blev afvist i kolonnen municipality (invalid-municipality); "
-        "første række 1")
+        "første række 1 (talt fra 0)")
+    # The first row is the refusals table's row, counted from 0.
+    assert found[0].details["first_row"] == min(r.row for r in read.refusals) == 1
+    assert found[0].message.endswith("first row 1 (counted from 0)")
     assert found[0].rule is ROWS_REFUSED and found[0].citation.startswith(
         'casemigrate policy (docs/policies.md), "Refused rows are counted"')
 
@@ -193,9 +196,12 @@ def test_one_refused_row_reads_in_the_singular() -> None:
         ("services", "start", "invalid-date", ("Y-1",)),
     ]
     assert [f.message_in("da") for f in found[1:]] == [
-        "1 række med sager blev afvist i kolonnen citizen (invalid-cpr); række 1",
-        "1 række med ydelser blev afvist i kolonnen start (invalid-date); række 0"]
-    assert found[0].message == "1 row of cases was refused as a whole (not-a-row); row 2"
+        "1 række med sager blev afvist i kolonnen citizen (invalid-cpr); række 1 "
+        "(talt fra 0)",
+        "1 række med ydelser blev afvist i kolonnen start (invalid-date); række 0 "
+        "(talt fra 0)"]
+    assert found[0].message == ("1 row of cases was refused as a whole (not-a-row); row 2 "
+                                "(counted from 0)")
     assert "320162-1234" not in str(found) + "".join(f.message for f in found)
     assert find_refused_rows(read_cases([GOOD], errors="collect").refusals) == ()
     with pytest.raises(cm.InvalidType):

@@ -63,14 +63,30 @@ def _modules() -> list[str]:
     return sorted(names)
 
 
+def _reexported(name: str) -> str:
+    """A module's first docstring line, and which of its names ``casemigrate`` re-exports."""
+    module = importlib.import_module(f"casemigrate.{name}")
+    first = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+    public = list(module.__all__)
+    shared = [n for n in public if n in casemigrate.__all__
+              and getattr(casemigrate, n) is getattr(module, n)]
+    if len(shared) == len(public):
+        where = "all its names are also in `casemigrate`"
+    elif shared:
+        where = ("of its names, `casemigrate` re-exports "
+                 + ", ".join(f"`{n}`" for n in shared))
+    else:
+        where = f"used as `casemigrate.{name}`, none of its names re-exported"
+    return f"{first} ({where})"
+
+
 def _reference_index(modules: list[str]) -> str:
     lines = ["# API reference", "",
-             "Generated from the docstrings. Everything public is also importable from "
-             "`casemigrate` itself.", ""]
+             "Generated from the docstrings. Each module says which of its public names "
+             "`casemigrate` itself re-exports (`from casemigrate import ...`); the others "
+             "are used by their module's name (`casemigrate.sources.SMDB`).", ""]
     for name in modules:
-        module = importlib.import_module(f"casemigrate.{name}")
-        first = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-        lines.append(f"- [`casemigrate.{name}`]({name}.md): {first}")
+        lines.append(f"- [`casemigrate.{name}`]({name}.md): {_reexported(name)}")
     return "\n".join(lines) + "\n"
 
 

@@ -396,6 +396,16 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
                              b=rows[j[dup]], later=rows[j[dup]], rank_of=rank_of))
 
     i, j = i[~same_system], j[~same_system]
+    if old_flag is not None or new_flag is not None:
+        # Roles known: an active old-system service is not counted, so it meets no
+        # service of another system (the record path's `uncounted`).
+        plays_old = old_flag
+        if plays_old is None:
+            assert new_flag is not None
+            plays_old = ~new_flag
+        counted = ~((plays_old[system[i]] & (end[i] == OPEN))
+                    | (plays_old[system[j]] & (end[j] == OPEN)))
+        i, j = i[counted], j[counted]
     if old_flag is not None:
         i_old = old_flag[system[i]]
     elif new_flag is not None:

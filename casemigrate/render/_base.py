@@ -236,15 +236,15 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], *, numeric: Itera
 
 
 def _citation(citations: Iterable[Citation], language: str) -> str:
-    text = "; ".join(str(c) for c in citations)
+    text = "; ".join(c.in_language(language) for c in citations)
     return (f'<p class="cm-citation" style="{_LEFT};margin:4px 0;opacity:.8">'
             f"{_e(_words(language)['citation'])}: {_e(text)}</p>")
 
 
-def _cited(citation: Citation) -> str:
+def _cited(citation: Citation, language: str = "en") -> str:
     """A citation in a table cell: the document and section, the quote one click away."""
     return (f'<details class="cm-cited" style="opacity:.8"><summary style="{_LEFT}">'
-            f"{_e(citation.reference)}</summary><q>{_e(citation.quote)}</q></details>")
+            f"{_e(citation.reference_in(language))}</summary><q>{_e(citation.quote)}</q></details>")
 
 
 def _view(kind: str, body: str, language: str) -> str:
@@ -266,7 +266,9 @@ _FIELD: Final = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
 def _pattern(template: str, *, html_: bool) -> str:
     """A message template with its fields as placeholders (``<var>`` or ``‹name›``).
 
-    A plural field (``{count:# sag|# sager}``) shows its plural form.
+    A plural field (``{count:# sag|# sager}``) shows its plural form; where that form
+    is the field's own name (``{rows:# row|# rows}``), the placeholder alone, so the
+    pattern reads "‹rows› of ‹table›", not "‹rows› rows of ‹table›".
     """
     out: list[str] = []
     last = 0
@@ -280,6 +282,8 @@ def _pattern(template: str, *, html_: bool) -> str:
         placeholder = f"<var>{_e(name)}</var>" if html_ else f"‹{name}›"
         if "|" in spec:
             before, mark, after = spec.split("|")[1].partition("#")
+            if mark and after.strip() == name:
+                after = ""
             out.append(text(before) + placeholder + text(after) if mark else text(before))
         else:
             out.append(placeholder)
@@ -296,7 +300,8 @@ def _groups(findings: Sequence[Finding]) -> list[tuple[Severity, str, list[Findi
     return [(severity, code, items) for (severity, code), items in sorted(groups.items())]
 
 
-def _findings_html(findings: Sequence[Finding], language: str, limit: int) -> str:
+def _findings_html(findings: Sequence[Finding], language: str, limit: int,
+                   register: str | None = None) -> str:
     w = _words(language)
     if not findings:
         return f'<p class="cm-none" style="{_LEFT}">{_e(w["none"])}</p>'
@@ -318,7 +323,7 @@ def _findings_html(findings: Sequence[Finding], language: str, limit: int) -> st
             f'<div class="cm-hint" style="{_LEFT}">{_e(w["hint"])}: '
             f"{_e(rule.hint_in(language))}</div>"
             f'<div class="cm-source" style="{_LEFT};opacity:.8">{_e(w["citation"])}: '
-            f"{_e(rule.citation)}</div>"
+            f"{_e(rule.citation_in(language, register=register))}</div>"
         )
         shown = items[:limit]
         summary = _e(_say("n_records", language, n=total))
@@ -339,7 +344,8 @@ def _findings_html(findings: Sequence[Finding], language: str, limit: int) -> st
     return "".join(parts)
 
 
-def _findings_text(findings: Sequence[Finding], language: str, limit: int | None) -> list[str]:
+def _findings_text(findings: Sequence[Finding], language: str, limit: int | None,
+                   register: str | None = None) -> list[str]:
     w = _words(language)
     lines: list[str] = []
     width = max(len(s.label(language)) for s in Severity)
@@ -350,7 +356,7 @@ def _findings_text(findings: Sequence[Finding], language: str, limit: int | None
             f"{severity.label(language):<{width}}  {code} {rule.name} ({_count(total, language)})",
             f"    {w['pattern']}: {_pattern(rule.template(language), html_=False)}",
             f"    {w['hint']}: {rule.hint_in(language)}",
-            f"    {w['citation']}: {rule.citation}",
+            f"    {w['citation']}: {rule.citation_in(language, register=register)}",
         ]
         shown = items if limit is None else items[:limit]
         for finding in shown:
@@ -379,10 +385,20 @@ def _merge_rows(merge: Mapping[str, Any], language: str) -> list[tuple[str, str]
     rows = [(w["services_in"], number(merge["services_in"], language)),
             (w["kept"], number(merge["kept"], language)),
             (w["excluded"], number(merge["excluded"], language))]
-    from casemigrate.delivery import ExclusionReason  # noqa: PLC0415  # it imports us
+    from casemigrate.delivery import (  # noqa: PLC0415  # it imports us
+        ExclusionReason,
+        RecreationOutcome,
+    )
 
+    outcomes = merge.get("old_active_by_outcome", {})
     for reason, count in merge["excluded_by_reason"].items():
         if count:
             rows.append((f"  – {ExclusionReason[reason].in_language(language)}",
                          number(count, language)))
+            if reason == ExclusionReason.ACTIVE_IN_OLD_SYSTEM.name:
+                # Its parts, so that every number of the ledger is explained.
+                rows.extend((f"      · {RecreationOutcome[key].in_language(language)}",
+                             number(part, language))
+                            for key, part in outcomes.items() if part)
     return rows
+

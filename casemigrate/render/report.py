@@ -72,7 +72,7 @@ def report_text(report: Report, *, limit: int | None = 5) -> str:
         width = max(len(label) for label, _ in rows)
         lines += [f"  {label:<{width}}  {value:>10}" for label, value in rows]
     lines += ["", f"{w['findings']}:" if report.findings else f"{w['findings']}: {w['none']}"]
-    lines += _findings_text(report.findings, lang, limit)
+    lines += _findings_text(report.findings, lang, limit, report.plan.register.name)
     return "\n".join(lines)
 
 
@@ -117,7 +117,7 @@ def report_html(report: Report, *, limit: int = DEFAULT_LIMIT) -> str:
         parts.append(f"<h4>{_e(w['merge'])}</h4>"
                      + _table((w["reason"], w["services"]), rows, numeric=(1,), cls="cm-merge"))
     parts.append(f"<h4>{_e(w['findings'])}</h4>")
-    parts.append(_findings_html(report.findings, lang, limit))
+    parts.append(_findings_html(report.findings, lang, limit, report.plan.register.name))
     return _view("report", "".join(parts), lang)
 
 

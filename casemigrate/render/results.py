@@ -68,6 +68,34 @@ def merge_html(result: MergeResult, language: str = "en") -> str:
     return _view("merge", body, language)
 
 
+def merge_text(result: MergeResult, language: str = "en") -> str:
+    """The merge's ledger as plain text: the rows of its HTML, numbers aligned.
+
+    Example:
+        >>> from casemigrate import MergeResult
+        >>> empty = MergeResult(services=(), excluded=(), used=(), findings=(), services_in=0)
+        >>> print(merge_text(empty))
+        Merge of the deliveries:
+          services in                      0
+          kept in the data basis           0
+          excluded                         0
+          deliveries used: –
+          Findings: 0
+    """
+    w = _words(language)
+    summary = result.summary()
+    rows = _merge_rows(summary, language)
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{w['merge']}:"]
+    lines += [f"  {label:<{width}}  {value:>10}" for label, value in rows]
+    lines.append(f"  {w['deliveries_used']}: {', '.join(summary['deliveries_used']) or '–'}")
+    by_code = ", ".join(f"{code} {number(n, language)}"
+                        for code, n in summary["findings_by_code"].items())
+    lines.append(f"  {w['findings']}: {number(len(result.findings), language)}"
+                 + (f" ({by_code})" if by_code else ""))
+    return "\n".join(lines)
+
+
 def merge_repr(result: MergeResult) -> str:
     """A one-line repr of the ledger."""
     s = result.summary()

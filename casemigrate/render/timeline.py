@@ -212,7 +212,7 @@ def timeline_table_html(timeline: Timeline, *, as_of: dt.date | None, language: 
         rows.append((_e(m.title_in(language)), _e(str(m.earliest or "–")),
                      _e(str(m.latest or "–")), _e(str(m.done or "–")),
                      f'<span style="color:{colour};font-weight:600">{_e(word)}</span>',
-                     _cited(m.source)))
+                     _cited(m.source, language)))
         attrs_.append(f'data-key="{_e(m.key)}" data-status="{status}"')
     return _table((w["milestone"], w["earliest"], w["latest"], w["done"], w["status"],
                    w["citation"]), rows, nowrap=(1, 2, 3, 4), cls="cm-timeline-table",
