@@ -571,3 +571,24 @@ def test_an_id_twice_in_one_citizens_group_is_named_by_its_system() -> None:
     assert [f.subjects for f in found] == [("A@New", "A@Old")] == [
         f.subjects for f in expected]
     assert found.to_arrow()["subjects"].to_pylist() == [["A@New", "A@Old"]]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "within"),
+    [((dt.date(9999, 12, 31), "Old"), (None, "Old"), True),
+     ((dt.date(9999, 12, 31), "Old"), (dt.date(2026, 5, 31), "New"), False)],
+)
+def test_ties_of_start_and_id_are_broken_as_the_record_path_breaks_them(
+    first: tuple[dt.date | None, str], second: tuple[dt.date | None, str], within: bool
+) -> None:
+    """Same id and start: the record path orders by system, then end (an open end last),
+    and the earlier of a pair plays the old part (found by a Hypothesis seed)."""
+    rows = [{"service_id": "A", "municipality": 101, "citizen": "010100-4321",
+             "code": "SEL107", "target_groups": ["1.1"], "start": dt.date(2026, 5, 31),
+             "end": end, "system": system} for end, system in (first, second)]
+    records = [Service(**row) for row in rows]
+    expected = find_service_overlaps(records, cutover=CUTOVER, within_system=within)
+    found = find_service_overlaps(table(rows, SERVICE_TYPES), cutover=CUTOVER,
+                                  within_system=within)
+    assert expected
+    assert_same_findings(found, expected)

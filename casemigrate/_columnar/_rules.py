@@ -372,7 +372,12 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         run = np.cumsum(np.concatenate(([True], (np.diff(where) > 1)
                                         | (start[where[1:]] != start[where[:-1]])
                                         | (group[where[1:]] != group[where[:-1]]))))
-        within = np.lexsort((rank_of[rows[where]], run))
+        # The record path breaks ties of (start, id) by system name, then end (an open
+        # end last): ``_keys.service_key``.
+        names = columns.systems
+        system_rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"),
+                                 kind="stable") if len(names) else np.zeros(0, dtype=np.int64)
+        within = np.lexsort((end[where], system_rank[system[where]], rank_of[rows[where]], run))
         rows[where] = rows[where[within]]
         end[where] = end[where[within]]
         system[where] = system[where[within]]
@@ -412,7 +417,9 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         i_old = ~new_flag[system[i]]
     else:
         closed_i, closed_j = end[i] != OPEN, end[j] != OPEN
-        earlier = (start[i] < start[j]) | ((start[i] == start[j]) & (rank[i] < rank[j]))
+        # i precedes j in the (start, id, system, end) order, as ``_keys.service_key``
+        # orders the record path's ties: with the same start and id, i is the earlier.
+        earlier = (start[i] < start[j]) | ((start[i] == start[j]) & (rank[i] <= rank[j]))
         i_old = np.where(closed_i != closed_j, closed_i, earlier)
     old = np.where(i_old, i, j)
     new = np.where(i_old, j, i)
