@@ -83,6 +83,14 @@ def cprs(
     return cpr_strings(min_date=min_date, max_date=max_date).map(CPR)
 
 
+def _number() -> st.SearchStrategy[int]:
+    """The number of a record id: mostly wide-ranging, now and then from a small pool.
+
+    So ids collide as they do in real extracts (reused across systems, repeated rows).
+    """
+    return st.integers(0, 10**6) | st.integers(0, 3)
+
+
 @st.composite
 def _period(draw: st.DrawFn, cutover: dt.date) -> tuple[dt.date, dt.date | None]:
     """A start and an end around the cutover.
@@ -125,8 +133,9 @@ def cases(
             duplicates happen) and sometimes none.
 
     Returns:
-        A strategy of :class:`~casemigrate.Case`; ids are ``C<n>``, so use
-        ``st.lists(cases(), unique_by=lambda c: c.case_id)`` for a set of them.
+        A strategy of :class:`~casemigrate.Case`; ids are ``C<n>`` and collide now and
+        then, as real ids do; use ``st.lists(cases(), unique_by=lambda c: c.case_id)``
+        for a set of distinct ones.
     """
     pool = citizens if citizens is not None else st.one_of(
         st.none(), st.sampled_from(["211062-1234", "010203-4321", "311299-3999"]).map(CPR),
@@ -137,7 +146,7 @@ def cases(
     def build(draw: st.DrawFn) -> Case:
         opened, closed = draw(_period(cutover))
         return Case(
-            case_id=f"C{draw(st.integers(0, 10**6))}", municipality=municipality,
+            case_id=f"C{draw(_number())}", municipality=municipality,
             citizen=draw(pool), system=draw(st.sampled_from(systems)), opened=opened,
             closed=closed, origin=draw(st.sampled_from(list(Origin))),
         )
@@ -155,7 +164,8 @@ def services(
     """Services of one of ``systems`` around ``cutover``, some starting on it.
 
     Returns:
-        A strategy of :class:`~casemigrate.Service`; ids are ``Y<n>``.
+        A strategy of :class:`~casemigrate.Service`; ids are ``Y<n>`` and collide now
+        and then.
     """
 
     @st.composite
@@ -164,7 +174,7 @@ def services(
         if draw(st.integers(0, 9)) == 0:
             start, end = cutover, None  # a re-creation that lost its start date
         return Service(
-            service_id=f"Y{draw(st.integers(0, 10**6))}", municipality=municipality,
+            service_id=f"Y{draw(_number())}", municipality=municipality,
             citizen=draw(st.sampled_from(["211062-1234", "010203-4321"]).map(CPR)),
             code=draw(st.sampled_from(codes)),
             target_groups=draw(st.frozensets(st.sampled_from(["1.1", "1.2.2.1", "2.3"]),
@@ -187,7 +197,8 @@ def deliveries(
     The services of a delivery come from its own system.
 
     Returns:
-        A strategy of :class:`~casemigrate.Delivery`; ids are ``D<n>``.
+        A strategy of :class:`~casemigrate.Delivery`; ids are ``D<n>`` and collide now
+        and then.
     """
 
     @st.composite
@@ -199,7 +210,7 @@ def deliveries(
         sent = dt.datetime.combine(cutover, dt.time(9)) + dt.timedelta(
             hours=draw(st.integers(-60 * 24, 60 * 24)))
         return Delivery(
-            delivery_id=f"D{draw(st.integers(0, 10**6))}",
+            delivery_id=f"D{draw(_number())}",
             name=draw(st.sampled_from(["L402", "L402", "T402"])), system=system,
             municipality=municipality, sent=sent, services=held,
         )
