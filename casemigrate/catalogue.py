@@ -83,6 +83,8 @@ _HEADINGS: Final = {
            "severity": "Severity"},
     "da": {"summary": "Hvad reglen finder", "example": "Eksempel på en meddelelse",
            "resolve": "Sådan løses det", "citation": "Kilde", "severity": "Alvorlighed",
+           "checks": "Hvad reglen kontrollerer", "why": "Hvorfor det er vigtigt",
+           "example_da": "Eksempel", "message": "Meddelelse",
            "more": "Den fulde beskrivelse (på engelsk): python -m casemigrate rule {code}"},
 }
 
@@ -140,6 +142,14 @@ def rule_page(code: str | Rule, language: str = "en") -> str:
     citations = "\n".join(f"- {c}" for c in rule.citations)
     if language == "da":
         section(words["summary"], rule.summary_da)
+        if rule.checks_da and rule.why_da and rule.example_da:
+            section(words["checks"], rule.checks_da)
+            section(words["why"], rule.why_da)
+            section(words["example_da"], f"{rule.example_da}\n\n{words['message']}: "
+                                         f"{rule.render(rule.sample, 'da')}")
+            section(words["resolve"], rule.hint_da)
+            section(words["citation"], citations)
+            return "\n".join(lines).rstrip("\n")
         section(words["example"], rule.render(rule.sample, "da"))
         section(words["resolve"], rule.hint_da)
         section(words["citation"], citations)

@@ -155,6 +155,9 @@ class Rule:
         checks: The page's "What it checks" (Markdown).
         why: The page's "Why it matters" (Markdown).
         example: The page's "Example" (Markdown).
+        checks_da: The page's "What it checks" in Danish (optional; ``""`` when missing).
+        why_da: The page's "Why it matters" in Danish (optional).
+        example_da: The page's "Example" in Danish (optional).
         sample: Values for the templates, from the example: the page shows the message
             they give in both languages.
     """
@@ -173,6 +176,9 @@ class Rule:
     why: str
     example: str
     sample: Mapping[str, Any] = attrs.field(converter=_sample)
+    checks_da: str = ""
+    why_da: str = ""
+    example_da: str = ""
 
     def __attrs_post_init__(self) -> None:
         if not _CODE_RE.fullmatch(self.code):
@@ -542,4 +548,11 @@ CHECK_NOT_APPLICABLE: Final = Rule(
             "result.",
     sample={"check": "find_blocking_cases",
             "reason": _text.Term("no cases were given", da="der er ingen sager at kontrollere")},
+    checks_da="At en valgt kontrol kunne køres: den gælder for planens register, og de data, den "
+              "skal bruge, blev givet.",
+    why_da="En kontrol, der i stilhed ikke gør noget, ligner en kontrol, der ikke fandt noget. "
+           "Dette fund siger, hvilken kontrol der ikke blev kørt, og hvorfor.",
+    example_da="`find_blocking_cases(cases, plan)` for en plan for `Register.HANDICAP`: "
+               "blokerende aktive sager er en SMDB-regel, så kontrollen giver CM001 i stedet for "
+               "et tomt resultat.",
 )

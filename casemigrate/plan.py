@@ -557,6 +557,14 @@ CUTOVER_CHOSEN_LATE: Final = Rule(
         "time to review open contact courses and have active courses deleted.",
     example="Cutover 2026-06-01, chosen 2026-04-15. The latest date was 2026-04-01, so CM101.",
     sample={"cutover": _CUTOVER, "chosen": dt.date(2026, 4, 15), "latest": _LATEST},
+    checks_da="For SMDB-planer: at skæringsdatoen blev valgt mindst to måneder før skæringsdatoen "
+              "(kilden siger 2–3 måneder før). Den seneste dato er skæringsdatoen minus to "
+              "kalendermåneder, flyttet tilbage til en arbejdsdag.",
+    why_da="Danmarks Statistik planlægger systemskiftet sammen med kommunen. Vælges datoen for "
+           "sent, er der for lidt tid til at gennemgå åbne kontaktforløb og få aktive forløb "
+           "slettet.",
+    example_da="Skæringsdato 2026-06-01, valgt 2026-04-15. Den seneste dato var 2026-04-01, så "
+               "CM101.",
 )
 
 _TELL_DST: Final = SMDB.cite("indledning", "Det allervigtigste ved systemskifte er, at I så "
@@ -585,6 +593,12 @@ DST_NOT_NOTIFIED: Final = Rule(
         "vulnerable adults statistics, DST must adapt its processing to the change.",
     example="`CutoverPlan(..., dst_notified=None)` checked on any date gives CM102.",
     sample={"new_system": "Nexus", "cutover": _CUTOVER},
+    checks_da="At planen angiver den dato, Danmarks Statistik fik besked om systemskiftet "
+              "(`dst_notified`).",
+    why_da="For SMDB er det at give DST besked tidligt \"det vigtigste\". For statistikkerne om "
+           "handicap og udsatte voksne skal DST tilpasse sin behandling til systemskiftet.",
+    example_da="`CutoverPlan(..., dst_notified=None)` giver CM102, uanset hvilken dato planen "
+               "kontrolleres.",
 )
 
 _WHEN_REPORTING_STARTS: Final = HANDICAP.cite(
@@ -624,6 +638,19 @@ DST_NOTIFIED_LATE: Final = Rule(
             "2026-04-01, so CM103. With `agreement_made=2026-01-26` (a Monday), the latest "
             "date is 2026-02-02: notified that day is in time, notified 2026-02-03 is CM103.",
     sample={"notified": dt.date(2026, 5, 4), "latest": _LATEST},
+    checks_da="At DST fik besked senest på den seneste dato for milepælen `notify_dst`. For SMDB "
+              "er det den seneste dato for valg af skæringsdato, fordi DST hjælper med at "
+              "planlægge den. For HANDICAP er det sidste arbejdsdag før skæringsdatoen, fordi DST "
+              "skal vide, hvornår indberetningen fra det nye system begynder. Er datoen for "
+              "aftalen om det nye system angivet (`agreement_made`), er den seneste dato også "
+              "højst den dato plus `notify_within_working_days` arbejdsdage (5 som standard): "
+              "casemigrates fortolkning af \"hurtigst muligt\" (docs/policies.md).",
+    why_da="En sen besked afkorter den tid, DST har til at planlægge systemskiftet sammen med "
+           "jer.",
+    example_da="SMDB-skæringsdato 2026-06-01, DST underrettet 2026-05-04. Den seneste dato var "
+               "2026-04-01, så CM103. Med `agreement_made=2026-01-26` (en mandag) er den seneste "
+               "dato 2026-02-02: en besked samme dag er rettidig, en besked 2026-02-03 giver "
+               "CM103.",
 )
 
 DST_NOTIFIED_AFTER_CUTOVER: Final = Rule(
@@ -650,6 +677,11 @@ DST_NOTIFIED_AFTER_CUTOVER: Final = Rule(
         "around the cutover wrongly.",
     example="Cutover 2026-06-01, DST notified 2026-06-03: CM104.",
     sample={"notified": dt.date(2026, 6, 3), "cutover": _CUTOVER},
+    checks_da="At DST ikke først fik besked på selve skæringsdatoen eller senere.",
+    why_da="DST's behandling skal tage højde for systemskiftet (de to systemers leverancer lægges "
+           "sammen på en særlig måde). Får DST besked for sent, er leverancerne omkring "
+           "skæringsdatoen allerede behandlet forkert.",
+    example_da="Skæringsdato 2026-06-01, DST underrettet 2026-06-03: CM104.",
 )
 
 OLD_REPORTING_OPEN_AT_CUTOVER: Final = Rule(
@@ -678,6 +710,12 @@ OLD_REPORTING_OPEN_AT_CUTOVER: Final = Rule(
     example="Cutover 2026-06-01, old reporting closed 2026-06-01: CM105. Closed 2026-05-29: "
             "fine.",
     sample={"old_system": "Sensum", "closed": _CUTOVER, "cutover": _CUTOVER},
+    checks_da="For SMDB-planer: at indberetningen fra det gamle system lukkes før skæringsdatoen "
+              "(`old_reporting_closed` tidligere end `cutover`).",
+    why_da="Der må ikke være overlap mellem indberetningen fra det nye og det gamle system. "
+           "Overlap giver fejl, når DST modtager data.",
+    example_da="Skæringsdato 2026-06-01, gammel indberetning lukket 2026-06-01: CM105. Lukket "
+               "2026-05-29: i orden.",
 )
 
 _MILESTONE_POLICY: Final = POLICY.cite(
@@ -710,6 +748,19 @@ MILESTONE_OVERDUE: Final = Rule(
             "`correct_closed_services` is not overdue on 2026-06-02 (the old system still "
             "reports), and overdue on 2026-06-16.",
     sample={"title": _REVIEW, "latest": dt.date(2026, 5, 1), "as_of": dt.date(2026, 5, 20)},
+    checks_da="For hver milepæl i planens tidslinje: ligger dens seneste dato før `as_of`, og er "
+              "den ikke registreret i planens `done`, er den overskredet. Fundet henviser først "
+              "til milepælens egen kilde (dens `details[\"source\"]`). For HANDICAP-planer skal "
+              "`correct_closed_services` og `recreate_active_services` være udført senest "
+              "`old_reporting_closed`, datoen for det gamle systems sidste produktionsleverance; "
+              "uden den har de ingen frist (docs/policies.md).",
+    why_da="Hver milepæl beskytter statistikken. Gennemgås de åbne forløb for sent, står der for "
+           "eksempel aktive sager tilbage, som blokerer det nye system.",
+    example_da="SMDB-skæringsdato 2026-06-01, kontrolleret 2026-05-20, `done={}`: "
+               "`review_open_courses` skulle være udført senest 2026-05-01, så CM106 nævner den. "
+               "HANDICAP-skæringsdato 2026-06-01, hvor det gamle systems sidste leverance er "
+               "2026-06-15: `correct_closed_services` er ikke overskredet 2026-06-02 (det gamle "
+               "system indberetter stadig), men er overskredet 2026-06-16.",
 )
 
 CUTOVER_NOT_WORKING_DAY: Final = Rule(
@@ -738,6 +789,14 @@ CUTOVER_NOT_WORKING_DAY: Final = Rule(
     example="Cutover 2026-05-14 (Ascension Day): CM107.",
     sample={"cutover": dt.date(2026, 5, 14),
             "why": Term("Ascension Day", da="Kristi himmelfartsdag")},
+    checks_da="At skæringsdatoen er en dansk arbejdsdag. Reglerne for arbejdsdage står i "
+              "`casemigrate.workdays`: weekender, helligdage og som standard 24. og 31. december, "
+              "1. maj og 5. juni.",
+    why_da="Genindberetningen begynder \"umiddelbart efter\" skæringsdatoen. På en helligdag er "
+           "der ingen til at sætte den i gang, og det nye systems første indberetningsdag er let "
+           "at tage fejl af. Det er casemigrates eget valg, ikke et krav fra DST: ingen af "
+           "kilderne kræver en arbejdsdag, så fundet er kun en advarsel.",
+    example_da="Skæringsdato 2026-05-14 (Kristi himmelfartsdag): CM107.",
 )
 
 MILESTONE_DONE_LATE: Final = Rule(
@@ -760,6 +819,13 @@ MILESTONE_DONE_LATE: Final = Rule(
     example='`done={"review_open_courses": date(2026, 5, 20)}` with a latest date of '
             "2026-05-01: CM108.",
     sample={"title": _REVIEW, "done": dt.date(2026, 5, 20), "latest": dt.date(2026, 5, 1)},
+    checks_da="For hver milepæl, planen registrerer som udført: om den blev udført efter sin "
+              "seneste dato. Fundet henviser først til milepælens egen kilde.",
+    why_da="Et trin, der udføres for sent, kan have ladet data komme igennem, som ikke skulle "
+           "have været der: et forløb, der skulle have været afsluttet, eller en leverance fra "
+           "det gamle system, efter at det skulle være stoppet.",
+    example_da="`done={\"review_open_courses\": date(2026, 5, 20)}` med seneste dato 2026-05-01: "
+               "CM108.",
 )
 
 DST_NOTIFIED_AFTER_CUTOVER_CHOSEN: Final = Rule(
@@ -793,6 +859,17 @@ DST_NOTIFIED_AFTER_CUTOVER_CHOSEN: Final = Rule(
             "2026-03-16: nothing.",
     sample={"notified": dt.date(2026, 3, 20), "cutover": _CUTOVER,
             "chosen": dt.date(2026, 3, 16)},
+    checks_da="For SMDB-planer: at DST fik besked om systemskiftet senest den dag, skæringsdatoen "
+              "blev valgt (`dst_notified` samme dag som eller før `cutover_chosen`). En besked "
+              "samme dag er rettidig (casemigrates valg: kilden angiver rækkefølgen af de to "
+              "trin, ikke klokkeslættet).",
+    why_da="DST's vejledning sætter beskeden til DST først, \"så tidligt som muligt, selvom I "
+           "ikke kender alle detaljer endnu\", og først derefter \"Herefter lægger vi i "
+           "samarbejde en plan\": skæringsdatoen er en del af den plan. En dato, der blev valgt, "
+           "før DST vidste besked, er ikke planlagt sammen med DST og passer måske ikke til DST's "
+           "behandling.",
+    example_da="Skæringsdato 2026-06-01, valgt 2026-03-16, DST underrettet 2026-03-20: CM109. "
+               "Underrettet 2026-03-16: intet fund.",
 )
 
 # Milestones whose lateness has a rule of its own.

@@ -284,6 +284,20 @@ ROWS_REFUSED: Final = Rule(
     sample={"rows": 3, "table": Term("cases", da="sager"),
             "where": Phrase(en="in column {column}", da="i kolonnen {column}", column="cpr"),
             "error": "invalid-cpr", "first_row": 17},
+    checks_da="At hver række i de tabeller, posterne blev læst fra, blev til en post. Giv en "
+              "indlæsnings afviste rækker til `check_readiness(..., refusals=read.refusals)` "
+              "(eller til `find_refused_rows`): hver kombination af tabel, kolonne og fejlkode "
+              "for afviste rækker bliver ét fund med antallet af rækker, den første række og "
+              "postens id'er, som fundet vedrører (`rows[17]`, hvor der ikke kunne læses et id). "
+              "Rækkerne tælles fra 0, så den første datarække er række 0, som i tabellen over "
+              "afviste rækker, i et pandas-datasæts standardindeks og i `rows[17]`: i en CSV-fil "
+              "med én overskriftslinje er række 37 linje 39.",
+    why_da="En afvist række er en sag eller ydelse, som ingen kontrol har set. En rapport, der "
+           "siger \"klar\", mens 80 sager aldrig blev læst, tager fejl med 80 sager: intet må "
+           "udelades uden at blive talt med.",
+    example_da="En sagstabel på 1.000 rækker, hvor 3 rækker har `320162-1234` (der er ingen 32. "
+               "januar) i CPR-kolonnen `cpr`: ét CM002 med `rows=3`, `column=\"cpr\"`, "
+               "`error=\"invalid-cpr\"`.",
 )
 
 _TABLE_TERMS: Final = {
