@@ -80,6 +80,12 @@ OLD_SYSTEM_REPORTS_AFTER_CUTOVER: Final = Rule(
     why="Overlapping reporting from two systems causes errors when DST receives the data.",
     example="Cutover 2026-06-01; `L402` from the old system sent 2026-06-01 08:00: CM201.",
     sample={"delivery": "D1 (L402)", "system": "Sensum", "sent": _CUTOVER, "cutover": _CUTOVER},
+    checks_da="For SMDB-planer: at ingen produktionsleverance (`L...`) fra det gamle system har "
+              "en dansk afsendelsesdato på eller efter skæringsdatoen. Testleverancer tæller "
+              "aldrig som indberetning.",
+    why_da="Overlappende indberetning fra to systemer giver fejl, når DST modtager data.",
+    example_da="Skæringsdato 2026-06-01; `L402` fra det gamle system sendt 2026-06-01 kl. 08.00: "
+               "CM201.",
 )
 
 NEW_SYSTEM_REPORTS_BEFORE_CUTOVER: Final = Rule(
@@ -109,6 +115,13 @@ NEW_SYSTEM_REPORTS_BEFORE_CUTOVER: Final = Rule(
             "`T402`: fine.",
     sample={"delivery": "D2 (L402)", "system": "Nexus", "sent": dt.date(2026, 5, 25),
             "cutover": _CUTOVER},
+    checks_da="At ingen produktionsleverance fra det nye system har en dansk afsendelsesdato før "
+              "skæringsdatoen (begge registre).",
+    why_da="SMDB forbyder overlap. For handicapstatistikken skal en leverance, der sendes, før "
+           "det nye system er taget i brug, markeres som test (`T402`), ellers opfatter DST den "
+           "som det nye systems data.",
+    example_da="Skæringsdato 2026-06-01; `L402` fra det nye system sendt 2026-05-25: CM202. Som "
+               "`T402`: i orden.",
 )
 
 OLD_SYSTEM_STILL_REPORTING: Final = Rule(
@@ -137,6 +150,12 @@ OLD_SYSTEM_STILL_REPORTING: Final = Rule(
     example="Cutover 2026-06-01; `L402` from the old system sent 2026-06-15: CM203.",
     sample={"delivery": "D3 (L402)", "system": "Sensum", "sent": dt.date(2026, 6, 15),
             "cutover": _CUTOVER},
+    checks_da="For HANDICAP-planer: en produktionsleverance fra det gamle system sendt på eller "
+              "efter skæringsdatoen. Den noteres, men markeres ikke som en fejl.",
+    why_da="Her er det kilden, der beder om det: bliv ved med at indberette fra det gamle system, "
+           "indtil det nye fungerer, så der ikke går data tabt. Noten viser, at leverancen er set "
+           "og vurderet.",
+    example_da="Skæringsdato 2026-06-01; `L402` fra det gamle system sendt 2026-06-15: CM203.",
 )
 
 DUPLICATE_ACTIVE_CASES: Final = Rule(
@@ -161,6 +180,13 @@ DUPLICATE_ACTIVE_CASES: Final = Rule(
             "new system, same citizen, both open on 2026-03-02: CM204 with subjects `NEW-7, "
             "OLD-1`.",
     sample={"count": 2, "day": dt.date(2026, 3, 2)},
+    checks_da="For hver kommune og borger: hvor mange sager der er aktive på `as_of`, uanset "
+              "hvilket system de kommer fra. Ét fund for hver borger med mere end én, med alle "
+              "sagernes id'er.",
+    why_da="En kommune kan kun have én aktiv sag pr. borger i SMDB. Registret afviser den anden.",
+    example_da="`OLD-1` oprettet 2024-02-01 i det gamle system og `NEW-7` oprettet 2026-03-02 i "
+               "det nye system, samme borger, begge åbne 2026-03-02: CM204, der vedrører `NEW-7, "
+               "OLD-1`.",
 )
 
 CASES_WITHOUT_CITIZEN: Final = Rule(
@@ -181,6 +207,11 @@ CASES_WITHOUT_CITIZEN: Final = Rule(
     example="3 of 1,000 cases have `citizen=None`: CM205 with count 3, naming the three "
             "cases.",
     sample={"count": 3},
+    checks_da="Tæller sagerne uden borger. De kan ikke grupperes efter borger, så "
+              "dubletkontrollen udelader dem.",
+    why_da="Intet udelades i stilhed. Er antallet uventet, kan udtrækket have mistet sin "
+           "CPR-kolonne.",
+    example_da="3 af 1.000 sager har `citizen=None`: CM205 med antal 3, der nævner de tre sager.",
 )
 
 BLOCKING_ACTIVE_CASE: Final = Rule(
@@ -221,6 +252,23 @@ BLOCKING_ACTIVE_CASE: Final = Rule(
             "names `OLD-4`. With `done={\"delete_active_courses\": date(2026, 5, 20)}` DST "
             "deleted it, and CM206 clears; re-reporting is then checked by CM209.",
     sample={"case": "S-4", "system": "Sensum", "deadline": dt.date(2026, 5, 22)},
+    checks_da="For SMDB-planer: sager i det gamle system, der stadig er aktive på den seneste "
+              "dato for milepælen `delete_active_courses` (1 uge før skæringsdatoen, flyttet "
+              "tilbage til en arbejdsdag), og som ikke er slettet hos DST før "
+              "skæringsdatoen.\n\nEn sag regnes for slettet hos DST på sin egen dato i "
+              "`find_blocking_cases(..., deleted_at_dst={case_id: date})` (sager slettet "
+              "enkeltvis, som trin 3 tillader), eller på den dato, planen har registreret for "
+              "`delete_active_courses` (`done=`), hvis den var aktiv den dag: DST sletter \"alle "
+              "jeres aktive sager\" på én gang. En sletning på eller efter skæringsdatoen kommer "
+              "for sent til at tælle med (casemigrates valg, docs/policies.md): sagen har "
+              "blokeret det nye systems sager fra skæringsdatoen og indtil da, så fundet består.",
+    why_da="En aktiv sag, der står tilbage i SMDB, blokerer alle de sager, det nye system sender "
+           "for den borger.",
+    example_da="Skæringsdato 2026-06-01; sagen `OLD-4` i det gamle system har ingen slutdato. "
+               "Fristen for sletning er 2026-05-25 (2. pinsedag), flyttet tilbage til fredag "
+               "2026-05-22, så CM206 nævner `OLD-4`. Med `done={\"delete_active_courses\": "
+               "date(2026, 5, 20)}` har DST slettet den, og CM206 forsvinder; genindberetningen "
+               "kontrolleres derefter af CM209.",
 )
 
 ACTIVE_IN_BOTH_SYSTEMS: Final = Rule(
@@ -245,6 +293,13 @@ ACTIVE_IN_BOTH_SYSTEMS: Final = Rule(
     example="`OLD-1` (old system, open) and `NEW-1` (new system, opened on the cutover), same "
             "citizen: CM207 with both ids.",
     sample={"old_system": "Sensum", "new_system": "Nexus", "cutover": _CUTOVER},
+    checks_da="For SMDB-planer: borgere med en aktiv sag i det gamle system og en i det nye "
+              "system på skæringsdatoen. En sag i det gamle system, som DST har slettet før "
+              "skæringsdatoen (se CM206), tæller ikke længere med.",
+    why_da="Kun én aktiv sag pr. borger. Den gamle blokerer den nye, og det nye systems "
+           "genindberetning mislykkes for den borger.",
+    example_da="`OLD-1` (gammelt system, åben) og `NEW-1` (nyt system, oprettet på "
+               "skæringsdatoen), samme borger: CM207 med begge id'er.",
 )
 
 DELIVERY_NOT_IN_PLAN: Final = Rule(
@@ -265,6 +320,10 @@ DELIVERY_NOT_IN_PLAN: Final = Rule(
     why="A delivery that is quietly ignored could be a typo in the plan's system names.",
     example="A plan from `Old` to `New`; a delivery from `Older`: CM208.",
     sample={"delivery": "D9", "system": "Sirius", "municipality": municipality(621)},
+    checks_da="Leverancer fra et andet system end planens gamle og nye system, eller for en anden "
+              "kommune. Overlapkontrollen vurderer dem ikke.",
+    why_da="En leverance, der i stilhed ignoreres, kan skyldes en slåfejl i planens systemnavne.",
+    example_da="En plan fra `Old` til `New`; en leverance fra `Older`: CM208.",
 )
 
 
@@ -307,6 +366,22 @@ DELETED_NOT_REREPORTED: Final = Rule(
             "2026-06-15: nothing yet.",
     sample={"case": "OLD-4", "old_system": "Sensum", "deleted": dt.date(2026, 5, 20),
             "latest": dt.date(2026, 6, 16), "citizen": "211062-****", "new_system": "Nexus"},
+    checks_da="For SMDB-planer, med `find_blocking_cases(..., as_of=...)` efter perioden for "
+              "genindberetning (den seneste dato for `rereport_active_courses`, to uger efter "
+              "skæringsdatoen, flyttet tilbage til en arbejdsdag): for hvert kontaktforløb i det "
+              "gamle system, som DST slettede, mens det var aktivt (se CM206 om, hvornår en sag "
+              "regnes for slettet), skal det nye system have en sag for samme borger og kommune, "
+              "som var aktiv på mindst én dag fra skæringsdatoen til `as_of`. Et forløb uden en "
+              "sådan sag nævnes, med datoen for DST's sletning og borgerens maskerede CPR-nummer. "
+              "Et genindberettet forløb, der siden er afsluttet, tæller stadig med: trinnet "
+              "kræver, at det blev genindberettet.",
+    why_da="Trin 3 sletter alle aktive forløb hos DST; trin 4 gør genindberetningen af dem til "
+           "\"den første opgave\" i det nye system. Et slettet forløb, der aldrig genindberettes, "
+           "er en borger i behandling, som er forsvundet fra registret.",
+    example_da="Skæringsdato 2026-06-01, DST slettede de aktive forløb 2026-05-20 (`done=`), og "
+               "den gamle sag `OLD-4` var aktiv på det tidspunkt. Perioden slutter 2026-06-15. "
+               "Kontrolleret 2026-06-16 uden nogen sag for borgeren i det nye system: CM209 for "
+               "`OLD-4`. Kontrolleret 2026-06-15: endnu intet fund.",
 )
 
 CASE_NOT_IN_PLAN: Final = Rule(
@@ -340,6 +415,17 @@ CASE_NOT_IN_PLAN: Final = Rule(
             "2 cases from `Archive`: CM210 with count 42.",
     sample={"count": 42, "municipality": municipality(607), "old_system": "Old",
             "new_system": "New"},
+    checks_da="Tæller sagerne fra en anden kommune eller fra et andet system end planens gamle og "
+              "nye system. En plan er én kommunes skift af indberetningen til ét register, så "
+              "kontrollerne af blokerende sager (CM206, CM207, CM209) vurderer dem ikke, og "
+              "`check_readiness` søger kun efter flere aktive sager for samme borger (CM204) "
+              "blandt planens kommunes sager.",
+    why_da="Registret har én aktiv sag pr. borger *pr. kommune*: en anden kommunes sager kan "
+           "hverken blokere denne plan eller forhindre, at den er klar. Intet udelades i "
+           "stilhed, så de tælles. Et uventet antal kan skyldes en slåfejl i planens systemnavne "
+           "eller et udtræk fra den forkerte kommune.",
+    example_da="En plan for Fredericia (607) fra `Old` til `New`, der får 40 sager fra København "
+               "(101) og 2 sager fra `Archive`: CM210 med antal 42.",
 )
 
 
