@@ -145,6 +145,20 @@ SERVICE_COUNTED_TWICE: Final = Rule(
             "CM301.",
     sample={"old": "B", "new": "B'", "old_period": "2021-06-01..2026-06-01",
             "new_period": "2021-06-01..", "first": dt.date(2021, 6, 1), "last": _CUTOVER},
+    checks_da="Ydelser i datagrundlaget med samme kommune, borger og ydelseskode, én fra hvert "
+              "system, hvis perioder har mindst én dag til fælles. Begge ender medregnes. Fundet "
+              "nævner begge ydelsers id'er og den første og sidste fælles dag (`open`, når begge "
+              "stadig løber). Dets `details` angiver antallet af dage (`None` ved en åben "
+              "periode). Når systemerne er kendt (som planen navngiver dem), indgår en aktiv "
+              "ydelse fra det gamle system ikke i noget CM301: DST tæller den ikke, og "
+              "CM315/CM316 vurderer i stedet, om den er genoprettet (casemigrates valg, "
+              "docs/policies.md, \"What DST counts twice\"). Uden navngivne systemer behandles "
+              "ydelserne som et datagrundlag, hvor det gamle system kun har afsluttede ydelser.",
+    why_da="DST tager det gamle systems afsluttede ydelser og alle det nye systems ydelser. Har "
+           "begge systemer den samme ydelse for de samme dage, tæller statistikken den to gange.",
+    example_da="Gammel `B` 2021-06-01..2026-06-01 (afsluttet på skæringsdatoen); ny `B'` "
+               "2021-06-01..åben: begge tælles fra 2021-06-01 til 2026-06-01, 1.827 dage, så "
+               "CM301.",
 )
 
 ARTIFICIAL_CLOSURE_AT_CUTOVER: Final = Rule(
@@ -174,6 +188,14 @@ ARTIFICIAL_CLOSURE_AT_CUTOVER: Final = Rule(
     example="Old `B` ends 2026-05-31, cutover 2026-06-01, new `B'` starts 2026-06-01: CM302 "
             "(with CM303 for `B'`).",
     sample={"old": "B", "new": "B'", "end": dt.date(2026, 5, 31), "start": _CUTOVER},
+    checks_da="En ydelse i det gamle system, der slutter dagen før skæringsdatoen eller på "
+              "skæringsdatoen, mens det nye system har samme borger og ydelseskode aktiv fra "
+              "skæringsdatoen (den starter på eller før skæringsdatoen og er aktiv på den).",
+    why_da="En slutdato hører kun til en ydelse, der reelt er ophørt. En ydelse, der er afsluttet "
+           "på grund af systemskiftet og genoprettet i det nye system, bliver delt i to: den "
+           "tælles to gange (CM301) eller mister sin historik (CM303).",
+    example_da="Gammel `B` slutter 2026-05-31, skæringsdato 2026-06-01, ny `B'` starter "
+               "2026-06-01: CM302 (og CM303 for `B'`).",
 )
 
 START_EQUALS_CUTOVER: Final = Rule(
@@ -196,6 +218,11 @@ START_EQUALS_CUTOVER: Final = Rule(
         "change. A start on the cutover usually means the history was lost.",
     example="Cutover 2026-06-01; new `B'` active from 2026-06-01: CM303.",
     sample={"service": "B'", "cutover": _CUTOVER},
+    checks_da="En aktiv ydelse i det nye system, hvis startdato er skæringsdatoen.",
+    why_da="Aktive ydelser skal oprettes med deres reelle startdato, ikke datoen for "
+           "systemskiftet. En start på skæringsdatoen betyder som regel, at historikken er gået "
+           "tabt.",
+    example_da="Skæringsdato 2026-06-01; ny `B'` aktiv fra 2026-06-01: CM303.",
 )
 
 CLOSED_SERVICE_VANISHED: Final = Rule(
@@ -218,6 +245,13 @@ CLOSED_SERVICE_VANISHED: Final = Rule(
     example="Old `L402` of 2026-05-01 holds closed `A`; old `L402` of 2026-06-10 does not: "
             "CM304 for `A`.",
     sample={"service": "A", "earlier": "D1", "latest": "D2"},
+    checks_da="Afsluttede ydelser i en tidligere produktionsleverance fra det gamle system, som "
+              "mangler i dets seneste produktionsleverance. Ydelserne sammenholdes på ydelsens "
+              "id.",
+    why_da="DST tager kun det gamle systems afsluttede ydelser fra dets *seneste* leverance. En "
+           "afsluttet ydelse, der mangler i den, forsvinder fra statistikken.",
+    example_da="Gammel `L402` fra 2026-05-01 indeholder den afsluttede `A`; gammel `L402` fra "
+               "2026-06-10 gør ikke: CM304 for `A`.",
 )
 
 DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
@@ -243,6 +277,13 @@ DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
             "used.",
     sample={"deliveries": ("D1", "D2"), "system": "Nexus", "sent": "2026-06-10 09:00:00+02:00",
             "chosen": "D2"},
+    checks_da="To eller flere produktionsleverancer fra ét system med det samme seneste "
+              "afsendelsestidspunkt. Sammenlægningen vælger alligevel én entydigt: den med det "
+              "største `delivery_id`.",
+    why_da="DST bruger den seneste leverance. Er to lige sene, vides det ikke, hvilken DST har, "
+           "og datagrundlaget kan afvige fra DST's.",
+    example_da="`D1` og `D2`, begge `L402` fra `New`, begge sendt 2026-06-10 kl. 09.00: CM305, "
+               "`D2` bruges.",
 )
 
 SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
@@ -269,6 +310,13 @@ SERVICE_MUNICIPALITY_MISMATCH: Final = Rule(
     example="A delivery of 607 Fredericia holding a service of 621 Kolding: CM306.",
     sample={"service": "A", "service_municipality": municipality(621), "delivery": "D1",
             "delivery_municipality": municipality(607)},
+    checks_da="En ydelse i en leverance, hvis kommune er en anden end leverancens kommune. "
+              "Sammenlægningen udelader en sådan ydelse med en begrundelse.",
+    why_da="En leverance indberetter for én kommune. En ydelse fra en anden kommune i den er "
+           "fejlplaceret og ville blive talt med for den forkerte kommune. Kilderne siger intet "
+           "om fejlplacerede ydelser: at udelade den med en begrundelse er casemigrates valg "
+           "(docs/policies.md).",
+    example_da="En leverance fra 607 Fredericia, der indeholder en ydelse fra 621 Kolding: CM306.",
 )
 
 DUPLICATE_SERVICE_ID: Final = Rule(
@@ -291,6 +339,13 @@ DUPLICATE_SERVICE_ID: Final = Rule(
         "policy (docs/policies.md).",
     example="A delivery holding `A`, `B`, `A`: CM307 for `A` with count 2.",
     sample={"delivery": "D1", "service": "A", "count": 2},
+    checks_da="En leverance, der indeholder det samme ydelses-id mere end én gang. "
+              "Sammenlægningen beholder den første forekomst og udelader resten med en "
+              "begrundelse.",
+    why_da="En gentaget række tæller den samme ydelse to gange. Kilderne siger intet om gentagne "
+           "rækker: at beholde den første og udelade resten med en begrundelse er casemigrates "
+           "valg (docs/policies.md).",
+    example_da="En leverance med `A`, `B`, `A`: CM307 for `A` med antal 2.",
 )
 
 SERVICE_SYSTEM_MISMATCH: Final = Rule(
@@ -316,6 +371,13 @@ SERVICE_SYSTEM_MISMATCH: Final = Rule(
     example="A delivery from `New` holding a service that says `Old`: CM308.",
     sample={"service": "A", "service_system": "Sensum", "delivery": "D2",
             "delivery_system": "Nexus"},
+    checks_da="En ydelse, hvis `system` er et andet end systemet for den leverance, den kom i. "
+              "Sammenlægningen behandler den efter leverancens system.",
+    why_da="Udtrækket kan have blandet de to systemers ydelser sammen, og gamle og nye ydelser "
+           "behandles forskelligt. DST udvælger efter leverance (\"Fra tidligere system udvælges "
+           "...\"), så at vurdere ydelsen efter leverancens system er casemigrates valg "
+           "(docs/policies.md), og dette fund siger, når de to er uenige.",
+    example_da="En leverance fra `New`, der indeholder en ydelse, som angiver `Old`: CM308.",
 )
 
 SERVICE_INCOMPLETE: Final = Rule(
@@ -340,6 +402,13 @@ SERVICE_INCOMPLETE: Final = Rule(
         "service without them.",
     example="Closed service `A` with no target groups: CM309, missing `target group`.",
     sample={"service": "A", "missing": (_MISSING["service code"], _MISSING["target group"])},
+    checks_da="En ydelse, der mangler en startdato, en ydelseskode, mindst én målgruppe eller en "
+              "borger. Kilden nævner start, slut, ydelseskode og målgrupper for afsluttede "
+              "ydelser. En afsluttet ydelse har per definition en slutdato, og en aktiv ydelse "
+              "har lige så meget brug for resten som en afsluttet, så alle ydelser skal have dem.",
+    why_da="Afsluttede ydelser i det gamle system skal være fuldstændige og korrekte. DST kan "
+           "ikke bruge en ydelse uden dem.",
+    example_da="Den afsluttede ydelse `A` uden målgrupper: CM309, der mangler målgruppe.",
 )
 
 MALFORMED_TARGET_GROUP: Final = Rule(
@@ -369,6 +438,13 @@ MALFORMED_TARGET_GROUP: Final = Rule(
         "checks only the shape, as its own policy (docs/policies.md).",
     example='Target groups `{"1.2.2.1", "1..2", "A.1"}`: CM310 for `1..2, A.1`.',
     sample={"service": "A", "groups": ("1..2", "A.1")},
+    checks_da="Målgruppekoder, der ikke er tal adskilt af punktummer (`1`, `1.2`, `1.2.2.1`: "
+              "cifre adskilt af enkelte punktummer).",
+    why_da="DST's målgrupper er tal adskilt af punktummer. Alt andet afvises eller tælles ikke "
+           "med i den rigtige målgruppe. Formatet er fastlagt i DST's leverancebeskrivelse "
+           "B3-L402, som vejledningen henviser til; casemigrate har ikke den beskrivelse, så den "
+           "kontrollerer kun formen, som sit eget valg (docs/policies.md).",
+    example_da="Målgrupperne `{\"1.2.2.1\", \"1..2\", \"A.1\"}`: CM310 for `1..2, A.1`.",
 )
 
 CLOSED_SERVICE_ENDS_IN_FUTURE: Final = Rule(
@@ -387,6 +463,10 @@ CLOSED_SERVICE_ENDS_IN_FUTURE: Final = Rule(
         "often a planned end, or a closure made for the change.",
     example="`as_of` 2026-06-01; service ends 2026-12-31: CM311.",
     sample={"service": "A", "end": dt.date(2026, 12, 31), "as_of": _CUTOVER},
+    checks_da="Når `as_of` er angivet: en afsluttet ydelse, hvis slutdato ligger efter `as_of`.",
+    why_da="En slutdato hører kun til en ydelse, der reelt er ophørt. En fremtidig slutdato er "
+           "ofte en planlagt afslutning eller en afslutning foretaget på grund af systemskiftet.",
+    example_da="`as_of` 2026-06-01; ydelsen slutter 2026-12-31: CM311.",
 )
 
 NO_PRODUCTION_DELIVERY: Final = Rule(
@@ -409,6 +489,10 @@ NO_PRODUCTION_DELIVERY: Final = Rule(
     example="Only test deliveries from the new system: CM312 for the new system.",
     sample={"system": "Nexus",
             "role": Term("new_system", en="new system", da="nye system")},
+    checks_da="At sammenlægningen fik en produktionsleverance fra både planens gamle og nye "
+              "system.",
+    why_da="Uden den er ingen af systemets ydelser med i datagrundlaget.",
+    example_da="Kun testleverancer fra det nye system: CM312 for det nye system.",
 )
 
 SERVICE_NOT_IN_PLAN: Final = Rule(
@@ -435,6 +519,11 @@ SERVICE_NOT_IN_PLAN: Final = Rule(
     example="A plan from `Old` to `New`; 12 services from `Older`: CM313 with count 12.",
     sample={"count": 12, "municipality": municipality(607), "old_system": "Sensum",
             "new_system": "Nexus"},
+    checks_da="Tæller de ydelser givet til `check_services`, der hører til en anden kommune eller "
+              "til et andet system end planens gamle og nye system. De kontrolleres ikke.",
+    why_da="Intet springes over i stilhed. Et uventet antal kan betyde, at planen navngiver et "
+           "system forkert, så dets ydelser ikke bliver kontrolleret.",
+    example_da="En plan fra `Old` til `New`; 12 ydelser fra `Older`: CM313 med antal 12.",
 )
 
 SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
@@ -468,6 +557,17 @@ SERVICES_OVERLAP_WITHIN_SYSTEM: Final = Rule(
     sample={"earlier": "A", "later": "B", "earlier_period": "2020-01-01..2023-12-31",
             "later_period": "2022-05-01..", "system": "Nexus", "first": dt.date(2022, 5, 1),
             "last": _OPEN},
+    checks_da="Med `find_service_overlaps(..., within_system=True)`: to ydelser fra *samme* "
+              "system med samme kommune, borger og ydelseskode, hvis perioder har mindst én dag "
+              "til fælles (begge ender medregnet). Fundet nævner begge id'er, de fælles dage og, "
+              "i `details[\"later\"]`, den ydelse, der starter senest.",
+    why_da="Ydelser skal indeholde korrekte oplysninger. En ydelse, der er registreret to gange i "
+           "et system, tælles to gange i statistikken, lige så sikkert som en, der findes i begge "
+           "systemer. To reelle, samtidige bevillinger med samme kode kan forekomme, så dette er "
+           "en advarsel, ikke en fejl. Kilderne nævner ingen sådan kontrol: den er casemigrates "
+           "egen og skal slås til (docs/policies.md).",
+    example_da="`A` 2020-01-01..2023-12-31 og `B` 2022-05-01..åben, begge i `NewCare`, samme "
+               "borger og kode: CM314 for `A, B`, fælles fra 2022-05-01 til 2023-12-31.",
 )
 
 
@@ -524,6 +624,29 @@ ACTIVE_SERVICE_NOT_RECREATED: Final = Rule(
             "citizen: CM315 for `Y-7`.",
     sample={"service": "Y-7", "citizen": "211062-****", "service_code": "SEL107",
             "start": dt.date(2021, 6, 1), "old_system": "Sensum", "new_system": "Nexus"},
+    checks_da="I `merge_deliveries`: hver aktiv ydelse i det gamle systems seneste "
+              "produktionsleverance skal være genoprettet i det nye systems seneste "
+              "produktionsleverance (kontrolleres, når begge systemer har en; ellers siger CM312, "
+              "hvilket der mangler). I `check_services`: hver aktiv ydelse fra det gamle system "
+              "skal have en genoprettet ydelse blandt de ydelser fra det nye system, der er "
+              "givet; er der slet ingen ydelser fra det nye system, køres kontrollen ikke, og "
+              "CM001 siger det. Sammenholdelsen er casemigrates valg (docs/policies.md) og kan "
+              "ændres med `RecreationMatch`: en gammel og en ny ydelse passer sammen, når de har "
+              "samme kommune, borger og ydelseskode. Inden for en sådan gruppe parres de én til "
+              "én, de mest ens først: samme startdato og målgrupper, derefter samme startdato, "
+              "derefter samme målgrupper, derefter hvilke som helst, hvert trin i rækkefølge "
+              "efter startdato og id, så resultatet ikke afhænger af rækkefølgen i inddata. Som "
+              "standard forhindrer en anden startdato eller andre målgrupper ikke, at de parres "
+              "(ydelsen *blev* genoprettet; CM316 eller CM303 siger, hvad der er galt med den). "
+              "`RecreationMatch(same_start=True)` eller `same_target_groups=True` gør dem til et "
+              "krav.",
+    why_da="DST tager kun det gamle systems afsluttede ydelser; en aktiv ydelse tæller kun med "
+           "via det nye system. En ydelse, der aldrig blev genoprettet, falder ud af "
+           "statistikken: det \"datatab\", vejledningens NB advarer imod. Sammenlægningen "
+           "udelader den stadig (sådan gør DST), og dette fund siger, hvad der gik tabt.",
+    example_da="Det gamle systems seneste leverance: `Y-7`, borger 211062-****, ydelseskode "
+               "SEL107, fra 2021-06-01, aktiv. Det nye systems seneste leverance har ingen SEL107 "
+               "for den borger: CM315 for `Y-7`.",
 )
 
 RECREATED_SERVICE_DIFFERS: Final = Rule(
@@ -558,6 +681,15 @@ RECREATED_SERVICE_DIFFERS: Final = Rule(
                      da="målgrupper ({old} i det tidligere, {new} i det nye)",
                      old="1.1", new="1.2"),
     )},
+    checks_da="Et par, der passer sammen (se CM315), hvor den nye ydelse har en anden startdato "
+              "end den gamle eller andre målgrupper. En ny start på selve skæringsdatoen nævnes "
+              "ikke her: den giver CM303.",
+    why_da="\"Alle aktive ydelser skal oprettes med deres reelle startdato\": en genoprettet "
+           "ydelse med en anden startdato ændrer ydelsens historik i statistikken. Andre "
+           "målgrupper kan være en reel ny vurdering eller en tastefejl; en medarbejder bør se på "
+           "det.",
+    example_da="`Y-7` (SEL107, fra 2021-06-01, målgruppe 1.1) genoprettet som `Y-7'` fra "
+               "2023-01-01 med målgruppe 1.2: CM316, der nævner begge forskelle.",
 )
 
 _RECREATION_CHECK: Final = Term("the re-creation check (CM315)",
@@ -604,6 +736,18 @@ REPORTING_GAP: Final = Rule(
     sample={"gap_days": 146, "old_delivery": "D-17", "old_sent": dt.date(2026, 1, 15),
             "new_delivery": "D-42", "new_sent": dt.date(2026, 6, 10), "tolerated_days": 31,
             "basis": _POLICY_GAP},
+    checks_da="I `merge_deliveries`: dagene fra det gamle systems sidste produktionsleverance til "
+              "det nye systems første (deres danske afsendelsesdatoer). Mere end "
+              "`max_reporting_gap_days` (31 som standard) er et hul i indberetningen. Fundet "
+              "nævner begge leverancer og hullet i dage. Tolerancen er casemigrates valg "
+              "(docs/policies.md); angiv `max_reporting_gap_days=0` for at holde NB'et efter "
+              "ordlyden, eller jeres egen frekvens.",
+    why_da="Mens ingen af systemerne indberetter, står DST's data for kommunen stille, og "
+           "afsluttede ydelser i det gamle system, der er ændret i mellemtiden, når kun frem til "
+           "DST, hvis det gamle system leverer igen.",
+    example_da="Det gamle systems sidste `L402` sendt 2026-01-15, det nye systems første `L402` "
+               "2026-06-10: 146 dage, CM317. 2026-05-15 og 2026-06-15 (31 dage): intet fund; "
+               "2026-06-16 (32 dage): CM317.",
 )
 
 _TARGET_GROUP: Final = re.compile(r"\d+(?:\.\d+)*")

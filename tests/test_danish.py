@@ -388,7 +388,7 @@ def test_plural_and_number_agree_with_any_count(count: int) -> None:
 # The modules whose rules have Danish "What it checks", "Why it matters" and "Example"
 # sections; a module is added here when its rules are translated.
 _DANISH_SECTIONS = {"casemigrate.findings", "casemigrate.tables", "casemigrate.plan",
-                    "casemigrate.overlap"}
+                    "casemigrate.overlap", "casemigrate.delivery"}
 
 
 def _module(code: str) -> str:
