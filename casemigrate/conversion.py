@@ -84,6 +84,11 @@ PARTLY_AUTOMATIC_CONVERSION_COST: Final = Rule(
         "itself. The plan's hours do not include that cost.",
     example="`plan_conversion(cases, method=ConversionMethod.PARTLY_AUTOMATIC, ...)`: CM501.",
     sample={"count": 1748},
+    checks_da="En konverteringsplan med `ConversionMethod.PARTLY_AUTOMATIC`.",
+    why_da="Leverandøren overfører det mindste indhold mod betaling, og den betaling afholder "
+           "kommunen selv. Planens timer omfatter ikke den udgift.",
+    example_da="En plan fra `plan_conversion(cases, method=ConversionMethod.PARTLY_AUTOMATIC, "
+               "...)` giver CM501.",
 )
 
 CASES_LEFT_IN_OLD_SYSTEM: Final = Rule(
@@ -105,6 +110,11 @@ CASES_LEFT_IN_OLD_SYSTEM: Final = Rule(
         "readable.",
     example="120 passive cases with `include_passive=False`: CM502 with count 120.",
     sample={"count": 120, "system": ("Sensum",)},
+    checks_da="Sager, som en konverteringsplan efterlader (passive sager, når "
+              "`include_passive=False`).",
+    why_da="De går ikke tabt, men kan kun findes i det gamle system, som derfor skal kunne læses "
+           "fortsat.",
+    example_da="120 passive sager med `include_passive=False`: CM502 med antal 120.",
 )
 
 CONVERSION_AFTER_GO_LIVE: Final = Rule(
@@ -140,6 +150,21 @@ CONVERSION_AFTER_GO_LIVE: Final = Rule(
             "(WARNING). Go-live 2026-03-02: CM503 (ERROR).",
     sample={"earliest_finish": dt.date(2026, 3, 2), "latest_finish": dt.date(2026, 3, 3),
             "go_live": dt.date(2026, 3, 3)},
+    checks_da="`plan_conversion(..., go_live=...)`: om konverteringens tidsplan er færdig før "
+              "idriftsættelsen. ADVARSEL, når den langsomme ende (`schedule.latest_finish`) "
+              "ligger på eller efter idriftsættelsen; FEJL, når selv den hurtige ende "
+              "(`schedule.earliest_finish`) gør det. Den sidste arbejdsdag skal ligge før "
+              "idriftsættelsesdagen (casemigrates valg, docs/policies.md: ved idriftsættelsen "
+              "skal sagerne allerede være der). `ConversionPlan.done_by_go_live` siger det samme "
+              "som en sandhedsværdi.",
+    why_da="Opgavekortet spørger, hvilke sager og hvilket indhold \"I som minimum ønsker er "
+           "konvereret over ved go-live\", og efter en tids- og ressourceplan. En plan, der "
+           "slutter efter idriftsættelsen, efterlader sagsbehandlerne på første dag uden de "
+           "sager, de arbejder med.",
+    example_da="30 sager à 10–20 minutter, 2 personer × 3 timer om dagen fra mandag 2026-03-02: "
+               "færdig 2026-03-02 til 2026-03-03. Idriftsættelse 2026-03-04: intet fund. "
+               "Idriftsættelse 2026-03-03: CM503 (ADVARSEL). Idriftsættelse 2026-03-02: CM503 "
+               "(FEJL).",
 )
 
 

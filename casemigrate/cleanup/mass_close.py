@@ -75,6 +75,20 @@ RETIRED_KLE_CASE: Final = Rule(
             "saving": Phrase(en="; closing saves {amount} kr a month",
                              da="; lukning sparer {amount} kr. om måneden",
                              amount=Decimal("950.49"))},
+    checks_da="Aktive sager på KLE-numre, som kalderen markerer som udgåede (`retired_kle=`), ét "
+              "fund pr. KLE-nummer, med den månedlige besparelse, hvis en pris pr. sag er "
+              "angivet.",
+    why_da="Fredericia afsluttede de fleste sager på sine udgåede KLE-numre, men ikke alle. Dens "
+           "tabel: 16.16.02 Folkepension 3.506 -> 0, 16.23.02 Boligsikring 2.651 -> 0, 16.01.00 "
+           "1.552 -> 0, 16.16.04 Førtidspension 1.071 -> 0, 16.01.21 1.054 -> 4, 16.23.01 905 -> "
+           "4 og 16.16.10 Personligt tillæg og helbredstillæg 1.539 -> 1.407. Dermed blev 10.863 "
+           "af 12.278 sager på udgåede numre afsluttet. Den \"1/3 af alle de manuelle sager\", "
+           "Fredericia nævner, dækker begge slags lette sager, kommunen fandt (konverterede sager "
+           "fra det gamle journalsystem og manuelle sager oprettet uden \"sammenlæg sag\" eller "
+           "på et forkert KLE-nummer), set i forhold til alle dens manuelle sager, ikke kun de "
+           "udgåede numre. Hver afsluttet sag sænker regningen. En sag på et udgået nummer kan "
+           "stadig være i brug, så dette er en oplysning, ikke en ordre om at afslutte.",
+    example_da="3.506 aktive sager på 16.16.02 (Folkepension, udgået): CM404, der nævner dem.",
 )
 
 STALE_CONVERTED_CASE: Final = Rule(
@@ -99,6 +113,11 @@ STALE_CONVERTED_CASE: Final = Rule(
         "active and billed. They were mass-closed.",
     example="A converted case opened 2019-03-01, still active on 2026-06-01: CM405.",
     sample={"count": 1, "cutoff": dt.date(2021, 6, 1), "saving": ""},
+    checks_da="Konverterede sager (`Origin.CONVERTED`), der stadig er aktive på `as_of`, og som "
+              "blev oprettet mere end `stale_after_years` år før (5 som standard).",
+    why_da="Fredericia fandt sager konverteret fra et gammelt journalsystem, 5–6 år gamle, som "
+           "stadig var aktive og blev afregnet. De blev passiveret samlet.",
+    example_da="En konverteret sag oprettet 2019-03-01, stadig aktiv 2026-06-01: CM405.",
 )
 
 MANUAL_DUPLICATES_SYSTEM_CASE: Final = Rule(
@@ -134,6 +153,18 @@ MANUAL_DUPLICATES_SYSTEM_CASE: Final = Rule(
             "saving": Phrase(en="; closing saves {amount} kr a month",
                              da="; lukning sparer {amount} kr. om måneden",
                              amount=Decimal("0.27"))},
+    checks_da="Aktive manuelle sager, hvis borger og KLE-nummer svarer til en aktiv "
+              "systemoprettet sag: ét fund pr. borger og KLE-nummer, der nævner de manuelle sager "
+              "og deres systemtvillinger (`details[\"manual\"]`, en tuple, og `count`, antallet). "
+              "Kontrollen finder ikke manuelle sager oprettet på et *forkert* KLE-nummer, den "
+              "anden slags, Fredericia nævner: deres systemtvilling har et andet KLE-nummer, og "
+              "intet i data siger, hvilket nummer der var forkert. Kontrollér dem manuelt (Del "
+              "3's mellemsvære opgave \"Undersøg om der er anvendt korrekt KLE-nummer\").",
+    why_da="En manuel sag (for eksempel en ansøgning), der er oprettet uden \"sammenlæg sag\", "
+           "overtages ikke af den senere systemsag. Den forbliver aktiv og bliver afregnet.",
+    example_da="Manuel `M-1` og systemsag `S-9`, samme borger, begge på 27.60.04: CM406 for `M-1, "
+               "S-9`. Manuelle `M-1` og `M-2` og systemsag `S-9`, samme borger og KLE-nummer: ét "
+               "CM406 for alle tre, med `details[\"manual\"] == (\"M-1\", \"M-2\")` og `count` 2.",
 )
 
 
@@ -273,6 +304,16 @@ MANUAL_CASES_AFTER_CLEANUP: Final = Rule(
     example='Cleanup done 2014-10-31; manual case `M-7` of the organisation "Ældre" opened '
             '2014-11-03: CM408 for "Ældre" naming `M-7`.',
     sample={"count": 1, "organisation": "Ældre", "cleaned_on": dt.date(2014, 10, 31)},
+    checks_da="`find_manual_cases_after_cleanup(cases, cleaned_on=...)`: manuelle sager "
+              "(`Origin.MANUAL`) oprettet efter oprydningsdagen, ét fund pr. kommune og "
+              "organisation, der nævner alle sagerne. En sag oprettet på selve oprydningsdagen "
+              "regnes for omfattet af oprydningen (casemigrates valg, docs/policies.md).",
+    why_da="\"Fortsætter man med at oprette manuelle sager\" efter en oprydning, skal de nye "
+           "sager opfylde det modtagende systems krav, \"ellers skal der ske en ny oprydning\". "
+           "Mariagerfjord trak jævnligt nye lister over åbne manuelle sager og skrev igen til "
+           "hver afdeling, hvor der var kommet nye, indtil der ikke kom flere.",
+    example_da="Oprydning udført 2014-10-31; den manuelle sag `M-7` i organisationen \"Ældre\" "
+               "oprettet 2014-11-03: CM408 for \"Ældre\", der nævner `M-7`.",
 )
 
 

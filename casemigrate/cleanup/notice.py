@@ -133,6 +133,14 @@ NOTICE_AT_5000_POLICY: Final = Rule(
     sample={"cases": 5000, "months": 3,
             "policy": Term("as over 5,000", en="counted as over 5,000",
                            da="regnes som flere end 5.000")},
+    checks_da="Opsigelsesperioder for præcis 5.000 manuelle sager. Kilden giver kun en regel for "
+              "\"under 5.000\" (2 måneder) og \"over 5.000\" (3 måneder). casemigrates "
+              "standardvalg (`NoticePolicy(exactly_5000_as_over=True)`) behandler præcis 5.000 "
+              "som over 5.000: den længste opsigelse er den sikre læsning af en kontrakt.",
+    why_da="Opsigelsen afgør, hvornår besparelsen på 10 % begynder. Her var det et valg, ikke "
+           "kilden, der afgjorde den, og det skal kunne ses.",
+    example_da="`notice_period(manual_cases=5000, closes_all_itself=True, notice_given=date(2026, "
+               "1, 30))`: 3 måneder, med CM401.",
 )
 
 NOTICE_BEFORE_END_2015_POLICY: Final = Rule(
@@ -165,6 +173,14 @@ NOTICE_BEFORE_END_2015_POLICY: Final = Rule(
     why="The policy, not the source, decided the period.",
     example="7,000 cases, notice given 2015-06-01: 6 months, with CM402.",
     sample={"given": dt.date(2015, 6, 1), "from_date": dt.date(2015, 12, 31), "months": 6},
+    checks_da="Opsigelsesperioder for over 5.000 manuelle sager, hvor opsigelsen er sket før "
+              "udgangen af 2015 (som standard før 2015-12-31, "
+              "`NoticePolicy.three_month_rule_from`). Kilden giver kun 3 måneder, \"hvis de "
+              "opsiger fra udgangen af 2015\". casemigrates valg falder tilbage til kontraktens 6 "
+              "måneder. Den forsigtige læsning: en opsigelse, der er for kort, er den fejl, der "
+              "koster mest.",
+    why_da="Det var et valg, ikke kilden, der afgjorde perioden.",
+    example_da="7.000 sager, opsagt 2015-06-01: 6 måneder, med CM402.",
 )
 
 NOTICE_BEFORE_AGREEMENT_POLICY: Final = Rule(
@@ -202,6 +218,17 @@ NOTICE_BEFORE_AGREEMENT_POLICY: Final = Rule(
             "months, ending 2014-12-30, with CM407. The same notice on 2015-03-20: 2 months.",
     sample={"given": dt.date(2014, 6, 30), "agreement_from": dt.date(2015, 3, 20),
             "months": 6},
+    checks_da="`notice_period`: opsigelse før aftalen mellem KOMBIT og KMD om "
+              "opsigelsesperioderne for manuelle sager (`NoticePolicy.agreement_from`). Så gælder "
+              "kontraktens seks måneder, uanset antallet af sager, og dette fund siger, at den "
+              "regel afgjorde det. Kilden daterer ikke aftalen; casemigrates valg bruger "
+              "dokumentets dato, 2015-03-20 (docs/policies.md).",
+    why_da="Opsigelsesperioderne på to og tre måneder kom med aftalen. En opsigelse før den løb i "
+           "seks måneder, hvilket flytter den dag, besparelsen på 10 % begynder, med op til fire "
+           "måneder.",
+    example_da="Mariagerfjord, omkring 2.400 sager, som kommunen selv afslutter, opsagt "
+               "2014-06-30: 6 måneder, der slutter 2014-12-30, med CM407. Samme opsigelse "
+               "2015-03-20: 2 måneder.",
 )
 
 _POLICY_TERMS: Final = {
@@ -396,6 +423,12 @@ NEGATIVE_SAVING: Final = Rule(
             'monthly_bill_before=Decimal("1000"))`: a saving of -100.00 kr a month, with '
             "CM403.",
     sample={"after": 1100, "before": 1000, "amount": Decimal("100.00")},
+    checks_da="En prognose for besparelsen med flere aktive sager efter end før.",
+    why_da="KMD Sag afregnes pr. aktiv sag. Flere sager giver en højere regning, som prognosen "
+           "viser som en negativ besparelse.",
+    example_da="`estimate_savings(active_before=1000, active_after=1100, "
+               "monthly_bill_before=Decimal(\"1000\"))`: en besparelse på -100,00 kr. om måneden, "
+               "med CM403.",
 )
 
 
