@@ -112,8 +112,8 @@ CASES_LEFT_IN_OLD_SYSTEM: Final = Rule(
     sample={"count": 120, "system": ("Sensum",)},
     checks_da="Sager, som en konverteringsplan efterlader (passive sager, når "
               "`include_passive=False`).",
-    why_da="De går ikke tabt, men kan kun findes i det gamle system, som derfor skal kunne læses "
-           "fortsat.",
+    why_da="De går ikke tabt, men kan kun findes i det tidligere system, som derfor skal kunne "
+           "læses fortsat.",
     example_da="120 passive sager med `include_passive=False`: CM502 med antal 120.",
 )
 

@@ -150,13 +150,15 @@ SERVICE_COUNTED_TWICE: Final = Rule(
               "nævner begge ydelsers id'er og den første og sidste fælles dag (`open`, når begge "
               "stadig løber). Dets `details` angiver antallet af dage (`None` ved en åben "
               "periode). Når systemerne er kendt (som planen navngiver dem), indgår en aktiv "
-              "ydelse fra det gamle system ikke i noget CM301: DST tæller den ikke, og "
+              "ydelse fra det tidligere system ikke i noget CM301: DST tæller den ikke, og "
               "CM315/CM316 vurderer i stedet, om den er genoprettet (casemigrates valg, "
               "docs/policies.md, \"What DST counts twice\"). Uden navngivne systemer behandles "
-              "ydelserne som et datagrundlag, hvor det gamle system kun har afsluttede ydelser.",
-    why_da="DST tager det gamle systems afsluttede ydelser og alle det nye systems ydelser. Har "
-           "begge systemer den samme ydelse for de samme dage, tæller statistikken den to gange.",
-    example_da="Gammel `B` 2021-06-01..2026-06-01 (afsluttet på skæringsdatoen); ny `B'` "
+              "ydelserne som et datagrundlag, hvor det tidligere system kun har afsluttede "
+              "ydelser.",
+    why_da="DST tager det tidligere systems afsluttede ydelser og alle det nye systems ydelser. "
+           "Har begge systemer den samme ydelse for de samme dage, tæller statistikken den to "
+           "gange.",
+    example_da="Tidligere `B` 2021-06-01..2026-06-01 (afsluttet på skæringsdatoen); ny `B'` "
                "2021-06-01..åben: begge tælles fra 2021-06-01 til 2026-06-01, 1.827 dage, så "
                "CM301.",
 )
@@ -188,13 +190,13 @@ ARTIFICIAL_CLOSURE_AT_CUTOVER: Final = Rule(
     example="Old `B` ends 2026-05-31, cutover 2026-06-01, new `B'` starts 2026-06-01: CM302 "
             "(with CM303 for `B'`).",
     sample={"old": "B", "new": "B'", "end": dt.date(2026, 5, 31), "start": _CUTOVER},
-    checks_da="En ydelse i det gamle system, der slutter dagen før skæringsdatoen eller på "
+    checks_da="En ydelse i det tidligere system, der slutter dagen før skæringsdatoen eller på "
               "skæringsdatoen, mens det nye system har samme borger og ydelseskode aktiv fra "
               "skæringsdatoen (den starter på eller før skæringsdatoen og er aktiv på den).",
     why_da="En slutdato hører kun til en ydelse, der reelt er ophørt. En ydelse, der er afsluttet "
            "på grund af systemskiftet og genoprettet i det nye system, bliver delt i to: den "
            "tælles to gange (CM301) eller mister sin historik (CM303).",
-    example_da="Gammel `B` slutter 2026-05-31, skæringsdato 2026-06-01, ny `B'` starter "
+    example_da="Tidligere `B` slutter 2026-05-31, skæringsdato 2026-06-01, ny `B'` starter "
                "2026-06-01: CM302 (og CM303 for `B'`).",
 )
 
@@ -245,13 +247,13 @@ CLOSED_SERVICE_VANISHED: Final = Rule(
     example="Old `L402` of 2026-05-01 holds closed `A`; old `L402` of 2026-06-10 does not: "
             "CM304 for `A`.",
     sample={"service": "A", "earlier": "D1", "latest": "D2"},
-    checks_da="Afsluttede ydelser i en tidligere produktionsleverance fra det gamle system, som "
-              "mangler i dets seneste produktionsleverance. Ydelserne sammenholdes på ydelsens "
-              "id.",
-    why_da="DST tager kun det gamle systems afsluttede ydelser fra dets *seneste* leverance. En "
-           "afsluttet ydelse, der mangler i den, forsvinder fra statistikken.",
-    example_da="Gammel `L402` fra 2026-05-01 indeholder den afsluttede `A`; gammel `L402` fra "
-               "2026-06-10 gør ikke: CM304 for `A`.",
+    checks_da="Afsluttede ydelser i en tidligere produktionsleverance fra det tidligere system, "
+              "som mangler i dets seneste produktionsleverance. Ydelserne sammenholdes på "
+              "ydelsens id.",
+    why_da="DST tager kun det tidligere systems afsluttede ydelser fra dets *seneste* leverance. "
+           "En afsluttet ydelse, der mangler i den, forsvinder fra statistikken.",
+    example_da="Tidligere `L402` fra 2026-05-01 indeholder den afsluttede `A`; tidligere `L402` "
+               "fra 2026-06-10 gør ikke: CM304 for `A`.",
 )
 
 DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
@@ -406,7 +408,7 @@ SERVICE_INCOMPLETE: Final = Rule(
               "borger. Kilden nævner start, slut, ydelseskode og målgrupper for afsluttede "
               "ydelser. En afsluttet ydelse har per definition en slutdato, og en aktiv ydelse "
               "har lige så meget brug for resten som en afsluttet, så alle ydelser skal have dem.",
-    why_da="Afsluttede ydelser i det gamle system skal være fuldstændige og korrekte. DST kan "
+    why_da="Afsluttede ydelser i det tidligere system skal være fuldstændige og korrekte. DST kan "
            "ikke bruge en ydelse uden dem.",
     example_da="Den afsluttede ydelse `A` uden målgrupper: CM309, der mangler målgruppe.",
 )
@@ -489,7 +491,7 @@ NO_PRODUCTION_DELIVERY: Final = Rule(
     example="Only test deliveries from the new system: CM312 for the new system.",
     sample={"system": "Nexus",
             "role": Term("new_system", en="new system", da="nye system")},
-    checks_da="At sammenlægningen fik en produktionsleverance fra både planens gamle og nye "
+    checks_da="At sammenlægningen fik en produktionsleverance fra både planens tidligere og nye "
               "system.",
     why_da="Uden den er ingen af systemets ydelser med i datagrundlaget.",
     example_da="Kun testleverancer fra det nye system: CM312 for det nye system.",
@@ -520,7 +522,7 @@ SERVICE_NOT_IN_PLAN: Final = Rule(
     sample={"count": 12, "municipality": municipality(607), "old_system": "Sensum",
             "new_system": "Nexus"},
     checks_da="Tæller de ydelser givet til `check_services`, der hører til en anden kommune eller "
-              "til et andet system end planens gamle og nye system. De kontrolleres ikke.",
+              "til et andet system end planens tidligere og nye system. De kontrolleres ikke.",
     why_da="Intet springes over i stilhed. Et uventet antal kan betyde, at planen navngiver et "
            "system forkert, så dets ydelser ikke bliver kontrolleret.",
     example_da="En plan fra `Old` til `New`; 12 ydelser fra `Older`: CM313 med antal 12.",
@@ -624,12 +626,12 @@ ACTIVE_SERVICE_NOT_RECREATED: Final = Rule(
             "citizen: CM315 for `Y-7`.",
     sample={"service": "Y-7", "citizen": "211062-****", "service_code": "SEL107",
             "start": dt.date(2021, 6, 1), "old_system": "Sensum", "new_system": "Nexus"},
-    checks_da="I `merge_deliveries`: hver aktiv ydelse i det gamle systems seneste "
+    checks_da="I `merge_deliveries`: hver aktiv ydelse i det tidligere systems seneste "
               "produktionsleverance skal være genoprettet i det nye systems seneste "
               "produktionsleverance (kontrolleres, når begge systemer har en; ellers siger CM312, "
-              "hvilket der mangler). I `check_services`: hver aktiv ydelse fra det gamle system "
-              "skal have en genoprettet ydelse blandt de ydelser fra det nye system, der er "
-              "givet; er der slet ingen ydelser fra det nye system, køres kontrollen ikke, og "
+              "hvilket der mangler). I `check_services`: hver aktiv ydelse fra det tidligere "
+              "system skal have en genoprettet ydelse blandt de ydelser fra det nye system, der "
+              "er givet; er der slet ingen ydelser fra det nye system, køres kontrollen ikke, og "
               "CM001 siger det. Sammenholdelsen er casemigrates valg (docs/policies.md) og kan "
               "ændres med `RecreationMatch`: en gammel og en ny ydelse passer sammen, når de har "
               "samme kommune, borger og ydelseskode. Inden for en sådan gruppe parres de én til "
@@ -640,11 +642,11 @@ ACTIVE_SERVICE_NOT_RECREATED: Final = Rule(
               "(ydelsen *blev* genoprettet; CM316 eller CM303 siger, hvad der er galt med den). "
               "`RecreationMatch(same_start=True)` eller `same_target_groups=True` gør dem til et "
               "krav.",
-    why_da="DST tager kun det gamle systems afsluttede ydelser; en aktiv ydelse tæller kun med "
-           "via det nye system. En ydelse, der aldrig blev genoprettet, falder ud af "
+    why_da="DST tager kun det tidligere systems afsluttede ydelser; en aktiv ydelse tæller kun "
+           "med via det nye system. En ydelse, der aldrig blev genoprettet, falder ud af "
            "statistikken: det \"datatab\", vejledningens NB advarer imod. Sammenlægningen "
            "udelader den stadig (sådan gør DST), og dette fund siger, hvad der gik tabt.",
-    example_da="Det gamle systems seneste leverance: `Y-7`, borger 211062-****, ydelseskode "
+    example_da="Det tidligere systems seneste leverance: `Y-7`, borger 211062-****, ydelseskode "
                "SEL107, fra 2021-06-01, aktiv. Det nye systems seneste leverance har ingen SEL107 "
                "for den borger: CM315 for `Y-7`.",
 )
@@ -736,18 +738,18 @@ REPORTING_GAP: Final = Rule(
     sample={"gap_days": 146, "old_delivery": "D-17", "old_sent": dt.date(2026, 1, 15),
             "new_delivery": "D-42", "new_sent": dt.date(2026, 6, 10), "tolerated_days": 31,
             "basis": _POLICY_GAP},
-    checks_da="I `merge_deliveries`: dagene fra det gamle systems sidste produktionsleverance til "
-              "det nye systems første (deres danske afsendelsesdatoer). Mere end "
+    checks_da="I `merge_deliveries`: dagene fra det tidligere systems sidste produktionsleverance "
+              "til det nye systems første (deres danske afsendelsesdatoer). Mere end "
               "`max_reporting_gap_days` (31 som standard) er et hul i indberetningen. Fundet "
               "nævner begge leverancer og hullet i dage. Tolerancen er casemigrates valg "
               "(docs/policies.md); angiv `max_reporting_gap_days=0` for at holde NB'et efter "
               "ordlyden, eller jeres egen frekvens.",
     why_da="Mens ingen af systemerne indberetter, står DST's data for kommunen stille, og "
-           "afsluttede ydelser i det gamle system, der er ændret i mellemtiden, når kun frem til "
-           "DST, hvis det gamle system leverer igen.",
-    example_da="Det gamle systems sidste `L402` sendt 2026-01-15, det nye systems første `L402` "
-               "2026-06-10: 146 dage, CM317. 2026-05-15 og 2026-06-15 (31 dage): intet fund; "
-               "2026-06-16 (32 dage): CM317.",
+           "afsluttede ydelser i det tidligere system, der er ændret i mellemtiden, når kun frem "
+           "til DST, hvis det tidligere system leverer igen.",
+    example_da="Det tidligere systems sidste `L402` sendt 2026-01-15, det nye systems første "
+               "`L402` 2026-06-10: 146 dage, CM317. 2026-05-15 og 2026-06-15 (31 dage): intet "
+               "fund; 2026-06-16 (32 dage): CM317.",
 )
 
 _TARGET_GROUP: Final = re.compile(r"\d+(?:\.\d+)*")

@@ -80,12 +80,12 @@ OLD_SYSTEM_REPORTS_AFTER_CUTOVER: Final = Rule(
     why="Overlapping reporting from two systems causes errors when DST receives the data.",
     example="Cutover 2026-06-01; `L402` from the old system sent 2026-06-01 08:00: CM201.",
     sample={"delivery": "D1 (L402)", "system": "Sensum", "sent": _CUTOVER, "cutover": _CUTOVER},
-    checks_da="For SMDB-planer: at ingen produktionsleverance (`L...`) fra det gamle system har "
-              "en dansk afsendelsesdato på eller efter skæringsdatoen. Testleverancer tæller "
+    checks_da="For SMDB-planer: at ingen produktionsleverance (`L...`) fra det tidligere system "
+              "har en dansk afsendelsesdato på eller efter skæringsdatoen. Testleverancer tæller "
               "aldrig som indberetning.",
     why_da="Overlappende indberetning fra to systemer giver fejl, når DST modtager data.",
-    example_da="Skæringsdato 2026-06-01; `L402` fra det gamle system sendt 2026-06-01 kl. 08.00: "
-               "CM201.",
+    example_da="Skæringsdato 2026-06-01; `L402` fra det tidligere system sendt 2026-06-01 kl. "
+               "08.00: CM201.",
 )
 
 NEW_SYSTEM_REPORTS_BEFORE_CUTOVER: Final = Rule(
@@ -150,12 +150,12 @@ OLD_SYSTEM_STILL_REPORTING: Final = Rule(
     example="Cutover 2026-06-01; `L402` from the old system sent 2026-06-15: CM203.",
     sample={"delivery": "D3 (L402)", "system": "Sensum", "sent": dt.date(2026, 6, 15),
             "cutover": _CUTOVER},
-    checks_da="For HANDICAP-planer: en produktionsleverance fra det gamle system sendt på eller "
-              "efter skæringsdatoen. Den noteres, men markeres ikke som en fejl.",
-    why_da="Her er det kilden, der beder om det: bliv ved med at indberette fra det gamle system, "
-           "indtil det nye fungerer, så der ikke går data tabt. Noten viser, at leverancen er set "
-           "og vurderet.",
-    example_da="Skæringsdato 2026-06-01; `L402` fra det gamle system sendt 2026-06-15: CM203.",
+    checks_da="For HANDICAP-planer: en produktionsleverance fra det tidligere system sendt på "
+              "eller efter skæringsdatoen. Den noteres, men markeres ikke som en fejl.",
+    why_da="Her er det kilden, der beder om det: bliv ved med at indberette fra det tidligere "
+           "system, indtil det nye fungerer, så der ikke går data tabt. Noten viser, at "
+           "leverancen er set og vurderet.",
+    example_da="Skæringsdato 2026-06-01; `L402` fra det tidligere system sendt 2026-06-15: CM203.",
 )
 
 DUPLICATE_ACTIVE_CASES: Final = Rule(
@@ -184,9 +184,9 @@ DUPLICATE_ACTIVE_CASES: Final = Rule(
               "hvilket system de kommer fra. Ét fund for hver borger med mere end én, med alle "
               "sagernes id'er.",
     why_da="En kommune kan kun have én aktiv sag pr. borger i SMDB. Registret afviser den anden.",
-    example_da="`OLD-1` oprettet 2024-02-01 i det gamle system og `NEW-7` oprettet 2026-03-02 i "
-               "det nye system, samme borger, begge åbne 2026-03-02: CM204, der vedrører `NEW-7, "
-               "OLD-1`.",
+    example_da="`OLD-1` oprettet 2024-02-01 i det tidligere system og `NEW-7` oprettet 2026-03-02 "
+               "i det nye system, samme borger, begge åbne 2026-03-02: CM204, der vedrører "
+               "`NEW-7, OLD-1`.",
 )
 
 CASES_WITHOUT_CITIZEN: Final = Rule(
@@ -252,7 +252,7 @@ BLOCKING_ACTIVE_CASE: Final = Rule(
             "names `OLD-4`. With `done={\"delete_active_courses\": date(2026, 5, 20)}` DST "
             "deleted it, and CM206 clears; re-reporting is then checked by CM209.",
     sample={"case": "S-4", "system": "Sensum", "deadline": dt.date(2026, 5, 22)},
-    checks_da="For SMDB-planer: sager i det gamle system, der stadig er aktive på den seneste "
+    checks_da="For SMDB-planer: sager i det tidligere system, der stadig er aktive på den seneste "
               "dato for milepælen `delete_active_courses` (1 uge før skæringsdatoen, flyttet "
               "tilbage til en arbejdsdag), og som ikke er slettet hos DST før "
               "skæringsdatoen.\n\nEn sag regnes for slettet hos DST på sin egen dato i "
@@ -264,7 +264,7 @@ BLOCKING_ACTIVE_CASE: Final = Rule(
               "blokeret det nye systems sager fra skæringsdatoen og indtil da, så fundet består.",
     why_da="En aktiv sag, der står tilbage i SMDB, blokerer alle de sager, det nye system sender "
            "for den borger.",
-    example_da="Skæringsdato 2026-06-01; sagen `OLD-4` i det gamle system har ingen slutdato. "
+    example_da="Skæringsdato 2026-06-01; sagen `OLD-4` i det tidligere system har ingen slutdato. "
                "Fristen for sletning er 2026-05-25 (2. pinsedag), flyttet tilbage til fredag "
                "2026-05-22, så CM206 nævner `OLD-4`. Med `done={\"delete_active_courses\": "
                "date(2026, 5, 20)}` har DST slettet den, og CM206 forsvinder; genindberetningen "
@@ -293,12 +293,12 @@ ACTIVE_IN_BOTH_SYSTEMS: Final = Rule(
     example="`OLD-1` (old system, open) and `NEW-1` (new system, opened on the cutover), same "
             "citizen: CM207 with both ids.",
     sample={"old_system": "Sensum", "new_system": "Nexus", "cutover": _CUTOVER},
-    checks_da="For SMDB-planer: borgere med en aktiv sag i det gamle system og en i det nye "
-              "system på skæringsdatoen. En sag i det gamle system, som DST har slettet før "
+    checks_da="For SMDB-planer: borgere med en aktiv sag i det tidligere system og en i det nye "
+              "system på skæringsdatoen. En sag i det tidligere system, som DST har slettet før "
               "skæringsdatoen (se CM206), tæller ikke længere med.",
     why_da="Kun én aktiv sag pr. borger. Den gamle blokerer den nye, og det nye systems "
            "genindberetning mislykkes for den borger.",
-    example_da="`OLD-1` (gammelt system, åben) og `NEW-1` (nyt system, oprettet på "
+    example_da="`OLD-1` (tidligere system, åben) og `NEW-1` (nyt system, oprettet på "
                "skæringsdatoen), samme borger: CM207 med begge id'er.",
 )
 
@@ -320,8 +320,8 @@ DELIVERY_NOT_IN_PLAN: Final = Rule(
     why="A delivery that is quietly ignored could be a typo in the plan's system names.",
     example="A plan from `Old` to `New`; a delivery from `Older`: CM208.",
     sample={"delivery": "D9", "system": "Sirius", "municipality": municipality(621)},
-    checks_da="Leverancer fra et andet system end planens gamle og nye system, eller for en anden "
-              "kommune. Overlapkontrollen vurderer dem ikke.",
+    checks_da="Leverancer fra et andet system end planens tidligere og nye system, eller for en "
+              "anden kommune. Overlapkontrollen vurderer dem ikke.",
     why_da="En leverance, der i stilhed ignoreres, kan skyldes en slåfejl i planens systemnavne.",
     example_da="En plan fra `Old` til `New`; en leverance fra `Older`: CM208.",
 )
@@ -369,12 +369,12 @@ DELETED_NOT_REREPORTED: Final = Rule(
     checks_da="For SMDB-planer, med `find_blocking_cases(..., as_of=...)` efter perioden for "
               "genindberetning (den seneste dato for `rereport_active_courses`, to uger efter "
               "skæringsdatoen, flyttet tilbage til en arbejdsdag): for hvert kontaktforløb i det "
-              "gamle system, som DST slettede, mens det var aktivt (se CM206 om, hvornår en sag "
-              "regnes for slettet), skal det nye system have en sag for samme borger og kommune, "
-              "som var aktiv på mindst én dag fra skæringsdatoen til `as_of`. Et forløb uden en "
-              "sådan sag nævnes, med datoen for DST's sletning og borgerens maskerede CPR-nummer. "
-              "Et genindberettet forløb, der siden er afsluttet, tæller stadig med: trinnet "
-              "kræver, at det blev genindberettet.",
+              "tidligere system, som DST slettede, mens det var aktivt (se CM206 om, hvornår en "
+              "sag regnes for slettet), skal det nye system have en sag for samme borger og "
+              "kommune, som var aktiv på mindst én dag fra skæringsdatoen til `as_of`. Et forløb "
+              "uden en sådan sag nævnes, med datoen for DST's sletning og borgerens maskerede "
+              "CPR-nummer. Et genindberettet forløb, der siden er afsluttet, tæller stadig med: "
+              "trinnet kræver, at det blev genindberettet.",
     why_da="Trin 3 sletter alle aktive forløb hos DST; trin 4 gør genindberetningen af dem til "
            "\"den første opgave\" i det nye system. Et slettet forløb, der aldrig genindberettes, "
            "er en borger i behandling, som er forsvundet fra registret.",
@@ -415,15 +415,15 @@ CASE_NOT_IN_PLAN: Final = Rule(
             "2 cases from `Archive`: CM210 with count 42.",
     sample={"count": 42, "municipality": municipality(607), "old_system": "Old",
             "new_system": "New"},
-    checks_da="Tæller sagerne fra en anden kommune eller fra et andet system end planens gamle og "
-              "nye system. En plan er én kommunes skift af indberetningen til ét register, så "
-              "kontrollerne af blokerende sager (CM206, CM207, CM209) vurderer dem ikke, og "
-              "`check_readiness` søger kun efter flere aktive sager for samme borger (CM204) "
-              "blandt planens kommunes sager.",
+    checks_da="Tæller sagerne fra en anden kommune eller fra et andet system end planens "
+              "tidligere og nye system. En plan er én kommunes skift af indberetningen til ét "
+              "register, så kontrollerne af blokerende sager (CM206, CM207, CM209) vurderer dem "
+              "ikke, og `check_readiness` søger kun efter flere aktive sager for samme borger "
+              "(CM204) blandt planens kommunes sager.",
     why_da="Registret har én aktiv sag pr. borger *pr. kommune*: en anden kommunes sager kan "
-           "hverken blokere denne plan eller forhindre, at den er klar. Intet udelades i "
-           "stilhed, så de tælles. Et uventet antal kan skyldes en slåfejl i planens systemnavne "
-           "eller et udtræk fra den forkerte kommune.",
+           "hverken blokere denne plan eller forhindre, at den er klar. Intet udelades i stilhed, "
+           "så de tælles. Et uventet antal kan skyldes en slåfejl i planens systemnavne eller et "
+           "udtræk fra den forkerte kommune.",
     example_da="En plan for Fredericia (607) fra `Old` til `New`, der får 40 sager fra København "
                "(101) og 2 sager fra `Archive`: CM210 med antal 42.",
 )

@@ -710,12 +710,12 @@ OLD_REPORTING_OPEN_AT_CUTOVER: Final = Rule(
     example="Cutover 2026-06-01, old reporting closed 2026-06-01: CM105. Closed 2026-05-29: "
             "fine.",
     sample={"old_system": "Sensum", "closed": _CUTOVER, "cutover": _CUTOVER},
-    checks_da="For SMDB-planer: at indberetningen fra det gamle system lukkes før skæringsdatoen "
-              "(`old_reporting_closed` tidligere end `cutover`).",
-    why_da="Der må ikke være overlap mellem indberetningen fra det nye og det gamle system. "
+    checks_da="For SMDB-planer: at indberetningen fra det tidligere system lukkes før "
+              "skæringsdatoen (`old_reporting_closed` tidligere end `cutover`).",
+    why_da="Der må ikke være overlap mellem indberetningen fra det nye og det tidligere system. "
            "Overlap giver fejl, når DST modtager data.",
-    example_da="Skæringsdato 2026-06-01, gammel indberetning lukket 2026-06-01: CM105. Lukket "
-               "2026-05-29: i orden.",
+    example_da="Skæringsdato 2026-06-01, indberetningen fra det tidligere system lukket "
+               "2026-06-01: CM105. Lukket 2026-05-29: i orden.",
 )
 
 _MILESTONE_POLICY: Final = POLICY.cite(
@@ -752,15 +752,15 @@ MILESTONE_OVERDUE: Final = Rule(
               "den ikke registreret i planens `done`, er den overskredet. Fundet henviser først "
               "til milepælens egen kilde (dens `details[\"source\"]`). For HANDICAP-planer skal "
               "`correct_closed_services` og `recreate_active_services` være udført senest "
-              "`old_reporting_closed`, datoen for det gamle systems sidste produktionsleverance; "
-              "uden den har de ingen frist (docs/policies.md).",
+              "`old_reporting_closed`, datoen for det tidligere systems sidste "
+              "produktionsleverance; uden den har de ingen frist (docs/policies.md).",
     why_da="Hver milepæl beskytter statistikken. Gennemgås de åbne forløb for sent, står der for "
            "eksempel aktive sager tilbage, som blokerer det nye system.",
     example_da="SMDB-skæringsdato 2026-06-01, kontrolleret 2026-05-20, `done={}`: "
                "`review_open_courses` skulle være udført senest 2026-05-01, så CM106 nævner den. "
-               "HANDICAP-skæringsdato 2026-06-01, hvor det gamle systems sidste leverance er "
-               "2026-06-15: `correct_closed_services` er ikke overskredet 2026-06-02 (det gamle "
-               "system indberetter stadig), men er overskredet 2026-06-16.",
+               "HANDICAP-skæringsdato 2026-06-01, hvor det tidligere systems sidste leverance er "
+               "2026-06-15: `correct_closed_services` er ikke overskredet 2026-06-02 (det "
+               "tidligere system indberetter stadig), men er overskredet 2026-06-16.",
 )
 
 CUTOVER_NOT_WORKING_DAY: Final = Rule(
@@ -823,7 +823,7 @@ MILESTONE_DONE_LATE: Final = Rule(
               "seneste dato. Fundet henviser først til milepælens egen kilde.",
     why_da="Et trin, der udføres for sent, kan have ladet data komme igennem, som ikke skulle "
            "have været der: et forløb, der skulle have været afsluttet, eller en leverance fra "
-           "det gamle system, efter at det skulle være stoppet.",
+           "det tidligere system, efter at det skulle være stoppet.",
     example_da="`done={\"review_open_courses\": date(2026, 5, 20)}` med seneste dato 2026-05-01: "
                "CM108.",
 )
