@@ -283,7 +283,7 @@ DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
               "afsendelsestidspunkt. Sammenlægningen vælger alligevel én entydigt: den med det "
               "største `delivery_id`.",
     why_da="DST bruger den seneste leverance. Er to lige sene, vides det ikke, hvilken DST har, "
-           "og datagrundlaget kan afvige fra DST's.",
+           "og datagrundlaget kan afvige fra DSTs.",
     example_da="`D1` og `D2`, begge `L402` fra `New`, begge sendt 2026-06-10 kl. 09.00: CM305, "
                "`D2` bruges.",
 )
@@ -442,9 +442,9 @@ MALFORMED_TARGET_GROUP: Final = Rule(
     sample={"service": "A", "groups": ("1..2", "A.1")},
     checks_da="Målgruppekoder, der ikke er tal adskilt af punktummer (`1`, `1.2`, `1.2.2.1`: "
               "cifre adskilt af enkelte punktummer).",
-    why_da="DST's målgrupper er tal adskilt af punktummer. Alt andet afvises eller tælles ikke "
-           "med i den rigtige målgruppe. Formatet er fastlagt i DST's leverancebeskrivelse "
-           "B3-L402, som vejledningen henviser til; casemigrate har ikke den beskrivelse, så den "
+    why_da="DSTs målgrupper er tal adskilt af punktummer. Alt andet afvises eller tælles ikke med "
+           "i den rigtige målgruppe. Formatet er fastlagt i DSTs leverancebeskrivelse B3-L402, "
+           "som vejledningen henviser til; casemigrate har ikke den beskrivelse, så den "
            "kontrollerer kun formen, som sit eget valg (docs/policies.md).",
     example_da="Målgrupperne `{\"1.2.2.1\", \"1..2\", \"A.1\"}`: CM310 for `1..2, A.1`.",
 )
@@ -632,12 +632,12 @@ ACTIVE_SERVICE_NOT_RECREATED: Final = Rule(
               "hvilket der mangler). I `check_services`: hver aktiv ydelse fra det tidligere "
               "system skal have en genoprettet ydelse blandt de ydelser fra det nye system, der "
               "er givet; er der slet ingen ydelser fra det nye system, køres kontrollen ikke, og "
-              "CM001 siger det. Sammenholdelsen er casemigrates valg (docs/policies.md) og kan "
-              "ændres med `RecreationMatch`: en gammel og en ny ydelse passer sammen, når de har "
-              "samme kommune, borger og ydelseskode. Inden for en sådan gruppe parres de én til "
-              "én, de mest ens først: samme startdato og målgrupper, derefter samme startdato, "
-              "derefter samme målgrupper, derefter hvilke som helst, hvert trin i rækkefølge "
-              "efter startdato og id, så resultatet ikke afhænger af rækkefølgen i inddata. Som "
+              "CM001 siger det. Parringen er casemigrates valg (docs/policies.md) og kan ændres "
+              "med `RecreationMatch`: en gammel og en ny ydelse passer sammen, når de har samme "
+              "kommune, borger og ydelseskode. Inden for en sådan gruppe parres de én til én, de "
+              "mest ens først: samme startdato og målgrupper, derefter samme startdato, derefter "
+              "samme målgrupper, derefter hvilke som helst, hvert trin i rækkefølge efter "
+              "startdato og id, så resultatet ikke afhænger af rækkefølgen i inddata. Som "
               "standard forhindrer en anden startdato eller andre målgrupper ikke, at de parres "
               "(ydelsen *blev* genoprettet; CM316 eller CM303 siger, hvad der er galt med den). "
               "`RecreationMatch(same_start=True)` eller `same_target_groups=True` gør dem til et "
@@ -744,7 +744,7 @@ REPORTING_GAP: Final = Rule(
               "nævner begge leverancer og hullet i dage. Tolerancen er casemigrates valg "
               "(docs/policies.md); angiv `max_reporting_gap_days=0` for at holde NB'et efter "
               "ordlyden, eller jeres egen frekvens.",
-    why_da="Mens ingen af systemerne indberetter, står DST's data for kommunen stille, og "
+    why_da="Mens ingen af systemerne indberetter, står DSTs data for kommunen stille, og "
            "afsluttede ydelser i det tidligere system, der er ændret i mellemtiden, når kun frem "
            "til DST, hvis det tidligere system leverer igen.",
     example_da="Det tidligere systems sidste `L402` sendt 2026-01-15, det nye systems første "

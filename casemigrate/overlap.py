@@ -372,7 +372,7 @@ DELETED_NOT_REREPORTED: Final = Rule(
               "tidligere system, som DST slettede, mens det var aktivt (se CM206 om, hvornår en "
               "sag regnes for slettet), skal det nye system have en sag for samme borger og "
               "kommune, som var aktiv på mindst én dag fra skæringsdatoen til `as_of`. Et forløb "
-              "uden en sådan sag nævnes, med datoen for DST's sletning og borgerens maskerede "
+              "uden en sådan sag nævnes, med datoen for DSTs sletning og borgerens maskerede "
               "CPR-nummer. Et genindberettet forløb, der siden er afsluttet, tæller stadig med: "
               "trinnet kræver, at det blev genindberettet.",
     why_da="Trin 3 sletter alle aktive forløb hos DST; trin 4 gør genindberetningen af dem til "

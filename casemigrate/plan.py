@@ -678,7 +678,7 @@ DST_NOTIFIED_AFTER_CUTOVER: Final = Rule(
     example="Cutover 2026-06-01, DST notified 2026-06-03: CM104.",
     sample={"notified": dt.date(2026, 6, 3), "cutover": _CUTOVER},
     checks_da="At DST ikke først fik besked på selve skæringsdatoen eller senere.",
-    why_da="DST's behandling skal tage højde for systemskiftet (de to systemers leverancer lægges "
+    why_da="DSTs behandling skal tage højde for systemskiftet (de to systemers leverancer lægges "
            "sammen på en særlig måde). Får DST besked for sent, er leverancerne omkring "
            "skæringsdatoen allerede behandlet forkert.",
     example_da="Skæringsdato 2026-06-01, DST underrettet 2026-06-03: CM104.",
@@ -863,11 +863,10 @@ DST_NOTIFIED_AFTER_CUTOVER_CHOSEN: Final = Rule(
               "blev valgt (`dst_notified` samme dag som eller før `cutover_chosen`). En besked "
               "samme dag er rettidig (casemigrates valg: kilden angiver rækkefølgen af de to "
               "trin, ikke klokkeslættet).",
-    why_da="DST's vejledning sætter beskeden til DST først, \"så tidligt som muligt, selvom I "
-           "ikke kender alle detaljer endnu\", og først derefter \"Herefter lægger vi i "
-           "samarbejde en plan\": skæringsdatoen er en del af den plan. En dato, der blev valgt, "
-           "før DST vidste besked, er ikke planlagt sammen med DST og passer måske ikke til DST's "
-           "behandling.",
+    why_da="DSTs vejledning sætter beskeden til DST først, \"så tidligt som muligt, selvom I ikke "
+           "kender alle detaljer endnu\", og først derefter \"Herefter lægger vi i samarbejde en "
+           "plan\": skæringsdatoen er en del af den plan. En dato, der blev valgt, før DST vidste "
+           "besked, er ikke planlagt sammen med DST og passer måske ikke til DSTs behandling.",
     example_da="Skæringsdato 2026-06-01, valgt 2026-03-16, DST underrettet 2026-03-20: CM109. "
                "Underrettet 2026-03-16: intet fund.",
 )
