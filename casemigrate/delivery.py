@@ -158,9 +158,9 @@ SERVICE_COUNTED_TWICE: Final = Rule(
     why_da="DST tager det tidligere systems afsluttede ydelser og alle det nye systems ydelser. "
            "Har begge systemer den samme ydelse for de samme dage, tæller statistikken den to "
            "gange.",
-    example_da="Tidligere `B` 2021-06-01..2026-06-01 (afsluttet på skæringsdatoen); ny `B'` "
-               "2021-06-01..åben: begge tælles fra 2021-06-01 til 2026-06-01, 1.827 dage, så "
-               "CM301.",
+    example_da="`B` i det tidligere system 2021-06-01..2026-06-01 (afsluttet på "
+               "skæringsdatoen); `B'` i det nye system 2021-06-01..åben: begge tælles fra "
+               "2021-06-01 til 2026-06-01, 1.827 dage, så CM301.",
 )
 
 ARTIFICIAL_CLOSURE_AT_CUTOVER: Final = Rule(
@@ -196,8 +196,8 @@ ARTIFICIAL_CLOSURE_AT_CUTOVER: Final = Rule(
     why_da="En slutdato hører kun til en ydelse, der reelt er ophørt. En ydelse, der er afsluttet "
            "på grund af systemskiftet og genoprettet i det nye system, bliver delt i to: den "
            "tælles to gange (CM301) eller mister sin historik (CM303).",
-    example_da="Tidligere `B` slutter 2026-05-31, skæringsdato 2026-06-01, ny `B'` starter "
-               "2026-06-01: CM302 (og CM303 for `B'`).",
+    example_da="`B` i det tidligere system slutter 2026-05-31, skæringsdato 2026-06-01, `B'` i "
+               "det nye system starter 2026-06-01: CM302 (og CM303 for `B'`).",
 )
 
 START_EQUALS_CUTOVER: Final = Rule(
@@ -224,7 +224,7 @@ START_EQUALS_CUTOVER: Final = Rule(
     why_da="Aktive ydelser skal oprettes med deres reelle startdato, ikke datoen for "
            "systemskiftet. En start på skæringsdatoen betyder som regel, at historikken er gået "
            "tabt.",
-    example_da="Skæringsdato 2026-06-01; ny `B'` aktiv fra 2026-06-01: CM303.",
+    example_da="Skæringsdato 2026-06-01; `B'` i det nye system er aktiv fra 2026-06-01: CM303.",
 )
 
 CLOSED_SERVICE_VANISHED: Final = Rule(
@@ -252,8 +252,8 @@ CLOSED_SERVICE_VANISHED: Final = Rule(
               "ydelsens id.",
     why_da="DST tager kun det tidligere systems afsluttede ydelser fra dets *seneste* leverance. "
            "En afsluttet ydelse, der mangler i den, forsvinder fra statistikken.",
-    example_da="Tidligere `L402` fra 2026-05-01 indeholder den afsluttede `A`; tidligere `L402` "
-               "fra 2026-06-10 gør ikke: CM304 for `A`.",
+    example_da="Det tidligere systems `L402` fra 2026-05-01 indeholder den afsluttede `A`; dets "
+               "`L402` fra 2026-06-10 gør ikke: CM304 for `A`.",
 )
 
 DELIVERIES_SENT_AT_SAME_TIME: Final = Rule(
