@@ -790,13 +790,21 @@ _DEFAULT_MATCH: Final = RecreationMatch()
 class ExclusionReason(enum.Enum):
     """Why a service is not in the data basis."""
 
-    ACTIVE_IN_OLD_SYSTEM = "active in the old system: the new system reports it"
-    NOT_LATEST_DELIVERY = "in an earlier delivery: only the system's latest one counts"
-    TEST_DELIVERY = "in a test delivery (T...): never used for the statistics"
-    OTHER_SYSTEM = "from a system that is neither the plan's old nor its new system"
-    OTHER_MUNICIPALITY = "in a delivery of another municipality than the plan's"
-    SERVICE_OF_OTHER_MUNICIPALITY = "the service's municipality is not its delivery's"
-    DUPLICATE_IN_DELIVERY = "its id is repeated in the delivery: the first one is kept"
+    ACTIVE_IN_OLD_SYSTEM = Term("active in the old system: the new system reports it",
+                                da="aktiv i det tidligere system: det nye system indberetter den")
+    NOT_LATEST_DELIVERY = Term("in an earlier delivery: only the system's latest one counts",
+                               da="i en tidligere leverance: kun systemets seneste "
+                                  "leverance tæller")
+    TEST_DELIVERY = Term("in a test delivery (T...): never used for the statistics",
+                         da="i en testleverance (T...): bruges aldrig i statistikken")
+    OTHER_SYSTEM = Term("from a system that is neither the plan's old nor its new system",
+                        da="fra et system, der hverken er planens tidligere eller nye system")
+    OTHER_MUNICIPALITY = Term("in a delivery of another municipality than the plan's",
+                              da="i en leverance fra en anden kommune end planens")
+    SERVICE_OF_OTHER_MUNICIPALITY = Term("the service's municipality is not its delivery's",
+                                         da="ydelsens kommune er ikke leverancens")
+    DUPLICATE_IN_DELIVERY = Term("its id is repeated in the delivery: the first one is kept",
+                                 da="dens id går igen i leverancen: den første beholdes")
 
     def in_language(self, language: str = "en") -> str:
         """The reason in words, in ``"en"`` or ``"da"``.
@@ -805,22 +813,7 @@ class ExclusionReason(enum.Enum):
             >>> ExclusionReason.TEST_DELIVERY.in_language("da")
             'i en testleverance (T...): bruges aldrig i statistikken'
         """
-        return _EXCLUSION_DA[self] if _text.check_language(language) == "da" else self.value
-
-
-_EXCLUSION_DA: Final[Mapping[ExclusionReason, str]] = {
-    ExclusionReason.ACTIVE_IN_OLD_SYSTEM:
-        "aktiv i det tidligere system: det nye system indberetter den",
-    ExclusionReason.NOT_LATEST_DELIVERY:
-        "i en tidligere leverance: kun systemets seneste leverance tæller",
-    ExclusionReason.TEST_DELIVERY: "i en testleverance (T...): bruges aldrig i statistikken",
-    ExclusionReason.OTHER_SYSTEM:
-        "fra et system, der hverken er planens tidligere eller nye system",
-    ExclusionReason.OTHER_MUNICIPALITY: "i en leverance fra en anden kommune end planens",
-    ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY: "ydelsens kommune er ikke leverancens",
-    ExclusionReason.DUPLICATE_IN_DELIVERY:
-        "dens id går igen i leverancen: den første beholdes",
-}
+        return self.value.in_language(_text.check_language(language))
 
 
 @attrs.frozen
@@ -855,10 +848,14 @@ class RecreationOutcome(enum.Enum):
     The parts of the ``ACTIVE_IN_OLD_SYSTEM`` exclusions in :attr:`MergeResult.recreation`.
     """
 
-    RECREATED_UNCHANGED = "re-created unchanged"
-    RECREATED_DIFFERS = "re-created, another start or target groups (CM316, CM303)"
-    NOT_RECREATED = "not re-created (CM315)"
-    NOT_COMPARED = "not compared: no production delivery of the new system"
+    RECREATED_UNCHANGED = Term("re-created unchanged",
+                               da="oprettet på ny uændret")
+    RECREATED_DIFFERS = Term("re-created, another start or target groups (CM316, CM303)",
+                             da="oprettet på ny, anden start eller målgrupper (CM316, CM303)")
+    NOT_RECREATED = Term("not re-created (CM315)",
+                         da="ikke oprettet på ny (CM315)")
+    NOT_COMPARED = Term("not compared: no production delivery of the new system",
+                        da="ikke sammenlignet: ingen produktionsleverance fra det nye system")
 
     def in_language(self, language: str = "en") -> str:
         """The outcome in words, in ``"en"`` or ``"da"``.
@@ -867,17 +864,9 @@ class RecreationOutcome(enum.Enum):
             >>> RecreationOutcome.NOT_RECREATED.in_language("da")
             'ikke oprettet på ny (CM315)'
         """
-        return _OUTCOME_DA[self] if _text.check_language(language) == "da" else self.value
+        return self.value.in_language(_text.check_language(language))
 
 
-_OUTCOME_DA: Final[Mapping[RecreationOutcome, str]] = {
-    RecreationOutcome.RECREATED_UNCHANGED: "oprettet på ny uændret",
-    RecreationOutcome.RECREATED_DIFFERS:
-        "oprettet på ny, anden start eller målgrupper (CM316, CM303)",
-    RecreationOutcome.NOT_RECREATED: "ikke oprettet på ny (CM315)",
-    RecreationOutcome.NOT_COMPARED:
-        "ikke sammenlignet: ingen produktionsleverance fra det nye system",
-}
 _OUTCOMES: Final = tuple(outcome.name for outcome in RecreationOutcome)
 _SCHEMA: Final = 1  # MergeResult.to_dict's, the same as a readiness report's
 
