@@ -7,7 +7,11 @@ from decimal import Decimal
 
 from casemigrate._text import Term, number
 from casemigrate.cleanup import (
+    CleanupEstimate,
     Complexity,
+    NoticePeriod,
+    Payback,
+    Savings,
     estimate_cleanup,
     estimate_savings,
     find_mass_close_candidates,
@@ -15,12 +19,14 @@ from casemigrate.cleanup import (
     notice_period,
     payback,
 )
-from casemigrate.delivery import ExclusionReason, merge_deliveries
+from casemigrate.delivery import ExclusionReason, MergeResult, merge_deliveries
+from casemigrate.findings import Finding
 from casemigrate.model import Origin
 from casemigrate.plan import CutoverPlan, Register
 from casemigrate.readiness import check_readiness
 from casemigrate.scenario import CaseGroup, choose_scenarios
 from casemigrate.synthetic import SyntheticMunicipality, synthetic_municipality
+from casemigrate.workdays import WorkSchedule
 
 _RULE = "=" * 78
 _MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
@@ -94,12 +100,64 @@ def run_demo(*, seed: int = 2026, citizens: int = 400, language: str = "en") -> 
     return "\n".join(out)
 
 
-def _merge_exclusions(data: SyntheticMunicipality, cutover: dt.date) -> list[str]:
-    """Why the merge left services out, by reason, in words."""
+def _merge(data: SyntheticMunicipality, cutover: dt.date) -> MergeResult:
     plan = CutoverPlan(municipality=data.municipality, register=Register.HANDICAP,
                        old_system=data.old_system, new_system=data.new_system,
                        cutover=cutover)
-    merged = merge_deliveries(data.deliveries, plan)
+    return merge_deliveries(data.deliveries, plan)
+
+
+def _cleanup(
+    data: SyntheticMunicipality, as_of: dt.date
+) -> tuple[CleanupEstimate, WorkSchedule, tuple[Finding, ...], set[str]]:
+    """The estimate, its schedule, the mass-close findings and the cases they close."""
+    manual = [case for case in data.cases if case.origin is not Origin.SYSTEM]
+    estimate = estimate_cleanup(manual)
+    schedule = estimate.schedule(staff=2, hours_per_day=5, start=dt.date(2026, 1, 5))
+    candidates = find_mass_close_candidates(data.cases, as_of=as_of, retired_kle=["16.16.02"])
+    closable: set[str] = set()
+    for finding in candidates:
+        # CM406 names the manual cases and their system twins: only the manual ones close.
+        closable |= set(finding.details["manual"] if finding.code == "CM406" else
+                        finding.subjects)
+    return estimate, schedule, tuple(candidates), closable
+
+
+def _examples() -> tuple[Savings, Payback, Decimal, CleanupEstimate, NoticePeriod]:
+    """Fredericia's and Mariagerfjord's figures, from the source's own numbers only."""
+    fredericia = estimate_savings(active_before=62_499, active_after=48_342,
+                                  monthly_bill_before=Decimal("16945.35"),
+                                  quantum=Decimal("1"))
+    fee = payback(one_off=8000, monthly_saving=fredericia.monthly)
+    floor = manual_cases_saving(kmd_sag=fredericia.monthly_bill_after, kmd_sag_journal=0)
+    mariagerfjord = estimate_cleanup({Complexity.SIMPLE: 2400})
+    notice = notice_period(manual_cases=2400, closes_all_itself=True,
+                           notice_given=dt.date(2014, 6, 30))
+    return fredericia, fee, floor, mariagerfjord, notice
+
+
+def _groups(and_: str) -> list[CaseGroup]:
+    """The groups modelled from the source's facts only (``and_`` joins Aalborg's KLE)."""
+    return [
+        # Fredericia's table, 17.03.04 "Pædagogisk-psykologisk vurdering": 1,748 cases;
+        # Del 1: "Sager, der bør overvejes til en tidlig flytning, er fx PPR-sager".
+        CaseGroup(name="PPR (Fredericia, 17.03.04)", kle="17.03.04", active_cases=1748,
+                  early_mover_kind=True),
+        # Aalborg: 32.45.00 (2 active, 926 passive) and 32.45.04 (133 active, 1,457
+        # passive); "Kan i princippet oprettes, behandles og gemmes i ethvert
+        # EDH-system"; advis also "tværgående advis fra UDK", not only CPR advis.
+        CaseGroup(name=f"Kontrolsager (Aalborg, 32.45.00 {and_} 32.45.04)", active_cases=135,
+                  passive_cases=2383, esdh_sufficient=True, only_cpr_advis=False),
+        # Favrskov: 32.18.12, 3 active and 1 passive; DUBU: "findes der ingen
+        # foranstaltninger, der kan benyttes til KLE 32.18.12".
+        CaseGroup(name="Tabt arbejdsfortjeneste (Favrskov, 32.18.12)", kle="32.18.12",
+                  active_cases=3, passive_cases=1, good_line_of_business_system=False),
+    ]
+
+
+def _merge_exclusions(data: SyntheticMunicipality, cutover: dt.date) -> list[str]:
+    """Why the merge left services out, by reason, in words."""
+    merged = _merge(data, cutover)
     counts = merged.summary()["excluded_by_reason"]
     lines = [f"Merge as DST does it: {merged.services_in:,} services delivered, "
              f"{len(merged.services):,} in the data basis, {len(merged.excluded):,} left "
@@ -111,15 +169,7 @@ def _merge_exclusions(data: SyntheticMunicipality, cutover: dt.date) -> list[str
 
 def _cleanup_section(data: SyntheticMunicipality, as_of: dt.date) -> list[str]:
     """The synthetic municipality's own manual cases: time and candidates."""
-    manual = [case for case in data.cases if case.origin is not Origin.SYSTEM]
-    estimate = estimate_cleanup(manual)
-    schedule = estimate.schedule(staff=2, hours_per_day=5, start=dt.date(2026, 1, 5))
-    candidates = find_mass_close_candidates(data.cases, as_of=as_of, retired_kle=["16.16.02"])
-    closable: set[str] = set()
-    for finding in candidates:
-        # CM406 names the manual cases and their system twins: only the manual ones close.
-        closable |= set(finding.details["manual"] if finding.code == "CM406" else
-                        finding.subjects)
+    estimate, schedule, candidates, closable = _cleanup(data, as_of)
     return [
         f"Cleanup of the {estimate.cases:,} manual and converted cases in this register "
         "(KOMBIT, KMD Sag Exit-strategi 2, Del 3)",
@@ -135,14 +185,7 @@ def _cleanup_section(data: SyntheticMunicipality, as_of: dt.date) -> list[str]:
 
 def _municipal_examples() -> list[str]:
     """The source's own municipal examples, from its own figures only (Del 2)."""
-    fredericia = estimate_savings(active_before=62_499, active_after=48_342,
-                                  monthly_bill_before=Decimal("16945.35"),
-                                  quantum=Decimal("1"))
-    fee = payback(one_off=8000, monthly_saving=fredericia.monthly)
-    floor = manual_cases_saving(kmd_sag=fredericia.monthly_bill_after, kmd_sag_journal=0)
-    mariagerfjord = estimate_cleanup({Complexity.SIMPLE: 2400})
-    notice = notice_period(manual_cases=2400, closes_all_itself=True,
-                           notice_given=dt.date(2014, 6, 30))
+    fredericia, fee, floor, mariagerfjord, notice = _examples()
     return [
         "The source's municipal examples (KOMBIT, KMD Sag Exit-strategi 2, Del 2)",
         "Fredericia: \"Vi har betalt KMD 8000 kr. for 3 telefonmøder\"; its table: "
@@ -166,22 +209,7 @@ def _municipal_examples() -> list[str]:
 
 def _scenario_section() -> list[str]:
     """When each group moves: groups modelled from the source's facts only."""
-    groups = [
-        # Fredericia's table, 17.03.04 "Pædagogisk-psykologisk vurdering": 1,748 cases;
-        # Del 1: "Sager, der bør overvejes til en tidlig flytning, er fx PPR-sager".
-        CaseGroup(name="PPR (Fredericia, 17.03.04)", kle="17.03.04", active_cases=1748,
-                  early_mover_kind=True),
-        # Aalborg: 32.45.00 (2 active, 926 passive) and 32.45.04 (133 active, 1,457
-        # passive); "Kan i princippet oprettes, behandles og gemmes i ethvert
-        # EDH-system"; advis also "tværgående advis fra UDK", not only CPR advis.
-        CaseGroup(name="Kontrolsager (Aalborg, 32.45.00 and 32.45.04)", active_cases=135,
-                  passive_cases=2383, esdh_sufficient=True, only_cpr_advis=False),
-        # Favrskov: 32.18.12, 3 active and 1 passive; DUBU: "findes der ingen
-        # foranstaltninger, der kan benyttes til KLE 32.18.12".
-        CaseGroup(name="Tabt arbejdsfortjeneste (Favrskov, 32.18.12)", kle="32.18.12",
-                  active_cases=3, passive_cases=1, good_line_of_business_system=False),
-    ]
-    summary = choose_scenarios(groups)
+    summary = choose_scenarios(_groups("and"))
     out = ["When each group moves (KOMBIT, KMD Sag Exit-strategi 2, Del 1; groups from "
            "Del 2)"]
     out += [f"  {d.group.name}: scenario {d.scenario.value}" for d in summary.decisions]
@@ -198,10 +226,7 @@ def _scenario_section() -> list[str]:
 
 def _merge_exclusions_da(data: SyntheticMunicipality, cutover: dt.date) -> list[str]:
     """Why the merge left services out, by reason, in Danish."""
-    plan = CutoverPlan(municipality=data.municipality, register=Register.HANDICAP,
-                       old_system=data.old_system, new_system=data.new_system,
-                       cutover=cutover)
-    merged = merge_deliveries(data.deliveries, plan)
+    merged = _merge(data, cutover)
     counts = merged.summary()["excluded_by_reason"]
     lines = [f"Sammenlægning som hos DST: {_n(merged.services_in, 'da')} modtagne ydelser, "
              f"{_n(len(merged.services), 'da')} med i datagrundlaget, "
@@ -213,14 +238,7 @@ def _merge_exclusions_da(data: SyntheticMunicipality, cutover: dt.date) -> list[
 
 def _cleanup_section_da(data: SyntheticMunicipality, as_of: dt.date) -> list[str]:
     """The synthetic municipality's own manual cases, in Danish."""
-    manual = [case for case in data.cases if case.origin is not Origin.SYSTEM]
-    estimate = estimate_cleanup(manual)
-    schedule = estimate.schedule(staff=2, hours_per_day=5, start=dt.date(2026, 1, 5))
-    candidates = find_mass_close_candidates(data.cases, as_of=as_of, retired_kle=["16.16.02"])
-    closable: set[str] = set()
-    for finding in candidates:
-        closable |= {finding.details["manual"]} if finding.code == "CM406" else set(
-            finding.subjects)
+    estimate, schedule, candidates, closable = _cleanup(data, as_of)
     codes = ", ".join(sorted({f.code for f in candidates}))
     return [
         f"Oprydning i registerets {_n(estimate.cases, 'da')} manuelle og konverterede sager "
@@ -241,14 +259,7 @@ def _cleanup_section_da(data: SyntheticMunicipality, as_of: dt.date) -> list[str
 
 def _municipal_examples_da() -> list[str]:
     """The source's own municipal examples, in Danish."""
-    fredericia = estimate_savings(active_before=62_499, active_after=48_342,
-                                  monthly_bill_before=Decimal("16945.35"),
-                                  quantum=Decimal("1"))
-    fee = payback(one_off=8000, monthly_saving=fredericia.monthly)
-    floor = manual_cases_saving(kmd_sag=fredericia.monthly_bill_after, kmd_sag_journal=0)
-    mariagerfjord = estimate_cleanup({Complexity.SIMPLE: 2400})
-    notice = notice_period(manual_cases=2400, closes_all_itself=True,
-                           notice_given=dt.date(2014, 6, 30))
+    fredericia, fee, floor, mariagerfjord, notice = _examples()
     months = "" if fee.months is None else _n(fee.months, "da")
     return [
         "Kildens kommunale eksempler (KOMBIT, KMD Sag Exit-strategi 2, Del 2)",
@@ -278,15 +289,7 @@ def _in_danish(text: str) -> str:
 
 def _scenario_section_da() -> list[str]:
     """When each group moves, in Danish (the groups of :func:`_scenario_section`)."""
-    groups = [
-        CaseGroup(name="PPR (Fredericia, 17.03.04)", kle="17.03.04", active_cases=1748,
-                  early_mover_kind=True),
-        CaseGroup(name="Kontrolsager (Aalborg, 32.45.00 og 32.45.04)", active_cases=135,
-                  passive_cases=2383, esdh_sufficient=True, only_cpr_advis=False),
-        CaseGroup(name="Tabt arbejdsfortjeneste (Favrskov, 32.18.12)", kle="32.18.12",
-                  active_cases=3, passive_cases=1, good_line_of_business_system=False),
-    ]
-    summary = choose_scenarios(groups)
+    summary = choose_scenarios(_groups("og"))
     out = ["Hvornår hver gruppe flyttes (KOMBIT, KMD Sag Exit-strategi 2, Del 1; grupperne "
            "fra Del 2)"]
     out += [f"  {d.group.name}: scenarie {d.scenario.value}" for d in summary.decisions]
