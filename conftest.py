@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 
+import pytest
+
 _NEEDS_FRAMES = ("pandas", "narwhals")
 
 collect_ignore = (
@@ -21,3 +23,17 @@ collect_ignore = (
 collect_ignore_glob: list[str] = []
 if importlib.util.find_spec("numpy") is None or importlib.util.find_spec("pyarrow") is None:
     collect_ignore_glob.append("casemigrate/_columnar/_*.py")
+
+# Doctests of public functions that need the columnar extra, skipped without it.
+_NEEDS_COLUMNAR = ("casemigrate.frames.partition_findings",)
+
+
+def pytest_collection_modifyitems(config: object, items: list[object]) -> None:
+    """Skip the doctests of :data:`_NEEDS_COLUMNAR` when the columnar extra is missing."""
+    if all(importlib.util.find_spec(name) is not None
+           for name in ("numpy", "pyarrow", "narwhals")):
+        return
+    skip = pytest.mark.skip(reason="needs the columnar extra (numpy, pyarrow, narwhals)")
+    for item in items:
+        if getattr(item, "name", "") in _NEEDS_COLUMNAR:
+            item.add_marker(skip)  # type: ignore[attr-defined]

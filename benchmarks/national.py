@@ -36,7 +36,6 @@ kernel refuses the reset, the process's ``ru_maxrss`` so far).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import resource

@@ -31,24 +31,31 @@ import datetime as dt
 import decimal
 import enum
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Literal
 
-from casemigrate import _text
+from casemigrate import _columnar, _text
 from casemigrate import _validate as v
 from casemigrate.cleanup import Classification, CleanupEstimate
 from casemigrate.conversion import ConversionPlan
-from casemigrate.delivery import ExclusionReason, MergeResult, RecreationOutcome
+from casemigrate.delivery import (
+    ExclusionReason,
+    MergeResult,
+    RecreationOutcome,
+    find_service_overlaps,
+)
 from casemigrate.exceptions import InvalidArgument, InvalidType, MissingDependency
 from casemigrate.findings import Finding
 from casemigrate.identifiers import CPR, KLE, Facet, Municipality
 from casemigrate.model import Case, Delivery, Service
+from casemigrate.overlap import find_duplicate_active_cases
 from casemigrate.plan import Timeline
 from casemigrate.scenario import ScenarioDecision, ScenarioSummary
 from casemigrate.sources import Citation
 from casemigrate.tables import REFUSAL_COLUMNS, Refusals, TableRead, mask
 
-__all__ = ["FINDING_COLUMNS", "cell", "finding_rows", "frame", "to_frame", "to_rows"]
+__all__ = ["FINDING_COLUMNS", "cell", "finding_rows", "frame", "partition_findings", "to_frame",
+           "to_rows"]
 
 Subjects = Literal["list", "explode", "text"]
 FINDING_COLUMNS: Final = ("code", "name", "severity", "subjects", "message", "hint",
@@ -406,3 +413,59 @@ def to_frame(result: Any, *, library: str = "pandas", language: str | None = Non
     """
     rows = to_rows(result, language=language, subjects=subjects, part=part)
     return frame(rows, _columns(result, rows), library)
+
+
+_PARTITION_RULES: Final = (find_duplicate_active_cases, find_service_overlaps)
+
+
+def partition_findings(table: object, rule: Callable[..., Any], /, **arguments: Any) -> Any:
+    """One partition's findings as a plain Arrow table: the function a cluster engine maps.
+
+    Runs ``rule`` (:func:`~casemigrate.find_duplicate_active_cases` or
+    :func:`~casemigrate.find_service_overlaps`) on ``table`` through the columnar engine
+    and returns its findings as :meth:`to_arrow` gives them, with no ``Finding`` object
+    built, in a fixed schema an engine can declare: ``code``, ``name``, ``severity``
+    and ``citation`` as text, ``subjects`` as a list of text. Every key these rules
+    group by starts with the municipality, so a table holding whole municipalities
+    (one or several) gives the findings one run over the whole country gives for them.
+    An empty table gives an empty result of the same schema (a Dask ``meta``).
+
+    Args:
+        table: A pandas, polars or pyarrow table of cases or services, as the rule reads it.
+        rule: ``find_duplicate_active_cases`` or ``find_service_overlaps``.
+        **arguments: The rule's keyword arguments (``as_of=``, ``cutover=``,
+            ``columns=``, ``errors=``, ...).
+
+    Returns:
+        A ``pyarrow.Table``, one row per finding, in the catalogue's order.
+
+    Raises:
+        MissingDependency: The ``columnar`` extra is not installed.
+        InvalidType: ``table`` is not a table.
+        InvalidArgument: ``rule`` is not one of the two rules above.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pyarrow as pa
+        >>> from casemigrate import find_duplicate_active_cases
+        >>> cases = pa.table({
+        ...     "case_id": ["A", "B", "C"], "municipality": [607, 607, 101],
+        ...     "citizen": ["211062-1234"] * 3, "system": ["Old", "New", "Old"],
+        ...     "opened": [dt.date(2024, 1, 2)] * 3, "closed": [None, None, None]})
+        >>> found = partition_findings(cases, find_duplicate_active_cases,
+        ...                            as_of=dt.date(2026, 6, 1))
+        >>> found.column("code").to_pylist(), found.column("subjects").to_pylist()
+        (['CM204'], [['A', 'B']])
+    """
+    if rule not in _PARTITION_RULES:
+        raise InvalidArgument("expected find_duplicate_active_cases or find_service_overlaps",
+                              field="rule")
+    if not _columnar.is_table(table):
+        raise InvalidType(f"expected a table (pandas, polars or pyarrow), got "
+                          f"{type(table).__name__}", field="table")
+    _, pa, _ = _columnar.require()
+    found: Any = rule(table, **arguments)  # a table in: the engine's lazy FindingTable
+    exported = found.to_arrow()
+    text = pa.string()
+    return exported.cast(pa.schema([("code", text), ("name", text), ("severity", text),
+                                    ("subjects", pa.list_(text)), ("citation", text)]))
