@@ -241,6 +241,40 @@ def test_the_vectorised_birth_date_rule_is_the_records_rule() -> None:
     assert found.tolist() == expected
 
 
+@pytest.mark.parametrize("hyphen", ["-", ""])
+def test_a_column_of_one_cpr_form_is_read_as_a_block_as_the_records_read_it(
+        hyphen: str) -> None:
+    from casemigrate._columnar._columns import _plain_cpr_digits
+    from casemigrate.identifiers import _birth_date
+
+    prefixes = [f"{d:02d}{m:02d}{y:02d}{c}" for d in (0, 1, 28, 29, 30, 31, 32)
+                for m in range(14) for y in range(0, 100, 3) for c in range(10)]
+    values = [f"{p[:6]}{hyphen}{p[6]}123" for p in prefixes] + [f"0101a0{hyphen}1234"]
+    for column in (pa.array(values), pa.array([None, *values])):  # nulls set aside
+        digits, plain = _plain_cpr_digits(column)
+        expected = [False] * (len(column) - len(values)) + [
+            type(_birth_date(p)) is dt.date for p in prefixes] + [False]
+        assert plain.tolist() == expected
+        assert digits[plain].tolist() == [int(v.replace("-", "")) for v, ok in zip(
+            [None] * (len(column) - len(values)) + values, expected, strict=True) if ok]
+    assert _plain_cpr_digits(pa.array([None, None], type=pa.string()))[1].tolist() == [
+        False, False]
+
+
+def test_one_municipality_in_a_column_is_judged_once_as_the_reader_judges_it() -> None:
+    rows = [{"case_id": f"C{i}", "municipality": 999, "citizen": "211062-1234",
+             "system": "Old", "opened": dt.date(2020, 1, 1), "closed": None} for i in range(3)]
+    found = find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER,
+                                        errors="collect")
+    read = read_cases(table(rows, CASE_TYPES), errors="collect")
+    assert found.refusals == read.refusals and read.refusals.refused_rows == 3
+    assert [f.code for f in found] == ["CM002"]
+    for row in rows:
+        row["municipality"] = 101
+    assert [f.subjects for f in find_duplicate_active_cases(
+        table(rows, CASE_TYPES), as_of=CUTOVER)] == [("C0", "C1", "C2")]
+
+
 @pytest.mark.parametrize("citizens", [
     ["211062-1234", "2110621234", " 211062 1234 ", None],
     ["010100-4321", "010100 4321", "0101004321", "311299-0001"],

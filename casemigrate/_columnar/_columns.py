@@ -322,7 +322,9 @@ def _by_distinct(walk: _Walk, name: str, array: pa.Array, pack: Callable[[Any], 
             results[index] = pack(walk.parse(name, value))
         except CaseMigrateError as error:
             errors[index] = error
-    indices = np.asarray(encoded.indices.fill_null(size).to_numpy(zero_copy_only=False))
+    indices = encoded.indices
+    indices = np.asarray((indices.fill_null(size) if indices.null_count else indices)
+                         .to_numpy(zero_copy_only=False))
     if errors:
         failed = np.zeros(size + 1, dtype=bool)
         failed[list(errors)] = True
@@ -357,6 +359,17 @@ def _ids(walk: _Walk, name: str, array: pa.Array) -> pa.Array | None:
 
 
 def _municipalities(walk: _Walk, name: str, array: pa.Array) -> Array | None:
+    """Municipality codes; a column of one integer (one municipality's extract) at once."""
+    if len(array) and not array.null_count and pa.types.is_integer(array.type):
+        low, high = pc.min_max(array).values()
+        if low == high:  # the parser judges the one value, for every row, as below
+            try:
+                code = walk.parse(name, low.as_py()).code
+            except CaseMigrateError as error:
+                for row in range(len(array)):
+                    walk.add(row, name, error)
+                return np.zeros(len(array), dtype=np.int16)
+            return np.full(len(array), code, dtype=np.int16)
     return _by_distinct(walk, name, array, lambda found: found.code, np.int16)
 
 
@@ -412,8 +425,9 @@ def _days(walk: _Walk, name: str, array: pa.Array) -> Array | None:
     if pa.types.is_date64(kind):
         array = array.cast(pa.date32())
     if pa.types.is_date32(array.type):
-        days = np.array(array.view(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False),
-                          dtype=np.int32)
+        numbers = array.view(pa.int32())
+        days = np.array((numbers.fill_null(0) if numbers.null_count else numbers)
+                        .to_numpy(zero_copy_only=False), dtype=np.int32)
         _not_given(walk, name, array, days)
         return days
     if pa.types.is_timestamp(kind) and kind.tz is None:
@@ -542,13 +556,30 @@ def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
     Returns the ten digits as one ``int64``, and where the value had one of the two
     plain forms and a real birth date. Anything else (spaces, say, or no such day)
     goes through :class:`CPR` one by one, for its own error.
+
+    Where every value has the same plain length (the common case; nulls are set
+    aside first), the bytes are one ``(n, 10)`` or ``(n, 11)`` block read in place;
+    otherwise each value is read at its own offset.
     """
     size = len(array)
+    if array.null_count and array.null_count < size:
+        present = np.flatnonzero(~_nulls(array))
+        found, plain = _plain_cpr_digits(pc.drop_null(array))
+        values = np.zeros(size, dtype=np.int64)
+        values[present] = found
+        everywhere = np.zeros(size, dtype=bool)
+        everywhere[present] = plain
+        return values, everywhere
     _, offsets_buffer, data_buffer = array.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset:array.offset + size + 1]
     data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
             else np.zeros(0, dtype=np.uint8))
     starts, lengths = offsets[:-1], np.diff(offsets)
+    if size and array.null_count == 0 and int(lengths[0]) in (10, 11) and bool(
+            (lengths == lengths[0]).all()):
+        width = int(lengths[0])
+        block = data[int(offsets[0]):int(offsets[0]) + width * size].reshape(size, width)
+        return _block_cpr_digits(block)
     plain = ((lengths == 10) | (lengths == 11)) & (starts + lengths <= len(data))
     plain &= len(data) > 0
     if not plain.any():
@@ -565,13 +596,60 @@ def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
         number = number * 10 + digit
         if place < 7:
             parts.append(digit.astype(np.int16))
-    day, month, yy = (parts[0] * 10 + parts[1], parts[2] * 10 + parts[3],
-                      parts[4] * 10 + parts[5])
-    good &= _real_dates(day, month, yy, parts[6])
+    good &= _real_digit_dates(parts)
     plain[where] = good
     values = np.zeros(size, dtype=np.int64)
     values[where] = number
     return values, plain
+
+
+def _block_cpr_digits(block: Array) -> tuple[Array, Array]:
+    """:func:`_plain_cpr_digits` over an ``(n, 10)`` or ``(n, 11)`` block of bytes."""
+    eleven = block.shape[1] == 11
+    digits = (block[:, [0, 1, 2, 3, 4, 5, 7, 8, 9, 10]] if eleven else block) - np.uint8(48)
+    good = (digits <= 9).all(axis=1)  # unsigned: a byte below "0" wraps round to above 9
+    if eleven:
+        good &= block[:, 6] == ord("-")
+    wide = digits.astype(np.int32)
+    high = wide[:, 0] * 100_000 + wide[:, 1] * 10_000 + wide[:, 2] * 1000 \
+        + wide[:, 3] * 100 + wide[:, 4] * 10 + wide[:, 5]
+    low = wide[:, 6] * 1000 + wide[:, 7] * 100 + wide[:, 8] * 10 + wide[:, 9]
+    good &= _real_digit_dates([wide[:, k] for k in range(7)])
+    return high.astype(np.int64) * 10_000 + low, good
+
+
+def _date_tables() -> tuple[Array, Array]:
+    """Lookup tables of :func:`_real_dates`, built from it.
+
+    Whether ``DDMM`` is a real day in a leap year, by ``DDMM``; and whether 29 February
+    is real, by ``7th digit * 100 + YY``.
+    """
+    day_month = np.arange(10_000)
+    by_day_month = _real_dates(day_month // 100, day_month % 100, np.zeros(10_000, dtype=int),
+                               np.full(10_000, 4))  # 2000: a leap year
+    seventh_year = np.arange(1000)
+    leap = _real_dates(np.full(1000, 29), np.full(1000, 2), seventh_year % 100,
+                       seventh_year // 100)
+    return by_day_month, leap
+
+
+def _real_digit_dates(parts: list[Array]) -> Array:
+    """:func:`_real_dates` of the first seven digits (``D D M M Y Y 7th``), by lookup."""
+    global _DATE_TABLES  # noqa: PLW0603  # built once, on first use
+    if _DATE_TABLES is None:
+        _DATE_TABLES = _date_tables()
+    by_day_month, leap = _DATE_TABLES
+    day_month = (parts[0].astype(np.int32) * 1000 + parts[1] * 100 + parts[2] * 10 + parts[3])
+    good = by_day_month[np.minimum(day_month, 9999)]
+    february = np.flatnonzero(day_month == 2902)
+    if len(february):
+        seventh_year = (parts[6][february].astype(np.int32) * 100 + parts[4][february] * 10
+                        + parts[5][february])
+        good[february] &= leap[np.minimum(seventh_year, 999)]
+    return np.asarray(good)
+
+
+_DATE_TABLES: tuple[Array, Array] | None = None
 
 
 _MONTH_DAYS: Final = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
