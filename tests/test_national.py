@@ -123,8 +123,7 @@ def test_dask_recipe_equals_the_single_process_run(country: list[Any]) -> None:
         # The recipe: whole municipalities per partition (shuffle on the key), then
         # the helper mapped over them.
         frame = dd.from_pandas(services.to_pandas(), npartitions=4).shuffle("municipality")
-        meta = partition_findings(services.slice(0, 0), find_service_overlaps,
-                                  **OVERLAPS).to_pandas()
+        meta = partition_findings(frame._meta, find_service_overlaps, **OVERLAPS).to_pandas()
         mapped = frame.map_partitions(
             lambda part: partition_findings(part, find_service_overlaps,
                                             **OVERLAPS).to_pandas(), meta=meta).compute()
