@@ -261,6 +261,20 @@ def test_a_column_of_one_cpr_form_is_read_as_a_block_as_the_records_read_it(
         False, False]
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-3, 40), max_size=60))
+def test_runs_of_a_key_are_numpys_unique(values: list[int]) -> None:
+    import numpy as np
+
+    from casemigrate._columnar._rules import _runs
+
+    key = np.array(values, dtype=np.int64)
+    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    found = _runs(key)
+    assert [a.tolist() for a in found] == [first.tolist(), inverse.tolist(), counts.tolist()]
+
+
 def test_one_municipality_in_a_column_is_judged_once_as_the_reader_judges_it() -> None:
     rows = [{"case_id": f"C{i}", "municipality": 999, "citizen": "211062-1234",
              "system": "Old", "opened": dt.date(2020, 1, 1), "closed": None} for i in range(3)]

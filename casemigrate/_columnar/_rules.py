@@ -57,19 +57,22 @@ class _CaseGroups(Block):
     """CM204 (a group per citizen) or CM205 (one group of cases without a citizen)."""
 
     def __init__(self, rule: Rule, columns: CaseColumns, *, offsets: Array, members: Array,
-                 generation: Array, as_of: dt.date) -> None:
+                 generation: Array, as_of: dt.date, ranks: Array | None = None) -> None:
         self.rule = rule
         self.columns = columns
         self.offsets = offsets  # members of group g: members[offsets[g]:offsets[g + 1]]
         self.members = members  # input rows, in input order within a group
         self.size = len(offsets) - 1
         self.as_of = as_of
+        self.ranks = ranks  # the members' id ranks, when the caller has them already
         self.order = self._sort(generation)
+        self.ranks = None  # used by the sort only
 
     def _unique_members(self) -> tuple[Array, Array, Array]:
         """Per group, its members' id ranks sorted and de-duplicated: (group, rank, row)."""
         group = np.repeat(np.arange(self.size), np.diff(self.offsets))
-        ranks = dense_ranks(self.columns.case_id, self.members)
+        ranks = (dense_ranks(self.columns.case_id, self.members) if self.ranks is None
+                 else self.ranks)
         order = np.lexsort((ranks, group))
         group, ranks, rows = group[order], ranks[order], self.members[order]
         keep = np.ones(len(group), dtype=bool)
@@ -132,6 +135,27 @@ def _ranges(starts: Array, lengths: Array) -> Array:
     return base + np.arange(total)
 
 
+def _runs(key: Array) -> tuple[Array, Array, Array]:
+    """``np.unique(key, return_index=True, return_inverse=True, return_counts=True)[1:]``.
+
+    The same arrays, from one unstable sort: the first row of each distinct key is
+    the smallest row of its run, as ``np.unique`` gives it.
+    """
+    if not len(key):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    order = np.argsort(key)
+    ordered = key[order]
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    inverse = np.empty(len(key), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return (np.minimum.reduceat(order, starts), inverse,
+            np.diff(np.append(starts, len(key))))
+
+
 def _by_records(columns: CaseColumns, rows: Array, as_of: dt.date) -> FindingTable:
     """The record path's findings for ``rows``, as a table (a rare shape: colliding ids)."""
     from casemigrate.overlap import find_duplicate_active_cases  # noqa: PLC0415
@@ -159,8 +183,7 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
     blocks: list[Block] = []
     rows = np.flatnonzero(active & with_citizen)
     key = columns.municipality[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
-    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True,
-                                          return_counts=True)
+    first, inverse, counts = _runs(key)
     repeated = counts > 1
     if repeated.any():
         renumber = np.cumsum(repeated) - 1
@@ -176,7 +199,7 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
         offsets = np.searchsorted(group[order], np.arange(int(repeated.sum()) + 1))
         blocks.append(_CaseGroups(DUPLICATE_ACTIVE_CASES, columns, offsets=offsets,
                                   members=member_rows[order], generation=first[repeated],
-                                  as_of=as_of))
+                                  as_of=as_of, ranks=ranks[order]))
     without = np.flatnonzero(active & ~with_citizen)
     if len(without):
         blocks.append(_CaseGroups(CASES_WITHOUT_CITIZEN, columns,
