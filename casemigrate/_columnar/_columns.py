@@ -577,9 +577,7 @@ def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
     starts, lengths = offsets[:-1], np.diff(offsets)
     if size and array.null_count == 0 and int(lengths[0]) in (10, 11) and bool(
             (lengths == lengths[0]).all()):
-        width = int(lengths[0])
-        block = data[int(offsets[0]):int(offsets[0]) + width * size].reshape(size, width)
-        return _block_cpr_digits(block)
+        return _block_cpr_digits(data_buffer, int(offsets[0]), size, int(lengths[0]))
     plain = ((lengths == 10) | (lengths == 11)) & (starts + lengths <= len(data))
     plain &= len(data) > 0
     if not plain.any():
@@ -596,26 +594,50 @@ def _plain_cpr_digits(array: pa.Array) -> tuple[Array, Array]:
         number = number * 10 + digit
         if place < 7:
             parts.append(digit.astype(np.int16))
-    good &= _real_digit_dates(parts)
+    good &= _real_digit_dates(parts[0] * 10 + parts[1], parts[2] * 10 + parts[3],
+                              parts[4] * 10 + parts[5], parts[6])
     plain[where] = good
     values = np.zeros(size, dtype=np.int64)
     values[where] = number
     return values, plain
 
 
-def _block_cpr_digits(block: Array) -> tuple[Array, Array]:
-    """:func:`_plain_cpr_digits` over an ``(n, 10)`` or ``(n, 11)`` block of bytes."""
-    eleven = block.shape[1] == 11
-    digits = (block[:, [0, 1, 2, 3, 4, 5, 7, 8, 9, 10]] if eleven else block) - np.uint8(48)
-    good = (digits <= 9).all(axis=1)  # unsigned: a byte below "0" wraps round to above 9
-    if eleven:
-        good &= block[:, 6] == ord("-")
-    wide = digits.astype(np.int32)
-    high = wide[:, 0] * 100_000 + wide[:, 1] * 10_000 + wide[:, 2] * 1000 \
-        + wide[:, 3] * 100 + wide[:, 4] * 10 + wide[:, 5]
-    low = wide[:, 6] * 1000 + wide[:, 7] * 100 + wide[:, 8] * 10 + wide[:, 9]
-    good &= _real_digit_dates([wide[:, k] for k in range(7)])
-    return high.astype(np.int64) * 10_000 + low, good
+def _block_cpr_digits(buffer: Any, start: int, size: int, width: int) -> tuple[Array, Array]:
+    """:func:`_plain_cpr_digits` over ``size`` values of ``width`` (10 or 11) bytes each.
+
+    Read in place, two bytes at a time: each pair of bytes (``DD``, ``MM``, ``YY``, and
+    the serial's two halves) is looked up in a table of the 100 pairs of ASCII digits
+    (-1 for any other pair), so five lookups per value read and check all ten digits.
+    """
+    global _PAIRS  # noqa: PLW0603  # built once, on first use
+    if _PAIRS is None:
+        _PAIRS = np.full(65_536, -1, dtype=np.int16)
+        for high in range(10):
+            for low in range(10):  # little-endian: the first character is the low byte
+                _PAIRS[(48 + high) | (48 + low) << 8] = high * 10 + low
+    pairs_table = _PAIRS
+
+    def pairs(at: int) -> Array:
+        view = np.ndarray((size,), dtype="<u2", buffer=buffer, offset=start + at,
+                          strides=(width,))
+        return pairs_table[view]
+
+    skip = width - 10  # the hyphen of DDMMYY-SSSS
+    day, month, year = pairs(0), pairs(2), pairs(4)
+    serial_high, serial_low = pairs(6 + skip), pairs(8 + skip)
+    good = np.minimum(np.minimum(np.minimum(day, month), np.minimum(year, serial_high)),
+                      serial_low) >= 0
+    if skip:
+        hyphen = np.ndarray((size,), dtype=np.uint8, buffer=buffer, offset=start + 6,
+                            strides=(width,))
+        good &= hyphen == ord("-")
+    good &= _real_digit_dates(day, month, year, serial_high // 10)
+    number = ((day.astype(np.int64) * 100 + month) * 100 + year) * 10_000 \
+        + serial_high.astype(np.int64) * 100 + serial_low
+    return number, good
+
+
+_PAIRS: Array | None = None
 
 
 def _date_tables() -> tuple[Array, Array]:
@@ -633,19 +655,18 @@ def _date_tables() -> tuple[Array, Array]:
     return by_day_month, leap
 
 
-def _real_digit_dates(parts: list[Array]) -> Array:
-    """:func:`_real_dates` of the first seven digits (``D D M M Y Y 7th``), by lookup."""
+def _real_digit_dates(day: Array, month: Array, yy: Array, seventh: Array) -> Array:
+    """:func:`_real_dates` by lookup; a value out of range (a non-digit) is no date."""
     global _DATE_TABLES  # noqa: PLW0603  # built once, on first use
     if _DATE_TABLES is None:
         _DATE_TABLES = _date_tables()
     by_day_month, leap = _DATE_TABLES
-    day_month = (parts[0].astype(np.int32) * 1000 + parts[1] * 100 + parts[2] * 10 + parts[3])
-    good = by_day_month[np.minimum(day_month, 9999)]
+    day_month = day.astype(np.int32) * 100 + month
+    good = by_day_month[np.clip(day_month, 0, 9999)]
     february = np.flatnonzero(day_month == 2902)
     if len(february):
-        seventh_year = (parts[6][february].astype(np.int32) * 100 + parts[4][february] * 10
-                        + parts[5][february])
-        good[february] &= leap[np.minimum(seventh_year, 999)]
+        seventh_year = seventh[february].astype(np.int32) * 100 + yy[february]
+        good[february] &= leap[np.clip(seventh_year, 0, 999)]
     return np.asarray(good)
 
 
