@@ -277,7 +277,9 @@ IN_FULL = {"exceptions", "identifiers", "model", "findings", "workdays", "plan",
 IN_PART = {
     "catalogue": ({"RULES"}, "the rest writes the documentation (the CLI, docs/rules.md)"),
     "frames": ({"to_frame", "to_rows"}, "cell, frame, finding_rows and FINDING_COLUMNS are "
-                                        "the pieces to_frame and Report.to_frame build on"),
+                                        "the pieces to_frame and Report.to_frame build on; "
+                                        "partition_findings is what a cluster engine maps, "
+                                        "imported from frames by the recipe"),
 }
 # Public modules used by their own name, never re-exported.
 NAMESPACES = {
