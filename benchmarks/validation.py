@@ -1,12 +1,14 @@
 """A table's validation in the columnar engine, in CPU time, across source trees.
 
-Two measurements on the benchmark data as Arrow tables with the fields' names:
-``duplicates`` (the public ``find_duplicate_active_cases`` on the cases table,
-validation included, counted without building a ``Finding``) and ``construction``
-(the cases and services tables validated into columns, the step every table input
-takes). Each tree runs in a fresh process, the trees take turns round after round
-(interleaved), and the time is the process's CPU time, which other jobs on a shared
-machine do not inflate as they do wall time.
+Measured on the benchmark data as Arrow tables with the fields' names: ``duplicates``
+(the public ``find_duplicate_active_cases`` on the cases table, validation included,
+counted without building a ``Finding``), ``detection`` (the same from columns
+validated untimed) and ``construction`` (the cases and services tables validated into
+columns, the step every table input takes); and, for scale, ``pandas`` (the benchmark's
+pandas duplicates, which validates nothing), where pandas is installed. Each tree
+runs in a fresh process, the trees take turns round after round (interleaved), and
+the time is the process's CPU time, which other jobs on a shared machine do not
+inflate as they do wall time.
 
 Usage (from the repository root; a tree is a directory holding ``casemigrate/``; the
 benchmarks are always this tree's):
@@ -27,7 +29,7 @@ import tempfile
 import time
 from typing import Any
 
-TASKS = ("duplicates", "construction")
+TASKS = ("duplicates", "detection", "construction", "pandas")
 
 
 def _measure(size: int, runs: int) -> dict[str, Any]:
@@ -36,14 +38,25 @@ def _measure(size: int, runs: int) -> dict[str, Any]:
         CASE_COLUMNS,
         SERVICE_COLUMNS,
         _arrow,
+        _columns_of,
+        _pd_frame,
         col_construction,
         col_duplicates_counted,
+        col_rules_duplicates,
+        pd_duplicates,
     )
 
     data = load(size)
     cases, services = _arrow(data.cases, CASE_COLUMNS), _arrow(data.services, SERVICE_COLUMNS)
+    validated = _columns_of("cases", data.cases, CASE_COLUMNS)
     jobs = {"duplicates": lambda: col_duplicates_counted(cases),
+            "detection": lambda: col_rules_duplicates(validated),
             "construction": lambda: col_construction((cases, services))}
+    try:
+        frame = _pd_frame(data.cases, CASE_COLUMNS, ["opened", "closed"])
+        jobs["pandas"] = lambda: pd_duplicates(frame)
+    except ImportError:
+        pass
     figures: dict[str, Any] = {}
     for name, job in jobs.items():
         result = job()  # warm-up
@@ -55,6 +68,10 @@ def _measure(size: int, runs: int) -> dict[str, Any]:
             times.append(time.process_time() - start)
         figures[name] = {"times": times, "result": list(result)}
     return figures
+
+
+def _median_ms(times: list[float]) -> str:
+    return f"{statistics.median(times) * 1e3:.1f}" if times else "-"
 
 
 def _size(text: str) -> int:
@@ -89,13 +106,14 @@ def main() -> None:
                     cwd=tempfile.gettempdir())  # so that the tree, not this one, is imported
                 figures = json.loads(out.stdout)
                 for name in TASKS:
+                    if name not in figures:
+                        continue
                     times[tree][name] += figures[name]["times"]
                     if results.setdefault(name, figures[name]["result"]) != figures[name][
                             "result"]:
                         raise SystemExit(f"{name}: the trees' results differ")
         for name in TASKS:
-            line = ", ".join(f"{t} {statistics.median(times[t][name]) * 1e3:.1f}"
-                             for t in trees)
+            line = ", ".join(f"{t} {_median_ms(times[t][name])}" for t in trees)
             print(f"{size:>9,} {name:<13} CPU ms (median of {args.rounds * args.runs}): {line}")
     print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
