@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import pathlib
+
 import pytest
 
 from benchmarks import run
@@ -65,3 +68,39 @@ def test_keyword_construction_benchmark_builds_every_record(
     figures = keywords._measure(300, 1)
     assert figures["records"] == {"Case": len(small.cases), "Service": len(small.services)}
     assert all(figures[name] > 0 for name in ("Case", "Service", "from_rows"))
+
+
+def test_validation_benchmark_measures_the_engine_and_pandas(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("numpy")
+    pytest.importorskip("narwhals")
+    from benchmarks import data as bench_data
+    from benchmarks import validation
+
+    small = generate(300, seed=5)
+    monkeypatch.setattr(bench_data, "load", lambda size: small)
+    figures = validation._measure(300, 1)
+    expected = TASKS["duplicates"]["plain"].run(small.cases)
+    assert tuple(figures["duplicates"]["result"]) == expected
+    assert tuple(figures["detection"]["result"]) == expected
+    assert figures["construction"]["result"] == [len(small.cases) + len(small.services)]
+    if "pandas" in figures:
+        assert tuple(figures["pandas"]["result"]) == expected
+
+
+def test_national_runner_reports_each_partition(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: pathlib.Path) -> None:
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("numpy")
+    pytest.importorskip("narwhals")
+    from benchmarks import national
+
+    out = tmp_path / "national.json"
+    assert national.main(["--cases", "5k", "--codes", "101,825", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 municipalities" in printed
+    figures = json.loads(out.read_text(encoding="utf-8"))["partitions"]
+    sizes = national.sizes(5000)
+    assert [(f["code"], f["cases"]) for f in figures] == [(101, sizes[101]), (825, sizes[825])]
+    assert all(f["findings"] == sum(f["counts"].values()) > 0 for f in figures)
