@@ -346,7 +346,8 @@ def test_the_example_in_the_performance_docs_runs() -> None:
     exec(compile(block, "docs/performance.md", "exec"), {})
 
 
-@pytest.mark.parametrize("case_id", ["", " ", "é", "a\tb", "x" * 201, "Ø-1", "ab\u200b", "😀"])
+@pytest.mark.parametrize("case_id", ["", " ", "é", "a\tb", "x" * 201, "Ø-1", "ab\u200b", "😀",
+                                     "   ", " C-1", "C-1 ", "x" * 200])
 def test_ids_are_judged_as_the_reader_judges_them(case_id: str) -> None:
     rows = [{"case_id": name, "municipality": 607, "citizen": None, "system": "Old",
              "opened": dt.date(2020, 1, 1), "closed": None} for name in ("ok", case_id)]
