@@ -30,6 +30,15 @@ def test_a_table_without_the_extra_names_it() -> None:
         find_service_overlaps(_Stream(), cutover=dt.date(2026, 6, 1))
 
 
+@pytest.mark.skipif(HAS_EXTRA, reason="the columnar extra is installed")
+def test_a_partition_without_the_extra_names_it() -> None:
+    from casemigrate.frames import partition_findings
+
+    with pytest.raises(MissingDependency, match=r"casemigrate\[columnar\]") as raised:
+        partition_findings(_Stream(), find_duplicate_active_cases, as_of=dt.date(2026, 6, 1))
+    assert raised.value.field == "table"
+
+
 def test_records_never_import_the_table_libraries() -> None:
     code = (
         "import datetime as dt, sys\n"
