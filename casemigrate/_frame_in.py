@@ -110,7 +110,9 @@ class Frame:
         import pyarrow as pa  # noqa: PLC0415  # the columnar extra, imported on use
 
         try:
-            array = self._series(name, kind).to_arrow()
+            series = self._series(name, kind)
+            native = series.to_native()  # a pyarrow table's own column: read, not copied
+            array = native if isinstance(native, pa.ChunkedArray) else series.to_arrow()
         except (pa.ArrowException, TypeError, ValueError):
             return None
         if isinstance(array, pa.ChunkedArray):

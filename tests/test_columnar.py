@@ -275,6 +275,24 @@ def test_runs_of_a_key_are_numpys_unique(values: list[int]) -> None:
     assert [a.tolist() for a in found] == [first.tolist(), inverse.tolist(), counts.tolist()]
 
 
+def test_a_sliced_or_chunked_table_is_read_in_place_as_its_rows() -> None:
+    citizens = ["211062-1234", "2110621234", None, "010100-4321", "211062-1234", "300299-1234"]
+    rows = [{"case_id": f"C{i}", "municipality": 607, "citizen": cpr, "system": "Old",
+             "opened": dt.date(2020, 1, 1), "closed": None} for i, cpr in enumerate(citizens)]
+    whole = table(rows + rows, CASE_TYPES)
+    sliced = whole.slice(len(rows))  # the columns start at an offset of the buffers
+    chunked = pa.concat_tables([table(rows[:2], CASE_TYPES), table(rows[2:], CASE_TYPES)])
+    expected = find_duplicate_active_cases(read_cases(table(rows, CASE_TYPES),
+                                                      errors="collect").records,
+                                           as_of=CUTOVER)
+    assert [(f.code, f.subjects) for f in expected] == [("CM204", ("C0", "C1", "C4")),
+                                                        ("CM205", ("C2",))]
+    for shaped in (sliced, chunked):
+        found = find_duplicate_active_cases(shaped, as_of=CUTOVER, errors="collect")
+        assert [f for f in found if f.code != "CM002"] == list(expected)
+        assert found.refusals.refused_rows == 1  # 300299: no such day
+
+
 def test_one_municipality_in_a_column_is_judged_once_as_the_reader_judges_it() -> None:
     rows = [{"case_id": f"C{i}", "municipality": 999, "citizen": "211062-1234",
              "system": "Old", "opened": dt.date(2020, 1, 1), "closed": None} for i in range(3)]
