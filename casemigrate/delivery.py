@@ -59,6 +59,7 @@ from casemigrate import render as _render
 from casemigrate._keys import delivery_key, service_key, sorted_total
 from casemigrate._slots import slots_filler
 from casemigrate._text import Term
+from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import cpr_key, municipality
 from casemigrate.model import Delivery, Service
@@ -979,6 +980,12 @@ def merge_deliveries(
     check_overlaps: bool = True,
     match: RecreationMatch = _DEFAULT_MATCH,
     max_reporting_gap_days: int = DEFAULT_MAX_REPORTING_GAP_DAYS,
+    services: object | None = None,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> MergeResult:
     """Build the data basis from the two systems' deliveries, as DST does.
 
@@ -1028,6 +1035,20 @@ def merge_deliveries(
     match = v.instance("match", match, RecreationMatch)
     tolerated = v.count("max_reporting_gap_days", max_reporting_gap_days)
     check_overlaps = v.flag("check_overlaps", check_overlaps)
+    read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
+            "dayfirst": dayfirst}
+    if _columnar.is_table(deliveries):
+        if services is not None and not _columnar.is_table(services):
+            raise InvalidType(f"expected a table of services with a delivery_id column, got "
+                              f"{v.type_name(services)}", field="services")
+        return _columnar.merge_deliveries(  # type: ignore[no-any-return]
+            deliveries, plan, services=services, check_overlaps=check_overlaps, match=match,
+            tolerated=tolerated, **read)
+    if services is not None:
+        raise InvalidArgument("services= is the services table beside a deliveries table; "
+                              "a Delivery record holds its own services (pass the "
+                              "deliveries table, or leave services= out)", field="services")
+    _columnar.records_only(read)
     findings: list[Finding] = []
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
@@ -1282,14 +1303,7 @@ def _recreation(
             candidates = held_new if isinstance(held_new, list) else [held_new]
             pairs, unmatched = _pair(group, candidates, passes)
         counts["NOT_RECREATED"] += len(unmatched)
-        for old in unmatched:
-            findings.append(Finding.of(
-                ACTIVE_SERVICE_NOT_RECREATED, (old.service_id,), service=old.service_id,
-                citizen=old.citizen,
-                service_code=old.code if old.code is not None else "?",
-                start=old.start if old.start is not None else "?",
-                old_system=plan.old_system, new_system=plan.new_system,
-            ))
+        findings.extend(_not_recreated(old, plan) for old in unmatched)
         for old, recreated in pairs:
             _differs(old, recreated, cutover, findings)
             same = (recreated.start == old.start
@@ -1298,6 +1312,17 @@ def _recreation(
     if tally is not None:
         tally.update(counts)
     return findings
+
+
+def _not_recreated(old: Service, plan: CutoverPlan) -> Finding:
+    """CM315 for an active old-system service that nothing re-creates."""
+    return Finding.of(
+        ACTIVE_SERVICE_NOT_RECREATED, (old.service_id,), service=old.service_id,
+        citizen=old.citizen,
+        service_code=old.code if old.code is not None else "?",
+        start=old.start if old.start is not None else "?",
+        old_system=plan.old_system, new_system=plan.new_system,
+    )
 
 
 def _vanished(latest: Delivery, earlier: list[Delivery]) -> Iterator[Finding]:
