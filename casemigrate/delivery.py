@@ -939,7 +939,11 @@ class MergeResult:
             ...             services_in=0).summary()["kept"]
             0
         """
-        by_reason = Counter(item.reason.name for item in self.excluded)
+        # A merge of tables counts its lazy parts without making a record or finding.
+        counted = getattr(self.excluded, "reason_counts", None)
+        by_reason = (Counter(counted()) if counted is not None
+                     else Counter(item.reason.name for item in self.excluded))
+        codes = getattr(self.findings, "counts", None)
         old_active = by_reason.get(ExclusionReason.ACTIVE_IN_OLD_SYSTEM.name, 0)
         outcomes = {key: self.recreation.get(key, 0) for key in _OUTCOMES}
         # A result built by hand may lack the tally: what it does not explain was not
@@ -953,7 +957,8 @@ class MergeResult:
                                    for reason in ExclusionReason},
             "old_active_by_outcome": outcomes,
             "deliveries_used": [delivery.delivery_id for delivery in self.used],
-            "findings_by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
+            "findings_by_code": (dict(codes()) if codes is not None else
+                                 dict(sorted(Counter(f.code for f in self.findings).items()))),
         }
 
 

@@ -25,7 +25,7 @@ a record made only when one is indexed or iterated, equal to the record path's t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final, overload
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 import numpy as np
@@ -43,8 +43,10 @@ from casemigrate.exceptions import CaseMigrateError, InvalidArgument
 from casemigrate.findings import Finding, Rule, sort_findings
 from casemigrate.identifiers import CPR, municipality
 from casemigrate.model import Delivery, Service
-from casemigrate.plan import CutoverPlan
 from casemigrate.tables import Refusal, Refusals
+
+if TYPE_CHECKING:
+    from casemigrate.plan import CutoverPlan
 
 Array = Any
 LINK: Final = "delivery_id"
@@ -91,7 +93,10 @@ class Source:
         return [t._parse(_GROUPS_SPEC, value, self._options) for value in values]
 
     def group_keys(self, rows: Array) -> Array:
-        """One integer per row of ``rows``: equal exactly when the target groups are equal."""
+        """One integer per row of ``rows``: equal exactly when the target groups are equal.
+
+        The numbering is this call's own: compare keys of one call only.
+        """
         if self._groups_column is None or not len(rows):
             return np.zeros(len(rows), dtype=np.int64)
         raw = self._raw_groups()
@@ -110,6 +115,33 @@ class Source:
                 indices = encoded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
                 return ids[np.asarray(indices)]
         return _set_ids(self.groups(rows))
+
+    def same_groups(self, a: Array, b: Array) -> Array:
+        """Whether rows ``a`` hold the same target groups as rows ``b``, pair by pair."""
+        keys = self.group_keys(np.concatenate((a, b)))  # one numbering for both
+        return np.asarray(keys[:len(a)] == keys[len(a):], dtype=bool)
+
+    def cells(self, rows: Array) -> list[dict[str, Any]]:
+        """The table cells of each row (as ``frames`` shows a service), with no record."""
+        rows = np.asarray(rows, dtype=np.int64)
+        c = self.columns
+        keys = self.group_keys(rows)
+        distinct, first = np.unique(keys, return_index=True)
+        shown = [", ".join(sorted(groups)) for groups in self.groups(rows[first])]
+        groups = [shown[k] for k in np.searchsorted(distinct, keys).tolist()]
+        ids = c.service_id.take(pa.array(rows, type=pa.int64())).to_pylist()
+        systems = [c.systems[s] for s in c.system[rows].tolist()]
+        citizens = [None if digits == NO_CITIZEN else f"{digits:010d}"[:6] + "-****"
+                    for digits in c.citizen[rows].tolist()]
+        codes = [None if code == NO_CODE else c.codes[code] for code in c.code[rows].tolist()]
+        starts = [None if day == MISSING else _columns.day_of(day)
+                  for day in c.start[rows].tolist()]
+        ends = [None if day == OPEN else _columns.day_of(day) for day in c.end[rows].tolist()]
+        return [{"service_id": sid, "system": system, "municipality": place, "citizen": cpr,
+                 "code": code, "target_groups": group, "start": start, "end": end}
+                for sid, system, place, cpr, code, group, start, end in zip(
+                    ids, systems, c.municipality[rows].tolist(), citizens, codes, groups,
+                    starts, ends, strict=True)]
 
     def services(self, rows: Array) -> list[Service]:
         """The records of good rows ``rows``, as the reader makes them."""
@@ -212,17 +244,32 @@ class _Lazy(Sequence[Any]):
 
 
 class Services(_Lazy):
-    """Services of the table's good rows, made when indexed: equal to their tuple."""
+    """Services of the table's good rows, made when indexed: equal to their tuple.
 
-    def __init__(self, source: Source, rows: Array) -> None:
+    ``where``, if given, is the index in ``delivery_ids`` of the delivery each came in.
+    """
+
+    def __init__(self, source: Source, rows: Array, where: Array | None = None,
+                 delivery_ids: list[str] | None = None) -> None:
         self.source = source
         self.rows = rows
+        self.where = where
+        self.delivery_ids = delivery_ids or []
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def _make(self, positions: Array) -> list[Any]:
         return self.source.services(self.rows[positions])
+
+    def cells(self) -> list[dict[str, Any]]:
+        """A table row per service, with the delivery it came in; no record made."""
+        rows = self.source.cells(self.rows)
+        if self.where is not None:
+            ids = self.delivery_ids
+            for row, where in zip(rows, self.where.tolist(), strict=True):
+                row["delivery_id"] = ids[where]
+        return rows
 
 
 class ExcludedServices(_Lazy):
@@ -246,6 +293,16 @@ class ExcludedServices(_Lazy):
                 for service, reason, where in zip(services, self.reasons[positions].tolist(),
                                                   self.where[positions].tolist(),
                                                   strict=True)]
+
+    def cells(self) -> list[dict[str, Any]]:
+        """A table row per excluded service, with reason and delivery; no record made."""
+        rows = self.source.cells(self.rows)
+        ids = self.delivery_ids
+        for row, reason, where in zip(rows, self.reasons.tolist(), self.where.tolist(),
+                                      strict=True):
+            row["reason"] = _REASONS[reason]
+            row["delivery_id"] = ids[where]
+        return rows
 
     def reason_counts(self) -> dict[str, int]:
         """How many services were excluded for each reason, by its name; no record made."""
@@ -456,6 +513,7 @@ class _Ledger:
         self.delivery_ids = delivery_ids
         self.excluded: list[tuple[Array, Array, int]] = []  # rows, reasons, delivery index
         self.kept: list[Array] = []
+        self.kept_in: list[Array] = []  # the delivery id index of each kept row
         self.found: list[Finding] = []  # the deliveries' findings, made as records
         self.latest: list[Delivery] = []  # the used deliveries, as CM306-CM308 name them
         self.rows: dict[str, list[Array]] = {
@@ -537,6 +595,7 @@ def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | 
         admitted, active = _admit(latest, rows_of(latest), c, ledger,
                                   index_of[latest.delivery_id], old=role == "old")
         ledger.kept.append(admitted)
+        ledger.kept_in.append(np.full(len(admitted), index_of[latest.delivery_id]))
         if role == "old":
             old_active = active
             _vanished(latest, earlier, rows_of, c, ledger, index_of)
@@ -552,6 +611,8 @@ def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | 
     else:
         recreation["NOT_COMPARED"] = len(old_active)
     kept = np.concatenate(ledger.kept) if ledger.kept else np.zeros(0, dtype=np.int64)
+    kept_in = (np.concatenate(ledger.kept_in) if ledger.kept_in
+               else np.zeros(0, dtype=np.int64))
     if check_overlaps:
         blocks += _rules.service_overlaps(_subset(c, kept), plan.cutover, plan.old_system,
                                           plan.new_system, False)._blocks
@@ -572,7 +633,7 @@ def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | 
         excluded_rows = places = np.zeros(0, dtype=np.int64)
         reasons = np.zeros(0, dtype=np.int8)
     return d.MergeResult(
-        services=Services(source, kept),
+        services=Services(source, kept, kept_in, delivery_ids),
         excluded=ExcludedServices(source, excluded_rows, reasons, places, delivery_ids),
         used=tuple(used),
         findings=FindingTable(blocks, refusals),
@@ -736,7 +797,7 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,
         if match.same_start:
             same &= c.start[pair_old] == c.start[pair_new]
         if match.same_target_groups:
-            same &= source.group_keys(pair_old) == source.group_keys(pair_new)
+            same &= source.same_groups(pair_old, pair_new)
         unmatched.append(pair_old[~same])
         pair_old, pair_new = pair_old[same], pair_new[same]
     # Groups of more than one: the record path's pairing, on their records.
@@ -750,7 +811,7 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,
         unmatched.append(extra_unmatched)
     lost = np.concatenate(unmatched).astype(np.int64)
     same_start = c.start[pair_old] == c.start[pair_new]
-    same_groups = source.group_keys(pair_old) == source.group_keys(pair_new)
+    same_groups = source.same_groups(pair_old, pair_new)
     unchanged = same_start & same_groups
     tally["RECREATED_UNCHANGED"] = int(unchanged.sum())
     tally["RECREATED_DIFFERS"] = int((~unchanged).sum())
