@@ -7,6 +7,9 @@ one: the pages and modules that need them are skipped, not failed, when they are
 from __future__ import annotations
 
 import importlib.util
+from typing import Any
+
+import pytest
 
 _NEEDS_FRAMES = ("pandas", "narwhals")
 
@@ -21,3 +24,17 @@ collect_ignore = (
 collect_ignore_glob: list[str] = []
 if importlib.util.find_spec("numpy") is None or importlib.util.find_spec("pyarrow") is None:
     collect_ignore_glob.append("casemigrate/_columnar/_*.py")
+
+# A public function whose docstring gives a table to the columnar engine: its example
+# runs only with the extra (the module's other examples run without it).
+_COLUMNAR_EXAMPLES = frozenset({"casemigrate.delivery.merge_deliveries"})
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Skip the columnar examples of public docstrings without the ``columnar`` extra."""
+    if not collect_ignore_glob:
+        return
+    skip = pytest.mark.skip(reason="needs the columnar extra (numpy and pyarrow)")
+    for item in items:
+        if getattr(getattr(item, "dtest", None), "name", None) in _COLUMNAR_EXAMPLES:
+            item.add_marker(skip)

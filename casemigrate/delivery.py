@@ -897,12 +897,16 @@ class MergeResult:
             ``NOT_RECREATED`` (CM315) and ``NOT_COMPARED`` (the new system has no
             production delivery, so nothing was matched). :meth:`summary` gives every
             outcome, and its parts sum to the ``ACTIVE_IN_OLD_SYSTEM`` exclusions.
+
+    A merge of records holds tuples. A merge of tables holds lazy sequences of the
+    same records and a lazy findings table, equal to those tuples
+    (:func:`merge_deliveries`).
     """
 
-    services: tuple[Service, ...]
-    excluded: tuple[Excluded, ...]
+    services: Sequence[Service]
+    excluded: Sequence[Excluded]
     used: tuple[Delivery, ...]
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]
     services_in: int
     recreation: Mapping[str, int] = attrs.field(factory=dict, eq=False, converter=_read_only)
 
@@ -979,7 +983,7 @@ def _latest(
 
 
 def merge_deliveries(
-    deliveries: Iterable[Delivery],
+    deliveries: Iterable[Delivery] | object,
     plan: CutoverPlan,
     *,
     check_overlaps: bool = True,
@@ -1014,8 +1018,21 @@ def merge_deliveries(
 
     The result does not depend on the order of ``deliveries``.
 
+    A vendor's deliveries as tables: ``deliveries`` may be a table (pyarrow, pandas or
+    polars; the ``columnar`` extra) of one row per delivery, read as
+    :func:`read_deliveries` reads it, and ``services`` a table of one row per service
+    of a delivery: a :class:`Service`'s fields, read as :func:`read_services` reads
+    them, and a ``delivery_id`` column naming the delivery that holds it. The result
+    equals the record path's for ``read_deliveries(deliveries, services=by_id)``,
+    ``by_id`` mapping each delivery id to its services in table order
+    (``docs/tables.md``). Its ``services``, ``excluded``, the used deliveries'
+    ``services`` and its ``findings`` (a lazy findings table) keep the columnar
+    engine's arrays and make a record only when one is indexed or iterated; its
+    counts, :meth:`MergeResult.summary` and ``to_frame`` make none.
+
     Args:
-        deliveries: The deliveries DST has received, in any order.
+        deliveries: The deliveries DST has received, in any order: records, or a
+            table of deliveries.
         plan: The plan (its register need not be HANDICAP; the merge is DST's rule for
             the handicap and vulnerable adults statistics).
         check_overlaps: Look for CM301-CM303 in the data basis (the default). Without
@@ -1027,14 +1044,59 @@ def merge_deliveries(
         max_reporting_gap_days: The days tolerated between the old system's last and
             the new system's first production delivery (CM317); 0 takes the source's
             NB to the letter.
+        services: With a deliveries table only: the services table, with a
+            ``delivery_id`` column (mapped from another name with ``columns=``). A
+            service whose ``delivery_id`` names no delivery read from the deliveries
+            table is a refused row (``invalid-value``). Without it, the deliveries
+            hold no services.
+        columns: For tables: one mapping of column names to fields for both tables,
+            as :func:`read_deliveries` and :func:`read_services` take it (an entry
+            is left out for a table whose records lack its field, or that lacks its
+            column; ``delivery_id`` is read from both). So are ``errors``, ``extra``,
+            ``date_format`` and ``dayfirst``. With ``errors="collect"`` the refused
+            rows are left out, each table, column and error code of them is a CM002
+            among the findings, and ``findings.refusals`` holds the refusals of the
+            deliveries table and of the services table. Records take none of these.
+        errors: ``"raise"`` (the first bad row's error) or ``"collect"``.
+        extra: ``"ignore"`` or ``"refuse"`` the tables' columns that are no field.
+        date_format: A ``strptime`` format for date strings.
+        dayfirst: ``True`` reads ``02-09-2022`` as 2 September.
 
     Returns:
         The :class:`MergeResult`.
 
     Raises:
         InvalidType: ``deliveries`` holds something that is not a :class:`Delivery`,
-            or ``match`` is not a :class:`RecreationMatch`.
-        InvalidArgument: ``max_reporting_gap_days`` is negative.
+            ``match`` is not a :class:`RecreationMatch`, or ``services`` is not a
+            table.
+        InvalidArgument: ``max_reporting_gap_days`` is negative, ``services`` (or a
+            reading option) is given beside records, or a table lacks a column.
+        MissingDependency: A table is given without the ``columnar`` extra.
+        CaseMigrateError: With ``errors="raise"``, a table's first bad row's error.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pyarrow as pa
+        >>> from casemigrate import CutoverPlan
+        >>> plan = CutoverPlan(municipality=607, register="handicap", old_system="Old",
+        ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+        >>> deliveries = pa.table({
+        ...     "delivery_id": ["o", "n"], "name": ["L402", "L402"],
+        ...     "system": ["Old", "New"], "municipality": [607, 607],
+        ...     "sent": [dt.datetime(2026, 6, 10, 9), dt.datetime(2026, 6, 11, 9)]})
+        >>> services = pa.table({
+        ...     "ydelse": ["A", "B", "B'"], "municipality": [607, 607, 607],
+        ...     "citizen": ["211062-1234"] * 3, "code": ["SEL85", "SEL107", "SEL107"],
+        ...     "target_groups": [["1.1"]] * 3,
+        ...     "start": [dt.date(2021, 6, 1)] * 3,
+        ...     "end": [dt.date(2024, 1, 1), None, None], "system": ["Old", "Old", "New"],
+        ...     "leverance": ["o", "o", "n"]})
+        >>> result = merge_deliveries(deliveries, plan, services=services,
+        ...                           columns={"ydelse": "service_id",
+        ...                                    "leverance": "delivery_id"})
+        >>> [s.service_id for s in result.services], result.summary()["excluded_by_reason"][
+        ...     "ACTIVE_IN_OLD_SYSTEM"], dict(result.recreation)["RECREATED_UNCHANGED"]
+        (['A', "B'"], 1, 1)
     """
     plan = v.instance("plan", plan, CutoverPlan)
     match = v.instance("match", match, RecreationMatch)

@@ -271,7 +271,7 @@ def test_services_beside_records_are_refused() -> None:
 
 
 def test_deliveries_without_a_services_table_hold_none() -> None:
-    deliveries, services = old_and_new([], [])
+    deliveries, _ = old_and_new([], [])
     found = merge_deliveries(deliveries, PLAN)
     assert_same_merge(found, merge_deliveries(read_deliveries(deliveries).records, PLAN))
     assert found.services_in == 0

@@ -128,7 +128,8 @@ class Source:
         keys = self.group_keys(rows)
         distinct, first = np.unique(keys, return_index=True)
         shown = [", ".join(sorted(groups)) for groups in self.groups(rows[first])]
-        groups = [shown[k] for k in np.searchsorted(distinct, keys).tolist()]
+        where: Array = np.searchsorted(distinct, keys)
+        groups = [shown[k] for k in where.tolist()]
         ids = c.service_id.take(pa.array(rows, type=pa.int64())).to_pylist()
         systems = [c.systems[s] for s in c.system[rows].tolist()]
         citizens = [None if digits == NO_CITIZEN else f"{digits:010d}"[:6] + "-****"
@@ -367,17 +368,23 @@ class _RowFindings(Block):
 
 # ---- reading the two tables ------------------------------------------------------------
 
-def _mapping(columns: Any, fields: frozenset[str]) -> Any:
-    """The entries of one ``columns=`` mapping whose field ``fields`` holds."""
+def _mapping(columns: Any, fields: frozenset[str], table: object) -> Any:
+    """The entries of one ``columns=`` mapping for one table.
+
+    An entry is kept where its field is one of the table's records and its column is
+    one the table has: the other table's names are left out.
+    """
     if columns is None or not hasattr(columns, "items"):
         return columns  # the reader names what is wrong with it
-    return {column: field for column, field in columns.items() if field in fields}
+    present = set(open_frame(table).columns)
+    return {column: field for column, field in columns.items()
+            if field in fields and column in present}
 
 
-def _link_column(columns: Any) -> str:
+def _link_column(columns: Any, present: tuple[str, ...]) -> str:
     if columns is not None and hasattr(columns, "items"):
         for column, field in columns.items():
-            if field == LINK:
+            if field == LINK and column in present:
                 return str(column)
     return LINK
 
@@ -391,14 +398,14 @@ def _read_services(table: object, delivery_ids: list[str], *, columns: Any, erro
     was read, else the row is refused (``missing-value``, ``invalid-value``).
     """
     options = t._options(date_format, dayfirst, errors, extra)
-    link = _link_column(columns)
     frame = open_frame(table)
+    link = _link_column(columns, frame.columns)
     if link not in frame.columns:
         raise InvalidArgument(
             f"the services table lacks the column {link} that names each service's "
             "delivery; map the table's name with columns={'leverance': 'delivery_id'}",
             field=LINK)
-    wanted = _mapping(columns, _SERVICE_FIELDS)
+    wanted = _mapping(columns, _SERVICE_FIELDS, table)
     reader_table = table
     if extra == "refuse":  # the link is no extra column: the reader must not see it
         reader_table = _without(table, link)
@@ -419,8 +426,9 @@ def _read_services(table: object, delivery_ids: list[str], *, columns: Any, erro
 
 
 def _without(table: object, column: str) -> object:
-    import narwhals.stable.v1 as nw  # noqa: PLC0415  # the extra, imported on use
+    import narwhals.stable.v1 as narwhals  # noqa: PLC0415  # the extra, imported on use
 
+    nw: Any = narwhals
     return nw.to_native(nw.from_native(table, eager_only=True).drop(column))
 
 
@@ -537,7 +545,8 @@ def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | 
           check_overlaps: bool, match: d.RecreationMatch, tolerated: int, columns: Any,
           errors: Any, extra: Any, date_format: Any, dayfirst: Any) -> d.MergeResult:
     """:func:`casemigrate.merge_deliveries` over a deliveries table and a services table."""
-    read = t.read_deliveries(deliveries_table, columns=_mapping(columns, _DELIVERY_FIELDS),
+    read = t.read_deliveries(deliveries_table,
+                             columns=_mapping(columns, _DELIVERY_FIELDS, deliveries_table),
                              errors=errors, extra=extra, date_format=date_format,
                              dayfirst=dayfirst)
     deliveries = list(read.records)
@@ -644,8 +653,11 @@ def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | 
 
 def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, where: int,
            *, old: bool) -> tuple[Array, Array]:
-    """``delivery._admit`` on arrays: the kept rows of a used delivery, and its active
-    old-system rows (excluded, in the same pass and order as the other exclusions)."""
+    """``delivery._admit`` on arrays: a used delivery's kept rows and active old rows.
+
+    The active rows of an old-system delivery are excluded in the same pass, and in the
+    same order, as its other exclusions.
+    """
     if not len(rows):
         return rows, rows
     latest = len(ledger.latest)
@@ -678,7 +690,7 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
     return rows[~out], rows[active]
 
 
-def _vanished(latest: Delivery, earlier: list[Delivery], rows_of: Callable[[Delivery], Array],
+def _vanished(latest: Delivery, earlier: list[Delivery], rows_of: Callable[[Delivery], Array],  # noqa: PLR0917
               c: ServiceColumns, ledger: _Ledger, index_of: dict[str, int]) -> None:
     """CM304: closed services of earlier deliveries that the latest does not hold."""
     if not earlier:
@@ -757,10 +769,13 @@ def _maker(code: str, rows: Array, extra: Array, c: ServiceColumns, ledger: _Led
 
 # ---- re-creation (CM315, CM316) ---------------------------------------------------------
 
-def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,
+def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # noqa: PLR0917
                 match: d.RecreationMatch, tally: dict[str, int]) -> list[Block]:
-    """``delivery._recreation`` on arrays; groups of more than one old or new service
-    are paired by the record path's ``_pair`` on their few records."""
+    """``delivery._recreation`` on arrays.
+
+    Groups of more than one old or new service are paired by the record path's
+    ``_pair`` on their few records.
+    """
     c = source.columns
     span = len(c.codes) + 1
     if not len(old):
@@ -778,7 +793,7 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,
     distinct, old_group, old_count = np.unique(old_key, return_inverse=True,
                                                return_counts=True)
     old_group = old_group.reshape(-1)
-    place = np.searchsorted(distinct, new_key)
+    place: Array = np.searchsorted(distinct, new_key)
     place[place == len(distinct)] = 0
     found = distinct[place] == new_key if len(distinct) else np.zeros(len(new), dtype=bool)
     new, new_group = new[found], place[found]
@@ -841,7 +856,7 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,
     return blocks
 
 
-def _pair_crowded(source: Source, old: Array, old_group: Array, new: Array,
+def _pair_crowded(source: Source, old: Array, old_group: Array, new: Array,  # noqa: PLR0917
                   new_group: Array, match: d.RecreationMatch) -> tuple[Array, Array, Array]:
     """``delivery._pair`` for each group with more than one old or new service."""
     passes = tuple((start, groups) for start, groups in d._PASSES
