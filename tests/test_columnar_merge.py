@@ -163,6 +163,25 @@ def old_and_new(old: list[tuple[Any, ...]], new: list[tuple[Any, ...]]) -> tuple
     return deliveries, table(rows, SERVICE_TYPES)
 
 
+SERVICE = st.tuples(SERVICE_IDS, st.sampled_from(["211062-1234", "010100-4321", None]),
+                    st.sampled_from(["SEL107", "SEL85"]), GROUPS,
+                    st.sampled_from([dt.date(2020, 1, 1), dt.date(2021, 1, 1), CUTOVER, None]),
+                    st.sampled_from([None, None, dt.date(2027, 1, 31)]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SERVICE, max_size=10, unique_by=lambda row: row[0]),
+       st.lists(SERVICE, max_size=10, unique_by=lambda row: row[0]), MATCHES)
+def test_recreation_pairs_as_the_records_pair(old: list[tuple[Any, ...]],
+                                              new: list[tuple[Any, ...]],
+                                              match: RecreationMatch) -> None:
+    """Many old and new services of one citizen and code: paired one to one, as _pair."""
+    deliveries, services = old_and_new(old, new)
+    found = merge_deliveries(deliveries, PLAN, services=services, match=match)
+    assert_same_merge(found, merge_deliveries(as_records(deliveries, services), PLAN,
+                                              match=match))
+
+
 def test_crowded_recreation_groups_pair_as_the_records_pair() -> None:
     cpr = "211062-1234"
     old = [("A", cpr, "SEL107", ["1.1"], dt.date(2020, 1, 1), None),

@@ -24,6 +24,7 @@ a record made only when one is indexed or iterated, equal to the record path's t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, overload
 
@@ -541,15 +542,34 @@ class _Ledger:
                                                           len(rows)) for e in extra], axis=1))
 
 
-def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | None, *,
-          check_overlaps: bool, match: d.RecreationMatch, tolerated: int, columns: Any,
-          errors: Any, extra: Any, date_format: Any, dayfirst: Any) -> d.MergeResult:
-    """:func:`casemigrate.merge_deliveries` over a deliveries table and a services table."""
-    read = t.read_deliveries(deliveries_table,
-                             columns=_mapping(columns, _DELIVERY_FIELDS, deliveries_table),
-                             errors=errors, extra=extra, date_format=date_format,
-                             dayfirst=dayfirst)
-    deliveries = list(read.records)
+@attrs.frozen
+class Read:
+    """The two tables read: the deliveries as records, the services as columns.
+
+    Attributes:
+        deliveries: The deliveries read, in table order.
+        refusals: The deliveries table's refusals.
+        source: The services' good rows.
+        where: For each good service row, the index of its delivery id in
+            ``delivery_ids``.
+        delivery_ids: The distinct delivery ids, in table order.
+    """
+
+    deliveries: list[Delivery]
+    refusals: Refusals
+    source: Source
+    where: Array
+    delivery_ids: list[str]
+
+
+def read(deliveries_table: object, services_table: object | None, *, columns: Any,
+         errors: Any, extra: Any, date_format: Any, dayfirst: Any) -> Read:
+    """Read the deliveries table and the services table (see the module documentation)."""
+    found = t.read_deliveries(deliveries_table,
+                              columns=_mapping(columns, _DELIVERY_FIELDS, deliveries_table),
+                              errors=errors, extra=extra, date_format=date_format,
+                              dayfirst=dayfirst)
+    deliveries = list(found.records)
     delivery_ids = list(dict.fromkeys(delivery.delivery_id for delivery in deliveries))
     if services_table is None:
         options = t._options(date_format, dayfirst, errors, extra)
@@ -559,6 +579,22 @@ def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | 
         source, where = _read_services(services_table, delivery_ids, columns=columns,
                                        errors=errors, extra=extra, date_format=date_format,
                                        dayfirst=dayfirst)
+    return Read(deliveries, found.refusals, source, where, delivery_ids)
+
+
+def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | None, *,
+          check_overlaps: bool, match: d.RecreationMatch, tolerated: int,
+          **options: Any) -> d.MergeResult:
+    """:func:`casemigrate.merge_deliveries` over a deliveries table and a services table."""
+    return merged(read(deliveries_table, services_table, **options), plan,
+                  check_overlaps=check_overlaps, match=match, tolerated=tolerated)
+
+
+def merged(tables: Read, plan: CutoverPlan, *, check_overlaps: bool,
+           match: d.RecreationMatch, tolerated: int) -> d.MergeResult:
+    """The merge of two tables already read (the engine's own step, after reading)."""
+    deliveries, source, where = tables.deliveries, tables.source, tables.where
+    delivery_ids = tables.delivery_ids
     c = source.columns
     # The rows of each delivery id, in table order.
     by_id = np.argsort(where, kind="stable")
@@ -629,7 +665,7 @@ def merge(deliveries_table: object, plan: CutoverPlan, services_table: object | 
     for rule in dict.fromkeys(f.rule for f in ledger.found):
         blocks.append(Found(rule, list(sort_findings(f for f in ledger.found
                                                      if f.rule is rule))))
-    refusals = (read.refusals, c.refusals)
+    refusals = (tables.refusals, c.refusals)
     refused = t.find_refused_rows(refusals)
     if refused:
         blocks.append(Found(refused[0].rule, list(sort_findings(refused))))
@@ -773,13 +809,17 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
                 match: d.RecreationMatch, tally: dict[str, int]) -> list[Block]:
     """``delivery._recreation`` on arrays.
 
-    Groups of more than one old or new service are paired by the record path's
-    ``_pair`` on their few records.
+    The record path pairs, per (citizen, code), the old services with the new ones
+    one to one, pass by pass (same start and groups, same start, same groups, any),
+    each old in (start, id) order taking the first free candidate in that order that
+    the pass allows. Each pass asks for equal values, so within a pass the k-th old of
+    a bucket of equal values takes the k-th free candidate of that bucket: a matching
+    of ranks, made here with sorts.
     """
     c = source.columns
-    span = len(c.codes) + 1
     if not len(old):
         return []
+    span = len(c.codes) + 1
 
     def keys(rows: Array) -> tuple[Array, Array]:
         valid = (c.citizen[rows] != NO_CITIZEN) & (c.code[rows] != NO_CODE)
@@ -787,53 +827,66 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
 
     old_key, old_valid = keys(old)
     new_key, new_valid = keys(new)
-    unmatched = [old[~old_valid]]
+    lost_parts = [old[~old_valid]]  # no citizen or no code: nothing can match it
     old, old_key = old[old_valid], old_key[old_valid]
     new, new_key = new[new_valid], new_key[new_valid]
-    distinct, old_group, old_count = np.unique(old_key, return_inverse=True,
-                                               return_counts=True)
-    old_group = old_group.reshape(-1)
-    place: Array = np.searchsorted(distinct, new_key)
-    place[place == len(distinct)] = 0
-    found = distinct[place] == new_key if len(distinct) else np.zeros(len(new), dtype=bool)
-    new, new_group = new[found], place[found]
-    new_count = np.bincount(new_group, minlength=len(distinct))
-    # Old services no new one shares a key with: not re-created.
-    alone = new_count[old_group] == 0
-    unmatched.append(old[alone])
-    # One old and one new: matched at once (as the record path's common case).
-    single = (old_count == 1) & (new_count == 1)
-    pair_old = old[single[old_group] & ~alone]
-    first_new = np.full(len(distinct), -1, dtype=np.int64)
-    first_new[new_group[::-1]] = new[::-1]
-    pair_new = first_new[old_group[single[old_group] & ~alone]]
-    if match.same_start or match.same_target_groups:
-        same = np.ones(len(pair_old), dtype=bool)
-        if match.same_start:
-            same &= c.start[pair_old] == c.start[pair_new]
-        if match.same_target_groups:
-            same &= source.same_groups(pair_old, pair_new)
-        unmatched.append(pair_old[~same])
-        pair_old, pair_new = pair_old[same], pair_new[same]
-    # Groups of more than one: the record path's pairing, on their records.
-    crowded = ~single[old_group] & ~alone
-    if crowded.any():
-        extra_old, extra_new, extra_unmatched = _pair_crowded(
-            source, old[crowded], old_group[crowded], new[~single[new_group]],
-            new_group[~single[new_group]], match)
-        pair_old = np.concatenate((pair_old, extra_old))
-        pair_new = np.concatenate((pair_new, extra_new))
-        unmatched.append(extra_unmatched)
-    lost = np.concatenate(unmatched).astype(np.int64)
-    same_start = c.start[pair_old] == c.start[pair_new]
-    same_groups = source.same_groups(pair_old, pair_new)
-    unchanged = same_start & same_groups
+    new_kept = np.isin(new_key, old_key)
+    new, new_key = new[new_kept], new_key[new_kept]
+    rows = np.concatenate((old, new))
+    size = len(old)
+    # The record path's order: start (a missing one as the first day), then id. Ids are
+    # unique among the olds and among the news (repeats were excluded), so it is total.
+    start = c.start[rows].astype(np.int64)
+    start[start == MISSING] = _columns.day_number(dt.date.min)
+    rank = dense_ranks(c.service_id, rows)
+    order = np.lexsort((rank, start))
+    position = np.empty(len(rows), dtype=np.int64)
+    position[order] = np.arange(len(rows))
+    groups = source.group_keys(rows)
+    person = np.concatenate((old_key, new_key))
+    free = np.ones(len(rows), dtype=bool)
+    pair_old: list[Array] = []
+    pair_new: list[Array] = []
+    passes = tuple((same_start, same_groups) for same_start, same_groups in d._PASSES
+                   if (same_start or not match.same_start)
+                   and (same_groups or not match.same_target_groups))
+    for same_start, same_groups in passes:
+        columns = [person] + ([c.start[rows]] if same_start else []) + (
+            [groups] if same_groups else [])
+        bucket = _buckets(columns)
+        taken = np.flatnonzero(free)
+        # Rank within the bucket, in (start, id) order, on each side.
+        side = taken >= size
+        by = np.lexsort((position[taken], side, bucket[taken]))
+        ordered = taken[by]
+        head = np.ones(len(ordered), dtype=bool)
+        head[1:] = ((bucket[ordered][1:] != bucket[ordered][:-1])
+                    | (side[by][1:] != side[by][:-1]))
+        starts = np.flatnonzero(head)
+        within = np.arange(len(ordered)) - np.repeat(starts, np.diff(np.append(starts,
+                                                                              len(ordered))))
+        label = bucket[ordered] * (len(rows) + 1) + within
+        olds, news = ordered[~side[by]], ordered[side[by]]
+        _, at_old, at_new = np.intersect1d(label[~side[by]], label[side[by]],
+                                           assume_unique=True, return_indices=True)
+        pair_old.append(olds[at_old])
+        pair_new.append(news[at_new])
+        free[olds[at_old]] = False
+        free[news[at_new]] = False
+    left = np.flatnonzero(free[:size])
+    lost_parts.append(old[left])
+    a = rows[np.concatenate(pair_old)] if pair_old else np.zeros(0, dtype=np.int64)
+    b = rows[np.concatenate(pair_new)] if pair_new else np.zeros(0, dtype=np.int64)
+    lost = np.concatenate(lost_parts).astype(np.int64)
+    same_start_pair = c.start[a] == c.start[b]
+    same_groups_pair = source.same_groups(a, b)
+    unchanged = same_start_pair & same_groups_pair
     tally["RECREATED_UNCHANGED"] = int(unchanged.sum())
     tally["RECREATED_DIFFERS"] = int((~unchanged).sum())
     tally["NOT_RECREATED"] = len(lost)
     cut = _columns.day_number(plan.cutover)
-    start_new = c.start[pair_new]
-    reported = ((start_new != c.start[pair_old]) & (start_new != cut)) | ~same_groups
+    start_new = c.start[b]
+    reported = ((start_new != c.start[a]) & (start_new != cut)) | ~same_groups_pair
     blocks: list[Block] = []
     if len(lost):
         def not_recreated(positions: Array) -> list[Finding]:
@@ -843,43 +896,28 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
         blocks.append(_RowFindings(d.ACTIVE_SERVICE_NOT_RECREATED, c.service_id, lost, None,
                                    not_recreated))
     if reported.any():
-        a, b = pair_old[reported], pair_new[reported]
+        old_rows, new_rows = a[reported], b[reported]
 
         def differs(positions: Array) -> list[Finding]:
             out: list[Finding] = []
-            for was, now in zip(source.services(a[positions]), source.services(b[positions]),
-                                strict=True):
+            for was, now in zip(source.services(old_rows[positions]),
+                                source.services(new_rows[positions]), strict=True):
                 d._differs(was, now, plan.cutover, out)
             return out
 
-        blocks.append(_RowFindings(d.RECREATED_SERVICE_DIFFERS, c.service_id, a, b, differs))
+        blocks.append(_RowFindings(d.RECREATED_SERVICE_DIFFERS, c.service_id, old_rows,
+                                   new_rows, differs))
     return blocks
 
 
-def _pair_crowded(source: Source, old: Array, old_group: Array, new: Array,  # noqa: PLR0917
-                  new_group: Array, match: d.RecreationMatch) -> tuple[Array, Array, Array]:
-    """``delivery._pair`` for each group with more than one old or new service."""
-    passes = tuple((start, groups) for start, groups in d._PASSES
-                   if (start or not match.same_start)
-                   and (groups or not match.same_target_groups))
-    olds = source.services(old)
-    news = source.services(new)
-    row_of = {id(service): row for service, row in zip(olds, old.tolist(), strict=True)}
-    row_of.update({id(service): row for service, row in zip(news, new.tolist(), strict=True)})
-    by_group: dict[int, tuple[list[Service], list[Service]]] = {}
-    for service, group in zip(olds, old_group.tolist(), strict=True):
-        by_group.setdefault(group, ([], []))[0].append(service)
-    for service, group in zip(news, new_group.tolist(), strict=True):
-        if group in by_group:
-            by_group[group][1].append(service)
-    pair_old: list[int] = []
-    pair_new: list[int] = []
-    unmatched: list[int] = []
-    for group_old, group_new in by_group.values():
-        pairs, left = d._pair(group_old, group_new, passes)
-        for was, now in pairs:
-            pair_old.append(row_of[id(was)])
-            pair_new.append(row_of[id(now)])
-        unmatched.extend(row_of[id(service)] for service in left)
-    return (np.array(pair_old, dtype=np.int64), np.array(pair_new, dtype=np.int64),
-            np.array(unmatched, dtype=np.int64))
+def _buckets(columns: list[Array]) -> Array:
+    """A number per row, equal where every column is equal."""
+    size = len(columns[0])
+    order = np.lexsort(columns[::-1])
+    change = np.zeros(size, dtype=bool)
+    for column in columns:
+        ordered = column[order]
+        change[1:] |= ordered[1:] != ordered[:-1]
+    bucket = np.empty(size, dtype=np.int64)
+    bucket[order] = np.cumsum(change)
+    return bucket
