@@ -699,8 +699,9 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
     latest = len(ledger.latest)
     ledger.latest.append(delivery)
     reasons = np.full(len(rows), -1, dtype=np.int8)
-    ranks = dense_ranks(c.service_id, rows)
-    _, first, inverse, counts = np.unique(ranks, return_index=True, return_inverse=True,
+    codes = np.asarray(c.service_id.take(pa.array(rows, type=pa.int64())).dictionary_encode()
+                       .indices.to_numpy(zero_copy_only=False))
+    _, first, inverse, counts = np.unique(codes, return_index=True, return_inverse=True,
                                           return_counts=True)
     inverse = inverse.reshape(-1)
     repeated = counts[inverse] > 1
@@ -838,12 +839,13 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     # unique among the olds and among the news (repeats were excluded), so it is total.
     start = c.start[rows].astype(np.int64)
     start[start == MISSING] = _columns.day_number(dt.date.min)
-    rank = dense_ranks(c.service_id, rows)
-    order = np.lexsort((rank, start))
-    position = np.empty(len(rows), dtype=np.int64)
-    position[order] = np.arange(len(rows))
-    groups = source.group_keys(rows)
-    person = np.concatenate((old_key, new_key))
+    order = np.lexsort((dense_ranks(c.service_id, rows), start))
+    # Every value a pass compares, as a small dense number: person (citizen and code),
+    # start, target groups. The rows are held in the record path's order from here on.
+    rows, side = rows[order], order >= size
+    person = _dense(np.concatenate((old_key, new_key))[order])
+    begins = _dense(c.start[rows])
+    groups = _dense(source.group_keys(rows))
     free = np.ones(len(rows), dtype=bool)
     pair_old: list[Array] = []
     pair_new: list[Array] = []
@@ -851,35 +853,35 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
                    if (same_start or not match.same_start)
                    and (same_groups or not match.same_target_groups))
     for same_start, same_groups in passes:
-        columns = [person] + ([c.start[rows]] if same_start else []) + (
-            [groups] if same_groups else [])
-        bucket = _buckets(columns)
         taken = np.flatnonzero(free)
-        # Rank within the bucket, in (start, id) order, on each side.
-        side = taken >= size
-        by = np.lexsort((position[taken], side, bucket[taken]))
-        ordered = taken[by]
-        head = np.ones(len(ordered), dtype=bool)
-        head[1:] = ((bucket[ordered][1:] != bucket[ordered][:-1])
-                    | (side[by][1:] != side[by][:-1]))
-        starts = np.flatnonzero(head)
-        within = np.arange(len(ordered)) - np.repeat(starts, np.diff(np.append(starts,
-                                                                              len(ordered))))
-        label = bucket[ordered] * (len(rows) + 1) + within
-        olds, news = ordered[~side[by]], ordered[side[by]]
-        _, at_old, at_new = np.intersect1d(label[~side[by]], label[side[by]],
+        if not (side[taken].any() and (~side[taken]).any()):
+            break
+        bucket = person[taken].astype(np.int64)
+        for wanted, values in ((same_start, begins), (same_groups, groups)):
+            if wanted:
+                bucket = _dense(bucket * (int(values.max()) + 1) + values[taken])
+        bucket = _dense(bucket) * 2 + side[taken]  # the olds of a bucket, then its news
+        by = np.argsort(bucket, kind="stable")  # each in the record path's order
+        ordered, keys = taken[by], bucket[by]
+        head = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        within = np.arange(len(ordered)) - np.repeat(head, np.diff(np.append(head,
+                                                                            len(ordered))))
+        label = (keys >> 1) * (len(rows) + 1) + within
+        is_new = side[ordered]
+        olds, news = ordered[~is_new], ordered[is_new]
+        _, at_old, at_new = np.intersect1d(label[~is_new], label[is_new],
                                            assume_unique=True, return_indices=True)
         pair_old.append(olds[at_old])
         pair_new.append(news[at_new])
         free[olds[at_old]] = False
         free[news[at_new]] = False
-    left = np.flatnonzero(free[:size])
-    lost_parts.append(old[left])
-    a = rows[np.concatenate(pair_old)] if pair_old else np.zeros(0, dtype=np.int64)
-    b = rows[np.concatenate(pair_new)] if pair_new else np.zeros(0, dtype=np.int64)
+    lost_parts.append(rows[free & ~side])
+    first = np.concatenate(pair_old) if pair_old else np.zeros(0, dtype=np.int64)
+    second = np.concatenate(pair_new) if pair_new else np.zeros(0, dtype=np.int64)
+    a, b = rows[first], rows[second]
     lost = np.concatenate(lost_parts).astype(np.int64)
     same_start_pair = c.start[a] == c.start[b]
-    same_groups_pair = source.same_groups(a, b)
+    same_groups_pair = groups[first] == groups[second]
     unchanged = same_start_pair & same_groups_pair
     tally["RECREATED_UNCHANGED"] = int(unchanged.sum())
     tally["RECREATED_DIFFERS"] = int((~unchanged).sum())
@@ -910,14 +912,8 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     return blocks
 
 
-def _buckets(columns: list[Array]) -> Array:
-    """A number per row, equal where every column is equal."""
-    size = len(columns[0])
-    order = np.lexsort(columns[::-1])
-    change = np.zeros(size, dtype=bool)
-    for column in columns:
-        ordered = column[order]
-        change[1:] |= ordered[1:] != ordered[:-1]
-    bucket = np.empty(size, dtype=np.int64)
-    bucket[order] = np.cumsum(change)
-    return bucket
+def _dense(values: Array) -> Array:
+    """Each value's rank among the distinct values (equal values, equal numbers)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray(np.unique(values, return_inverse=True)[1], dtype=np.int64).reshape(-1)
