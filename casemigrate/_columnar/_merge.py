@@ -699,18 +699,18 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
     latest = len(ledger.latest)
     ledger.latest.append(delivery)
     reasons = np.full(len(rows), -1, dtype=np.int8)
-    codes = np.asarray(c.service_id.take(pa.array(rows, type=pa.int64())).dictionary_encode()
-                       .indices.to_numpy(zero_copy_only=False))
-    _, first, inverse, counts = np.unique(codes, return_index=True, return_inverse=True,
-                                          return_counts=True)
-    inverse = inverse.reshape(-1)
-    repeated = counts[inverse] > 1
-    is_first = np.zeros(len(rows), dtype=bool)
-    is_first[first] = True
-    later = repeated & ~is_first
-    reasons[later] = _R[d.ExclusionReason.DUPLICATE_IN_DELIVERY]
-    firsts = repeated & is_first
-    ledger.note("CM307", rows[firsts], latest, counts[inverse[firsts]])
+    encoded = c.service_id.take(pa.array(rows, type=pa.int64())).dictionary_encode()
+    later = np.zeros(len(rows), dtype=bool)
+    if len(encoded.dictionary) < len(rows):  # an id repeated in the delivery
+        # The dictionary is in order of first appearance: a row is a repeat when its
+        # code is not above every code before it.
+        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        counts = np.bincount(codes)
+        seen_before = np.concatenate(([-1], np.maximum.accumulate(codes)[:-1]))
+        later = codes <= seen_before
+        reasons[later] = _R[d.ExclusionReason.DUPLICATE_IN_DELIVERY]
+        firsts = ~later & (counts[codes] > 1)
+        ledger.note("CM307", rows[firsts], latest, counts[codes[firsts]])
     other_place = (c.municipality[rows] != delivery.municipality.code) & ~later
     ledger.note("CM306", rows[other_place], latest)
     reasons[other_place] = _R[d.ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY]
