@@ -304,3 +304,17 @@ def test_a_pandas_pair_of_tables_merges_too() -> None:
     found = merge_deliveries(deliveries.to_pandas(), PLAN, services=services.to_pandas())
     assert_same_merge(found, merge_deliveries(as_records(deliveries, services), PLAN))
     assert found.recreation["RECREATED_UNCHANGED"] == 1
+
+
+def test_the_benchmark_data_merges_as_its_records() -> None:
+    """Realistic data (re-created, lost, artificially closed services): equal results."""
+    from benchmarks.data import generate
+    from benchmarks.tasks import _cm_deliveries, _delivery_tables
+
+    data = generate(600, seed=7)
+    plan, deliveries, services = _delivery_tables(data)
+    found = merge_deliveries(deliveries, plan, services=services)
+    _, records = _cm_deliveries(data)
+    assert_same_merge(found, merge_deliveries(records, plan))
+    assert found.findings.counts() == merge_deliveries(records, plan).summary()[  # type: ignore[attr-defined]
+        "findings_by_code"]
