@@ -318,3 +318,21 @@ def test_the_benchmark_data_merges_as_its_records() -> None:
     assert_same_merge(found, merge_deliveries(records, plan))
     assert found.findings.counts() == merge_deliveries(records, plan).summary()[  # type: ignore[attr-defined]
         "findings_by_code"]
+
+
+def test_a_refused_delivery_refuses_its_services_and_both_are_counted() -> None:
+    deliveries, services = old_and_new(
+        [("A", "211062-1234", "SEL107", ["1.1"], dt.date(2020, 1, 1), None)],
+        [("A'", "211062-1234", "SEL107", ["1.1"], dt.date(2020, 1, 1), None)])
+    bad = deliveries.set_column(1, "name", pa.array(["X402", "L402"]))
+    with pytest.raises(InvalidRecord) as raised:
+        merge_deliveries(bad, PLAN, services=services)
+    assert raised.value.field == "rows[0].name"
+    found = merge_deliveries(bad, PLAN, services=services, errors="collect")
+    assert found.findings.counts() == {"CM002": 2, "CM312": 1}  # type: ignore[attr-defined]
+    assert [s.service_id for s in found.services] == ["A'"]
+    assert found.services_in == 1  # the refused rows are counted by CM002, not merged
+    deliveries_refused, services_refused = found.findings.refusals  # type: ignore[attr-defined]
+    assert [(r.row, r.column) for r in deliveries_refused] == [(0, "name")]
+    assert [(r.row, r.record_id, r.error) for r in services_refused] == [
+        (0, "A", "invalid-value")]
