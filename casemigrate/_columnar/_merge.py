@@ -37,6 +37,7 @@ from casemigrate import delivery as d
 from casemigrate import tables as t
 from casemigrate._columnar import _columns, _rules
 from casemigrate._columnar._columns import MISSING, NO_CITIZEN, NO_CODE, OPEN, ServiceColumns
+from casemigrate._columnar._rules import _ranges
 from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks, sort_rows
 from casemigrate._frame_in import open_frame, plain
 from casemigrate._keys import delivery_key, sorted_total
@@ -73,6 +74,14 @@ class Source:
         self._groups_column = groups_column
         self._options = options
         self._raw: Any = None
+        self._ranks: Array = None
+
+    def id_ranks(self) -> Array:
+        """Every good row's id ranked in Python's string order (equal ids, equal ranks)."""
+        if self._ranks is None:
+            self._ranks = dense_ranks(self.columns.service_id,
+                                      np.arange(len(self.columns), dtype=np.int64))
+        return self._ranks
 
     def _raw_groups(self) -> Any:
         if self._raw is None:
@@ -699,18 +708,16 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
     latest = len(ledger.latest)
     ledger.latest.append(delivery)
     reasons = np.full(len(rows), -1, dtype=np.int8)
-    encoded = c.service_id.take(pa.array(rows, type=pa.int64())).dictionary_encode()
+    ranks = ledger.source.id_ranks()[rows]
     later = np.zeros(len(rows), dtype=bool)
-    if len(encoded.dictionary) < len(rows):  # an id repeated in the delivery
-        # The dictionary is in order of first appearance: a row is a repeat when its
-        # code is not above every code before it.
-        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-        counts = np.bincount(codes)
-        seen_before = np.concatenate(([-1], np.maximum.accumulate(codes)[:-1]))
-        later = codes <= seen_before
+    if _repeats(ranks):
+        counts = np.bincount(ranks)
+        first = np.full(len(counts), len(rows), dtype=np.int64)
+        first[ranks[::-1]] = np.arange(len(rows) - 1, -1, -1)  # the last write: the first
+        later = first[ranks] != np.arange(len(rows))
         reasons[later] = _R[d.ExclusionReason.DUPLICATE_IN_DELIVERY]
-        firsts = ~later & (counts[codes] > 1)
-        ledger.note("CM307", rows[firsts], latest, counts[codes[firsts]])
+        firsts = ~later & (counts[ranks] > 1)
+        ledger.note("CM307", rows[firsts], latest, counts[ranks[firsts]])
     other_place = (c.municipality[rows] != delivery.municipality.code) & ~later
     ledger.note("CM306", rows[other_place], latest)
     reasons[other_place] = _R[d.ExclusionReason.SERVICE_OF_OTHER_MUNICIPALITY]
@@ -725,6 +732,11 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
     out = reasons >= 0
     ledger.exclude(rows[out], reasons[out], where)
     return rows[~out], rows[active]
+
+
+def _repeats(ranks: Array) -> bool:
+    """Whether a rank occurs twice (ranks are dense, from 1)."""
+    return bool(np.bincount(ranks).max() > 1)
 
 
 def _vanished(latest: Delivery, earlier: list[Delivery], rows_of: Callable[[Delivery], Array],  # noqa: PLR0917
@@ -831,7 +843,9 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     lost_parts = [old[~old_valid]]  # no citizen or no code: nothing can match it
     old, old_key = old[old_valid], old_key[old_valid]
     new, new_key = new[new_valid], new_key[new_valid]
-    new_kept = np.isin(new_key, old_key)
+    known = np.unique(old_key)
+    at = np.minimum(np.searchsorted(known, new_key), max(len(known) - 1, 0))
+    new_kept = (known[at] == new_key) if len(known) else np.zeros(len(new_key), dtype=bool)
     new, new_key = new[new_kept], new_key[new_kept]
     rows = np.concatenate((old, new))
     size = len(old)
@@ -839,7 +853,7 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     # unique among the olds and among the news (repeats were excluded), so it is total.
     start = c.start[rows].astype(np.int64)
     start[start == MISSING] = _columns.day_number(dt.date.min)
-    order = np.lexsort((dense_ranks(c.service_id, rows), start))
+    order = np.lexsort((source.id_ranks()[rows], start))
     # Every value a pass compares, as a small dense number: person (citizen and code),
     # start, target groups. The rows are held in the record path's order from here on.
     rows, side = rows[order], order >= size
@@ -859,22 +873,25 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
         bucket = person[taken].astype(np.int64)
         for wanted, values in ((same_start, begins), (same_groups, groups)):
             if wanted:
-                bucket = _dense(bucket * (int(values.max()) + 1) + values[taken])
-        bucket = _dense(bucket) * 2 + side[taken]  # the olds of a bucket, then its news
-        by = np.argsort(bucket, kind="stable")  # each in the record path's order
-        ordered, keys = taken[by], bucket[by]
+                bucket = bucket * (int(values.max()) + 1) + values[taken]
+                if int(bucket.max()) >= 1 << 60:  # pragma: no cover (billions of rows)
+                    bucket = _dense(bucket)
+        keys = bucket * 2 + side[taken]  # a bucket's olds, then its news
+        by = np.argsort(keys, kind="stable")  # each in the record path's order
+        ordered, keys = taken[by], keys[by]
         head = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        within = np.arange(len(ordered)) - np.repeat(head, np.diff(np.append(head,
-                                                                            len(ordered))))
-        label = (keys >> 1) * (len(rows) + 1) + within
-        is_new = side[ordered]
-        olds, news = ordered[~is_new], ordered[is_new]
-        _, at_old, at_new = np.intersect1d(label[~is_new], label[is_new],
-                                           assume_unique=True, return_indices=True)
-        pair_old.append(olds[at_old])
-        pair_new.append(news[at_new])
-        free[olds[at_old]] = False
-        free[news[at_new]] = False
+        length = np.diff(np.append(head, len(keys)))
+        run = keys[head]
+        # An old run followed by the new run of its bucket: the k-th old takes the k-th new.
+        paired = np.flatnonzero(((run[:-1] & 1) == 0) & ((run[1:] & 1) == 1)
+                                & ((run[:-1] >> 1) == (run[1:] >> 1)))
+        count = np.minimum(length[paired], length[paired + 1])
+        olds = ordered[_ranges(head[paired], count)]
+        news = ordered[_ranges(head[paired + 1], count)]
+        pair_old.append(olds)
+        pair_new.append(news)
+        free[olds] = False
+        free[news] = False
     lost_parts.append(rows[free & ~side])
     first = np.concatenate(pair_old) if pair_old else np.zeros(0, dtype=np.int64)
     second = np.concatenate(pair_new) if pair_new else np.zeros(0, dtype=np.int64)
