@@ -12,10 +12,11 @@ The deliveries are few: they are read as records and judged by the record path's
 own functions (which is latest, CM305, CM312, CM317). Every per-service step is
 done on arrays: the split into kept and excluded (with reasons), the repeated ids
 (CM307), the misfiled services (CM306, CM308), the vanished closed services (CM304),
-the re-creation of the old system's active services (CM315, CM316; a group with more
-than one old or new service is paired by the record path's ``_pair`` on the few
-records concerned), and the overlaps of the data basis (CM301-CM303, the engine's
-overlap rule on the kept rows).
+the re-creation of the old system's active services (CM315, CM316: the record path's
+pairing, pass by pass, as a matching of ranks within buckets of equal values), and the
+overlaps of the data basis (CM301-CM303, the engine's overlap rule on the kept rows).
+Only a finding that is indexed or iterated is made as an object, by the record path's
+own code where it has one (``delivery._differs``, ``delivery._not_recreated``).
 
 The result is a :class:`~casemigrate.MergeResult` whose ``services``, ``excluded``,
 the services of its ``used`` deliveries and its ``findings`` are lazy: arrays inside,
