@@ -874,15 +874,16 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
         bucket = person[taken].astype(np.int64)
         for wanted, values in ((same_start, begins), (same_groups, groups)):
             if wanted:
-                bucket = bucket * (int(values.max()) + 1) + values[taken]
-                if int(bucket.max()) >= 1 << 60:  # pragma: no cover (billions of rows)
+                scale = int(values.max()) + 1
+                if (int(bucket.max()) + 1) * scale >= 1 << 60:  # renumbered, not overflowed
                     bucket = _dense(bucket)
-        keys = bucket * 2 + side[taken]  # a bucket's olds, then its news
-        by = np.argsort(keys, kind="stable")  # each in the record path's order
-        ordered, keys = taken[by], keys[by]
-        head = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        length = np.diff(np.append(head, len(keys)))
-        run = keys[head]
+                bucket = bucket * scale + values[taken]
+        ranked = bucket * 2 + side[taken]  # a bucket's olds, then its news
+        by = np.argsort(ranked, kind="stable")  # each in the record path's order
+        ordered, ranked = taken[by], ranked[by]
+        head = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
+        length = np.diff(np.append(head, len(ranked)))
+        run = ranked[head]
         # An old run followed by the new run of its bucket: the k-th old takes the k-th new.
         paired = np.flatnonzero(((run[:-1] & 1) == 0) & ((run[1:] & 1) == 1)
                                 & ((run[:-1] >> 1) == (run[1:] >> 1)))
