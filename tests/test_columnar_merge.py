@@ -336,3 +336,15 @@ def test_a_refused_delivery_refuses_its_services_and_both_are_counted() -> None:
     assert [(r.row, r.column) for r in deliveries_refused] == [(0, "name")]
     assert [(r.row, r.record_id, r.error) for r in services_refused] == [
         (0, "A", "invalid-value")]
+
+
+def test_without_the_extra_the_tables_name_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from casemigrate import MissingDependency
+
+    deliveries, services = old_and_new([], [])
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(MissingDependency, match=r"casemigrate\[columnar\]") as raised:
+        merge_deliveries(deliveries, PLAN, services=services)
+    assert raised.value.field == "table"
