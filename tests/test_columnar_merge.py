@@ -126,6 +126,7 @@ def assert_same_merge(found: MergeResult, expected: MergeResult) -> None:
     assert found.summary() == expected.summary()
     assert found.to_dict() == expected.to_dict()
     assert to_rows(found) == to_rows(expected)
+    assert [list(row) for row in to_rows(found)] == [list(row) for row in to_rows(expected)]
     assert to_rows(found, part="ledger") == to_rows(expected, part="ledger")
     assert str(found) == str(expected)
 
@@ -348,3 +349,21 @@ def test_without_the_extra_the_tables_name_it(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(MissingDependency, match=r"casemigrate\[columnar\]") as raised:
         merge_deliveries(deliveries, PLAN, services=services)
     assert raised.value.field == "table"
+
+
+def test_a_polars_pair_of_tables_merges_and_tabulates_as_the_records() -> None:
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pandas")
+    from casemigrate import to_frame
+
+    deliveries, services = old_and_new(
+        [("A", "211062-1234", "SEL107", ["1.1"], dt.date(2020, 1, 1), None),
+         ("C", "010100-4321", "SEL85", ["2.1"], dt.date(2020, 1, 1), dt.date(2022, 1, 1))],
+        [("A'", "211062-1234", "SEL107", ["1.2"], dt.date(2020, 1, 1), None)])
+    found = merge_deliveries(pl.from_arrow(deliveries), PLAN,
+                             services=pl.from_arrow(services))
+    expected = merge_deliveries(as_records(deliveries, services), PLAN)
+    assert_same_merge(found, expected)
+    assert to_frame(found).equals(to_frame(expected))
+    assert to_frame(found, part="findings").equals(to_frame(expected, part="findings"))
+    assert found.findings.counts() == {"CM316": 1}  # type: ignore[attr-defined]
