@@ -847,23 +847,41 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     known = np.unique(old_key)
     at = np.minimum(np.searchsorted(known, new_key), max(len(known) - 1, 0))
     new_kept = (known[at] == new_key) if len(known) else np.zeros(len(new_key), dtype=bool)
-    new, new_key = new[new_kept], new_key[new_kept]
+    new = new[new_kept]
     rows = np.concatenate((old, new))
     size = len(old)
-    # The record path's order: start (a missing one as the first day), then id. Ids are
-    # unique among the olds and among the news (repeats were excluded), so it is total.
-    start = c.start[rows].astype(np.int64)
-    start[start == MISSING] = _columns.day_number(dt.date.min)
-    order = np.lexsort((source.id_ranks()[rows], start))
-    # Every value a pass compares, as a small dense number: person (citizen and code),
-    # start, target groups. The rows are held in the record path's order from here on.
-    rows, side = rows[order], order >= size
-    person = _dense(np.concatenate((old_key, new_key))[order])
-    begins = _dense(c.start[rows])
+    person = np.concatenate((np.searchsorted(known, old_key), at[new_kept]))
     groups = _dense(source.group_keys(rows))
-    free = np.ones(len(rows), dtype=bool)
     pair_old: list[Array] = []
     pair_new: list[Array] = []
+    # One old and one new service of a person (the common case): a pair at once, if
+    # the match allows it.
+    single = ((np.bincount(person[:size], minlength=len(known)) == 1)
+              & (np.bincount(person[size:], minlength=len(known)) == 1))
+    alone = np.flatnonzero(single[person[:size]])
+    partner = np.zeros(len(known), dtype=np.int64)
+    partner[person[size:]] = np.arange(size, len(rows))
+    mate = partner[person[alone]]
+    allowed = np.ones(len(alone), dtype=bool)
+    if match.same_start:
+        allowed &= c.start[rows[alone]] == c.start[rows[mate]]
+    if match.same_target_groups:
+        allowed &= groups[alone] == groups[mate]
+    pair_old.append(alone[allowed])
+    pair_new.append(mate[allowed])
+    lost_parts.append(rows[alone[~allowed]])
+    # The rest, person by person, pass by pass, in the record path's order: start (a
+    # missing one as the first day), then id. Ids are unique among the olds and among
+    # the news (repeats were excluded), so the order is total.
+    crowded = np.flatnonzero(~single[person])
+    start = c.start[rows[crowded]].astype(np.int64)
+    start[start == MISSING] = _columns.day_number(dt.date.min)
+    crowded = crowded[np.lexsort((source.id_ranks()[rows[crowded]], start))]
+    side = crowded >= size
+    owner = person[crowded]
+    begins = _dense(c.start[rows[crowded]])
+    sets = groups[crowded]
+    free = np.ones(len(crowded), dtype=bool)
     passes = tuple((same_start, same_groups) for same_start, same_groups in d._PASSES
                    if (same_start or not match.same_start)
                    and (same_groups or not match.same_target_groups))
@@ -871,8 +889,8 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
         taken = np.flatnonzero(free)
         if not (side[taken].any() and (~side[taken]).any()):
             break
-        bucket = person[taken].astype(np.int64)
-        for wanted, values in ((same_start, begins), (same_groups, groups)):
+        bucket = owner[taken].astype(np.int64)
+        for wanted, values in ((same_start, begins), (same_groups, sets)):
             if wanted:
                 scale = int(values.max()) + 1
                 if (int(bucket.max()) + 1) * scale >= 1 << 60:  # renumbered, not overflowed
@@ -890,13 +908,13 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
         count = np.minimum(length[paired], length[paired + 1])
         olds = ordered[_ranges(head[paired], count)]
         news = ordered[_ranges(head[paired + 1], count)]
-        pair_old.append(olds)
-        pair_new.append(news)
+        pair_old.append(crowded[olds])
+        pair_new.append(crowded[news])
         free[olds] = False
         free[news] = False
-    lost_parts.append(rows[free & ~side])
-    first = np.concatenate(pair_old) if pair_old else np.zeros(0, dtype=np.int64)
-    second = np.concatenate(pair_new) if pair_new else np.zeros(0, dtype=np.int64)
+    lost_parts.append(rows[crowded[free & ~side]])
+    first = np.concatenate(pair_old)
+    second = np.concatenate(pair_new)
     a, b = rows[first], rows[second]
     lost = np.concatenate(lost_parts).astype(np.int64)
     same_start_pair = c.start[a] == c.start[b]
