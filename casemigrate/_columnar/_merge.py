@@ -84,6 +84,15 @@ class Source:
                                       np.arange(len(self.columns), dtype=np.int64))
         return self._ranks
 
+    def release(self) -> None:
+        """Drop what only the merge itself needed (the ids' ranks)."""
+        self._ranks = None
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the columns (the caller's table is not counted)."""
+        return int(self.columns.nbytes)
+
     def _raw_groups(self) -> Any:
         if self._raw is None:
             frame, name = self._frame, self._groups_column
@@ -274,6 +283,11 @@ class Services(_Lazy):
     def _make(self, positions: Array) -> list[Any]:
         return self.source.services(self.rows[positions])
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the row numbers (the source's columns are shared)."""
+        return int(self.rows.nbytes + (0 if self.where is None else self.where.nbytes))
+
     def cells(self) -> list[dict[str, Any]]:
         """A table row per service, with the delivery it came in; no record made."""
         rows = self.source.cells(self.rows)
@@ -315,6 +329,11 @@ class ExcludedServices(_Lazy):
             row["reason"] = _REASONS[reason]
             row["delivery_id"] = ids[where]
         return rows
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the row numbers, reasons and deliveries (columns are shared)."""
+        return int(self.rows.nbytes + self.reasons.nbytes + self.where.nbytes)
 
     def reason_counts(self) -> dict[str, int]:
         """How many services were excluded for each reason, by its name; no record made."""
@@ -669,8 +688,9 @@ def merged(tables: Read, plan: CutoverPlan, *, check_overlaps: bool,
     kept_in = (np.concatenate(ledger.kept_in) if ledger.kept_in
                else np.zeros(0, dtype=np.int64))
     if check_overlaps:
-        blocks += _rules.service_overlaps(_subset(c, kept), plan.cutover, plan.old_system,
-                                          plan.new_system, False)._blocks
+        found = _rules.service_overlaps(_subset(c, kept), plan.cutover, plan.old_system,
+                                        plan.new_system, False)._blocks
+        blocks += [_onto(block, c, kept) for block in found]
     blocks += _row_blocks(ledger, c)
     for rule in dict.fromkeys(f.rule for f in ledger.found):
         blocks.append(Found(rule, list(sort_findings(f for f in ledger.found
@@ -687,14 +707,32 @@ def merged(tables: Read, plan: CutoverPlan, *, check_overlaps: bool,
     else:
         excluded_rows = places = np.zeros(0, dtype=np.int64)
         reasons = np.zeros(0, dtype=np.int8)
+    source.release()
+    narrow = np.int32 if len(c) < 1 << 31 else np.int64  # row numbers held by the result
+    kept, excluded_rows = kept.astype(narrow), excluded_rows.astype(narrow)
     return d.MergeResult(
-        services=Services(source, kept, kept_in, delivery_ids),
+        services=Services(source, kept, kept_in.astype(np.int32), delivery_ids),
         excluded=ExcludedServices(source, excluded_rows, reasons, places, delivery_ids),
         used=tuple(used),
         findings=FindingTable(blocks, refusals),
         services_in=services_in,
         recreation=recreation,
     )
+
+
+def _onto(block: Block, c: ServiceColumns, kept: Array) -> Block:
+    """An overlap block of the kept rows' columns, pointed at the whole table's columns.
+
+    So the result holds one copy of the columns, not a second of the data basis.
+    """
+    if isinstance(block, _rules._Pairs):
+        block.a, block.b, block.later = kept[block.a], kept[block.b], kept[block.later]
+    elif isinstance(block, _rules._Singles):
+        block.rows = kept[block.rows]
+    else:  # pragma: no cover - the overlap rule makes no other block
+        return block
+    block.columns = c
+    return block
 
 
 def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, where: int,
