@@ -121,6 +121,10 @@ def assert_same_merge(found: MergeResult, expected: MergeResult) -> None:
         assert mine.rule is theirs.rule
         assert dict(mine.details) == dict(theirs.details)
         assert mine.message_in("da") == theirs.message_in("da")
+    exported = found.findings.to_arrow()  # type: ignore[attr-defined]
+    assert exported.column("subjects").to_pylist() == [list(f.subjects)
+                                                       for f in expected.findings]
+    assert exported.column("code").to_pylist() == [f.code for f in expected.findings]
     assert found.services_in == expected.services_in
     assert dict(found.recreation) == dict(expected.recreation)
     assert found.summary() == expected.summary()
