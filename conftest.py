@@ -7,6 +7,7 @@ one: the pages and modules that need them are skipped, not failed, when they are
 from __future__ import annotations
 
 import importlib.util
+from typing import Any
 
 import pytest
 
@@ -24,16 +25,20 @@ collect_ignore_glob: list[str] = []
 if importlib.util.find_spec("numpy") is None or importlib.util.find_spec("pyarrow") is None:
     collect_ignore_glob.append("casemigrate/_columnar/_*.py")
 
-# Doctests of public functions that need the columnar extra, skipped without it.
-_NEEDS_COLUMNAR = ("casemigrate.frames.partition_findings",)
+# Public functions whose docstring example gives a table to the columnar engine: those
+# examples run only with the extra (their modules' other examples run without it).
+_COLUMNAR = ("numpy", "pyarrow", "narwhals")
+_COLUMNAR_EXAMPLES = frozenset({
+    "casemigrate.delivery.merge_deliveries",
+    "casemigrate.frames.partition_findings",
+})
 
 
-def pytest_collection_modifyitems(config: object, items: list[object]) -> None:
-    """Skip the doctests of :data:`_NEEDS_COLUMNAR` when the columnar extra is missing."""
-    if all(importlib.util.find_spec(name) is not None
-           for name in ("numpy", "pyarrow", "narwhals")):
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Skip the columnar examples of public docstrings without the ``columnar`` extra."""
+    if all(importlib.util.find_spec(name) is not None for name in _COLUMNAR):
         return
     skip = pytest.mark.skip(reason="needs the columnar extra (numpy, pyarrow, narwhals)")
     for item in items:
-        if getattr(item, "name", "") in _NEEDS_COLUMNAR:
-            item.add_marker(skip)  # type: ignore[attr-defined]
+        if getattr(item, "name", None) in _COLUMNAR_EXAMPLES:
+            item.add_marker(skip)

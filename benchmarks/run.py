@@ -36,6 +36,7 @@ NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duck
          "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "numpy+pyarrow+narwhals",
          "columnar-rules": "numpy+pyarrow", "columnar-pandas": "numpy+pyarrow+pandas+narwhals",
          "columnar-danish": "numpy+pyarrow+pandas+narwhals",
+         "columnar-basis": "numpy+pyarrow+narwhals",
          "cm-pandas": "pandas+narwhals", "cm-pandas-collect": "pandas+narwhals",
          "cm-polars": "polars+narwhals", "cm-polars-collect": "polars+narwhals"}
 

@@ -16,7 +16,10 @@ Tasks:
   service covered by an earlier, longer one, and is kept here, marked wrong, to show
   its count.
 * ``merge``: DST's merge of the old and new systems' latest deliveries: (kept,
-  excluded).
+  excluded). The columnar engine races the public call on a deliveries table and a
+  services table with a ``delivery_id`` column (``columnar``; ``columnar-pandas`` on
+  pandas frames; ``columnar-basis`` without the overlap checks) and the merge from the
+  tables already read (``columnar-rules``).
 * ``construction``: records built from the plain tuples, with validation: (records,).
 * ``duplicates`` and ``overlap`` also race the columnar engine's public call on a
   pandas frame (``columnar-pandas``) and on a Danish CSV export read as text, with its
@@ -240,6 +243,66 @@ def col_rules_overlap(validated: Any) -> tuple[int, ...]:
 
     found = _rules.service_overlaps(validated, CUTOVER, None, None, True)
     return (len(pc.unique(found.detail("later").drop_null())),)
+
+
+DELIVERY_COLUMNS = ["delivery_id", "name", "system", "municipality", "sent"]
+
+
+def _delivery_tables(data: Dataset) -> tuple[Any, Any, Any]:
+    """The plan, and the two deliveries as a vendor holds them: a deliveries table and
+    a services table with a ``delivery_id`` column (Arrow, the fields' names)."""
+    import pyarrow as pa
+
+    from casemigrate import CutoverPlan
+
+    plan = CutoverPlan(municipality=MUNICIPALITY, register="handicap", old_system=OLD,
+                       new_system=NEW, cutover=CUTOVER)
+    deliveries = pa.table({"delivery_id": ["old", "new"], "name": ["L402", "L402"],
+                           "system": [OLD, NEW], "municipality": [MUNICIPALITY] * 2,
+                           "sent": [dt.datetime(2026, 6, 10, 9), dt.datetime(2026, 6, 11, 9)]})
+    services = _arrow(data.old_services + data.new_services, SERVICE_COLUMNS)
+    links = pa.array(["old"] * len(data.old_services) + ["new"] * len(data.new_services))
+    return plan, deliveries, services.append_column("delivery_id", links)
+
+
+def _delivery_frames(data: Dataset) -> tuple[Any, Any, Any]:
+    """As :func:`_delivery_tables`, as pandas frames (Arrow-backed strings)."""
+    plan, deliveries, services = _delivery_tables(data)
+    return plan, deliveries.to_pandas(), services.to_pandas()
+
+
+def col_merge(prepared: tuple[Any, Any, Any], **options: Any) -> tuple[int, ...]:
+    """The public call on the two tables, with its checks (CM301-CM317)."""
+    from casemigrate import merge_deliveries
+
+    plan, deliveries, services = prepared
+    result = merge_deliveries(deliveries, plan, services=services, **options)
+    return (len(result.services), len(result.excluded))
+
+
+def col_merge_basis(prepared: tuple[Any, Any, Any]) -> tuple[int, ...]:
+    """The data basis and the deliveries' checks only (``check_overlaps=False``)."""
+    return col_merge(prepared, check_overlaps=False)
+
+
+def _merge_read(data: Dataset) -> tuple[Any, Any]:
+    """The two tables read into the engine's columns (untimed): the rules alone race."""
+    from casemigrate._columnar import _merge
+
+    plan, deliveries, services = _delivery_tables(data)
+    return plan, _merge.read(deliveries, services, columns=None, errors="raise",
+                             extra="ignore", date_format=None, dayfirst=None)
+
+
+def col_rules_merge(prepared: tuple[Any, Any]) -> tuple[int, ...]:
+    """The merge with its checks, from the tables already read (the engine's own step)."""
+    from casemigrate import RecreationMatch
+    from casemigrate._columnar import _merge
+
+    plan, read = prepared
+    result = _merge.merged(read, plan, check_overlaps=True, match=RecreationMatch(),
+                           tolerated=31)
+    return (len(result.services), len(result.excluded))
 
 
 def col_construction(tables: tuple[Any, Any]) -> tuple[int, ...]:
@@ -607,6 +670,10 @@ TASKS: dict[str, dict[str, Impl]] = {
     "merge": {
         "casemigrate": Impl(_cm_deliveries, cm_merge),
         "casemigrate-basis": Impl(_cm_deliveries, cm_merge_basis),
+        "columnar": Impl(_delivery_tables, col_merge),
+        "columnar-basis": Impl(_delivery_tables, col_merge_basis),
+        "columnar-rules": Impl(_merge_read, col_rules_merge),
+        "columnar-pandas": Impl(_delivery_frames, col_merge),
         "plain": Impl(_identity, py_merge),
         "pandas": Impl(_pd_merge_prepare, pd_merge),
         "polars": Impl(lambda d: (_pl_frame(d.old_services, SERVICE_COLUMNS),

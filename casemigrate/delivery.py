@@ -59,6 +59,7 @@ from casemigrate import render as _render
 from casemigrate._keys import delivery_key, service_key, sorted_total
 from casemigrate._slots import slots_filler
 from casemigrate._text import Term
+from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
 from casemigrate.identifiers import cpr_key, municipality
 from casemigrate.model import Delivery, Service
@@ -896,12 +897,16 @@ class MergeResult:
             ``NOT_RECREATED`` (CM315) and ``NOT_COMPARED`` (the new system has no
             production delivery, so nothing was matched). :meth:`summary` gives every
             outcome, and its parts sum to the ``ACTIVE_IN_OLD_SYSTEM`` exclusions.
+
+    A merge of records holds tuples. A merge of tables holds lazy sequences of the
+    same records and a lazy findings table, equal to those tuples
+    (:func:`merge_deliveries`).
     """
 
-    services: tuple[Service, ...]
-    excluded: tuple[Excluded, ...]
+    services: Sequence[Service]
+    excluded: Sequence[Excluded]
     used: tuple[Delivery, ...]
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]
     services_in: int
     recreation: Mapping[str, int] = attrs.field(factory=dict, eq=False, converter=_read_only)
 
@@ -938,7 +943,11 @@ class MergeResult:
             ...             services_in=0).summary()["kept"]
             0
         """
-        by_reason = Counter(item.reason.name for item in self.excluded)
+        # A merge of tables counts its lazy parts without making a record or finding.
+        counted = getattr(self.excluded, "reason_counts", None)
+        by_reason = (Counter(counted()) if counted is not None
+                     else Counter(item.reason.name for item in self.excluded))
+        codes = getattr(self.findings, "counts", None)
         old_active = by_reason.get(ExclusionReason.ACTIVE_IN_OLD_SYSTEM.name, 0)
         outcomes = {key: self.recreation.get(key, 0) for key in _OUTCOMES}
         # A result built by hand may lack the tally: what it does not explain was not
@@ -952,7 +961,8 @@ class MergeResult:
                                    for reason in ExclusionReason},
             "old_active_by_outcome": outcomes,
             "deliveries_used": [delivery.delivery_id for delivery in self.used],
-            "findings_by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
+            "findings_by_code": (dict(codes()) if codes is not None else
+                                 dict(sorted(Counter(f.code for f in self.findings).items()))),
         }
 
 
@@ -973,12 +983,18 @@ def _latest(
 
 
 def merge_deliveries(
-    deliveries: Iterable[Delivery],
+    deliveries: Iterable[Delivery] | object,
     plan: CutoverPlan,
     *,
     check_overlaps: bool = True,
     match: RecreationMatch = _DEFAULT_MATCH,
     max_reporting_gap_days: int = DEFAULT_MAX_REPORTING_GAP_DAYS,
+    services: object | None = None,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> MergeResult:
     """Build the data basis from the two systems' deliveries, as DST does.
 
@@ -1002,8 +1018,21 @@ def merge_deliveries(
 
     The result does not depend on the order of ``deliveries``.
 
+    A vendor's deliveries as tables: ``deliveries`` may be a table (pyarrow, pandas or
+    polars; the ``columnar`` extra) of one row per delivery, read as
+    :func:`read_deliveries` reads it, and ``services`` a table of one row per service
+    of a delivery: a :class:`Service`'s fields, read as :func:`read_services` reads
+    them, and a ``delivery_id`` column naming the delivery that holds it. The result
+    equals the record path's for ``read_deliveries(deliveries, services=by_id)``,
+    ``by_id`` mapping each delivery id to its services in table order
+    (``docs/tables.md``). Its ``services``, ``excluded``, the used deliveries'
+    ``services`` and its ``findings`` (a lazy findings table) keep the columnar
+    engine's arrays and make a record only when one is indexed or iterated; its
+    counts, :meth:`MergeResult.summary` and ``to_frame`` make none.
+
     Args:
-        deliveries: The deliveries DST has received, in any order.
+        deliveries: The deliveries DST has received, in any order: records, or a
+            table of deliveries.
         plan: The plan (its register need not be HANDICAP; the merge is DST's rule for
             the handicap and vulnerable adults statistics).
         check_overlaps: Look for CM301-CM303 in the data basis (the default). Without
@@ -1015,19 +1044,78 @@ def merge_deliveries(
         max_reporting_gap_days: The days tolerated between the old system's last and
             the new system's first production delivery (CM317); 0 takes the source's
             NB to the letter.
+        services: With a deliveries table only: the services table, with a
+            ``delivery_id`` column (mapped from another name with ``columns=``). A
+            service whose ``delivery_id`` names no delivery read from the deliveries
+            table is a refused row (``invalid-value``). Without it, the deliveries
+            hold no services.
+        columns: For tables: one mapping of column names to fields for both tables,
+            as :func:`read_deliveries` and :func:`read_services` take it (an entry
+            is left out for a table whose records lack its field, or that lacks its
+            column; ``delivery_id`` is read from both). So are ``errors``, ``extra``,
+            ``date_format`` and ``dayfirst``. With ``errors="collect"`` the refused
+            rows are left out, each table, column and error code of them is a CM002
+            among the findings, and ``findings.refusals`` holds the refusals of the
+            deliveries table and of the services table. Records take none of these.
+        errors: ``"raise"`` (the first bad row's error) or ``"collect"``.
+        extra: ``"ignore"`` or ``"refuse"`` the tables' columns that are no field.
+        date_format: A ``strptime`` format for date strings.
+        dayfirst: ``True`` reads ``02-09-2022`` as 2 September.
 
     Returns:
         The :class:`MergeResult`.
 
     Raises:
         InvalidType: ``deliveries`` holds something that is not a :class:`Delivery`,
-            or ``match`` is not a :class:`RecreationMatch`.
-        InvalidArgument: ``max_reporting_gap_days`` is negative.
+            ``match`` is not a :class:`RecreationMatch`, or ``services`` is not a
+            table.
+        InvalidArgument: ``max_reporting_gap_days`` is negative, ``services`` (or a
+            reading option) is given beside records, or a table lacks a column.
+        MissingDependency: A table is given without the ``columnar`` extra.
+        CaseMigrateError: With ``errors="raise"``, a table's first bad row's error.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pyarrow as pa
+        >>> from casemigrate import CutoverPlan
+        >>> plan = CutoverPlan(municipality=607, register="handicap", old_system="Old",
+        ...                    new_system="New", cutover=dt.date(2026, 6, 1))
+        >>> deliveries = pa.table({
+        ...     "delivery_id": ["o", "n"], "name": ["L402", "L402"],
+        ...     "system": ["Old", "New"], "municipality": [607, 607],
+        ...     "sent": [dt.datetime(2026, 6, 10, 9), dt.datetime(2026, 6, 11, 9)]})
+        >>> services = pa.table({
+        ...     "ydelse": ["A", "B", "B'"], "municipality": [607, 607, 607],
+        ...     "citizen": ["211062-1234"] * 3, "code": ["SEL85", "SEL107", "SEL107"],
+        ...     "target_groups": [["1.1"]] * 3,
+        ...     "start": [dt.date(2021, 6, 1)] * 3,
+        ...     "end": [dt.date(2024, 1, 1), None, None], "system": ["Old", "Old", "New"],
+        ...     "leverance": ["o", "o", "n"]})
+        >>> result = merge_deliveries(deliveries, plan, services=services,
+        ...                           columns={"ydelse": "service_id",
+        ...                                    "leverance": "delivery_id"})
+        >>> [s.service_id for s in result.services], result.summary()["excluded_by_reason"][
+        ...     "ACTIVE_IN_OLD_SYSTEM"], dict(result.recreation)["RECREATED_UNCHANGED"]
+        (['A', "B'"], 1, 1)
     """
     plan = v.instance("plan", plan, CutoverPlan)
     match = v.instance("match", match, RecreationMatch)
     tolerated = v.count("max_reporting_gap_days", max_reporting_gap_days)
     check_overlaps = v.flag("check_overlaps", check_overlaps)
+    read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
+            "dayfirst": dayfirst}
+    if _columnar.is_table(deliveries):
+        if services is not None and not _columnar.is_table(services):
+            raise InvalidType(f"expected a table of services with a delivery_id column, got "
+                              f"{v.type_name(services)}", field="services")
+        return _columnar.merge_deliveries(  # type: ignore[no-any-return]
+            deliveries, plan, services=services, check_overlaps=check_overlaps, match=match,
+            tolerated=tolerated, **read)
+    if services is not None:
+        raise InvalidArgument("services= is the services table beside a deliveries table; "
+                              "a Delivery record holds its own services (pass the "
+                              "deliveries table, or leave services= out)", field="services")
+    _columnar.records_only(read)
     findings: list[Finding] = []
     excluded: list[Excluded] = []
     production: dict[str, list[Delivery]] = {"old": [], "new": []}
@@ -1282,14 +1370,7 @@ def _recreation(
             candidates = held_new if isinstance(held_new, list) else [held_new]
             pairs, unmatched = _pair(group, candidates, passes)
         counts["NOT_RECREATED"] += len(unmatched)
-        for old in unmatched:
-            findings.append(Finding.of(
-                ACTIVE_SERVICE_NOT_RECREATED, (old.service_id,), service=old.service_id,
-                citizen=old.citizen,
-                service_code=old.code if old.code is not None else "?",
-                start=old.start if old.start is not None else "?",
-                old_system=plan.old_system, new_system=plan.new_system,
-            ))
+        findings.extend(_not_recreated(old, plan) for old in unmatched)
         for old, recreated in pairs:
             _differs(old, recreated, cutover, findings)
             same = (recreated.start == old.start
@@ -1298,6 +1379,17 @@ def _recreation(
     if tally is not None:
         tally.update(counts)
     return findings
+
+
+def _not_recreated(old: Service, plan: CutoverPlan) -> Finding:
+    """CM315 for an active old-system service that nothing re-creates."""
+    return Finding.of(
+        ACTIVE_SERVICE_NOT_RECREATED, (old.service_id,), service=old.service_id,
+        citizen=old.citizen,
+        service_code=old.code if old.code is not None else "?",
+        start=old.start if old.start is not None else "?",
+        old_system=plan.old_system, new_system=plan.new_system,
+    )
 
 
 def _vanished(latest: Delivery, earlier: list[Delivery]) -> Iterator[Finding]:

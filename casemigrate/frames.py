@@ -177,12 +177,24 @@ def _record_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def _merge_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
+    words = {reason: reason.in_language(language) for reason in ExclusionReason}
+    if hasattr(result.services, "cells") and hasattr(result.excluded, "cells"):
+        # A merge of tables (the columnar engine): the cells straight from its arrays.
+        rows = []
+        for row in result.services.cells():
+            where = row.pop("delivery_id", None)
+            rows.append({**row, "status": "kept", "reason": None, "reason_code": None,
+                         "delivery_id": where})
+        for row in result.excluded.cells():
+            where, reason = row.pop("delivery_id"), row.pop("reason")
+            rows.append({**row, "status": "excluded", "reason": words[reason],
+                         "reason_code": reason.name, "delivery_id": where})
+        return rows
     used = {id(s): d.delivery_id for d in result.used for s in d.services}
     rows = []
     for service in result.services:
         rows.append({**_service_cells(service), "status": "kept", "reason": None,
                      "reason_code": None, "delivery_id": used.get(id(service))})
-    words = {reason: reason.in_language(language) for reason in ExclusionReason}
     for item in result.excluded:
         rows.append({**_service_cells(item.service), "status": "excluded",
                      "reason": words[item.reason], "reason_code": item.reason.name,

@@ -115,7 +115,7 @@ RULE_MODULES = {"plan", "overlap", "delivery", "scenario", "cleanup", "cleanup._
                 "cleanup.estimate", "cleanup.notice", "cleanup.mass_close", "conversion",
                 "tables"}
 ENGINES = {"_columnar", "_columnar._columns", "_columnar._rules", "_columnar._table",
-           "_frame_in"}
+           "_columnar._merge", "_frame_in"}
 VIEWS = {"render", "render._base", "render.report", "render.results", "render.timeline"}
 ON_TOP = {"catalogue", "frames", "readiness"}
 ENTRY_POINTS = {"__init__", "__main__", "_demo", "synthetic", "testing"}
@@ -148,6 +148,11 @@ ALLOWED_ACROSS: dict[tuple[str, str], str] = {
         "the engine's columns are the table reader's array back end: its options, column "
         "mapping, value parsers and refusals",
     ("_columnar._table", "tables"): "collected refusals become the reader's CM002 findings",
+    ("_columnar._merge", "delivery"):
+        "the merge over tables raises the merge's rules and judges the few deliveries with "
+        "the record path's own functions",
+    ("_columnar._merge", "tables"):
+        "a deliveries table is read by read_deliveries, a services table by the reader's parts",
 }
 
 # A name with a leading underscore imported from anywhere but a private module of the
@@ -251,6 +256,7 @@ LOADED_ONLY_LAZILY = {
     "_columnar._columns": "loaded by casemigrate._columnar only after require()",
     "_columnar._rules": "loaded by casemigrate._columnar only after require()",
     "_columnar._table": "loaded by _columnar._rules only",
+    "_columnar._merge": "loaded by casemigrate._columnar only after require()",
     "testing": "the Hypothesis strategies, behind the test extra; nothing imports it",
 }
 

@@ -9,7 +9,13 @@ import sys
 
 import pytest
 
-from casemigrate import MissingDependency, find_duplicate_active_cases, find_service_overlaps
+from casemigrate import (
+    CutoverPlan,
+    MissingDependency,
+    find_duplicate_active_cases,
+    find_service_overlaps,
+    merge_deliveries,
+)
 
 HAS_EXTRA = all(importlib.util.find_spec(name) is not None for name in ("numpy", "pyarrow"))
 
@@ -28,6 +34,10 @@ def test_a_table_without_the_extra_names_it() -> None:
     assert raised.value.field == "table"
     with pytest.raises(MissingDependency, match=r"casemigrate\[columnar\]"):
         find_service_overlaps(_Stream(), cutover=dt.date(2026, 6, 1))
+    plan = CutoverPlan(municipality=607, register="handicap", old_system="Old",
+                       new_system="New", cutover=dt.date(2026, 6, 1))
+    with pytest.raises(MissingDependency, match=r"casemigrate\[columnar\]"):
+        merge_deliveries(_Stream(), plan, services=_Stream())
 
 
 @pytest.mark.skipif(HAS_EXTRA, reason="the columnar extra is installed")

@@ -12,6 +12,8 @@ The pipeline has three steps, each in its own module:
   :func:`casemigrate.read_cases` reads it (the same ``columns=``, ``errors=``,
   ``extra=``, ``date_format=`` and ``dayfirst=``, the same refusals) into typed columns;
 * :mod:`._rules`: the rules over those columns;
+* :mod:`._merge`: DST's merge over a deliveries table and a services table, with a
+  lazy :class:`~casemigrate.MergeResult`;
 * :mod:`._table`: the findings as a lazy, sorted table of :class:`~casemigrate.Finding`,
   with a CM002 for the refused rows when they were collected.
 """
@@ -88,3 +90,13 @@ def find_service_overlaps(table: object, *, cutover: Any, old_system: str | None
     columns = _columns.services(table, **read)
     return _rules.service_overlaps(columns, cutover, old_system, new_system,
                                    within_system).with_refusals(columns.refusals)
+
+
+def merge_deliveries(deliveries: object, plan: Any, *, services: object | None,
+                     check_overlaps: bool, match: Any, tolerated: int, **read: Any) -> Any:
+    """The table path of :func:`casemigrate.merge_deliveries`."""
+    require()
+    from casemigrate._columnar import _merge  # noqa: PLC0415
+
+    return _merge.merge(deliveries, plan, services, check_overlaps=check_overlaps,
+                        match=match, tolerated=tolerated, **read)
