@@ -1471,13 +1471,13 @@ def find_service_overlaps(
         held = groups.get(key)
         if held is None:
             groups[key] = service
-        elif type(held) is list:
+        elif isinstance(held, list):
             held.append(service)
         else:
             groups[key] = [held, service]
     for groups in by_municipality.values():
         for held in groups.values():
-            if type(held) is list and (within_system or len({s.system for s in held}) > 1):
+            if isinstance(held, list) and (within_system or len({s.system for s in held}) > 1):
                 _sweep(held, cutover, old, new, within_system=within_system, out=findings)
     return sort_findings(findings)
 

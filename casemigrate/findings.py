@@ -38,9 +38,9 @@ from __future__ import annotations
 import enum
 import operator
 import re
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress
 from operator import eq
-from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
