@@ -42,7 +42,7 @@ values = st.none() | st.integers(-5, 5) | st.text(max_size=6) | st.dates(D(1969,
 def _outcome(build: Any) -> tuple[str, Any]:
     try:
         finding = build()
-    except Exception as error:  # noqa: BLE001  # the same error, whichever it is
+    except Exception as error:  # the same error, whichever it is
         return "raised", (type(error), str(error), getattr(error, "field", None))
     return "built", finding
 
@@ -82,11 +82,12 @@ def test_finding_maker_builds_what_finding_of_builds(
     drawn: tuple[Any, tuple[str, ...], tuple[Any, ...]], subjects: list[Any],
 ) -> None:
     rule, fields, filled = drawn
-    expected = _outcome(lambda: Finding.of(rule, subjects, **dict(zip(fields, filled))))
+    named = dict(zip(fields, filled, strict=True))
+    expected = _outcome(lambda: Finding.of(rule, subjects, **named))
     make = finding_maker(rule, *fields)
     _same(_outcome(lambda: make(subjects, *filled)), expected)
     _same(_outcome(lambda: make(tuple(subjects), *filled)), _outcome(
-        lambda: Finding.of(rule, tuple(subjects), **dict(zip(fields, filled)))))
+        lambda: Finding.of(rule, tuple(subjects), **named)))
 
 
 @settings(max_examples=40)
@@ -95,9 +96,10 @@ def test_a_pair_maker_builds_what_finding_of_builds(
     drawn: tuple[Any, tuple[str, ...], tuple[Any, ...]], first: Any, second: Any,
 ) -> None:
     rule, fields, filled = drawn
+    named = dict(zip(fields, filled, strict=True))
     make = finding_maker(rule, *fields, pair=True)
     _same(_outcome(lambda: make(first, second, *filled)),
-          _outcome(lambda: Finding.of(rule, (first, second), **dict(zip(fields, filled)))))
+          _outcome(lambda: Finding.of(rule, (first, second), **named)))
 
 
 def test_a_pair_maker_masks_an_id_that_is_a_cpr_number_and_orders_the_pair() -> None:
