@@ -455,13 +455,24 @@ def finding_maker(rule: Rule, *fields: str, pair: bool = False) -> Callable[...,
 
     Raises:
         InvalidArgument: ``fields`` lack a value the rule's templates need, or repeat one.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate.overlap import DUPLICATE_ACTIVE_CASES
+        >>> make = finding_maker(DUPLICATE_ACTIVE_CASES, "count", "day")
+        >>> made = make(["case-2", "case-1"], 2, dt.date(2026, 3, 1))
+        >>> made == Finding.of(DUPLICATE_ACTIVE_CASES, ["case-2", "case-1"], count=2,
+        ...                    day=dt.date(2026, 3, 1)), made.subjects
+        (True, ('case-1', 'case-2'))
     """
     if type(rule) is not Rule:
         rule = _rule_of(rule)
     missing = sorted(rule.fields - set(fields))
-    if missing or len(set(fields)) != len(fields):
-        raise InvalidArgument(f"{rule.code} needs the values {missing} for its message, once "
-                              "each", field="details")
+    if missing:
+        raise InvalidArgument(f"{rule.code} needs the values {missing} for its message",
+                              field="details")
+    if len(set(fields)) != len(fields):
+        raise InvalidArgument(f"{rule.code}: a value is named twice", field="details")
     arguments = [f"value{index}" for index in range(len(fields))]
     values = "{" + ", ".join(f"{field!r}: {argument}"
                              for field, argument in zip(fields, arguments, strict=True)) + "}"

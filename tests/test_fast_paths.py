@@ -117,7 +117,7 @@ def test_finding_maker_checks_the_fields_once() -> None:
     with pytest.raises(InvalidArgument, match=r"CM204 needs the values \['day'\]") as caught:
         finding_maker(rule, "count")
     assert caught.value.field == "details"
-    with pytest.raises(InvalidArgument, match="once each"):
+    with pytest.raises(InvalidArgument, match="named twice"):
         finding_maker(rule, "count", "day", "count")
     made = finding_maker("CM204", "count", "day")  # a code, as Finding.of takes
     assert made(["b", "a"], 2, D(2026, 1, 1)).subjects == ("a", "b")
