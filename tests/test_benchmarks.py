@@ -65,3 +65,19 @@ def test_keyword_construction_benchmark_builds_every_record(
     figures = keywords._measure(300, 1)
     assert figures["records"] == {"Case": len(small.cases), "Service": len(small.services)}
     assert all(figures[name] > 0 for name in ("Case", "Service", "from_rows"))
+
+
+def test_the_trees_benchmark_times_a_task_and_names_its_tree(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from benchmarks import data as bench_data
+    from benchmarks import trees
+
+    small = generate(300, seed=5)
+    monkeypatch.setattr(bench_data, "load", lambda size: small)
+    figure = trees._measure("duplicates", 300, 2)
+    ours = TASKS["duplicates"]["casemigrate"]
+    assert figure["result"] == list(ours.run(ours.prepare(small)))
+    assert len(figure["wall"]) == len(figure["cpu"]) == 2
+    assert os.path.isdir(os.path.join(figure["casemigrate"], "casemigrate"))
