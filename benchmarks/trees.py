@@ -29,7 +29,9 @@ import time
 from typing import Any
 
 
-def _measure(task: str, size: int, runs: int) -> dict[str, Any]:
+def _measure(task: str, size: int, runs: int, tree: str | None = None) -> dict[str, Any]:
+    if tree is not None:  # casemigrate from the tree; the benchmarks stay this tree's
+        sys.path.insert(0, tree)
     import casemigrate
     from benchmarks.data import load
     from benchmarks.tasks import TASKS
@@ -64,12 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--trees", default=".")
-    parser.add_argument("--worker", nargs=3, metavar=("TASK", "SIZE", "RUNS"),
+    parser.add_argument("--worker", nargs=4, metavar=("TASK", "SIZE", "RUNS", "TREE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        task, size, runs = args.worker
-        print(json.dumps(_measure(task, int(size), int(runs))))
+        task, size, runs, tree = args.worker
+        print(json.dumps(_measure(task, int(size), int(runs), tree)))
         return 0
     trees = [os.path.realpath(tree) for tree in args.trees.split(",")]
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -82,11 +84,11 @@ def main(argv: list[str] | None = None) -> int:
             figures: dict[str, list[dict[str, Any]]] = {tree: [] for tree in trees}
             for _ in range(args.rounds):
                 for tree in trees:
-                    env = dict(os.environ, PYTHONPATH=os.pathsep.join([tree, here]))
+                    env = dict(os.environ, PYTHONPATH=here)
                     done = subprocess.run(
                         [sys.executable, "-m", "benchmarks.trees", "--worker", task, str(size),
-                         str(args.runs)], env=env, capture_output=True, text=True, check=True,
-                        cwd=tempfile.gettempdir())  # so that the tree, not this one, is imported
+                         str(args.runs), tree], env=env, capture_output=True, text=True,
+                        check=True, cwd=tempfile.gettempdir())
                     figure = json.loads(done.stdout.strip().splitlines()[-1])
                     if figure["casemigrate"] != tree:
                         raise SystemExit(f"{tree}: imported casemigrate from "
