@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from itertools import compress
+from operator import eq
 from typing import Any, Final, TypeVar
 
 from casemigrate.identifiers import cpr_key
@@ -56,13 +58,19 @@ def sorted_total(
 ) -> list[T]:
     """``items`` sorted by ``cheap``, its ties broken by ``full``."""
     ordered = sorted(items, key=cheap)
-    keys = [cheap(item) for item in ordered]
-    start = 0
-    for index in range(1, len(ordered) + 1):
-        if index == len(ordered) or keys[index] != keys[start]:
-            if index - start > 1:
-                ordered[start:index] = sorted(ordered[start:index], key=full)
-            start = index
+    if len(ordered) < 2:
+        return ordered
+    keys = list(map(cheap, ordered))
+    # Ties are next to each other, and rare: found in C, then each run sorted by ``full``.
+    start = end = -1
+    for index in compress(range(1, len(keys)), map(eq, keys[1:], keys)):
+        if index - 1 != end:  # a new run of ties
+            if end > start:
+                ordered[start:end + 1] = sorted(ordered[start:end + 1], key=full)
+            start = index - 1
+        end = index
+    if end > start:
+        ordered[start:end + 1] = sorted(ordered[start:end + 1], key=full)
     return ordered
 
 

@@ -60,7 +60,14 @@ from casemigrate._keys import delivery_key, service_key, sorted_total
 from casemigrate._slots import slots_filler
 from casemigrate._text import Term
 from casemigrate.exceptions import InvalidArgument, InvalidType
-from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
+from casemigrate.findings import (
+    CHECK_NOT_APPLICABLE,
+    Finding,
+    Rule,
+    Severity,
+    finding_maker,
+    sort_findings,
+)
 from casemigrate.identifiers import cpr_key, municipality
 from casemigrate.model import Delivery, Service
 from casemigrate.plan import CutoverPlan
@@ -1526,9 +1533,18 @@ def find_service_overlaps(
     _columnar.records_only(read)
     old = None if old_system is None else old_system.casefold()
     new = None if new_system is None else new_system.casefold()
-    groups: dict[tuple[int, str, str], list[Service]] = {}
+    # Grouped per municipality by the citizen's digits and the code, as one string (a
+    # C-level hash; the digits are ten, so the key is unambiguous). Strings are not
+    # tracked by the garbage collector, and a group is a list only when its key repeats:
+    # a million services do not set off collections of the whole heap.
+    by_municipality: dict[int, dict[str, Service | list[Service]]] = {}
+    where: object = None
+    groups: dict[str, Service | list[Service]] = {}
     findings: list[Finding] = []
-    for service in v.each("services", services, Service):
+    for service in v.iterable("services", services):
+        if type(service) is not Service and not isinstance(service, Service):
+            raise InvalidType(f"expected Service items, got {v.type_name(service)}",
+                              field="services")
         start, citizen, code = service.start, service.citizen, service.code
         if start is None or citizen is None or code is None:
             continue
@@ -1539,16 +1555,21 @@ def find_service_overlaps(
         ):
             findings.append(Finding.of(START_EQUALS_CUTOVER, (service.service_id,),
                                        service=service.service_id, cutover=cutover))
-        # Keyed by the digits, not the CPR object: a C-level hash, a million times.
-        key = (service.municipality.code, cpr_key(citizen), code)
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [service]
+        if service.municipality is not where:
+            where = service.municipality
+            groups = by_municipality.setdefault(service.municipality.code, {})
+        key = cpr_key(citizen) + code
+        held = groups.get(key)
+        if held is None:
+            groups[key] = service
+        elif isinstance(held, list):
+            held.append(service)
         else:
-            group.append(service)
-    for group in groups.values():
-        if len(group) > 1 and (within_system or len({s.system for s in group}) > 1):
-            _sweep(group, cutover, old, new, within_system=within_system, out=findings)
+            groups[key] = [held, service]
+    for groups in by_municipality.values():
+        for held in groups.values():
+            if isinstance(held, list) and (within_system or len({s.system for s in held}) > 1):
+                _sweep(held, cutover, old, new, within_system=within_system, out=findings)
     return sort_findings(findings)
 
 
@@ -1598,13 +1619,15 @@ def _sweep(
     # system's (CM314). Being open, each such meeting is a finding.
     known = old is not None or new is not None
     uncounted: dict[str, list[Service]] = {}
+    periods: dict[int, _Period] = {}  # one period per service, shared by its findings
     for current in sorted_total(group, _BY_START, service_key):
         start = current.start
         assert start is not None
         system = current.system
         meets_eve = start == cutover and eve is not None
         if within_system:
-            out.extend(_same_system(earlier, current) for earlier in uncounted.get(system, ()))
+            out.extend(_same_system(earlier, current, periods)
+                       for earlier in uncounted.get(system, ()))
         if known and current.end is None and _plays_old(system, old, new):
             if within_system:
                 open_ = [s for s in lists.get(system, ()) if s.end is None or s.end >= start]
@@ -1612,7 +1635,7 @@ def _sweep(
                     lists[system] = open_
                 else:
                     lists.pop(system, None)
-                out.extend(_same_system(earlier, current) for earlier in open_)
+                out.extend(_same_system(earlier, current, periods) for earlier in open_)
             uncounted.setdefault(system, []).append(current)
             continue
         for other_system, open_ in list(lists.items()):
@@ -1627,20 +1650,22 @@ def _sweep(
             for earlier in kept:
                 if other_system == system:
                     if earlier.end is None or earlier.end >= start:
-                        out.append(_same_system(earlier, current))
+                        out.append(_same_system(earlier, current, periods))
                     continue
                 if _is_old(earlier, current, old, new):
-                    _judge(earlier, current, cutover, later=current.service_id, out=out)
+                    _judge(earlier, current, cutover, later=current.service_id, out=out,
+                           periods=periods)
                 else:
-                    _judge(current, earlier, cutover, later=current.service_id, out=out)
+                    _judge(current, earlier, cutover, later=current.service_id, out=out,
+                           periods=periods)
         lists.setdefault(system, []).append(current)
 
 
 class _Period(tuple[dt.date | None, dt.date | None]):
     """A service's period, ``(start, end)``, shown as ``start..end`` when a message is read.
 
-    Built with ``tuple.__new__`` (C-level): overlap checks make one per service of
-    every pair.
+    Built with ``tuple.__new__`` (C-level): overlap checks make one per service of a
+    sweep that is in a pair, shared by its findings.
     """
 
     __slots__ = ()
@@ -1654,8 +1679,18 @@ class _Period(tuple[dt.date | None, dt.date | None]):
 _tuple_new: Final = tuple.__new__
 
 
-def _period(service: Service) -> _Period:
-    return _tuple_new(_Period, (service.start, service.end))
+def _period(service: Service, periods: dict[int, _Period]) -> _Period:
+    """The service's period, made once per sweep (``periods`` is keyed by ``id``).
+
+    A service may be in many pairs; its findings share one period, so a million
+    findings hold fewer objects for the garbage collector to walk. The group holds
+    every service while it is swept, so an ``id`` is not reused meanwhile.
+    """
+    key = id(service)
+    period = periods.get(key)
+    if period is None:
+        period = periods[key] = _tuple_new(_Period, (service.start, service.end))
+    return period
 
 
 def _shared(a: Service, b: Service) -> tuple[dt.date, dt.date | None]:
@@ -1668,28 +1703,39 @@ def _shared(a: Service, b: Service) -> tuple[dt.date, dt.date | None]:
     return first, a_end if b_end is None or a_end < b_end else b_end
 
 
-def _same_system(earlier: Service, later: Service) -> Finding:
+# The findings of the sweep, made by the hundred thousand: each rule's builder is made
+# once (Finding.of's checks of the rule and its values, done here once).
+_WITHIN_SYSTEM: Final = finding_maker(
+    SERVICES_OVERLAP_WITHIN_SYSTEM, "earlier", "later", "earlier_period", "later_period",
+    "system", "first", "last", "days", pair=True)
+_COUNTED_TWICE: Final = finding_maker(
+    SERVICE_COUNTED_TWICE, "old", "new", "old_period", "new_period", "first", "last", "days",
+    "later", pair=True)
+_CLOSED_AT_CUTOVER: Final = finding_maker(
+    ARTIFICIAL_CLOSURE_AT_CUTOVER, "old", "new", "end", "start", pair=True)
+
+
+def _same_system(earlier: Service, later: Service, periods: dict[int, _Period]) -> Finding:
     first, last = _shared(earlier, later)
-    return Finding.of(
-        SERVICES_OVERLAP_WITHIN_SYSTEM, (earlier.service_id, later.service_id),
-        earlier=earlier.service_id, later=later.service_id, earlier_period=_period(earlier),
-        later_period=_period(later),
-        system=later.system, first=first, last=_OPEN if last is None else last,
-        days=None if last is None else (last - first).days + 1,
+    earlier_id, later_id = earlier.service_id, later.service_id
+    return _WITHIN_SYSTEM(
+        earlier_id, later_id, earlier_id, later_id, _period(earlier, periods),
+        _period(later, periods),
+        later.system, first, _OPEN if last is None else last,
+        None if last is None else (last - first).days + 1,
     )
 
 
 def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
-           out: list[Finding]) -> None:
+           out: list[Finding], periods: dict[int, _Period]) -> None:
     assert old.start is not None and new.start is not None
-    subjects = (old.service_id, new.service_id)
+    old_id, new_id = old.service_id, new.service_id
     first, last = _shared(old, new)
     if last is None or first <= last:
-        out.append(Finding.of(
-            SERVICE_COUNTED_TWICE, subjects, old=old.service_id, new=new.service_id,
-            old_period=_period(old), new_period=_period(new), first=first,
-            last=_OPEN if last is None else last,
-            days=None if last is None else (last - first).days + 1, later=later,
+        out.append(_COUNTED_TWICE(
+            old_id, new_id, old_id, new_id, _period(old, periods), _period(new, periods), first,
+            _OPEN if last is None else last,
+            None if last is None else (last - first).days + 1, later,
         ))
     if (
         old.end is not None
@@ -1698,8 +1744,7 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
         and new.start <= cutover
         and (new.end is None or new.end > cutover)
     ):
-        out.append(Finding.of(ARTIFICIAL_CLOSURE_AT_CUTOVER, subjects, old=old.service_id,
-                              new=new.service_id, end=old.end, start=new.start))
+        out.append(_CLOSED_AT_CUTOVER(old_id, new_id, old_id, new_id, old.end, new.start))
 
 
 def check_services(

@@ -38,14 +38,16 @@ from __future__ import annotations
 import enum
 import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import compress
+from operator import eq
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
 from casemigrate import _text
-from casemigrate._slots import slots_filler
+from casemigrate._slots import _compiled, slots_filler
 from casemigrate.exceptions import (
     CaseMigrateError,
     InvalidArgument,
@@ -347,20 +349,7 @@ class Finding:
             missing = sorted(needs - values.keys())
             raise InvalidArgument(f"{rule.code} needs the values {missing} for its message",
                                   field="details")
-        ids = tuple(subjects) if not isinstance(subjects, tuple) else subjects
-        for subject in ids:
-            if type(subject) is not str:
-                raise InvalidArgument(
-                    f"subjects are record ids (strings), got a {type(subject).__name__}",
-                    field="subjects")
-            if 10 <= len(subject) <= 11 and mask_cpr_id(subject) is not subject:
-                # A record id that is a CPR number is shown as one (docs/privacy.md).
-                ids = tuple(map(mask_cpr_id, ids))
-                break
-        if len(ids) == 2:
-            ids = ids if ids[0] < ids[1] else ((ids[1], ids[0]) if ids[0] != ids[1] else ids[:1])
-        elif len(ids) > 2:
-            ids = tuple(sorted(set(ids)))
+        ids = _subject_ids(subjects)
         # Built without the generated __init__: rule checks make findings by the
         # hundred thousand, and the values need no conversion here.
         finding = _new_finding(cls)
@@ -429,9 +418,98 @@ class Finding:
         return f"{self.code} {self.severity.name}{subjects}: {self.message}"
 
 
+def _subject_ids(subjects: Iterable[str]) -> tuple[str, ...]:
+    """A finding's subjects: record ids, a CPR number among them masked, sorted, once each."""
+    ids = tuple(subjects) if not isinstance(subjects, tuple) else subjects
+    for subject in ids:
+        if type(subject) is not str:
+            raise InvalidArgument(
+                f"subjects are record ids (strings), got a {type(subject).__name__}",
+                field="subjects")
+        if 10 <= len(subject) <= 11 and mask_cpr_id(subject) is not subject:
+            # A record id that is a CPR number is shown as one (docs/privacy.md).
+            ids = tuple(map(mask_cpr_id, ids))
+            break
+    if len(ids) == 2:
+        ids = ids if ids[0] < ids[1] else ((ids[1], ids[0]) if ids[0] != ids[1] else ids[:1])
+    elif len(ids) > 2:
+        ids = tuple(sorted(set(ids)))
+    return ids
+
+
 _new_finding: Final = object.__new__
 _fill_finding: Final = slots_filler(Finding, "code", "rule", "severity", "subjects", "_values",
                                     "_message")
+
+
+def finding_maker(rule: Rule, *fields: str, pair: bool = False) -> Callable[..., Finding]:
+    """A builder of many findings of one rule, for a rule check's hot loop.
+
+    Package-private. ``make(subjects, *values)`` (or ``make(first, second, *values)``
+    with ``pair``) returns what ``Finding.of(rule, subjects, **dict(zip(fields,
+    values)))`` returns, and raises what it raises: the subjects get the same checks,
+    the same masking of an id that is a CPR number and the same order. What is not
+    repeated per finding is the rule's look-up and the check that the values fill its
+    templates: ``fields`` are checked against the rule once, here, and the values
+    dictionary is built with them as constant keys.
+
+    Raises:
+        InvalidArgument: ``fields`` lack a value the rule's templates need, or repeat one.
+
+    Example:
+        >>> import datetime as dt
+        >>> from casemigrate.overlap import DUPLICATE_ACTIVE_CASES
+        >>> make = finding_maker(DUPLICATE_ACTIVE_CASES, "count", "day")
+        >>> made = make(["case-2", "case-1"], 2, dt.date(2026, 3, 1))
+        >>> made == Finding.of(DUPLICATE_ACTIVE_CASES, ["case-2", "case-1"], count=2,
+        ...                    day=dt.date(2026, 3, 1)), made.subjects
+        (True, ('case-1', 'case-2'))
+    """
+    if type(rule) is not Rule:
+        rule = _rule_of(rule)
+    missing = sorted(rule.fields - set(fields))
+    if missing:
+        raise InvalidArgument(f"{rule.code} needs the values {missing} for its message",
+                              field="details")
+    if len(set(fields)) != len(fields):
+        raise InvalidArgument(f"{rule.code}: a value is named twice", field="details")
+    arguments = [f"value{index}" for index in range(len(fields))]
+    values = "{" + ", ".join(f"{field!r}: {argument}"
+                             for field, argument in zip(fields, arguments, strict=True)) + "}"
+    scope: dict[str, Any] = {"_rule": rule, "_code": rule.code, "_severity": rule.severity,
+                             "_new": _new_finding, "_cls": Finding,
+                             "_of": Finding.of, "_ids": _subject_ids, "_mask": mask_cpr_id}
+    if pair:
+        # Two ids, unrolled: Finding.of's loop, masking and ordering for a pair. An id
+        # that is not a str goes to Finding.of, which raises its error.
+        head = ", ".join(["first", "second", *arguments])
+        body = (
+            "    if type(first) is not str or type(second) is not str:\n"
+            f"        return _of(_rule, (first, second), **{values})\n"
+            "    if ((10 <= len(first) <= 11 and _mask(first) is not first)\n"
+            "            or (10 <= len(second) <= 11 and _mask(second) is not second)):\n"
+            "        first, second = _mask(first), _mask(second)\n"
+            "    if first < second:\n"
+            "        ids = (first, second)\n"
+            "    elif first != second:\n"
+            "        ids = (second, first)\n"
+            "    else:\n"
+            "        ids = (first,)\n"
+        )
+    else:
+        head = ", ".join(["subjects", *arguments])
+        body = "    ids = _ids(subjects)\n"
+    # The slots are filled as slots_filler fills them, unrolled here to save a call.
+    slots = {"code": "_code", "rule": "_rule", "severity": "_severity", "subjects": "ids",
+             "_values": values, "_message": "None"}
+    for name in slots:
+        scope[f"_set_{name}"] = Finding.__dict__[name].__set__
+    fill = "".join(f"    _set_{name}(finding, {value})\n" for name, value in slots.items())
+    source = f"def make({head}):\n{body}    finding = _new(_cls)\n{fill}    return finding\n"
+    make: Callable[..., Finding] = _compiled(
+        source, f"<casemigrate finding maker {rule.code} {'pair' if pair else 'ids'}>", scope,
+        "make")
+    return make
 
 
 def _rule_of(code: object) -> Rule:
@@ -447,7 +525,9 @@ def _rule_of(code: object) -> Rule:
 # The fields each rule's message needs, filled on first use (rules hash by identity).
 _NEEDS: Final[dict[Rule, frozenset[str]]] = {}
 
-_SORT: Final = operator.attrgetter("severity", "code", "subjects")
+_SEVERITY: Final = operator.attrgetter("severity")
+_CODE: Final = operator.attrgetter("code")
+_SUBJECTS: Final = operator.attrgetter("subjects")
 
 
 def _tie_key(finding: Finding) -> tuple[str, tuple[tuple[str, str, str], ...]]:
@@ -477,14 +557,27 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         >>> [f.code for f in sort_findings([a, b])]
         ['CM204', 'CM205']
     """
-    ordered = sorted(findings, key=_SORT)
-    keys = list(map(_SORT, ordered))
-    start = 0
-    for index in range(1, len(ordered) + 1):
-        if index == len(ordered) or keys[index] != keys[start]:
-            if index - start > 1:
-                ordered[start:index] = sorted(ordered[start:index], key=_tie_key)
-            start = index
+    # Three stable sorts, least significant key first, give the order of the key
+    # (severity, code, subjects) without a key tuple per finding: each pass's keys are
+    # objects the findings already hold, so a million findings allocate nothing for the
+    # garbage collector to walk.
+    ordered = sorted(findings, key=_SUBJECTS)
+    ordered.sort(key=_CODE)
+    ordered.sort(key=_SEVERITY)
+    # Ties on all three are next to each other; they share their subjects first.
+    subjects = list(map(_SUBJECTS, ordered))
+    start = end = -1
+    for index in compress(range(1, len(subjects)), map(eq, subjects[1:], subjects)):
+        before, this = ordered[index - 1], ordered[index]
+        if this.code != before.code or this.severity != before.severity:
+            continue
+        if index - 1 != end:  # a new run of ties
+            if end > start:
+                ordered[start:end + 1] = sorted(ordered[start:end + 1], key=_tie_key)
+            start = index - 1
+        end = index
+    if end > start:
+        ordered[start:end + 1] = sorted(ordered[start:end + 1], key=_tie_key)
     return tuple(ordered)
 
 

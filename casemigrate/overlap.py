@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal, overload
 
@@ -33,7 +33,14 @@ from casemigrate import _validate as v
 from casemigrate._keys import subject_ids
 from casemigrate._text import Phrase
 from casemigrate.exceptions import InvalidType
-from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, Severity, sort_findings
+from casemigrate.findings import (
+    CHECK_NOT_APPLICABLE,
+    Finding,
+    Rule,
+    Severity,
+    finding_maker,
+    sort_findings,
+)
 from casemigrate.identifiers import cpr_key, municipality
 from casemigrate.model import Case, Delivery
 from casemigrate.plan import CutoverPlan, Register, plan_timeline
@@ -556,9 +563,12 @@ def find_duplicate_active_cases(
     if _columnar.is_table(cases):
         return _columnar.find_duplicate_active_cases(cases, as_of=as_of, **read)  # type: ignore[no-any-return]
     _columnar.records_only(read)
-    # Two passes: count the active cases per (municipality, citizen) with C-level
-    # hashing of the digits, then gather only the few groups with more than one.
-    active: list[tuple[tuple[int, str], Case]] = []
+    # One pass, grouping the active cases per municipality by the citizen's digits: a
+    # str key hashes in C and, like a group of one held as the case itself (a list only
+    # when a citizen has a second), is nothing for the garbage collector to walk.
+    by_municipality: dict[int, dict[str, Case | list[Case]]] = {}
+    where: object = None
+    groups: dict[str, Case | list[Case]] = {}
     without_citizen: list[str] = []
     for case in v.iterable("cases", cases):
         if type(case) is not Case and not isinstance(case, Case):
@@ -568,28 +578,36 @@ def find_duplicate_active_cases(
             citizen = case.citizen
             if citizen is None:
                 without_citizen.append(case.case_id)
+                continue
+            if case.municipality is not where:
+                where = case.municipality
+                groups = by_municipality.setdefault(case.municipality.code, {})
+            key = cpr_key(citizen)
+            held = groups.get(key)
+            if held is None:
+                groups[key] = case
+            elif isinstance(held, list):
+                held.append(case)
             else:
-                active.append(((case.municipality.code, cpr_key(citizen)), case))
-    counts = Counter([key for key, _ in active])
-    groups: dict[tuple[int, str], list[Case]] = {key: [] for key, n in counts.items() if n > 1}
-    if groups:
-        for key, case in active:
-            group = groups.get(key)
-            if group is not None:
-                group.append(case)
+                groups[key] = [held, case]
     findings = [
-        Finding.of(
-            DUPLICATE_ACTIVE_CASES, subject_ids(group), count=len(group), day=as_of,
-            municipality=group[0].municipality, citizen=group[0].citizen,
-            systems=tuple(sorted({case.system for case in group})),
+        _DUPLICATES(
+            subject_ids(group), len(group), as_of, group[0].municipality, group[0].citizen,
+            tuple(sorted({case.system for case in group})),
         )
-        for group in groups.values()
+        for groups in by_municipality.values() for group in groups.values()
+        if isinstance(group, list)
     ]
     if without_citizen:
         findings.append(Finding.of(
             CASES_WITHOUT_CITIZEN, without_citizen, count=len(without_citizen),
         ))
     return sort_findings(findings)
+
+
+# CM204 by the thousand: its builder checks the rule and its values once.
+_DUPLICATES: Final = finding_maker(DUPLICATE_ACTIVE_CASES, "count", "day", "municipality",
+                                   "citizen", "systems")
 
 
 def _deleted_at_dst(

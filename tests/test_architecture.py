@@ -301,6 +301,8 @@ NOT_IN_ALL = {
     ("tables", "Errors"): "a type alias of errors=",
     ("identifiers", "cpr_key"):
         "package-private: the digits as a grouping key for rule modules, never exported",
+    ("findings", "finding_maker"):
+        "package-private: a builder of one rule's findings for the rule modules' hot loops",
     ("tables", "Extra"): "a type alias of extra=",
     ("frames", "Subjects"): "a type alias of subjects=",
     ("tables", "mask"): "shared with frames, which masks refused values the same way",

@@ -104,3 +104,19 @@ def test_national_runner_reports_each_partition(capsys: pytest.CaptureFixture[st
     sizes = national.sizes(5000)
     assert [(f["code"], f["cases"]) for f in figures] == [(101, sizes[101]), (825, sizes[825])]
     assert all(f["findings"] == sum(f["counts"].values()) > 0 for f in figures)
+
+
+def test_the_trees_benchmark_times_a_task_and_names_its_tree(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from benchmarks import data as bench_data
+    from benchmarks import trees
+
+    small = generate(300, seed=5)
+    monkeypatch.setattr(bench_data, "load", lambda size: small)
+    figure = trees._measure("duplicates", 300, 2)
+    ours = TASKS["duplicates"]["casemigrate"]
+    assert figure["result"] == list(ours.run(ours.prepare(small)))
+    assert len(figure["wall"]) == len(figure["cpu"]) == 2
+    assert os.path.isdir(os.path.join(figure["casemigrate"], "casemigrate"))
