@@ -70,23 +70,23 @@ def test_keyword_construction_benchmark_builds_every_record(
     assert all(figures[name] > 0 for name in ("Case", "Service", "from_rows"))
 
 
-def test_validation_benchmark_measures_the_engine_and_pandas(
+def test_the_trees_benchmark_measures_the_engine_and_pandas_as_the_record_path(
         monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyarrow")
     pytest.importorskip("numpy")
     pytest.importorskip("narwhals")
     from benchmarks import data as bench_data
-    from benchmarks import validation
+    from benchmarks import trees
 
     small = generate(300, seed=5)
     monkeypatch.setattr(bench_data, "load", lambda size: small)
-    figures = validation._measure(300, 1)
-    expected = TASKS["duplicates"]["plain"].run(small.cases)
-    assert tuple(figures["duplicates"]["result"]) == expected
-    assert tuple(figures["detection"]["result"]) == expected
-    assert figures["construction"]["result"] == [len(small.cases) + len(small.services)]
-    if "pandas" in figures:
-        assert tuple(figures["pandas"]["result"]) == expected
+    expected = list(TASKS["duplicates"]["plain"].run(small.cases))
+    for impl in ("columnar", "columnar-rules", "pandas"):
+        if impl == "pandas":
+            pytest.importorskip("pandas")
+        assert trees._measure("duplicates", 300, 1, impl_name=impl)["result"] == expected, impl
+    built = trees._measure("construction", 300, 1, impl_name="columnar")
+    assert built["result"] == [len(small.cases) + len(small.services)]
 
 
 def test_national_runner_reports_each_partition(capsys: pytest.CaptureFixture[str],
