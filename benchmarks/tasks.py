@@ -567,6 +567,14 @@ def cm_adversarial_overlap(services: list[Any]) -> tuple[int, ...]:
     return (sum(1 for f in found if f.code == "CM301"),)
 
 
+def col_adversarial_overlap(table: Any) -> tuple[int, ...]:
+    """The same shape as an Arrow table, through the columnar engine."""
+    from casemigrate import find_service_overlaps
+
+    found = find_service_overlaps(table, cutover=CUTOVER)
+    return (found.counts().get("CM301", 0),)
+
+
 def py_adversarial_overlap(rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
     """Pairs from different systems that share a day: all pairs less same-system ones.
 
@@ -682,6 +690,8 @@ TASKS: dict[str, dict[str, Impl]] = {
     },
     "adversarial-overlap": {
         "casemigrate": Impl(lambda d: _cm_services(_open_services(d)), cm_adversarial_overlap),
+        "columnar": Impl(lambda d: _arrow(_open_services(d), SERVICE_COLUMNS),
+                         col_adversarial_overlap),
         "plain": Impl(_open_services, py_adversarial_overlap),
     },
     "adversarial-mass-close": {

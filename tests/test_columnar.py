@@ -659,3 +659,29 @@ def test_ties_of_start_and_id_are_broken_as_the_record_path_breaks_them(
                                   within_system=within)
     assert expected
     assert_same_findings(found, expected)
+
+
+@pytest.mark.parametrize("roles", [{}, {"old_system": "Old", "new_system": "New"},
+                                   {"new_system": "New"}])
+@pytest.mark.parametrize("within_system", [False, True])
+def test_one_citizen_with_many_open_services_in_one_system_gives_the_record_paths_pairs(
+        roles: dict[str, str], within_system: bool) -> None:
+    """The adversarial shape of the benchmarks (a placeholder CPR with n open services in
+    one system, one in the other): the engine enumerates only the pairs a rule can use,
+    and finds what the records find, the n CM301 (or, roles known, none) included."""
+    n = 120
+    rows = [{"service_id": f"A{k:03}", "municipality": 607, "citizen": "010101-0000",
+             "code": "SEL107", "target_groups": ["1.1"],
+             "start": dt.date(2020, 1, 1) + dt.timedelta(days=k % 7), "end": None,
+             "system": "Old"} for k in range(n)]
+    rows.append({"service_id": "B", "municipality": 607, "citizen": "010101-0000",
+                 "code": "SEL107", "target_groups": ["1.1"], "start": dt.date(2019, 1, 1),
+                 "end": None, "system": "New"})
+    expected = find_service_overlaps([Service(**row) for row in rows], cutover=CUTOVER,
+                                     within_system=within_system, **roles)
+    found = find_service_overlaps(table(rows, SERVICE_TYPES), cutover=CUTOVER,
+                                  within_system=within_system, **roles)
+    assert_same_findings(found, expected)
+    counts = found.counts()
+    assert counts.get("CM301", 0) == (0 if roles else n)
+    assert counts.get("CM314", 0) == (n * (n - 1) // 2 if within_system else 0)

@@ -408,16 +408,29 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         system[where] = system[where[within]]
     rank = rank_of[rows]
 
-    key = group.astype(np.int64) * (1 << 32) + (start.astype(np.int64) - MISSING)
-    reach = np.where(end == OPEN, size,
-                     np.searchsorted(key, group.astype(np.int64) * (1 << 32)
-                                     + (end.astype(np.int64) + 1 - MISSING), side="right"))
-    del key
-    partners = np.where(in_swept, np.minimum(reach, group_stop[group]) - np.arange(size) - 1,
-                        0)
-    partners = np.maximum(partners, 0)
-    i = np.repeat(np.arange(size), partners)
-    j = i + 1 + _ranges(np.zeros(size, dtype=np.int64), partners)
+    # The pairs (i, j), i before j in a group, j starting by the day after i's end: the
+    # record path's sweep meets exactly these. Only the pairs a rule can use are
+    # enumerated: of one system only for CM314, and across systems none with a service
+    # the sweep leaves uncounted (roles known: an active old-system service is not
+    # counted, so it meets no service of another system: the record path's
+    # ``uncounted``). One citizen with thousands of open services in one system stays
+    # linear.
+    positions = np.arange(size)
+    if old_flag is not None or new_flag is not None:
+        plays_old = old_flag if old_flag is not None else ~np.asarray(new_flag)
+        countable = in_swept & ~(plays_old[system] & (end == OPEN))
+    else:
+        countable = in_swept
+    buckets = _Buckets(positions[countable], group, system, start)
+    i, j = buckets.partners(*buckets.others(group_start, group_stop, system, countable),
+                            end)
+    if within_system:
+        alike = _Buckets(positions[in_swept], group, system, start)
+        mine = positions[in_swept]
+        same_i, same_j = alike.partners(mine, alike.find(group[mine], system[mine]), end)
+        i, j = np.concatenate((i, same_i)), np.concatenate((j, same_j))
+    order = np.lexsort((j, i))  # the order the sweep meets them in
+    i, j = i[order], j[order]
     same_system = system[i] == system[j]
 
     if within_system:
@@ -425,17 +438,8 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         blocks.append(_Pairs(SERVICES_OVERLAP_WITHIN_SYSTEM, columns, a=rows[i[dup]],
                              b=rows[j[dup]], later=rows[j[dup]], rank_of=rank_of))
 
+    # Across systems, no uncounted service took part (``countable`` above).
     i, j = i[~same_system], j[~same_system]
-    if old_flag is not None or new_flag is not None:
-        # Roles known: an active old-system service is not counted, so it meets no
-        # service of another system (the record path's `uncounted`).
-        plays_old = old_flag
-        if plays_old is None:
-            assert new_flag is not None
-            plays_old = ~new_flag
-        counted = ~((plays_old[system[i]] & (end[i] == OPEN))
-                    | (plays_old[system[j]] & (end[j] == OPEN)))
-        i, j = i[counted], j[counted]
     if old_flag is not None:
         i_old = old_flag[system[i]]
     elif new_flag is not None:
@@ -457,6 +461,67 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     blocks.append(_Pairs(ARTIFICIAL_CLOSURE_AT_CUTOVER, columns, a=rows[old[closure]],
                          b=rows[new[closure]], later=rows[j[closure]], rank_of=rank_of))
     return FindingTable(blocks)
+
+
+class _Buckets:
+    """Services of a sorted run of groups, by (group, system), each bucket in order.
+
+    ``members`` are positions in the (group, start)-sorted services; within a bucket
+    they keep that order, so both their positions and their starts ascend, and a
+    service's partners in a bucket are one contiguous run found by two searches.
+    """
+
+    _SHIFT: Final = 1 << 32
+
+    def __init__(self, members: Array, group: Array, system: Array, start: Array) -> None:
+        self._systems = int(system.max()) + 1 if len(system) else 1
+        key = group[members].astype(np.int64) * self._systems + system[members]
+        order = np.argsort(key, kind="stable")  # members ascend: the order within stays
+        self.members = members[order]
+        key = key[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        self.keys = key[first]
+        self.first = np.flatnonzero(first)
+        self.stop = np.append(self.first[1:], len(key))
+        bucket = (np.cumsum(first) - 1).astype(np.int64) * self._SHIFT
+        self._by_position = bucket + self.members
+        self._by_start = bucket + (start[self.members].astype(np.int64) - MISSING)
+
+    def find(self, group: Array, system: Array) -> Array:
+        """The bucket of each (group, system); -1 where there is none."""
+        key = group.astype(np.int64) * self._systems + system
+        if not len(self.keys):
+            return np.full(len(key), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        return np.where(self.keys[at] == key, at, -1)
+
+    def others(self, group_start: Array, group_stop: Array, system: Array,
+               allowed: Array) -> tuple[Array, Array]:
+        """Each allowed service beside each bucket of its group of another system."""
+        group = np.searchsorted(group_start, self.members[self.first], side="right") - 1
+        sizes = group_stop[group] - group_start[group]
+        rows = np.repeat(group_start[group], sizes) + _ranges(np.zeros(len(sizes),
+                                                                       dtype=np.int64), sizes)
+        bucket = np.repeat(np.arange(len(sizes)), sizes)
+        keep = allowed[rows] & (system[rows] != system[self.members[self.first]][bucket])
+        return rows[keep], bucket[keep]
+
+    def partners(self, rows: Array, bucket: Array, end: Array) -> tuple[Array, Array]:
+        """Pairs (i, j): i of ``rows``, j of its bucket, after i, starting by i's end + 1."""
+        found = bucket >= 0
+        rows, bucket = rows[found], bucket[found]
+        base = bucket.astype(np.int64) * self._SHIFT
+        low = np.searchsorted(self._by_position, base + rows + 1)
+        last = end[rows].astype(np.int64)
+        high = np.where(last == OPEN, self.stop[bucket],
+                        np.searchsorted(self._by_start, base + (last + 1 - MISSING),
+                                        side="right"))
+        count = np.maximum(high - low, 0)
+        i = np.repeat(rows, count)
+        j = self.members[np.repeat(low, count) + _ranges(np.zeros(len(count), dtype=np.int64),
+                                                         count)]
+        return i, j
 
 
 def _by_group_and_start(columns: ServiceColumns, usable: Array) -> Array:
