@@ -40,6 +40,9 @@ from casemigrate.overlap import CASES_WITHOUT_CITIZEN, DUPLICATE_ACTIVE_CASES
 
 Array = Any
 _CITIZEN_SPAN: Final = 10**10  # a CPR number read as an int is below this
+# Up to this many pairs per service on average, every pair in reach is taken and
+# judged (cheapest); beyond, the pairs are enumerated per (group, system) bucket.
+_PAIRS_PER_SERVICE: Final = 8
 
 
 def _cpr(digits: int) -> CPR:
@@ -409,28 +412,42 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     rank = rank_of[rows]
 
     # The pairs (i, j), i before j in a group, j starting by the day after i's end: the
-    # record path's sweep meets exactly these. Only the pairs a rule can use are
-    # enumerated: of one system only for CM314, and across systems none with a service
-    # the sweep leaves uncounted (roles known: an active old-system service is not
-    # counted, so it meets no service of another system: the record path's
-    # ``uncounted``). One citizen with thousands of open services in one system stays
-    # linear.
+    # record path's sweep meets exactly these. Most groups are small and all their
+    # pairs are few: taken all, then judged. Where they would be many (one citizen with
+    # thousands of open services in one system), only the pairs a rule can use are
+    # enumerated, by (group, system) bucket: of one system only for CM314, and across
+    # systems none with a service the sweep leaves uncounted (roles known: an active
+    # old-system service is not counted, so it meets no service of another system: the
+    # record path's ``uncounted``). Either way the work stays linear in the input plus
+    # the findings.
     positions = np.arange(size)
     if old_flag is not None or new_flag is not None:
         plays_old = old_flag if old_flag is not None else ~np.asarray(new_flag)
         countable = in_swept & ~(plays_old[system] & (end == OPEN))
     else:
         countable = in_swept
-    buckets = _Buckets(positions[countable], group, system, start)
-    i, j = buckets.partners(*buckets.others(group_start, group_stop, system, countable),
-                            end)
-    if within_system:
-        alike = _Buckets(positions[in_swept], group, system, start)
-        mine = positions[in_swept]
-        same_i, same_j = alike.partners(mine, alike.find(group[mine], system[mine]), end)
-        i, j = np.concatenate((i, same_i)), np.concatenate((j, same_j))
-    order = np.lexsort((j, i))  # the order the sweep meets them in
-    i, j = i[order], j[order]
+    key = group.astype(np.int64) * (1 << 32) + (start.astype(np.int64) - MISSING)
+    reach = np.where(end == OPEN, size,
+                     np.searchsorted(key, group.astype(np.int64) * (1 << 32)
+                                     + (end.astype(np.int64) + 1 - MISSING), side="right"))
+    del key
+    partners = np.where(in_swept, np.minimum(reach, group_stop[group]) - positions - 1, 0)
+    partners = np.maximum(partners, 0)
+    if int(partners.sum()) <= _PAIRS_PER_SERVICE * size:
+        i = np.repeat(positions, partners)
+        j = i + 1 + _ranges(np.zeros(size, dtype=np.int64), partners)
+    else:
+        buckets = _Buckets(positions[countable], group, system, start)
+        i, j = buckets.partners(*buckets.others(group_start, group_stop, system, countable),
+                                end)
+        if within_system:
+            alike = _Buckets(positions[in_swept], group, system, start)
+            mine = positions[in_swept]
+            same_i, same_j = alike.partners(mine, alike.find(group[mine], system[mine]), end)
+            i, j = np.concatenate((i, same_i)), np.concatenate((j, same_j))
+        order = np.lexsort((j, i))  # the order the sweep meets them in
+        i, j = i[order], j[order]
+    del partners, reach
     same_system = system[i] == system[j]
 
     if within_system:
@@ -438,8 +455,8 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         blocks.append(_Pairs(SERVICES_OVERLAP_WITHIN_SYSTEM, columns, a=rows[i[dup]],
                              b=rows[j[dup]], later=rows[j[dup]], rank_of=rank_of))
 
-    # Across systems, no uncounted service took part (``countable`` above).
-    i, j = i[~same_system], j[~same_system]
+    across = ~same_system & countable[i] & countable[j]  # no uncounted service
+    i, j = i[across], j[across]
     if old_flag is not None:
         i_old = old_flag[system[i]]
     elif new_flag is not None:
