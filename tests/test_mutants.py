@@ -304,3 +304,28 @@ def test_every_merge_and_service_finding_carries_its_values() -> None:
 def test_a_non_case_is_named_by_its_type() -> None:
     with pytest.raises(cm.InvalidType, match="cases: expected Case items, got str"):
         cm.find_duplicate_active_cases(["x"], as_of=CUTOVER)  # type: ignore[list-item]
+
+
+def test_exclusion_reasons_and_outcomes_read_in_english_by_default() -> None:
+    assert cm.ExclusionReason.TEST_DELIVERY.in_language() == (
+        "in a test delivery (T...): never used for the statistics")
+    assert cm.RecreationOutcome.NOT_RECREATED.in_language() == "not re-created (CM315)"
+
+
+def test_a_hand_built_merge_result_counts_what_its_tally_lacks_as_not_compared() -> None:
+    active = svc("A", "Old", STARTED)
+    excluded = tuple(cm.Excluded(service=active, reason=cm.ExclusionReason.ACTIVE_IN_OLD_SYSTEM,
+                                 delivery_id="o") for _ in range(3))
+    result = cm.MergeResult(services=(), excluded=excluded, used=(), findings=(),
+                            services_in=3, recreation={"NOT_RECREATED": 1})
+    assert result.summary()["old_active_by_outcome"] == {
+        "RECREATED_UNCHANGED": 0, "RECREATED_DIFFERS": 0, "NOT_RECREATED": 1,
+        "NOT_COMPARED": 2}
+
+
+def test_cm001_says_which_new_system_gave_no_service() -> None:
+    found = cm.check_services([svc("A", "Old", STARTED)], plan("handicap"))
+    assert [(f.code, f.subjects, f.message) for f in found] == [
+        ("CM001", ("check_services",),
+         "the re-creation check (CM315) was not run: no service of the new system New was "
+         "given")]

@@ -246,7 +246,8 @@ def test_the_timeline_and_check_follow_the_plans_own_calendar() -> None:
     }
     (cm107,) = [f for f in check_plan(plan, as_of=D(2026, 1, 2)) if f.code == "CM107"]
     assert cm107.subjects == ("cutover",)
-    assert cm107.message == "the cutover 2026-06-01 is not a working day (a day off of the calendar)"
+    assert cm107.message == (
+        "the cutover 2026-06-01 is not a working day (a day off of the calendar)")
     assert cm107.message_in("da") == (
         "skæringsdatoen 2026-06-01 er ikke en arbejdsdag (en fridag i kalenderen)")
 
