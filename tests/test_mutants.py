@@ -329,3 +329,37 @@ def test_cm001_says_which_new_system_gave_no_service() -> None:
         ("CM001", ("check_services",),
          "the re-creation check (CM315) was not run: no service of the new system New was "
          "given")]
+
+
+def test_cm316_says_how_the_re_creation_differs_in_both_languages() -> None:
+    def differs(old: cm.Service, new: cm.Service) -> list[tuple[tuple[str, ...], str, str]]:
+        return [(f.subjects, f.message, f.message_in("da"))
+                for f in cm.check_services([old, new], plan("handicap")) if f.code == "CM316"]
+
+    def s(sid: str, system: str, start: dt.date, groups: set[str]) -> cm.Service:
+        return cm.Service(service_id=sid, municipality=607, citizen=ALICE, code="SEL107",
+                          target_groups=groups, start=start, system=system)
+
+    assert differs(s("A", "Old", D(2021, 1, 4), {"1.2", "1.1"}),
+                   s("B", "New", D(2021, 2, 1), set())) == [(
+        ("A", "B"),
+        "B re-creates A but differs in start date (2021-01-04 in the old, 2021-02-01 in the "
+        "new) and target groups (1.1, 1.2 in the old, - in the new)",
+        "B er A oprettet på ny, men afviger i startdato (2021-01-04 i det tidligere, "
+        "2021-02-01 i det nye) og målgrupper (1.1, 1.2 i det tidligere, - i det nye)")]
+    assert differs(s("A", "Old", D(2021, 1, 4), set()),
+                   s("B", "New", D(2021, 1, 4), {"2.2", "2.1"})) == [(
+        ("A", "B"),
+        "B re-creates A but differs in target groups (- in the old, 2.1, 2.2 in the new)",
+        "B er A oprettet på ny, men afviger i målgrupper (- i det tidligere, 2.1, 2.2 i det "
+        "nye)")]
+
+
+def test_an_old_service_without_citizen_or_code_is_never_re_created() -> None:
+    new = svc("B", "New", STARTED)
+    for old in (cm.Service(service_id="A", municipality=607, citizen=None, code="SEL107",
+                           target_groups={"1.1"}, start=STARTED, system="Old"),
+                cm.Service(service_id="A", municipality=607, citizen=ALICE, code=None,
+                           target_groups={"1.1"}, start=STARTED, system="Old")):
+        found = cm.check_services([old, new], plan("handicap"))
+        assert codes(found) == [("CM309", ("A",)), ("CM315", ("A",))]
