@@ -363,3 +363,16 @@ def test_an_old_service_without_citizen_or_code_is_never_re_created() -> None:
                            target_groups={"1.1"}, start=STARTED, system="Old")):
         found = cm.check_services([old, new], plan("handicap"))
         assert codes(found) == [("CM309", ("A",)), ("CM315", ("A",))]
+
+
+def test_a_new_service_without_citizen_or_code_re_creates_nothing_and_hides_nothing() -> None:
+    old = svc("A", "Old", STARTED)
+    blank = [cm.Service(service_id="B0", municipality=607, citizen=None, code="SEL107",
+                        target_groups={"1.1"}, start=STARTED, system="New"),
+             cm.Service(service_id="B1", municipality=607, citizen=ALICE, code=None,
+                        target_groups={"1.1"}, start=STARTED, system="New")]
+    # Given first, they do not stop the search for the real re-creation, B.
+    found = cm.check_services([old, *blank, svc("B", "New", STARTED)], plan("handicap"))
+    assert codes(found) == [("CM309", ("B0",)), ("CM309", ("B1",))]
+    alone = cm.check_services([old, *blank], plan("handicap"))
+    assert codes(alone) == [("CM309", ("B0",)), ("CM309", ("B1",)), ("CM315", ("A",))]
