@@ -376,3 +376,46 @@ def test_a_new_service_without_citizen_or_code_re_creates_nothing_and_hides_noth
     assert codes(found) == [("CM309", ("B0",)), ("CM309", ("B1",))]
     alone = cm.check_services([old, *blank], plan("handicap"))
     assert codes(alone) == [("CM309", ("B0",)), ("CM309", ("B1",)), ("CM315", ("A",))]
+
+
+def test_cm315_names_the_service_its_code_start_and_both_systems() -> None:
+    other = cm.Service(service_id="B", municipality=607, citizen="010203-4321", code="SEL107",
+                       target_groups={"1.1"}, start=STARTED, system="New")
+
+    def cm315(old: cm.Service) -> tuple[str, str]:
+        (found,) = [f for f in cm.check_services([old, other], plan("handicap"))
+                    if f.code == "CM315"]
+        return found.message, found.message_in("da")
+
+    assert cm315(svc("A", "Old", D(2021, 1, 4))) == (
+        "A (citizen 211062-****, code SEL107, from 2021-01-04) is active in Old but has no "
+        "match in New",
+        "A (borger 211062-****, ydelseskode SEL107, fra 2021-01-04) er aktiv i Old, men har "
+        "intet modstykke i New")
+    blank = cm.Service(service_id="A", municipality=607, citizen=ALICE, code=None,
+                       target_groups={"1.1"}, start=None, system="Old")
+    assert cm315(blank)[0] == (
+        "A (citizen 211062-****, code ?, from ?) is active in Old but has no match in New")
+
+
+def test_the_recreation_tally_counts_every_citizen_and_every_pair() -> None:
+    """Two citizens re-created one to one, one citizen with two services (one re-created
+    unchanged, one starting on the cutover: CM303's, not CM316's), two never re-created."""
+    def s(sid: str, system: str, citizen: str, start: dt.date = STARTED) -> cm.Service:
+        return cm.Service(service_id=sid, municipality=607, citizen=citizen, code="SEL107",
+                          target_groups={"1.1"}, start=start, system=system)
+
+    olds = [s("b", "Old", "010203-4321"), s("e", "Old", "020304-1111"),
+            s("a1", "Old", ALICE), s("a2", "Old", ALICE, D(2022, 3, 1)),
+            s("c", "Old", "030405-2222"), s("d", "Old", "040506-3333")]
+    news = [s("B", "New", "010203-4321"), s("E", "New", "020304-1111"),
+            s("A1", "New", ALICE), s("A2", "New", ALICE, CUTOVER)]
+    result = cm.merge_deliveries([
+        cm.Delivery(delivery_id="o", name="L402", system="Old", municipality=607,
+                    sent=D(2026, 6, 10), services=olds),
+        cm.Delivery(delivery_id="n", name="L402", system="New", municipality=607,
+                    sent=D(2026, 6, 11), services=news)], plan("handicap"))
+    assert dict(result.recreation) == {"RECREATED_UNCHANGED": 3, "RECREATED_DIFFERS": 1,
+                                       "NOT_RECREATED": 2, "NOT_COMPARED": 0}
+    assert [f.subjects for f in result.findings if f.code in ("CM315", "CM316")] == [
+        ("c",), ("d",)]
