@@ -419,3 +419,29 @@ def test_the_recreation_tally_counts_every_citizen_and_every_pair() -> None:
                                        "NOT_RECREATED": 2, "NOT_COMPARED": 0}
     assert [f.subjects for f in result.findings if f.code in ("CM315", "CM316")] == [
         ("c",), ("d",)]
+
+
+def test_merge_names_its_bad_arguments_and_the_missing_production_deliveries() -> None:
+    with pytest.raises(cm.InvalidType, match="^match: expected a RecreationMatch, got str$"):
+        cm.merge_deliveries([], plan("handicap"), match="x")  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidArgument,
+                       match="^max_reporting_gap_days: must be zero or more, got -1$"):
+        cm.merge_deliveries([], plan("handicap"), max_reporting_gap_days=-1)
+    assert [f.message for f in cm.merge_deliveries([], plan("handicap")).findings] == [
+        "no production delivery from New (the plan's new system)",
+        "no production delivery from Old (the plan's old system)"]
+
+
+def test_every_excluded_service_names_the_delivery_it_came_in() -> None:
+    def delivery(did: str, system: str, day: int, name: str = "L402") -> cm.Delivery:
+        return cm.Delivery(delivery_id=did, name=name, system=system, municipality=607,
+                           sent=D(2026, 6, day), services=[svc(did.upper(), system, STARTED,
+                                                               D(2022, 1, 1))])
+
+    result = cm.merge_deliveries([delivery("o1", "Old", 1), delivery("o2", "Old", 2),
+                                  delivery("t", "New", 3, "T402"), delivery("x", "Other", 4),
+                                  delivery("n", "New", 5)], plan("handicap"))
+    assert sorted((e.service.service_id, e.reason.name, e.delivery_id)
+                  for e in result.excluded) == [
+        ("O1", "NOT_LATEST_DELIVERY", "o1"), ("T", "TEST_DELIVERY", "t"),
+        ("X", "OTHER_SYSTEM", "x")]
