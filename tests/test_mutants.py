@@ -422,10 +422,10 @@ def test_the_recreation_tally_counts_every_citizen_and_every_pair() -> None:
 
 
 def test_merge_names_its_bad_arguments_and_the_missing_production_deliveries() -> None:
-    with pytest.raises(cm.InvalidType, match="^match: expected a RecreationMatch, got str$"):
+    with pytest.raises(cm.InvalidType, match=r"^match: expected a RecreationMatch, got str$"):
         cm.merge_deliveries([], plan("handicap"), match="x")  # type: ignore[arg-type]
     with pytest.raises(cm.InvalidArgument,
-                       match="^max_reporting_gap_days: must be zero or more, got -1$"):
+                       match=r"^max_reporting_gap_days: must be zero or more, got -1$"):
         cm.merge_deliveries([], plan("handicap"), max_reporting_gap_days=-1)
     assert [f.message for f in cm.merge_deliveries([], plan("handicap")).findings] == [
         "no production delivery from New (the plan's new system)",
