@@ -462,3 +462,24 @@ def test_merge_to_dict_is_the_report_merge() -> None:
     assert data.pop("schema") == SCHEMA_VERSION == report["schema"]
     assert data == report["merge"]
     assert data["old_active_by_outcome"]["RECREATED_UNCHANGED"] == 1
+
+
+def test_cm302_is_kept_with_within_system_when_an_active_old_service_starts_on_the_cutover(
+) -> None:
+    """An active old-system service starting on the cutover, looked at before the new
+    system's service of that day, no longer prunes the old service ending on the eve:
+    CM302 holds whatever the ids, with or without ``within_system``."""
+    cutover = dt.date(2026, 6, 1)
+
+    def s(sid: str, system: str, start: dt.date, end: dt.date | None = None) -> Service:
+        return Service(service_id=sid, municipality=607, citizen="211062-1234", code="SEL107",
+                       target_groups={"1.1"}, start=start, end=end, system=system)
+
+    for old_id, new_id in (("A", "B"), ("B", "A")):
+        basis = [s("S", "Old", dt.date(2021, 1, 1), dt.date(2026, 5, 31)),
+                 s(old_id, "Old", cutover), s(new_id, "New", cutover)]
+        for within in (False, True):
+            found = find_service_overlaps(basis, cutover=cutover, old_system="Old",
+                                          new_system="New", within_system=within)
+            assert [(f.code, f.subjects) for f in found] == [
+                ("CM302", tuple(sorted((new_id, "S")))), ("CM303", (new_id,))], (old_id, within)
