@@ -532,3 +532,17 @@ def test_an_active_old_service_meets_its_own_systems_later_and_earlier_services(
     assert [(code, subjects, details["days"]) for code, subjects, details in
             _overlaps(earlier, old_system="Old", within_system=True)] == [
         ("CM314", ("O0", "O1"), "1")]
+
+
+def test_overlaps_skip_a_service_without_start_citizen_or_code_and_check_the_rest() -> None:
+    incomplete = [svc("S", "Old", None, code="SEL108"), svc("P", "Old", citizen=None,
+                                                            code="SEL108"),
+                  Service(service_id="K", municipality=607, citizen=ALICE, code=None,
+                          target_groups={"1.1"}, start=START, system="Old")]
+    pair = [svc("A", "Old", D(2021, 1, 1), D(2026, 5, 31)), svc("B", "New", D(2021, 1, 1))]
+    for skipped in incomplete:
+        # Given first, with a service it would overlap were it complete.
+        twin = [skipped, svc(skipped.service_id + "2", "New", START, code="SEL108")]
+        assert find_service_overlaps([*twin, *pair], cutover=C) == find_service_overlaps(
+            pair, cutover=C)
+    assert [f.code for f in find_service_overlaps(pair, cutover=C)] == ["CM301", "CM302"]
