@@ -445,3 +445,137 @@ def test_every_excluded_service_names_the_delivery_it_came_in() -> None:
                   for e in result.excluded) == [
         ("O1", "NOT_LATEST_DELIVERY", "o1"), ("T", "TEST_DELIVERY", "t"),
         ("X", "OTHER_SYSTEM", "x")]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: cm.classify_cleanup("x"), cm.InvalidType, "case: expected a Case, got str"),
+    (lambda: cm.classify_cleanup(_CASE, title_words=5), cm.InvalidType,
+     "title_words: expected an iterable of words such as ['klage'], got int"),
+    (lambda: cm.classify_cleanup(_CASE, title_words=["x", 3]), cm.InvalidType,
+     "title_words: expected strings, got a int"),
+    (lambda: cm.classify_cleanup(_CASE, title_words=["x", " "]), cm.InvalidArgument,
+     "title_words: a word is blank"),
+    (lambda: cm.classify_cleanup(_CASE, suspicious_kle="16.16.02"), cm.InvalidType,
+     "suspicious_kle: expected KLE numbers, got str"),
+    (lambda: cm.estimate_cleanup({"simple": 3}), cm.InvalidType,
+     "work: keys must be Complexity, got str"),
+    (lambda: cm.NoticePolicy(exactly_5000_as_over="x"), cm.InvalidType,
+     "exactly_5000_as_over: expected True or False, got str"),
+    (lambda: cm.NoticePolicy(three_month_rule_from="x"), cm.InvalidType,
+     "three_month_rule_from: expected a date, got str"),
+    (lambda: cm.NoticePolicy(agreement_from="x"), cm.InvalidType,
+     "agreement_from: expected a date, got str"),
+    (lambda: cm.notice_period(manual_cases=100, closes_all_itself=True,
+                              notice_given=D(9999, 12, 1)), cm.InvalidArgument,
+     "notice_given: the notice of 2 months would run past 9999-12-31"),
+    (lambda: cm.estimate_savings(active_before=1, active_after=1, monthly_bill_before=1,
+                                 quantum=Decimal("0")), cm.InvalidArgument,
+     "quantum: must be a Decimal from 1E-6 to 1E+6, such as Decimal('0.01')"),
+    (lambda: cm.estimate_savings(active_before=1, active_after=10**20,
+                                 monthly_bill_before=10**14, quantum=Decimal("1E-6")),
+     cm.InvalidArgument, "active_after: the bill after is too large to compute to the quantum"),
+    (lambda: cm.payback(one_off=-1, monthly_saving=1), cm.InvalidArgument,
+     "one_off: must not be negative, got -1"),
+])
+def test_a_bad_cleanup_argument_is_named_with_what_was_wrong(
+    call: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as raised:
+        call()  # type: ignore[operator]
+    assert str(raised.value) == message
+
+
+_CASE = cm.Case(case_id="a", municipality=607, citizen=None, system="KMD Sag", opened=OPENED)
+
+
+def test_the_longest_title_word_is_the_one_a_reason_names() -> None:
+    case = cm.Case(case_id="a", municipality=607, citizen=None, system="KMD Sag",
+                   opened=OPENED, title="Klagesag om hjælpemidler", kle="27.60.00",
+                   facet="K07", caseworker="ab", organisation="Ældre")
+    for words in (["klage", "klagesag"], ["klagesag", "klage"]):
+        assert cm.classify_cleanup(case, title_words=words).reasons == (
+            (cm.Complexity.MEDIUM, "title suggests a special matter (klagesag)"),)
+    assert cm.classify_cleanup(case, title_words=["anke", "klage"]).reasons == (
+        (cm.Complexity.MEDIUM, "title suggests a special matter (klage)"),)
+
+
+def test_cases_without_citizen_are_never_merge_candidates() -> None:
+    def case(cid: str) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=607, citizen=None, system="KMD Sag",
+                       opened=OPENED, title="t", kle="27.60.00", facet="K07",
+                       caseworker="ab", organisation="Ældre")
+
+    assert cm.classify_cleanup(case("a"), related=[case("b")]).complexity is (
+        cm.Complexity.SIMPLE)
+
+
+def test_estimates_of_cases_add_up_with_their_classifications_and_closing() -> None:
+    def case(cid: str) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=607, citizen=None, system="KMD Sag",
+                       opened=OPENED, title="t", kle="27.60.00", facet="K07",
+                       caseworker="ab", organisation="Ældre")
+
+    plain = cm.estimate_cleanup([case("a")])
+    assert plain.classifications["a"].reasons == ((cm.Complexity.SIMPLE, "metadata review"),)
+    closing = cm.estimate_cleanup([case("b")], closing=True)
+    assert closing.classifications["b"].reasons == ((cm.Complexity.SIMPLE,
+                                                     "to be passivated"),)
+    both = plain + closing
+    assert sorted(both.classifications) == ["a", "b"] and both.cases == 2
+
+
+def test_a_cleanup_schedule_follows_the_calendar_it_is_given() -> None:
+    estimate = cm.estimate_cleanup({cm.Complexity.SIMPLE: 1000})
+    default = estimate.schedule(staff=2, hours_per_day=6, start=D(2026, 3, 2))
+    closed = cm.WorkingDays(extra_days_off=[D(2026, 3, 3)])
+    moved = estimate.schedule(staff=2, hours_per_day=6, start=D(2026, 3, 2), calendar=closed)
+    assert (default.earliest_finish, moved.earliest_finish) == (D(2026, 3, 6), D(2026, 3, 9))
+
+
+def test_cm407_and_cm403_carry_their_values() -> None:
+    notice = cm.notice_period(manual_cases=100, closes_all_itself=True,
+                              notice_given=D(2014, 6, 27))
+    assert [(f.code, f.subjects, f.message) for f in notice.findings] == [(
+        "CM407", ("notice",), "notice given on 2014-06-27, before the KOMBIT-KMD agreement on "
+        "notice periods (taken to hold from 2015-03-20): the contract's 6 months")]
+    rising = cm.estimate_savings(active_before=1000, active_after=1100, monthly_bill_before=1000)
+    assert [(f.code, f.subjects, f.message) for f in rising.findings] == [(
+        "CM403", ("savings",),
+        "1,100 active cases after against 1,000 before: the bill rises by 100.00 kr a month")]
+    assert "1,100" in rising._repr_html_()
+
+
+def test_a_saving_under_one_krone_or_of_nothing_is_no_cm403() -> None:
+    small = cm.estimate_savings(active_before=2, active_after=1, monthly_bill_before=1)
+    assert (small.monthly, small.findings) == (Decimal("0.50"), ())
+    assert cm.estimate_savings(active_before=3, active_after=3,
+                               monthly_bill_before=100).findings == ()
+
+
+def test_money_rounds_half_up_to_the_ore() -> None:
+    assert cm.estimate_savings(active_before=2, active_after=1,
+                               monthly_bill_before="1.01").monthly_bill_after == Decimal("0.51")
+    assert cm.payback(one_off=201, monthly_saving=200).months == Decimal("1.01")
+    assert cm.payback(one_off=5, monthly_saving=0) == cm.Payback(
+        one_off=Decimal(5), monthly_saving=Decimal(0), months=None, whole_months=None)
+    cases = [cm.Case(case_id=cid, municipality=607, citizen=ALICE, system="KMD Sag",
+                     opened=OPENED, kle="16.16.02", origin=origin)
+             for cid, origin in (("M-1", "manual"), ("C-1", "converted"), ("S-1", "system"))]
+    found = cm.find_mass_close_candidates(cases, as_of=D(2016, 1, 5),
+                                          retired_kle=["16.16.02"], price_per_case="0.125")
+    assert [(f.code, f.details["amount"]) for f in found] == [
+        ("CM404", Decimal("0.25")), ("CM405", Decimal("0.13")), ("CM406", Decimal("0.13"))]
+    assert found[1].message_in("da") == (
+        "1 konverteret sag oprettet før 2011-01-05 er stadig aktiv; lukning sparer 0,13 kr. "
+        "om måneden")
+
+
+def test_cm408_names_the_count_organisation_and_cleanup_day() -> None:
+    cases = [cm.Case(case_id=cid, municipality=607, citizen=None, system="KMD Sag",
+                     opened=D(2014, 11, 3), origin="manual", organisation="Ældre")
+             for cid in ("M-7", "M-8")]
+    found = cm.find_manual_cases_after_cleanup(cases, cleaned_on=D(2014, 10, 31))
+    assert [(f.code, f.subjects, f.message, f.message_in("da"), f.details["municipality"])
+            for f in found] == [(
+        "CM408", ("M-7", "M-8"), "2 manual cases in Ældre opened after the cleanup on 2014-10-31",
+        "2 manuelle sager i Ældre oprettet efter oprydningen 2014-10-31", 607)]
