@@ -579,3 +579,12 @@ def test_cm408_names_the_count_organisation_and_cleanup_day() -> None:
             for f in found] == [(
         "CM408", ("M-7", "M-8"), "2 manual cases in Ældre opened after the cleanup on 2014-10-31",
         "2 manuelle sager i Ældre oprettet efter oprydningen 2014-10-31", 607)]
+
+
+def test_payback_refuses_a_saving_too_small_to_count_its_months_to_the_ore() -> None:
+    """Sixty digits: 10**14 kr over 1E-43 kr a month is 10**57 months, written to the
+    øre; over 1E-44 it is one digit too many, and an error rather than a rounded count."""
+    assert cm.payback(one_off=10**14, monthly_saving="1E-43").whole_months == 10**57
+    with pytest.raises(cm.InvalidArgument, match="^monthly_saving: 1E-44 kr a month would "
+                                                 "never pay back"):
+        cm.payback(one_off=10**14, monthly_saving="1E-44")
