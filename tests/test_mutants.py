@@ -585,6 +585,6 @@ def test_payback_refuses_a_saving_too_small_to_count_its_months_to_the_ore() -> 
     """Sixty digits: 10**14 kr over 1E-43 kr a month is 10**57 months, written to the
     øre; over 1E-44 it is one digit too many, and an error rather than a rounded count."""
     assert cm.payback(one_off=10**14, monthly_saving="1E-43").whole_months == 10**57
-    with pytest.raises(cm.InvalidArgument, match="^monthly_saving: 1E-44 kr a month would "
-                                                 "never pay back"):
+    with pytest.raises(cm.InvalidArgument, match=r"^monthly_saving: 1E-44 kr a month would "
+                                                  r"never pay back"):
         cm.payback(one_off=10**14, monthly_saving="1E-44")
