@@ -438,13 +438,40 @@ def test_every_excluded_service_names_the_delivery_it_came_in() -> None:
                            sent=D(2026, 6, day), services=[svc(did.upper(), system, STARTED,
                                                                D(2022, 1, 1))])
 
+    latest = cm.Delivery(delivery_id="n", name="L402", system="New", municipality=607,
+                         sent=D(2026, 6, 5), services=[
+                             svc("N", "New", STARTED), svc("N", "New", STARTED),
+                             svc("M", "New", STARTED, municipality=101)])
     result = cm.merge_deliveries([delivery("o1", "Old", 1), delivery("o2", "Old", 2),
                                   delivery("t", "New", 3, "T402"), delivery("x", "Other", 4),
-                                  delivery("n", "New", 5)], plan("handicap"))
+                                  latest], plan("handicap"))
     assert sorted((e.service.service_id, e.reason.name, e.delivery_id)
                   for e in result.excluded) == [
+        ("M", "SERVICE_OF_OTHER_MUNICIPALITY", "n"), ("N", "DUPLICATE_IN_DELIVERY", "n"),
         ("O1", "NOT_LATEST_DELIVERY", "o1"), ("T", "TEST_DELIVERY", "t"),
         ("X", "OTHER_SYSTEM", "x")]
+
+
+def test_a_service_of_an_equal_municipality_object_is_the_deliverys() -> None:
+    """A municipality built directly equals the shared one without being it."""
+    from casemigrate.identifiers import Municipality
+
+    own = Municipality(607, "Fredericia")
+    service = cm.Service(service_id="A", municipality=own, citizen=ALICE, code="SEL107",
+                         target_groups={"1.1"}, start=STARTED, end=D(2022, 1, 1),
+                         system="Old")
+    assert service.municipality is not cm.municipality(607)
+    delivery = cm.Delivery(delivery_id="o", name="L402", system="Old", municipality=607,
+                           sent=D(2026, 6, 10), services=[service])
+    result = cm.merge_deliveries([delivery], plan("handicap"))
+    assert ([s.service_id for s in result.services], result.excluded) == (["A"], ())
+
+
+def test_the_old_system_alone_names_the_roles_even_when_it_started_last() -> None:
+    basis = [svc("Y", "New", D(2020, 1, 1), D(2020, 12, 31)),
+             svc("X", "Legacy", D(2020, 6, 1), D(2021, 6, 30))]
+    (found,) = cm.find_service_overlaps(basis, cutover=CUTOVER, old_system="Legacy")
+    assert (found.code, found.details["old"], found.details["new"]) == ("CM301", "X", "Y")
 
 
 @pytest.mark.parametrize(("call", "error", "message"), [
