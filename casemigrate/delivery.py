@@ -1630,12 +1630,16 @@ def _sweep(
                        for earlier in uncounted.get(system, ()))
         if known and current.end is None and _plays_old(system, old, new):
             if within_system:
-                open_ = [s for s in lists.get(system, ()) if s.end is None or s.end >= start]
+                # Pruned as below: a service ending on the eve stays for the services
+                # starting on the cutover, to meet them (CM302), though not this one.
+                open_ = [s for s in lists.get(system, ()) if s.end is None or s.end >= start
+                         or (meets_eve and s.end == eve)]
                 if open_:
                     lists[system] = open_
                 else:
                     lists.pop(system, None)
-                out.extend(_same_system(earlier, current, periods) for earlier in open_)
+                out.extend(_same_system(earlier, current, periods) for earlier in open_
+                           if earlier.end is None or earlier.end >= start)
             uncounted.setdefault(system, []).append(current)
             continue
         for other_system, open_ in list(lists.items()):

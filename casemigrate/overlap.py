@@ -700,7 +700,7 @@ def find_blocking_cases(
     plan = v.instance("plan", plan, CutoverPlan)
     deletions = _deletions(deleted_at_dst)
     if as_of is not None:
-        v.day("as_of", as_of)
+        as_of = v.day("as_of", as_of)
     if plan.register is not Register.SMDB:
         return (Finding.of(
             CHECK_NOT_APPLICABLE, ("find_blocking_cases",), check="find_blocking_cases",
@@ -741,7 +741,7 @@ def find_blocking_cases(
         if (
             check_rereport and role == "new" and case.citizen is not None
             and as_of is not None and case.opened <= as_of
-            and (case.closed is None or case.closed >= cutover)
+            and (case.closed is None or case.closed > cutover)
         ):
             rereported.add(cpr_key(case.citizen))
         if case.is_active_on(cutover) and not unblocked:

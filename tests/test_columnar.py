@@ -706,3 +706,21 @@ def test_one_citizen_with_many_open_services_in_one_system_gives_the_record_path
     counts = found.counts()
     assert counts.get("CM301", 0) == (0 if roles else n)
     assert counts.get("CM314", 0) == (n * (n - 1) // 2 if within_system else 0)
+
+
+def test_a_service_table_with_its_own_column_names_is_read_as_told() -> None:
+    """The reading options reach the table reader: Danish column names and day-first
+    dates give the findings the records give."""
+    records = [Service(service_id=sid, municipality=607, citizen="211062-1234",
+                       code="SEL107", target_groups={"1.1"}, start=dt.date(2021, 1, 4),
+                       end=end, system=system)
+               for sid, system, end in (("A", "Old", dt.date(2026, 5, 31)), ("B", "New", None))]
+    frame = pa.table({
+        "ydelse": ["A", "B"], "kommune": [607, 607], "cpr": ["211062-1234"] * 2,
+        "ydelseskode": ["SEL107"] * 2, "maalgrupper": ["1.1"] * 2,
+        "start": ["04-01-2021"] * 2, "slut": ["31-05-2026", None], "system": ["Old", "New"]})
+    found = find_service_overlaps(frame, cutover=CUTOVER, columns=SERVICE_NAMES, dayfirst=True)
+    expected = find_service_overlaps(records, cutover=CUTOVER)
+    assert [(f.code, f.subjects) for f in expected] == [("CM301", ("A", "B")),
+                                                        ("CM302", ("A", "B"))]
+    assert_same_findings(found, expected)

@@ -462,3 +462,87 @@ def test_merge_to_dict_is_the_report_merge() -> None:
     assert data.pop("schema") == SCHEMA_VERSION == report["schema"]
     assert data == report["merge"]
     assert data["old_active_by_outcome"]["RECREATED_UNCHANGED"] == 1
+
+
+def test_cm302_is_kept_with_within_system_when_an_active_old_service_starts_on_the_cutover(
+) -> None:
+    """An active old-system service starting on the cutover, looked at before the new
+    system's service of that day, no longer prunes the old service ending on the eve:
+    CM302 holds whatever the ids, with or without ``within_system``."""
+    cutover = dt.date(2026, 6, 1)
+
+    def s(sid: str, system: str, start: dt.date, end: dt.date | None = None) -> Service:
+        return Service(service_id=sid, municipality=607, citizen="211062-1234", code="SEL107",
+                       target_groups={"1.1"}, start=start, end=end, system=system)
+
+    for old_id, new_id in (("A", "B"), ("B", "A")):
+        basis = [s("S", "Old", dt.date(2021, 1, 1), dt.date(2026, 5, 31)),
+                 s(old_id, "Old", cutover), s(new_id, "New", cutover)]
+        for within in (False, True):
+            found = find_service_overlaps(basis, cutover=cutover, old_system="Old",
+                                          new_system="New", within_system=within)
+            assert [(f.code, f.subjects) for f in found] == [
+                ("CM302", tuple(sorted((new_id, "S")))), ("CM303", (new_id,))], (old_id, within)
+
+
+def _overlaps(basis: list[Service], **roles: object) -> list[tuple[str, tuple[str, ...],
+                                                                    dict[str, str]]]:
+    found = find_service_overlaps(basis, cutover=C, **roles)  # type: ignore[arg-type]
+    return [(f.code, f.subjects, {k: str(v) for k, v in f.details.items()}) for f in found]
+
+
+def test_the_new_system_alone_names_the_roles_even_when_it_started_first() -> None:
+    """Both closed, the new system's service first: the one of the other system is still
+    the old one, and the shared days run from its start to the earlier end."""
+    basis = [svc("Y", "New", D(2020, 1, 1), D(2020, 12, 31)),
+             svc("X", "Legacy", D(2020, 6, 1), D(2021, 6, 30))]
+    assert _overlaps(basis, new_system="New") == [("CM301", ("X", "Y"), {
+        "old": "X", "new": "Y", "old_period": "2020-06-01..2021-06-30",
+        "new_period": "2020-01-01..2020-12-31", "first": "2020-06-01", "last": "2020-12-31",
+        "days": "214", "later": "X"})]
+
+
+def test_without_roles_a_tie_on_start_and_id_makes_the_first_system_by_name_the_old() -> None:
+    basis = [svc("A", "Beta", D(2020, 1, 1), D(2021, 6, 30)),
+             svc("A", "Alpha", D(2020, 1, 1), D(2020, 12, 31))]
+    ((code, _, details),) = _overlaps(basis)
+    assert (code, details["old_period"], details["new_period"]) == (
+        "CM301", "2020-01-01..2020-12-31", "2020-01-01..2021-06-30")
+
+
+def test_cm302_needs_the_new_service_to_run_past_the_cutover() -> None:
+    old = svc("A", "Old", D(2021, 1, 1), D(2026, 5, 31))
+    assert _overlaps([old, svc("B", "New", C, C)]) == []
+    assert [code for code, _, _ in _overlaps([old, svc("B", "New", C, D(2026, 6, 2))])] == [
+        "CM302"]
+
+
+def test_an_active_old_service_meets_its_own_systems_later_and_earlier_services() -> None:
+    """With the roles known, an active old-system service is not counted against the new
+    system, but within its own system it overlaps what comes after it and what still
+    runs when it starts (a single shared day included), and nothing that ended before."""
+    later = [svc("O1", "Old", D(2020, 1, 1)), svc("O2", "Old", D(2020, 6, 1), D(2020, 8, 31)),
+             svc("O3", "Old", D(2021, 1, 1))]
+    assert [(code, subjects, details["days"]) for code, subjects, details in
+            _overlaps(later, old_system="Old", within_system=True)] == [
+        ("CM314", ("O1", "O2"), "92"), ("CM314", ("O1", "O3"), "None")]
+    earlier = [svc("E0", "Old", D(2019, 1, 1), D(2019, 6, 30)),
+               svc("O0", "Old", D(2020, 1, 1), D(2020, 6, 1)), svc("O1", "Old", D(2020, 6, 1)),
+               svc("N1", "New", D(2020, 9, 1))]
+    assert [(code, subjects, details["days"]) for code, subjects, details in
+            _overlaps(earlier, old_system="Old", within_system=True)] == [
+        ("CM314", ("O0", "O1"), "1")]
+
+
+def test_overlaps_skip_a_service_without_start_citizen_or_code_and_check_the_rest() -> None:
+    incomplete = [svc("S", "Old", None, code="SEL108"), svc("P", "Old", citizen=None,
+                                                            code="SEL108"),
+                  Service(service_id="K", municipality=607, citizen=ALICE, code=None,
+                          target_groups={"1.1"}, start=START, system="Old")]
+    pair = [svc("A", "Old", D(2021, 1, 1), D(2026, 5, 31)), svc("B", "New", D(2021, 1, 1))]
+    for skipped in incomplete:
+        # Given first, with a service it would overlap were it complete.
+        twin = [skipped, svc(skipped.service_id + "2", "New", START, code="SEL108")]
+        assert find_service_overlaps([*twin, *pair], cutover=C) == find_service_overlaps(
+            pair, cutover=C)
+    assert [f.code for f in find_service_overlaps(pair, cutover=C)] == ["CM301", "CM302"]

@@ -304,3 +304,314 @@ def test_every_merge_and_service_finding_carries_its_values() -> None:
 def test_a_non_case_is_named_by_its_type() -> None:
     with pytest.raises(cm.InvalidType, match="cases: expected Case items, got str"):
         cm.find_duplicate_active_cases(["x"], as_of=CUTOVER)  # type: ignore[list-item]
+
+
+def test_exclusion_reasons_and_outcomes_read_in_english_by_default() -> None:
+    assert cm.ExclusionReason.TEST_DELIVERY.in_language() == (
+        "in a test delivery (T...): never used for the statistics")
+    assert cm.RecreationOutcome.NOT_RECREATED.in_language() == "not re-created (CM315)"
+
+
+def test_a_hand_built_merge_result_counts_what_its_tally_lacks_as_not_compared() -> None:
+    active = svc("A", "Old", STARTED)
+    excluded = tuple(cm.Excluded(service=active, reason=cm.ExclusionReason.ACTIVE_IN_OLD_SYSTEM,
+                                 delivery_id="o") for _ in range(3))
+    result = cm.MergeResult(services=(), excluded=excluded, used=(), findings=(),
+                            services_in=3, recreation={"NOT_RECREATED": 1})
+    assert result.summary()["old_active_by_outcome"] == {
+        "RECREATED_UNCHANGED": 0, "RECREATED_DIFFERS": 0, "NOT_RECREATED": 1,
+        "NOT_COMPARED": 2}
+
+
+def test_cm001_says_which_new_system_gave_no_service() -> None:
+    found = cm.check_services([svc("A", "Old", STARTED)], plan("handicap"))
+    assert [(f.code, f.subjects, f.message) for f in found] == [
+        ("CM001", ("check_services",),
+         "the re-creation check (CM315) was not run: no service of the new system New was "
+         "given")]
+
+
+def test_cm316_says_how_the_re_creation_differs_in_both_languages() -> None:
+    def differs(old: cm.Service, new: cm.Service) -> list[tuple[tuple[str, ...], str, str]]:
+        return [(f.subjects, f.message, f.message_in("da"))
+                for f in cm.check_services([old, new], plan("handicap")) if f.code == "CM316"]
+
+    def s(sid: str, system: str, start: dt.date, groups: set[str]) -> cm.Service:
+        return cm.Service(service_id=sid, municipality=607, citizen=ALICE, code="SEL107",
+                          target_groups=groups, start=start, system=system)
+
+    assert differs(s("A", "Old", D(2021, 1, 4), {"1.2", "1.1"}),
+                   s("B", "New", D(2021, 2, 1), set())) == [(
+        ("A", "B"),
+        "B re-creates A but differs in start date (2021-01-04 in the old, 2021-02-01 in the "
+        "new) and target groups (1.1, 1.2 in the old, - in the new)",
+        "B er A oprettet på ny, men afviger i startdato (2021-01-04 i det tidligere, "
+        "2021-02-01 i det nye) og målgrupper (1.1, 1.2 i det tidligere, - i det nye)")]
+    assert differs(s("A", "Old", D(2021, 1, 4), set()),
+                   s("B", "New", D(2021, 1, 4), {"2.2", "2.1"})) == [(
+        ("A", "B"),
+        "B re-creates A but differs in target groups (- in the old, 2.1, 2.2 in the new)",
+        "B er A oprettet på ny, men afviger i målgrupper (- i det tidligere, 2.1, 2.2 i det "
+        "nye)")]
+
+
+def test_an_old_service_without_citizen_or_code_is_never_re_created() -> None:
+    new = svc("B", "New", STARTED)
+    for old in (cm.Service(service_id="A", municipality=607, citizen=None, code="SEL107",
+                           target_groups={"1.1"}, start=STARTED, system="Old"),
+                cm.Service(service_id="A", municipality=607, citizen=ALICE, code=None,
+                           target_groups={"1.1"}, start=STARTED, system="Old")):
+        found = cm.check_services([old, new], plan("handicap"))
+        assert codes(found) == [("CM309", ("A",)), ("CM315", ("A",))]
+
+
+def test_a_new_service_without_citizen_or_code_re_creates_nothing_and_hides_nothing() -> None:
+    old = svc("A", "Old", STARTED)
+    blank = [cm.Service(service_id="B0", municipality=607, citizen=None, code="SEL107",
+                        target_groups={"1.1"}, start=STARTED, system="New"),
+             cm.Service(service_id="B1", municipality=607, citizen=ALICE, code=None,
+                        target_groups={"1.1"}, start=STARTED, system="New")]
+    # Given first, they do not stop the search for the real re-creation, B.
+    found = cm.check_services([old, *blank, svc("B", "New", STARTED)], plan("handicap"))
+    assert codes(found) == [("CM309", ("B0",)), ("CM309", ("B1",))]
+    alone = cm.check_services([old, *blank], plan("handicap"))
+    assert codes(alone) == [("CM309", ("B0",)), ("CM309", ("B1",)), ("CM315", ("A",))]
+
+
+def test_cm315_names_the_service_its_code_start_and_both_systems() -> None:
+    other = cm.Service(service_id="B", municipality=607, citizen="010203-4321", code="SEL107",
+                       target_groups={"1.1"}, start=STARTED, system="New")
+
+    def cm315(old: cm.Service) -> tuple[str, str]:
+        (found,) = [f for f in cm.check_services([old, other], plan("handicap"))
+                    if f.code == "CM315"]
+        return found.message, found.message_in("da")
+
+    assert cm315(svc("A", "Old", D(2021, 1, 4))) == (
+        "A (citizen 211062-****, code SEL107, from 2021-01-04) is active in Old but has no "
+        "match in New",
+        "A (borger 211062-****, ydelseskode SEL107, fra 2021-01-04) er aktiv i Old, men har "
+        "intet modstykke i New")
+    blank = cm.Service(service_id="A", municipality=607, citizen=ALICE, code=None,
+                       target_groups={"1.1"}, start=None, system="Old")
+    assert cm315(blank)[0] == (
+        "A (citizen 211062-****, code ?, from ?) is active in Old but has no match in New")
+
+
+def test_the_recreation_tally_counts_every_citizen_and_every_pair() -> None:
+    """Two citizens re-created one to one, one citizen with two services (one re-created
+    unchanged, one starting on the cutover: CM303's, not CM316's), two never re-created."""
+    def s(sid: str, system: str, citizen: str, start: dt.date = STARTED) -> cm.Service:
+        return cm.Service(service_id=sid, municipality=607, citizen=citizen, code="SEL107",
+                          target_groups={"1.1"}, start=start, system=system)
+
+    olds = [s("b", "Old", "010203-4321"), s("e", "Old", "020304-1111"),
+            s("a1", "Old", ALICE), s("a2", "Old", ALICE, D(2022, 3, 1)),
+            s("c", "Old", "030405-2222"), s("d", "Old", "040506-3333")]
+    news = [s("B", "New", "010203-4321"), s("E", "New", "020304-1111"),
+            s("A1", "New", ALICE), s("A2", "New", ALICE, CUTOVER)]
+    result = cm.merge_deliveries([
+        cm.Delivery(delivery_id="o", name="L402", system="Old", municipality=607,
+                    sent=D(2026, 6, 10), services=olds),
+        cm.Delivery(delivery_id="n", name="L402", system="New", municipality=607,
+                    sent=D(2026, 6, 11), services=news)], plan("handicap"))
+    assert dict(result.recreation) == {"RECREATED_UNCHANGED": 3, "RECREATED_DIFFERS": 1,
+                                       "NOT_RECREATED": 2, "NOT_COMPARED": 0}
+    assert [f.subjects for f in result.findings if f.code in ("CM315", "CM316")] == [
+        ("c",), ("d",)]
+
+
+def test_merge_names_its_bad_arguments_and_the_missing_production_deliveries() -> None:
+    with pytest.raises(cm.InvalidType, match=r"^match: expected a RecreationMatch, got str$"):
+        cm.merge_deliveries([], plan("handicap"), match="x")  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidArgument,
+                       match=r"^max_reporting_gap_days: must be zero or more, got -1$"):
+        cm.merge_deliveries([], plan("handicap"), max_reporting_gap_days=-1)
+    assert [f.message for f in cm.merge_deliveries([], plan("handicap")).findings] == [
+        "no production delivery from New (the plan's new system)",
+        "no production delivery from Old (the plan's old system)"]
+
+
+def test_every_excluded_service_names_the_delivery_it_came_in() -> None:
+    def delivery(did: str, system: str, day: int, name: str = "L402") -> cm.Delivery:
+        return cm.Delivery(delivery_id=did, name=name, system=system, municipality=607,
+                           sent=D(2026, 6, day), services=[svc(did.upper(), system, STARTED,
+                                                               D(2022, 1, 1))])
+
+    latest = cm.Delivery(delivery_id="n", name="L402", system="New", municipality=607,
+                         sent=D(2026, 6, 5), services=[
+                             svc("N", "New", STARTED), svc("N", "New", STARTED),
+                             svc("M", "New", STARTED, municipality=101)])
+    result = cm.merge_deliveries([delivery("o1", "Old", 1), delivery("o2", "Old", 2),
+                                  delivery("t", "New", 3, "T402"), delivery("x", "Other", 4),
+                                  latest], plan("handicap"))
+    assert sorted((e.service.service_id, e.reason.name, e.delivery_id)
+                  for e in result.excluded) == [
+        ("M", "SERVICE_OF_OTHER_MUNICIPALITY", "n"), ("N", "DUPLICATE_IN_DELIVERY", "n"),
+        ("O1", "NOT_LATEST_DELIVERY", "o1"), ("T", "TEST_DELIVERY", "t"),
+        ("X", "OTHER_SYSTEM", "x")]
+
+
+def test_a_service_of_an_equal_municipality_object_is_the_deliverys() -> None:
+    """A municipality built directly equals the shared one without being it."""
+    from casemigrate.identifiers import Municipality
+
+    own = Municipality(607, "Fredericia")
+    service = cm.Service(service_id="A", municipality=own, citizen=ALICE, code="SEL107",
+                         target_groups={"1.1"}, start=STARTED, end=D(2022, 1, 1),
+                         system="Old")
+    assert service.municipality is not cm.municipality(607)
+    delivery = cm.Delivery(delivery_id="o", name="L402", system="Old", municipality=607,
+                           sent=D(2026, 6, 10), services=[service])
+    result = cm.merge_deliveries([delivery], plan("handicap"))
+    assert ([s.service_id for s in result.services], result.excluded) == (["A"], ())
+
+
+def test_the_old_system_alone_names_the_roles_even_when_it_started_last() -> None:
+    basis = [svc("Y", "New", D(2020, 1, 1), D(2020, 12, 31)),
+             svc("X", "Legacy", D(2020, 6, 1), D(2021, 6, 30))]
+    (found,) = cm.find_service_overlaps(basis, cutover=CUTOVER, old_system="Legacy")
+    assert (found.code, found.details["old"], found.details["new"]) == ("CM301", "X", "Y")
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: cm.classify_cleanup("x"), cm.InvalidType, "case: expected a Case, got str"),
+    (lambda: cm.classify_cleanup(_CASE, title_words=5), cm.InvalidType,
+     "title_words: expected an iterable of words such as ['klage'], got int"),
+    (lambda: cm.classify_cleanup(_CASE, title_words=["x", 3]), cm.InvalidType,
+     "title_words: expected strings, got a int"),
+    (lambda: cm.classify_cleanup(_CASE, title_words=["x", " "]), cm.InvalidArgument,
+     "title_words: a word is blank"),
+    (lambda: cm.classify_cleanup(_CASE, suspicious_kle="16.16.02"), cm.InvalidType,
+     "suspicious_kle: expected KLE numbers, got str"),
+    (lambda: cm.estimate_cleanup({"simple": 3}), cm.InvalidType,
+     "work: keys must be Complexity, got str"),
+    (lambda: cm.NoticePolicy(exactly_5000_as_over="x"), cm.InvalidType,
+     "exactly_5000_as_over: expected True or False, got str"),
+    (lambda: cm.NoticePolicy(three_month_rule_from="x"), cm.InvalidType,
+     "three_month_rule_from: expected a date, got str"),
+    (lambda: cm.NoticePolicy(agreement_from="x"), cm.InvalidType,
+     "agreement_from: expected a date, got str"),
+    (lambda: cm.notice_period(manual_cases=100, closes_all_itself=True,
+                              notice_given=D(9999, 12, 1)), cm.InvalidArgument,
+     "notice_given: the notice of 2 months would run past 9999-12-31"),
+    (lambda: cm.estimate_savings(active_before=1, active_after=1, monthly_bill_before=1,
+                                 quantum=Decimal("0")), cm.InvalidArgument,
+     "quantum: must be a Decimal from 1E-6 to 1E+6, such as Decimal('0.01')"),
+    (lambda: cm.estimate_savings(active_before=1, active_after=10**20,
+                                 monthly_bill_before=10**14, quantum=Decimal("1E-6")),
+     cm.InvalidArgument, "active_after: the bill after is too large to compute to the quantum"),
+    (lambda: cm.payback(one_off=-1, monthly_saving=1), cm.InvalidArgument,
+     "one_off: must not be negative, got -1"),
+])
+def test_a_bad_cleanup_argument_is_named_with_what_was_wrong(
+    call: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as raised:
+        call()  # type: ignore[operator]
+    assert str(raised.value) == message
+
+
+_CASE = cm.Case(case_id="a", municipality=607, citizen=None, system="KMD Sag", opened=OPENED)
+
+
+def test_the_longest_title_word_is_the_one_a_reason_names() -> None:
+    case = cm.Case(case_id="a", municipality=607, citizen=None, system="KMD Sag",
+                   opened=OPENED, title="Klagesag om hjælpemidler", kle="27.60.00",
+                   facet="K07", caseworker="ab", organisation="Ældre")
+    for words in (["klage", "klagesag"], ["klagesag", "klage"]):
+        assert cm.classify_cleanup(case, title_words=words).reasons == (
+            (cm.Complexity.MEDIUM, "title suggests a special matter (klagesag)"),)
+    assert cm.classify_cleanup(case, title_words=["anke", "klage"]).reasons == (
+        (cm.Complexity.MEDIUM, "title suggests a special matter (klage)"),)
+
+
+def test_cases_without_citizen_are_never_merge_candidates() -> None:
+    def case(cid: str) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=607, citizen=None, system="KMD Sag",
+                       opened=OPENED, title="t", kle="27.60.00", facet="K07",
+                       caseworker="ab", organisation="Ældre")
+
+    assert cm.classify_cleanup(case("a"), related=[case("b")]).complexity is (
+        cm.Complexity.SIMPLE)
+
+
+def test_estimates_of_cases_add_up_with_their_classifications_and_closing() -> None:
+    def case(cid: str) -> cm.Case:
+        return cm.Case(case_id=cid, municipality=607, citizen=None, system="KMD Sag",
+                       opened=OPENED, title="t", kle="27.60.00", facet="K07",
+                       caseworker="ab", organisation="Ældre")
+
+    plain = cm.estimate_cleanup([case("a")])
+    assert plain.classifications["a"].reasons == ((cm.Complexity.SIMPLE, "metadata review"),)
+    closing = cm.estimate_cleanup([case("b")], closing=True)
+    assert closing.classifications["b"].reasons == ((cm.Complexity.SIMPLE,
+                                                     "to be passivated"),)
+    both = plain + closing
+    assert sorted(both.classifications) == ["a", "b"] and both.cases == 2
+
+
+def test_a_cleanup_schedule_follows_the_calendar_it_is_given() -> None:
+    estimate = cm.estimate_cleanup({cm.Complexity.SIMPLE: 1000})
+    default = estimate.schedule(staff=2, hours_per_day=6, start=D(2026, 3, 2))
+    closed = cm.WorkingDays(extra_days_off=[D(2026, 3, 3)])
+    moved = estimate.schedule(staff=2, hours_per_day=6, start=D(2026, 3, 2), calendar=closed)
+    assert (default.earliest_finish, moved.earliest_finish) == (D(2026, 3, 6), D(2026, 3, 9))
+
+
+def test_cm407_and_cm403_carry_their_values() -> None:
+    notice = cm.notice_period(manual_cases=100, closes_all_itself=True,
+                              notice_given=D(2014, 6, 27))
+    assert [(f.code, f.subjects, f.message) for f in notice.findings] == [(
+        "CM407", ("notice",), "notice given on 2014-06-27, before the KOMBIT-KMD agreement on "
+        "notice periods (taken to hold from 2015-03-20): the contract's 6 months")]
+    rising = cm.estimate_savings(active_before=1000, active_after=1100, monthly_bill_before=1000)
+    assert [(f.code, f.subjects, f.message) for f in rising.findings] == [(
+        "CM403", ("savings",),
+        "1,100 active cases after against 1,000 before: the bill rises by 100.00 kr a month")]
+    assert "1,100" in rising._repr_html_()
+
+
+def test_a_saving_under_one_krone_or_of_nothing_is_no_cm403() -> None:
+    small = cm.estimate_savings(active_before=2, active_after=1, monthly_bill_before=1)
+    assert (small.monthly, small.findings) == (Decimal("0.50"), ())
+    assert cm.estimate_savings(active_before=3, active_after=3,
+                               monthly_bill_before=100).findings == ()
+
+
+def test_money_rounds_half_up_to_the_ore() -> None:
+    assert cm.estimate_savings(active_before=2, active_after=1,
+                               monthly_bill_before="1.01").monthly_bill_after == Decimal("0.51")
+    assert cm.payback(one_off=201, monthly_saving=200).months == Decimal("1.01")
+    assert cm.payback(one_off=5, monthly_saving=0) == cm.Payback(
+        one_off=Decimal(5), monthly_saving=Decimal(0), months=None, whole_months=None)
+    cases = [cm.Case(case_id=cid, municipality=607, citizen=ALICE, system="KMD Sag",
+                     opened=OPENED, kle="16.16.02", origin=origin)
+             for cid, origin in (("M-1", "manual"), ("C-1", "converted"), ("S-1", "system"))]
+    found = cm.find_mass_close_candidates(cases, as_of=D(2016, 1, 5),
+                                          retired_kle=["16.16.02"], price_per_case="0.125")
+    assert [(f.code, f.details["amount"]) for f in found] == [
+        ("CM404", Decimal("0.25")), ("CM405", Decimal("0.13")), ("CM406", Decimal("0.13"))]
+    assert found[1].message_in("da") == (
+        "1 konverteret sag oprettet før 2011-01-05 er stadig aktiv; lukning sparer 0,13 kr. "
+        "om måneden")
+
+
+def test_cm408_names_the_count_organisation_and_cleanup_day() -> None:
+    cases = [cm.Case(case_id=cid, municipality=607, citizen=None, system="KMD Sag",
+                     opened=D(2014, 11, 3), origin="manual", organisation="Ældre")
+             for cid in ("M-7", "M-8")]
+    found = cm.find_manual_cases_after_cleanup(cases, cleaned_on=D(2014, 10, 31))
+    assert [(f.code, f.subjects, f.message, f.message_in("da"), f.details["municipality"])
+            for f in found] == [(
+        "CM408", ("M-7", "M-8"), "2 manual cases in Ældre opened after the cleanup on 2014-10-31",
+        "2 manuelle sager i Ældre oprettet efter oprydningen 2014-10-31", 607)]
+
+
+def test_payback_refuses_a_saving_too_small_to_count_its_months_to_the_ore() -> None:
+    """Sixty digits: 10**14 kr over 1E-43 kr a month is 10**57 months, written to the
+    øre; over 1E-44 it is one digit too many, and an error rather than a rounded count."""
+    assert cm.payback(one_off=10**14, monthly_saving="1E-43").whole_months == 10**57
+    with pytest.raises(cm.InvalidArgument, match=r"^monthly_saving: 1E-44 kr a month would "
+                                                  r"never pay back"):
+        cm.payback(one_off=10**14, monthly_saving="1E-44")

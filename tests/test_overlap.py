@@ -224,3 +224,89 @@ def test_blocking_findings_move_with_the_dates(cases: list[Case], cutover: dt.da
     assert [f.details.get("deadline") for f in b] == [
         None if f.details.get("deadline") is None else f.details["deadline"] + shift
         for f in a]
+
+
+_SMDB = CutoverPlan(municipality=607, register=Register.SMDB, old_system="Old",
+                    new_system="New", cutover=dt.date(2026, 6, 1))
+_DELETED = {"O-1": dt.date(2026, 5, 20)}
+
+
+def _case(cid: str, system: str, opened: dt.date = dt.date(2020, 1, 1),
+          closed: dt.date | None = None) -> Case:
+    return Case(case_id=cid, municipality=607, citizen="211062-1234", system=system,
+                opened=opened, closed=closed)
+
+
+def test_find_blocking_cases_takes_as_of_as_a_datetime_at_midnight() -> None:
+    """A datetime (a pandas Timestamp too) at midnight is its day, as everywhere else; it
+    was validated and then compared as given, which raised TypeError."""
+    old = _case("O-1", "Old")
+    expected = find_blocking_cases([old], _SMDB, deleted_at_dst=_DELETED,
+                                   as_of=dt.date(2026, 7, 1))
+    assert [f.code for f in expected] == ["CM209"]
+    assert find_blocking_cases([old], _SMDB, deleted_at_dst=_DELETED,
+                               as_of=dt.datetime(2026, 7, 1)) == expected
+
+
+def test_cm209_counts_a_new_case_active_on_some_day_from_the_cutover_to_as_of() -> None:
+    """Active on a day as ``Case.is_active_on`` says: opened by then, not closed on it. A
+    new case closed on the cutover day was never active in the new system's period."""
+    old, as_of = _case("O-1", "Old"), dt.date(2026, 7, 1)
+
+    def cm209(new: Case) -> list[str]:
+        found = find_blocking_cases([old, new], _SMDB, deleted_at_dst=_DELETED, as_of=as_of)
+        return [f.code for f in found if f.code == "CM209"]
+
+    assert cm209(_case("N-1", "New", opened=as_of)) == []
+    assert cm209(_case("N-1", "New", opened=as_of + dt.timedelta(days=1))) == ["CM209"]
+    assert cm209(_case("N-1", "New", closed=dt.date(2026, 6, 2))) == []
+    assert cm209(_case("N-1", "New", closed=dt.date(2026, 6, 1))) == ["CM209"]
+
+
+def test_cm209_carries_every_value_of_its_message() -> None:
+    (found,) = find_blocking_cases([_case("O-1", "Old")], _SMDB, deleted_at_dst=_DELETED,
+                                   as_of=dt.date(2026, 7, 1))
+    assert (found.code, found.subjects, found.message) == (
+        "CM209", ("O-1",), "O-1 was active in Old when DST deleted it on 2026-05-20; by "
+        "2026-07-01 the citizen (211062-****) has no case in New")
+    assert {k: str(v) for k, v in found.details.items()} == {
+        "case": "O-1", "old_system": "Old", "deleted": "2026-05-20", "latest": "2026-07-01",
+        "citizen": "211062-****", "new_system": "New", "rereport_by": "2026-06-15"}
+
+
+def test_a_new_system_case_is_never_deleted_at_dst() -> None:
+    """Only the old system's cases are deleted at DST: a date given for a new-system
+    case does not take it out of the CM207 check."""
+    old, new = _case("O-1", "Old"), _case("N-1", "New", opened=dt.date(2026, 5, 1))
+    found = find_blocking_cases([old, new], _SMDB, deleted_at_dst={"N-1": dt.date(2026, 5, 20)})
+    assert [(f.code, f.subjects) for f in found] == [("CM206", ("O-1",)),
+                                                      ("CM207", ("N-1", "O-1"))]
+
+
+def test_blocking_cases_name_their_bad_arguments_and_say_why_not_run_in_danish() -> None:
+    old = _case("O-1", "Old")
+    for kw, message in (
+        ({"deleted_at_dst": [1]},
+         "deleted_at_dst: expected a mapping of case id to date, got list"),
+        ({"deleted_at_dst": {1: dt.date(2026, 1, 1)}},
+         "deleted_at_dst: keys must be case ids, got int"),
+        ({"as_of": "x"}, "as_of: expected a date, got str"),
+    ):
+        with pytest.raises(InvalidType) as raised:
+            find_blocking_cases([old], _SMDB, **kw)  # type: ignore[arg-type]
+        assert str(raised.value) == message
+    handicap = CutoverPlan(municipality=607, register=Register.HANDICAP, old_system="Old",
+                           new_system="New", cutover=dt.date(2026, 6, 1))
+    assert [f.message_in("da") for f in find_blocking_cases([old], handicap)] == [
+        "find_blocking_cases blev ikke kørt: spærrende aktive sager er en regel for SMDB, "
+        "ikke for HANDICAP"]
+
+
+def test_a_subclass_of_case_is_a_case() -> None:
+    class Imported(Case):
+        __slots__ = ()
+
+    cases = [Imported(case_id=c, municipality=607, citizen="211062-1234", system="Old",
+                      opened=dt.date(2020, 1, 1)) for c in ("A", "B")]
+    found = find_duplicate_active_cases(cases, as_of=dt.date(2026, 1, 5))
+    assert [(f.code, f.subjects) for f in found] == [("CM204", ("A", "B"))]

@@ -12,6 +12,7 @@ from casemigrate import (
     InvalidPlan,
     InvalidRecord,
     InvalidType,
+    Milestone,
     Register,
     check_plan,
     plan_timeline,
@@ -226,3 +227,98 @@ def test_plan_findings_move_with_the_dates(cutover: dt.date, weeks: int, before:
     for fa, fb in zip(a, b, strict=True):
         if "latest" in fa.details:
             assert fb.details["latest"] == fa.details["latest"] + shift
+
+
+def test_the_timeline_and_check_follow_the_plans_own_calendar() -> None:
+    """Every window moves by the plan's calendar, not the default one: a latest date,
+    an earliest date, the day before the cutover, the working days after the agreement,
+    and the cutover's own day off (CM107 in both languages)."""
+    from casemigrate.workdays import WorkingDays
+
+    closed = WorkingDays(extra_days_off=[D(2026, 4, 1), D(2026, 3, 2), D(2026, 5, 29),
+                                         D(2026, 1, 28), D(2026, 6, 1)])
+    plan = smdb(calendar=closed, agreement_made=D(2026, 1, 26))
+    assert windows(plan) == windows(smdb(agreement_made=D(2026, 1, 26))) | {
+        "notify_dst": (D(2026, 1, 26), D(2026, 2, 3)),  # 28 January is off
+        "choose_cutover": (D(2026, 3, 3), D(2026, 3, 31)),  # 2 March and 1 April are off
+        "close_old_reporting": (None, D(2026, 5, 28)),  # 29 May is off
+        "rereport_active_courses": (D(2026, 6, 2), D(2026, 6, 15)),  # the cutover is off
+    }
+    (cm107,) = [f for f in check_plan(plan, as_of=D(2026, 1, 2)) if f.code == "CM107"]
+    assert cm107.subjects == ("cutover",)
+    assert cm107.message == (
+        "the cutover 2026-06-01 is not a working day (a day off of the calendar)")
+    assert cm107.message_in("da") == (
+        "skæringsdatoen 2026-06-01 er ikke en arbejdsdag (en fridag i kalenderen)")
+
+
+def test_the_cutover_lies_from_year_2_to_the_last_day_of_9998() -> None:
+    assert plan_timeline(smdb(cutover=D(9998, 12, 31)))["choose_cutover"].latest is not None
+    with pytest.raises(InvalidPlan, match=r"^cutover: 9999-01-01 leaves no room for the "
+                                          r"timeline: a cutover lies from 0002-01-01 to "
+                                          r"9998-12-31$"):
+        smdb(cutover=D(9999, 1, 1))
+
+
+@pytest.mark.parametrize(("value", "error", "message"), [
+    ({"done": ["x"]}, InvalidType,
+     "done: expected a mapping of milestone key to date, got list"),
+    ({"done": {1: D(2026, 1, 1)}}, InvalidType, "done: keys must be milestone keys, got int"),
+    ({"calendar": "lenient"}, InvalidType, "calendar: expected WorkingDays, got str"),
+    ({"cutover_chosen": D(2026, 6, 2)}, InvalidPlan,
+     "cutover_chosen: 2026-06-02 is after the cutover 2026-06-01: a cutover cannot be chosen "
+     "after it happened"),
+    ({"done": {"nope": D(2026, 1, 1)}}, InvalidPlan,
+     "done: 'nope' is not a SMDB milestone; expected one of ['review_open_courses', "
+     "'delete_active_courses', 'rereport_active_courses']"),
+])
+def test_a_bad_plan_field_is_named_with_what_was_wrong(
+    value: dict[str, object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as raised:
+        smdb(**value)
+    assert str(raised.value) == message
+
+
+def test_a_milestone_reads_in_english_unless_asked_for_danish() -> None:
+    milestone = plan_timeline(smdb())["delete_active_courses"]
+    assert milestone.title_in() == "Have all active contact courses deleted"
+    row = milestone.to_row()
+    assert (row["title"], row["earliest"], row["latest"]) == (
+        "Have all active contact courses deleted", "2026-05-18", "2026-05-22")
+    assert row["citation"] == milestone.source.in_language("en")
+    # A milestone of the library's own policy cites it in the language asked for.
+    from casemigrate.sources import POLICY
+
+    own = Milestone(key="k", title="T", title_da="Tda", earliest=None, latest=None,
+                    source=POLICY.cite("working-days", "A working day"))
+    assert own.to_row("da")["citation"].startswith("casemigrates politik (docs/policies.md)")
+    assert own.to_row()["citation"].startswith("casemigrate policy (docs/policies.md)")
+    with pytest.raises(KeyError) as raised:
+        plan_timeline(smdb())["nope"]
+    assert raised.value.args == ("nope",)
+
+
+def test_dst_findings_carry_the_plans_values() -> None:
+    (cm102,) = [f for f in check_plan(smdb(), as_of=D(2026, 1, 5)) if f.code == "CM102"]
+    assert cm102.message == "DST has not been notified of the change to New (cutover 2026-06-01)"
+    late = check_plan(smdb(dst_notified=D(2026, 6, 3)), as_of=D(2026, 6, 3))
+    (cm104,) = [f for f in late if f.code == "CM104"]
+    assert cm104.message == "DST was notified on 2026-06-03, on or after the cutover 2026-06-01"
+
+
+def test_notify_dst_is_never_overdue_as_a_milestone() -> None:
+    """CM102 says DST was not told; CM106 does not say it again."""
+    found = check_plan(smdb(), as_of=D(2026, 5, 1))
+    assert [f.subjects for f in found if f.code == "CM106"] == [
+        ("choose_cutover",), ("review_open_courses",)]
+    assert "notify_dst" in [s for f in found for s in f.subjects]
+
+
+def test_cm108_names_the_milestone_its_day_and_its_source() -> None:
+    plan = smdb(done={"review_open_courses": D(2026, 5, 20)})
+    (cm108,) = [f for f in check_plan(plan, as_of=D(2026, 5, 20)) if f.code == "CM108"]
+    assert cm108.message == (
+        "'Review citizens with open contact courses' was done on 2026-05-20, after its latest "
+        "date 2026-04-30")  # 1 May is a day off
+    assert cm108.details["source"] == (plan_timeline(plan)["review_open_courses"].source,)

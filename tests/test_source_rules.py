@@ -539,3 +539,49 @@ def test_deleted_not_rereported_moves_with_the_dates(
     expected = [] if rereported or after == 0 else [
         ("CM209", ("OLD-1",), cutover - dt.timedelta(days=10))]
     assert base == expected
+
+
+def test_the_gap_message_names_both_deliveries_their_days_and_the_limits_basis() -> None:
+    def gap(**kw: int) -> cm.Finding:
+        found = merge_deliveries([delivery("old-L", "Old", D(2026, 5, 4), []),
+                                  delivery("new-L", "New", D(2026, 6, 10), [])], plan(),
+                                 **kw).findings
+        return next(f for f in found if f.code == "CM317")
+
+    assert gap().message == ("37 days without reporting between old-L (2026-05-04) and new-L "
+                             "(2026-06-10); tolerated: 31 days (casemigrate policy)")
+    assert gap(max_reporting_gap_days=1).message == (
+        "37 days without reporting between old-L (2026-05-04) and new-L (2026-06-10); "
+        "tolerated: 1 day (the caller's limit)")
+
+
+def test_several_re_creations_pair_in_order_of_start_when_none_is_exact() -> None:
+    """Within one citizen and code, the earliest old service pairs with the earliest new
+    one, whatever their ids, and a same start pairs before a same target group."""
+    olds = [svc("a", "Old", start=D(2021, 1, 4)), svc("b", "Old", start=D(2020, 1, 6))]
+    news = [svc("x", "New", start=D(2020, 2, 3)), svc("y", "New", start=D(2021, 2, 1))]
+    found = check_services([*olds, *news], plan())
+    assert codes(found) == [("CM316", ("a", "y")), ("CM316", ("b", "x"))]
+
+    two = frozenset({"2.1"})
+    olds = [svc("a", "Old", start=D(2020, 1, 6)), svc("b", "Old", start=D(2021, 1, 4))]
+    news = [svc("x", "New", start=D(2021, 1, 4), groups=two),
+            svc("y", "New", start=D(2020, 1, 6), groups=two)]
+    found = check_services([*olds, *news], plan())
+    assert codes(found) == [("CM316", ("a", "y")), ("CM316", ("b", "x"))]
+    assert [str(f.details["differs"][0]) for f in found] == [
+        "target groups (1.1 in the old, 2.1 in the new)"] * 2
+
+
+def test_repeated_rows_pair_the_same_whatever_the_input_order() -> None:
+    """Old services that tie on start and id (a repeated row, other target groups) pair
+    with the new ones the same way in any order."""
+    two = frozenset({"2.1"})
+    olds = [svc("a", "Old"), svc("a", "Old", groups=two)]
+    news = [svc("x", "New", start=D(2022, 1, 3), groups=two), svc("x", "New",
+                                                                 start=D(2022, 1, 3))]
+    first = [(f.code, f.subjects, f.message) for f in check_services([*olds, *news], plan())]
+    for order in ([*olds[::-1], *news], [*olds, *news[::-1]], [*news, *olds[::-1]]):
+        assert [(f.code, f.subjects, f.message)
+                for f in check_services(order, plan())] == first
+    assert [f.code for f in check_services([*olds, *news], plan())] == ["CM316", "CM316"]

@@ -167,7 +167,7 @@ def _reasons(
     *,
     has_related: bool,
     closing: bool,
-    close_after_review: bool = False,
+    close_after_review: bool,
     suspicious_kle: frozenset[KLE],
     titles: re.Pattern[str],
 ) -> list[tuple[Complexity, str]]:
@@ -271,7 +271,7 @@ def classify_cleanup(
     titles = (_DEFAULT_TITLES if title_words is DEFAULT_TITLE_WORDS
               else _title_pattern(_title_words(title_words)))
     return _classification(_reasons(
-        case, has_related=has_related, closing=v.flag("closing", closing),
+        case, has_related=has_related, closing=closing,
         close_after_review=v.flag("close_after_review", close_after_review),
         suspicious_kle=kle_set("suspicious_kle", suspicious_kle), titles=titles,
     ))
