@@ -724,3 +724,25 @@ def test_a_service_table_with_its_own_column_names_is_read_as_told() -> None:
     assert [(f.code, f.subjects) for f in expected] == [("CM301", ("A", "B")),
                                                         ("CM302", ("A", "B"))]
     assert_same_findings(found, expected)
+
+
+@pytest.mark.parametrize(("old_id", "new_id"), [("A", "B"), ("B", "A")])
+@pytest.mark.parametrize("within_system", [False, True])
+def test_cm302_beside_an_active_old_service_starting_on_the_cutover_in_both_paths(
+        old_id: str, new_id: str, within_system: bool) -> None:
+    """An active old-system service starting on the cutover, met before the new
+    system's service of that day, does not hide the old service ending on the eve: both
+    paths give CM302, whatever the ids (the record path lost it once, by id order)."""
+    def row(sid: str, system: str, start: dt.date, end: dt.date | None) -> dict[str, Any]:
+        return {"service_id": sid, "municipality": 607, "citizen": "211062-1234",
+                "code": "SEL107", "target_groups": ["1.1"], "start": start, "end": end,
+                "system": system}
+
+    rows = [row("S", "Old", dt.date(2021, 1, 1), CUTOVER - dt.timedelta(days=1)),
+            row(old_id, "Old", CUTOVER, None), row(new_id, "New", CUTOVER, None)]
+    roles = {"old_system": "Old", "new_system": "New", "within_system": within_system}
+    expected = find_service_overlaps([Service(**r) for r in rows], cutover=CUTOVER, **roles)
+    assert [(f.code, f.subjects) for f in expected] == [
+        ("CM302", tuple(sorted((new_id, "S")))), ("CM303", (new_id,))]
+    assert_same_findings(find_service_overlaps(table(rows, SERVICE_TYPES), cutover=CUTOVER,
+                                               **roles), expected)
