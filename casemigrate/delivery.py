@@ -891,8 +891,11 @@ class MergeResult:
         services: The data basis: the old system's closed services and all the new
             system's services, of each system's latest production delivery; the old
             system's first, each in its delivery's order.
-        excluded: Every other service, with its reason, by delivery id and then in
-            each delivery's order.
+        excluded: Every other service, with its reason: first those of the
+            deliveries not used at all (another municipality or system, a test
+            delivery), by delivery id; then, the old system's and then the new
+            system's, those of its earlier production deliveries and those left out
+            of its latest; each delivery's services in their order.
         used: The deliveries used (at most one per system).
         findings: What makes the data basis wrong or doubtful, sorted.
         services_in: How many services the deliveries held in all.
