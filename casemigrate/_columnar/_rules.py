@@ -24,7 +24,14 @@ from casemigrate._columnar._columns import (
     day_number,
     day_of,
 )
-from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks, sort_rows
+from casemigrate._columnar._table import (
+    Block,
+    FindingTable,
+    Found,
+    dense_ranks,
+    sort_rows,
+    stable_order,
+)
 from casemigrate.delivery import (
     _OPEN,
     ARTIFICIAL_CLOSURE_AT_CUTOVER,
@@ -303,13 +310,16 @@ class _Pairs(Block):
 class _Singles(Block):
     """CM303: a finding about one service."""
 
-    def __init__(self, columns: ServiceColumns, rows: Array, cutover: dt.date) -> None:
+    def __init__(self, columns: ServiceColumns, rows: Array, cutover: dt.date,
+                 rank_of: Array | None = None) -> None:
         self.rule = START_EQUALS_CUTOVER
         self.columns = columns
         self.rows = rows
         self.size = len(rows)
         self.cutover = cutover
-        self.order, equal = sort_rows([dense_ranks(columns.service_id, rows)])
+        ranks = (dense_ranks(columns.service_id, rows) if rank_of is None
+                 else rank_of[rows])
+        self.order, equal = sort_rows([ranks])
         self.settle_ties(equal)
 
     def make(self, row: int) -> Finding:
@@ -340,7 +350,9 @@ def _system_flags(columns: ServiceColumns, name: str | None) -> Array | None:
 
 
 def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str | None,
-                     new_system: str | None, within_system: bool) -> FindingTable:
+                     new_system: str | None, within_system: bool, *,
+                     among: Array | None = None, id_ranks: Array | None = None
+                     ) -> FindingTable:
     """:func:`casemigrate.find_service_overlaps` over columns.
 
     The record path groups by (municipality, citizen, code), sorts each group by
@@ -349,19 +361,28 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     partners are the contiguous run of later services of its group that start on or
     before the day after its end: found with one ``searchsorted`` on a packed
     (group, start) key. The pairs are then judged with the same conditions, as arrays.
+
+    ``among``, if given, are the rows to judge (the others are left out, as if the
+    columns held only these); ``id_ranks``, if given, ranks every row's id in Python's
+    string order (equal ids, equal ranks; any numbers that order them), so no id is
+    ranked again. The findings point at rows of ``columns`` either way.
     """
     cut = day_number(cutover)
     old_flag = _system_flags(columns, old_system)
     new_flag = _system_flags(columns, new_system)
-    usable = np.flatnonzero((columns.start != MISSING) & (columns.citizen != NO_CITIZEN)
-                            & (columns.code != NO_CODE))
+    if among is None:
+        usable = np.flatnonzero((columns.start != MISSING) & (columns.citizen != NO_CITIZEN)
+                                & (columns.code != NO_CODE))
+    else:
+        usable = among[(columns.start[among] != MISSING) & (columns.citizen[among] != NO_CITIZEN)
+                       & (columns.code[among] != NO_CODE)]
     blocks: list[Block] = []
 
     # CM303: an active service starting on the cutover (of the new system, if named).
     lost = (columns.start[usable] == cut) & (columns.end[usable] == OPEN)
     if new_flag is not None:
         lost &= new_flag[columns.system[usable]]
-    blocks.append(_Singles(columns, usable[lost], cutover))
+    blocks.append(_Singles(columns, usable[lost], cutover, id_ranks))
 
     # Sort by group, then start; equal starts keep the input order for now.
     rows = _by_group_and_start(columns, usable)
@@ -385,8 +406,11 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     # One ranking of the ids of every swept service: ties of starts are ordered by it
     # (the record path sorts by (start, id)), and so are the findings' subjects.
     in_swept = swept[group]
-    rank_of = np.zeros(len(columns), dtype=np.int64)
-    rank_of[rows[in_swept]] = dense_ranks(columns.service_id, rows[in_swept])
+    if id_ranks is None:
+        rank_of = np.zeros(len(columns), dtype=np.int64)
+        rank_of[rows[in_swept]] = dense_ranks(columns.service_id, rows[in_swept])
+    else:
+        rank_of = id_ranks
     tied = np.zeros(size, dtype=bool)
     if size > 1:
         same = (group[1:] == group[:-1]) & (start[1:] == start[:-1]) & in_swept[1:]
@@ -417,7 +441,9 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
                         0)
     partners = np.maximum(partners, 0)
     i = np.repeat(np.arange(size), partners)
-    j = i + 1 + _ranges(np.zeros(size, dtype=np.int64), partners)
+    # j runs from i + 1 over each of i's partners: i + 1 + (k - where i's run begins).
+    j = np.repeat(np.arange(1, size + 1) - (np.cumsum(partners) - partners), partners)
+    j += np.arange(len(j))
     same_system = system[i] == system[j]
 
     if within_system:
@@ -467,9 +493,9 @@ def _by_group_and_start(columns: ServiceColumns, usable: Array) -> Array:
     start = columns.start[usable].astype(np.int64) - MISSING
     codes = len(columns.codes) + 1
     if codes * 10**13 < 2**62:
-        order = np.argsort(place * codes + code, kind="stable")
+        order = stable_order(place * codes + code)
         packed = (place * codes + code)[order]
         group = np.cumsum(np.concatenate(([False], packed[1:] != packed[:-1])))
-        again = np.argsort(group.astype(np.int64) * (1 << 32) + start[order], kind="stable")
+        again = stable_order(group.astype(np.int64) * (1 << 32) + start[order])
         return usable[order[again]]
     return usable[np.lexsort((start, code, place))]  # pragma: no cover (millions of codes)
