@@ -86,9 +86,11 @@ class Source:
 
     def id_ranks(self) -> Array:
         """Every good row's id ranked in Python's string order (equal ids, equal ranks)."""
-        if self._ranks is None:
-            self._ranks = dense_ranks(self.columns.service_id,
-                                      np.arange(len(self.columns), dtype=np.int64))
+        if self._ranks is None:  # the whole column ranked in place: no copy taken
+            ids = self.columns.service_id
+            self._ranks = (np.asarray(pc.rank(ids, sort_keys="ascending", tiebreaker="dense")
+                                      .to_numpy(zero_copy_only=False), dtype=np.int64)
+                           if len(ids) else np.zeros(0, dtype=np.int64))
         return self._ranks
 
     def release(self) -> None:

@@ -385,15 +385,11 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     blocks.append(_Singles(columns, usable[lost], cutover, id_ranks))
 
     # Sort by group, then start; equal starts keep the input order for now.
-    rows = _by_group_and_start(columns, usable)
+    rows, group = _by_group_and_start(columns, usable)
     start, end, system = columns.start[rows], columns.end[rows], columns.system[rows]
     size = len(rows)
-    place = columns.municipality[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
-    code = columns.code[rows]
     new_group = np.ones(size, dtype=bool)
-    new_group[1:] = (place[1:] != place[:-1]) | (code[1:] != code[:-1])
-    del place, code
-    group = np.cumsum(new_group) - 1
+    new_group[1:] = group[1:] != group[:-1]
     group_start = np.flatnonzero(new_group)
     group_stop = np.append(group_start[1:], size)
     # Groups of one system hold only same-system pairs: swept only for CM314.
@@ -430,7 +426,6 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         rows[where] = rows[where[within]]
         end[where] = end[where[within]]
         system[where] = system[where[within]]
-    rank = rank_of[rows]
 
     key = group.astype(np.int64) * (1 << 32) + (start.astype(np.int64) - MISSING)
     reach = np.where(end == OPEN, size,
@@ -470,7 +465,8 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         closed_i, closed_j = end[i] != OPEN, end[j] != OPEN
         # i precedes j in the (start, id, system, end) order, as ``_keys.service_key``
         # orders the record path's ties: with the same start and id, i is the earlier.
-        earlier = (start[i] < start[j]) | ((start[i] == start[j]) & (rank[i] <= rank[j]))
+        earlier = (start[i] < start[j]) | ((start[i] == start[j])
+                                           & (rank_of[rows[i]] <= rank_of[rows[j]]))
         i_old = np.where(closed_i != closed_j, closed_i, earlier)
     old = np.where(i_old, i, j)
     new = np.where(i_old, j, i)
@@ -485,17 +481,24 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     return FindingTable(blocks)
 
 
-def _by_group_and_start(columns: ServiceColumns, usable: Array) -> Array:
-    """``usable`` sorted by (municipality, citizen, code, start), stable."""
+def _by_group_and_start(columns: ServiceColumns, usable: Array) -> tuple[Array, Array]:
+    """``usable`` sorted by (municipality, citizen, code, start), stable, and the groups.
+
+    A group is a (municipality, citizen, code): numbered from 0 in the sorted order.
+    """
     place = columns.municipality[usable].astype(np.int64) * _CITIZEN_SPAN \
         + columns.citizen[usable]
     code = columns.code[usable].astype(np.int64)
     start = columns.start[usable].astype(np.int64) - MISSING
     codes = len(columns.codes) + 1
-    if codes * 10**13 < 2**62:
-        order = stable_order(place * codes + code)
-        packed = (place * codes + code)[order]
-        group = np.cumsum(np.concatenate(([False], packed[1:] != packed[:-1])))
-        again = stable_order(group.astype(np.int64) * (1 << 32) + start[order])
-        return usable[order[again]]
-    return usable[np.lexsort((start, code, place))]  # pragma: no cover (millions of codes)
+    if codes * 10**13 >= 2**62:  # pragma: no cover - millions of codes
+        order = np.lexsort((start, code, place))
+        place, code = place[order], code[order]
+        new = np.concatenate(([False], (place[1:] != place[:-1]) | (code[1:] != code[:-1])))
+        return usable[order], np.cumsum(new)
+    key = place * codes + code
+    order = stable_order(key)
+    key = key[order]
+    group = np.cumsum(np.concatenate(([False], key[1:] != key[:-1])))
+    again = stable_order(group * (1 << 32) + start[order])
+    return usable[order[again]], group[again]
