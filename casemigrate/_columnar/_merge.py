@@ -76,12 +76,12 @@ class Source:
     """The services table's good rows as columns, and a record of any of them on demand."""
 
     def __init__(self, columns: ServiceColumns, frame: Any, groups_column: str | None,
-                 options: Any) -> None:
+                 options: Any, raw_groups: Any = None) -> None:
         self.columns = columns
         self._frame = frame
         self._groups_column = groups_column
         self._options = options
-        self._raw: Any = None
+        self._raw: Any = raw_groups  # the groups column as the reader read it, if it did
         self._ranks: Array = None
 
     def id_ranks(self) -> Array:
@@ -455,10 +455,12 @@ def _read_services(table: object, delivery_ids: list[str], *, columns: Any, erro
     reader_table = table
     if extra == "refuse":  # the link is no extra column: the reader must not see it
         reader_table = _without(table, link)
+    arrays: dict[str, Any] = {"target_groups": None}  # the reader's, kept for the records
     found = _columns.services(reader_table, columns=wanted, errors=errors, extra=extra,
-                              date_format=date_format, dayfirst=dayfirst)
+                              date_format=date_format, dayfirst=dayfirst, arrays=arrays)
     groups = t._mapping(Service, wanted).get("target_groups", "target_groups")
-    source = Source(found, frame, groups if groups in frame.columns else None, options)
+    source = Source(found, frame, groups if groups in frame.columns else None, options,
+                    arrays.get("target_groups"))
     where, refused = _links(frame, link, delivery_ids, options)
     if refused:
         refusals = _refuse_links(found, frame, link, refused)
@@ -467,7 +469,7 @@ def _read_services(table: object, delivery_ids: list[str], *, columns: Any, erro
             raise t._public(error).with_field(f"rows[{row}].{LINK}") from None
         keep = ~np.isin(found.rows, np.array(sorted(refused), dtype=np.int64))
         source = Source(_subset(found, np.flatnonzero(keep), refusals), frame,
-                        source._groups_column, options)
+                        source._groups_column, options, source._raw)
     return source, where[source.columns.rows]
 
 
