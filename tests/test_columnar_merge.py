@@ -325,6 +325,22 @@ def test_the_benchmark_data_merges_as_its_records() -> None:
         "findings_by_code"]
 
 
+def test_the_benchmark_data_as_pandas_frames_merges_as_its_records() -> None:
+    """A pandas services table: the target groups the reader converted serve the records."""
+    pytest.importorskip("pandas")
+    from benchmarks.data import generate
+    from benchmarks.tasks import _cm_deliveries, _delivery_frames
+
+    data = generate(300, seed=11)
+    plan, deliveries, services = _delivery_frames(data)
+    found = merge_deliveries(deliveries, plan, services=services)
+    _, records = _cm_deliveries(data)
+    expected = merge_deliveries(records, plan)
+    assert_same_merge(found, expected)
+    assert found.recreation == expected.recreation
+    assert found.recreation["RECREATED_UNCHANGED"] > 0
+
+
 def test_a_refused_delivery_refuses_its_services_and_both_are_counted() -> None:
     deliveries, services = old_and_new(
         [("A", "211062-1234", "SEL107", ["1.1"], dt.date(2020, 1, 1), None)],

@@ -152,8 +152,8 @@ class ServiceColumns(_Read):
 # ---- the read ----------------------------------------------------------------------
 
 def read(kind: type, table: object, *, columns: Any = None, errors: Any = "raise",
-         extra: Any = "ignore", date_format: Any = None, dayfirst: Any = None
-         ) -> CaseColumns | ServiceColumns:
+         extra: Any = "ignore", date_format: Any = None, dayfirst: Any = None,
+         arrays: dict[str, Any] | None = None) -> CaseColumns | ServiceColumns:
     """Read a table of cases or services into columns, as ``read_columns`` reads it.
 
     Args:
@@ -164,6 +164,10 @@ def read(kind: type, table: object, *, columns: Any = None, errors: Any = "raise
         extra: ``"ignore"`` or ``"refuse"``.
         date_format: A ``strptime`` format for date strings.
         dayfirst: How to read a date string that is not ISO.
+        arrays: If given, the fields named by its keys get as value their column as
+            the Arrow array read (``None`` where Arrow cannot hold it): a caller that
+            needs a raw column again (the target groups of records made later) does
+            not convert a pandas column a second time.
 
     Returns:
         The good rows' columns, with their input positions and the refusals.
@@ -180,6 +184,8 @@ def read(kind: type, table: object, *, columns: Any = None, errors: Any = "raise
     with t._no_collection():
         frame, sources, extras = t._open(kind, table, wanted, extra)
         walk = _Walk(kind, frame, sources, options)
+        if arrays is not None:
+            walk.arrays = arrays
         packed = {name: walk.field(name) for name in sources}
         walk.check_ends(packed)
         if errors == "raise":
@@ -239,12 +245,15 @@ class _Walk:
         self.refused: dict[str, Array] = {}
         self.lists: dict[str, list[Any]] = {}
         self.names: dict[str, list[str]] = {"system": [], "code": []}
+        self.arrays: dict[str, Any] = {}  # the Arrow arrays read of the fields named
 
     def field(self, name: str) -> Any:
         """The field's column, validated and packed."""
         self.refused[name] = np.zeros(self.height, dtype=bool)
         _, spec = self.specs[name]
         array = self.frame.arrow(self.sources[name], spec.kind)
+        if name in self.arrays:
+            self.arrays[name] = array
         walker: Callable[[_Walk, str, Any], Any] = _WALKERS.get(spec.kind, _checked)
         packed = None if array is None else walker(self, name, array)
         if packed is None:

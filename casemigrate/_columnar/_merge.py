@@ -39,7 +39,14 @@ from casemigrate import tables as t
 from casemigrate._columnar import _columns, _rules
 from casemigrate._columnar._columns import MISSING, NO_CITIZEN, NO_CODE, OPEN, ServiceColumns
 from casemigrate._columnar._rules import _ranges
-from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks, sort_rows
+from casemigrate._columnar._table import (
+    Block,
+    FindingTable,
+    Found,
+    dense_ranks,
+    sort_rows,
+    stable_order,
+)
 from casemigrate._frame_in import open_frame, plain
 from casemigrate._keys import delivery_key, sorted_total
 from casemigrate.exceptions import CaseMigrateError, InvalidArgument
@@ -69,19 +76,21 @@ class Source:
     """The services table's good rows as columns, and a record of any of them on demand."""
 
     def __init__(self, columns: ServiceColumns, frame: Any, groups_column: str | None,
-                 options: Any) -> None:
+                 options: Any, raw_groups: Any = None) -> None:
         self.columns = columns
         self._frame = frame
         self._groups_column = groups_column
         self._options = options
-        self._raw: Any = None
+        self._raw: Any = raw_groups  # the groups column as the reader read it, if it did
         self._ranks: Array = None
 
     def id_ranks(self) -> Array:
         """Every good row's id ranked in Python's string order (equal ids, equal ranks)."""
-        if self._ranks is None:
-            self._ranks = dense_ranks(self.columns.service_id,
-                                      np.arange(len(self.columns), dtype=np.int64))
+        if self._ranks is None:  # the whole column ranked in place: no copy taken
+            ids = self.columns.service_id
+            self._ranks = (np.asarray(pc.rank(ids, sort_keys="ascending", tiebreaker="dense")
+                                      .to_numpy(zero_copy_only=False), dtype=np.int64)
+                           if len(ids) else np.zeros(0, dtype=np.int64))
         return self._ranks
 
     def release(self) -> None:
@@ -202,11 +211,13 @@ def _packed_sets(lists: pa.Array) -> Array | None:
                          dtype=np.int64)
     codes = np.asarray(items.dictionary_encode().indices.to_numpy(zero_copy_only=False),
                        dtype=np.int64) + 1
-    order = np.lexsort((codes, parents))
-    parents, codes = parents[order], codes[order]
-    keep = np.ones(len(codes), dtype=bool)
-    keep[1:] = (parents[1:] != parents[:-1]) | (codes[1:] != codes[:-1])
-    parents, codes = parents[keep], codes[keep]
+    # The distinct (parent, code) pairs, sorted: one sort of packed values.
+    span = int(codes.max()) + 1
+    if size * span >= 1 << 62:  # pragma: no cover - billions of rows and items
+        return None
+    packed = np.sort(parents * span + codes)
+    packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+    parents, codes = packed // span, packed % span
     first = np.flatnonzero(np.concatenate(([True], parents[1:] != parents[:-1])))
     counts = np.diff(np.append(first, len(parents)))
     bits = int(codes.max()).bit_length()
@@ -353,18 +364,23 @@ def _with_services(delivery: Delivery, services: Services) -> Delivery:
 class _RowFindings(Block):
     """Findings about one or two services (rows ``a`` and, if given, ``b``)."""
 
-    def __init__(self, rule: Rule, ids: pa.Array, a: Array, b: Array | None,
-                 make: Callable[[Array], list[Finding]]) -> None:
+    def __init__(self, rule: Rule, ids: pa.Array, a: Array, b: Array | None,  # noqa: PLR0917
+                 make: Callable[[Array], list[Finding]], id_ranks: Array | None = None
+                 ) -> None:
         self.rule = rule
         self.ids = ids
         self.a = np.asarray(a, dtype=np.int64)
         self.b = None if b is None else np.asarray(b, dtype=np.int64)
         self.size = len(self.a)
         self._make = make
+
+        def ranked(rows: Array) -> Array:  # every row's id's rank, or these rows' alone
+            return dense_ranks(ids, rows) if id_ranks is None else id_ranks[rows]
+
         if self.b is None:
-            self.order, equal = sort_rows([dense_ranks(ids, self.a)])
+            self.order, equal = sort_rows([ranked(self.a)])
         else:
-            ranks = dense_ranks(ids, np.concatenate((self.a, self.b)))
+            ranks = ranked(np.concatenate((self.a, self.b)))
             rank_a, rank_b = ranks[:self.size], ranks[self.size:]
             low = np.minimum(rank_a, rank_b)
             high = np.where(rank_a == rank_b, -1, np.maximum(rank_a, rank_b))
@@ -439,10 +455,12 @@ def _read_services(table: object, delivery_ids: list[str], *, columns: Any, erro
     reader_table = table
     if extra == "refuse":  # the link is no extra column: the reader must not see it
         reader_table = _without(table, link)
+    arrays: dict[str, Any] = {"target_groups": None}  # the reader's, kept for the records
     found = _columns.services(reader_table, columns=wanted, errors=errors, extra=extra,
-                              date_format=date_format, dayfirst=dayfirst)
+                              date_format=date_format, dayfirst=dayfirst, arrays=arrays)
     groups = t._mapping(Service, wanted).get("target_groups", "target_groups")
-    source = Source(found, frame, groups if groups in frame.columns else None, options)
+    source = Source(found, frame, groups if groups in frame.columns else None, options,
+                    arrays.get("target_groups"))
     where, refused = _links(frame, link, delivery_ids, options)
     if refused:
         refusals = _refuse_links(found, frame, link, refused)
@@ -451,7 +469,7 @@ def _read_services(table: object, delivery_ids: list[str], *, columns: Any, erro
             raise t._public(error).with_field(f"rows[{row}].{LINK}") from None
         keep = ~np.isin(found.rows, np.array(sorted(refused), dtype=np.int64))
         source = Source(_subset(found, np.flatnonzero(keep), refusals), frame,
-                        source._groups_column, options)
+                        source._groups_column, options, source._raw)
     return source, where[source.columns.rows]
 
 
@@ -688,9 +706,9 @@ def merged(tables: Read, plan: CutoverPlan, *, check_overlaps: bool,
     kept_in = (np.concatenate(ledger.kept_in) if ledger.kept_in
                else np.zeros(0, dtype=np.int64))
     if check_overlaps:
-        found = _rules.service_overlaps(_subset(c, kept), plan.cutover, plan.old_system,
-                                        plan.new_system, False)._blocks
-        blocks += [_onto(block, c, kept) for block in found]
+        blocks += _rules.service_overlaps(c, plan.cutover, plan.old_system, plan.new_system,
+                                          False, among=kept, id_ranks=source.id_ranks()
+                                          )._blocks
     blocks += _row_blocks(ledger, c)
     for rule in dict.fromkeys(f.rule for f in ledger.found):
         blocks.append(Found(rule, list(sort_findings(f for f in ledger.found
@@ -718,21 +736,6 @@ def merged(tables: Read, plan: CutoverPlan, *, check_overlaps: bool,
         services_in=services_in,
         recreation=recreation,
     )
-
-
-def _onto(block: Block, c: ServiceColumns, kept: Array) -> Block:
-    """An overlap block of the kept rows' columns, pointed at the whole table's columns.
-
-    So the result holds one copy of the columns, not a second of the data basis.
-    """
-    if isinstance(block, _rules._Pairs):
-        block.a, block.b, block.later = kept[block.a], kept[block.b], kept[block.later]
-    elif isinstance(block, _rules._Singles):
-        block.rows = kept[block.rows]
-    else:  # pragma: no cover - the overlap rule makes no other block
-        return block
-    block.columns = c
-    return block
 
 
 def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, where: int,
@@ -795,7 +798,7 @@ def _vanished(latest: Delivery, earlier: list[Delivery], rows_of: Callable[[Deli
     rows, which = rows[chosen], which[chosen]
     if not len(rows):
         return
-    ranks = dense_ranks(c.service_id, rows)
+    ranks = ledger.source.id_ranks()[rows]
     # The last one seen (the deliveries are oldest first) names the delivery.
     last = len(ranks) - 1 - np.unique(ranks[::-1], return_index=True)[1]
     ledger.note("CM304", rows[last], which[last], index_of[latest.delivery_id])
@@ -815,7 +818,8 @@ def _row_blocks(ledger: _Ledger, c: ServiceColumns) -> list[Block]:
         rows = np.concatenate(parts)
         extra = np.concatenate([e for e in ledger.extra[code] if len(e)])
         blocks.append(_RowFindings(rule, c.service_id, rows, None,
-                                   _maker(code, rows, extra, c, ledger)))
+                                   _maker(code, rows, extra, c, ledger),
+                                   ledger.source.id_ranks()))
     return blocks
 
 
@@ -882,22 +886,25 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     lost_parts = [old[~old_valid]]  # no citizen or no code: nothing can match it
     old, old_key = old[old_valid], old_key[old_valid]
     new, new_key = new[new_valid], new_key[new_valid]
-    known = np.unique(old_key)
-    at = np.minimum(np.searchsorted(known, new_key), max(len(known) - 1, 0))
-    new_kept = (known[at] == new_key) if len(known) else np.zeros(len(new_key), dtype=bool)
+    size = len(old)
+    # A person: a (citizen, code) among the olds and the news, numbered in key order
+    # (one sort of both); a new service is compared only if an old one shares its key.
+    person, people = _numbered(np.concatenate((old_key, new_key)))
+    known = np.zeros(people, dtype=bool)
+    known[person[:size]] = True
+    new_kept = known[person[size:]]
     new = new[new_kept]
     rows = np.concatenate((old, new))
-    size = len(old)
-    person = np.concatenate((np.searchsorted(known, old_key), at[new_kept]))
-    groups = _dense(source.group_keys(rows))
+    person = np.concatenate((person[:size], person[size:][new_kept]))
+    groups = source.group_keys(rows)  # compared for equality; numbered densely below
     pair_old: list[Array] = []
     pair_new: list[Array] = []
     # One old and one new service of a person (the common case): a pair at once, if
     # the match allows it.
-    single = ((np.bincount(person[:size], minlength=len(known)) == 1)
-              & (np.bincount(person[size:], minlength=len(known)) == 1))
+    single = ((np.bincount(person[:size], minlength=people) == 1)
+              & (np.bincount(person[size:], minlength=people) == 1))
     alone = np.flatnonzero(single[person[:size]])
-    partner = np.zeros(len(known), dtype=np.int64)
+    partner = np.zeros(people, dtype=np.int64)
     partner[person[size:]] = np.arange(size, len(rows))
     mate = partner[person[alone]]
     allowed = np.ones(len(alone), dtype=bool)
@@ -918,7 +925,7 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     side = crowded >= size
     owner = person[crowded]
     begins = _dense(c.start[rows[crowded]])
-    sets = groups[crowded]
+    sets = _dense(groups[crowded])
     free = np.ones(len(crowded), dtype=bool)
     passes = tuple((same_start, same_groups) for same_start, same_groups in d._PASSES
                    if (same_start or not match.same_start)
@@ -971,7 +978,7 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
                     for service in source.services(lost[positions])]
 
         blocks.append(_RowFindings(d.ACTIVE_SERVICE_NOT_RECREATED, c.service_id, lost, None,
-                                   not_recreated))
+                                   not_recreated, source.id_ranks()))
     if reported.any():
         old_rows, new_rows = a[reported], b[reported]
 
@@ -983,8 +990,22 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
             return out
 
         blocks.append(_RowFindings(d.RECREATED_SERVICE_DIFFERS, c.service_id, old_rows,
-                                   new_rows, differs))
+                                   new_rows, differs, source.id_ranks()))
     return blocks
+
+
+def _numbered(key: Array) -> tuple[Array, int]:
+    """Each key's rank among the distinct keys, and how many there are (one sort)."""
+    if not len(key):
+        return np.zeros(0, dtype=np.int64), 0
+    order = stable_order(key)
+    ordered = key[order]
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    numbers = np.empty(len(key), dtype=np.int64)
+    numbers[order] = np.cumsum(new) - 1
+    return numbers, int(new.sum())
 
 
 def _dense(values: Array) -> Array:

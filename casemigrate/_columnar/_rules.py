@@ -24,7 +24,14 @@ from casemigrate._columnar._columns import (
     day_number,
     day_of,
 )
-from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks, sort_rows
+from casemigrate._columnar._table import (
+    Block,
+    FindingTable,
+    Found,
+    dense_ranks,
+    sort_rows,
+    stable_order,
+)
 from casemigrate.delivery import (
     _OPEN,
     ARTIFICIAL_CLOSURE_AT_CUTOVER,
@@ -306,13 +313,16 @@ class _Pairs(Block):
 class _Singles(Block):
     """CM303: a finding about one service."""
 
-    def __init__(self, columns: ServiceColumns, rows: Array, cutover: dt.date) -> None:
+    def __init__(self, columns: ServiceColumns, rows: Array, cutover: dt.date,
+                 rank_of: Array | None = None) -> None:
         self.rule = START_EQUALS_CUTOVER
         self.columns = columns
         self.rows = rows
         self.size = len(rows)
         self.cutover = cutover
-        self.order, equal = sort_rows([dense_ranks(columns.service_id, rows)])
+        ranks = (dense_ranks(columns.service_id, rows) if rank_of is None
+                 else rank_of[rows])
+        self.order, equal = sort_rows([ranks])
         self.settle_ties(equal)
 
     def make(self, row: int) -> Finding:
@@ -343,7 +353,9 @@ def _system_flags(columns: ServiceColumns, name: str | None) -> Array | None:
 
 
 def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str | None,
-                     new_system: str | None, within_system: bool) -> FindingTable:
+                     new_system: str | None, within_system: bool, *,
+                     among: Array | None = None, id_ranks: Array | None = None
+                     ) -> FindingTable:
     """:func:`casemigrate.find_service_overlaps` over columns.
 
     The record path groups by (municipality, citizen, code), sorts each group by
@@ -352,30 +364,35 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     partners are the contiguous run of later services of its group that start on or
     before the day after its end: found with one ``searchsorted`` on a packed
     (group, start) key. The pairs are then judged with the same conditions, as arrays.
+
+    ``among``, if given, are the rows to judge (the others are left out, as if the
+    columns held only these); ``id_ranks``, if given, ranks every row's id in Python's
+    string order (equal ids, equal ranks; any numbers that order them), so no id is
+    ranked again. The findings point at rows of ``columns`` either way.
     """
     cut = day_number(cutover)
     old_flag = _system_flags(columns, old_system)
     new_flag = _system_flags(columns, new_system)
-    usable = np.flatnonzero((columns.start != MISSING) & (columns.citizen != NO_CITIZEN)
-                            & (columns.code != NO_CODE))
+    if among is None:
+        usable = np.flatnonzero((columns.start != MISSING) & (columns.citizen != NO_CITIZEN)
+                                & (columns.code != NO_CODE))
+    else:
+        usable = among[(columns.start[among] != MISSING) & (columns.citizen[among] != NO_CITIZEN)
+                       & (columns.code[among] != NO_CODE)]
     blocks: list[Block] = []
 
     # CM303: an active service starting on the cutover (of the new system, if named).
     lost = (columns.start[usable] == cut) & (columns.end[usable] == OPEN)
     if new_flag is not None:
         lost &= new_flag[columns.system[usable]]
-    blocks.append(_Singles(columns, usable[lost], cutover))
+    blocks.append(_Singles(columns, usable[lost], cutover, id_ranks))
 
     # Sort by group, then start; equal starts keep the input order for now.
-    rows = _by_group_and_start(columns, usable)
+    rows, group = _by_group_and_start(columns, usable)
     start, end, system = columns.start[rows], columns.end[rows], columns.system[rows]
     size = len(rows)
-    place = columns.municipality[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
-    code = columns.code[rows]
     new_group = np.ones(size, dtype=bool)
-    new_group[1:] = (place[1:] != place[:-1]) | (code[1:] != code[:-1])
-    del place, code
-    group = np.cumsum(new_group) - 1
+    new_group[1:] = group[1:] != group[:-1]
     group_start = np.flatnonzero(new_group)
     group_stop = np.append(group_start[1:], size)
     # Groups of one system hold only same-system pairs: swept only for CM314.
@@ -388,8 +405,11 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     # One ranking of the ids of every swept service: ties of starts are ordered by it
     # (the record path sorts by (start, id)), and so are the findings' subjects.
     in_swept = swept[group]
-    rank_of = np.zeros(len(columns), dtype=np.int64)
-    rank_of[rows[in_swept]] = dense_ranks(columns.service_id, rows[in_swept])
+    if id_ranks is None:
+        rank_of = np.zeros(len(columns), dtype=np.int64)
+        rank_of[rows[in_swept]] = dense_ranks(columns.service_id, rows[in_swept])
+    else:
+        rank_of = id_ranks
     tied = np.zeros(size, dtype=bool)
     if size > 1:
         same = (group[1:] == group[:-1]) & (start[1:] == start[:-1]) & in_swept[1:]
@@ -409,7 +429,6 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         rows[where] = rows[where[within]]
         end[where] = end[where[within]]
         system[where] = system[where[within]]
-    rank = rank_of[rows]
 
     # The pairs (i, j), i before j in a group, j starting by the day after i's end: the
     # record path's sweep meets exactly these. Most groups are small and all their
@@ -435,7 +454,9 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
     partners = np.maximum(partners, 0)
     if int(partners.sum()) <= _PAIRS_PER_SERVICE * size:
         i = np.repeat(positions, partners)
-        j = i + 1 + _ranges(np.zeros(size, dtype=np.int64), partners)
+        # j runs from i + 1 over each of i's partners: i + 1 + (k - where i's run begins).
+        j = np.repeat(positions + 1 - (np.cumsum(partners) - partners), partners)
+        j += np.arange(len(j))
     else:
         buckets = _Buckets(positions[countable], group, system, start)
         i, j = buckets.partners(*buckets.others(group_start, group_stop, system, countable),
@@ -465,7 +486,8 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         closed_i, closed_j = end[i] != OPEN, end[j] != OPEN
         # i precedes j in the (start, id, system, end) order, as ``_keys.service_key``
         # orders the record path's ties: with the same start and id, i is the earlier.
-        earlier = (start[i] < start[j]) | ((start[i] == start[j]) & (rank[i] <= rank[j]))
+        earlier = (start[i] < start[j]) | ((start[i] == start[j])
+                                           & (rank_of[rows[i]] <= rank_of[rows[j]]))
         i_old = np.where(closed_i != closed_j, closed_i, earlier)
     old = np.where(i_old, i, j)
     new = np.where(i_old, j, i)
@@ -541,17 +563,24 @@ class _Buckets:
         return i, j
 
 
-def _by_group_and_start(columns: ServiceColumns, usable: Array) -> Array:
-    """``usable`` sorted by (municipality, citizen, code, start), stable."""
+def _by_group_and_start(columns: ServiceColumns, usable: Array) -> tuple[Array, Array]:
+    """``usable`` sorted by (municipality, citizen, code, start), stable, and the groups.
+
+    A group is a (municipality, citizen, code): numbered from 0 in the sorted order.
+    """
     place = columns.municipality[usable].astype(np.int64) * _CITIZEN_SPAN \
         + columns.citizen[usable]
     code = columns.code[usable].astype(np.int64)
     start = columns.start[usable].astype(np.int64) - MISSING
     codes = len(columns.codes) + 1
-    if codes * 10**13 < 2**62:
-        order = np.argsort(place * codes + code, kind="stable")
-        packed = (place * codes + code)[order]
-        group = np.cumsum(np.concatenate(([False], packed[1:] != packed[:-1])))
-        again = np.argsort(group.astype(np.int64) * (1 << 32) + start[order], kind="stable")
-        return usable[order[again]]
-    return usable[np.lexsort((start, code, place))]  # pragma: no cover (millions of codes)
+    if codes * 10**13 >= 2**62:  # pragma: no cover - millions of codes
+        order = np.lexsort((start, code, place))
+        place, code = place[order], code[order]
+        new = np.concatenate(([False], (place[1:] != place[:-1]) | (code[1:] != code[:-1])))
+        return usable[order], np.cumsum(new)
+    key = place * codes + code
+    order = stable_order(key)
+    key = key[order]
+    group = np.cumsum(np.concatenate(([False], key[1:] != key[:-1])))
+    again = stable_order(group * (1 << 32) + start[order])
+    return usable[order[again]], group[again]

@@ -36,6 +36,28 @@ def dense_ranks(ids: pa.Array, rows: Array) -> Array:
                       .to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
+def stable_order(key: Array) -> Array:
+    """``np.argsort(key, kind="stable")`` for an integer key, by one sort of values.
+
+    Where the key's range leaves room, each row's position is packed below its key and
+    the packed values are sorted (numpy's value sort is several times faster than its
+    stable argsort); the positions come back from the low bits. The same order: the
+    packed values are distinct, and equal keys are ordered by position.
+    """
+    size = len(key)
+    if size == 0:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(key.min()), int(key.max())
+    bits = max(size - 1, 1).bit_length()
+    if high - low >= 1 << (63 - bits):
+        return np.argsort(key, kind="stable")
+    packed = (np.asarray(key, dtype=np.int64) - low) << bits
+    packed |= np.arange(size, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << bits) - 1
+    return packed
+
+
 class Block:
     """The findings of one code, as arrays, in canonical order once :meth:`sort` ran.
 
