@@ -615,3 +615,53 @@ def test_payback_refuses_a_saving_too_small_to_count_its_months_to_the_ore() -> 
     with pytest.raises(cm.InvalidArgument, match=r"^monthly_saving: 1E-44 kr a month would "
                                                   r"never pay back"):
         cm.payback(one_off=10**14, monthly_saving="1E-44")
+
+
+# ---- the table entries of the overlap check and the merge ------------------------------
+
+def test_merge_refuses_services_beside_records_with_its_whole_message() -> None:
+    plan = cm.CutoverPlan(municipality=607, old_system="Old", new_system="New",
+                          cutover=dt.date(2026, 6, 1), register=cm.Register.HANDICAP)
+    with pytest.raises(cm.InvalidArgument) as raised:
+        cm.merge_deliveries([], plan, services=[])
+    assert str(raised.value) == (
+        "services: services= is the services table beside a deliveries table; a Delivery "
+        "record holds its own services (pass the deliveries table, or leave services= out)")
+
+
+def test_merge_names_the_type_of_a_services_argument_that_is_no_table() -> None:
+    pa = pytest.importorskip("pyarrow")
+    plan = cm.CutoverPlan(municipality=607, old_system="Old", new_system="New",
+                          cutover=dt.date(2026, 6, 1), register=cm.Register.HANDICAP)
+    deliveries = pa.table({"delivery_id": ["D1"], "name": ["L402"], "system": ["Old"],
+                           "municipality": [607], "sent": ["2026-05-26T09:00"]})
+    with pytest.raises(cm.InvalidType) as raised:
+        cm.merge_deliveries(deliveries, plan, services=[1, 2])
+    assert str(raised.value) == ("services: expected a table of services with a delivery_id "
+                                 "column, got list")
+
+
+def test_overlaps_name_the_type_of_an_item_that_is_no_service() -> None:
+    with pytest.raises(cm.InvalidType) as raised:
+        cm.find_service_overlaps([3], cutover=dt.date(2026, 6, 1))
+    assert str(raised.value) == "services: expected Service items, got int"
+
+
+def test_a_service_table_with_the_old_system_alone_named_knows_the_roles() -> None:
+    """Naming the old system alone settles both roles on a table too: its active
+    service is not counted, so it meets the new system's service in no CM301."""
+    pa = pytest.importorskip("pyarrow")
+    rows = {"service_id": ["A", "B"], "municipality": [607, 607],
+            "citizen": ["211062-1234"] * 2, "code": ["SEL107"] * 2,
+            "target_groups": [["1.1"], ["1.1"]],
+            "start": [dt.date(2021, 1, 1), dt.date(2022, 1, 1)], "end": [None, None],
+            "system": ["Old", "New"]}
+    cutover = dt.date(2026, 6, 1)
+    records = [cm.Service(**{k: v[i] for k, v in rows.items()}) for i in range(2)]
+    for roles in ({"old_system": "Old"}, {"new_system": "New"}):
+        expected = cm.find_service_overlaps(records, cutover=cutover, **roles)
+        assert [f.code for f in expected] == []
+        assert tuple(cm.find_service_overlaps(pa.table(rows), cutover=cutover,
+                                              **roles)) == expected
+    assert [f.code for f in cm.find_service_overlaps(pa.table(rows), cutover=cutover)] == [
+        "CM301"]
