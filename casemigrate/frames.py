@@ -61,6 +61,10 @@ Subjects = Literal["list", "explode", "text"]
 FINDING_COLUMNS: Final = ("code", "name", "severity", "subjects", "message", "hint",
                           "citation")
 """The first columns of a findings table; the details follow as ``detail_<name>``."""
+_MERGE_COLUMNS: Final = ("service_id", "system", "municipality", "citizen", "code",
+                         "target_groups", "start", "end", "status", "reason", "reason_code",
+                         "delivery_id")
+"""A merge's services, kept and excluded: the columns even of an empty merge."""
 
 _LIBRARIES: Final = ("pandas", "polars")
 
@@ -178,18 +182,11 @@ def _record_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
 
 def _merge_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
     words = {reason: reason.in_language(language) for reason in ExclusionReason}
-    if hasattr(result.services, "cells") and hasattr(result.excluded, "cells"):
-        # A merge of tables (the columnar engine): the cells straight from its arrays.
-        rows = []
-        for row in result.services.cells():
-            where = row.pop("delivery_id", None)
-            rows.append({**row, "status": "kept", "reason": None, "reason_code": None,
-                         "delivery_id": where})
-        for row in result.excluded.cells():
-            where, reason = row.pop("delivery_id"), row.pop("reason")
-            rows.append({**row, "status": "excluded", "reason": words[reason],
-                         "reason_code": reason.name, "delivery_id": where})
-        return rows
+    columns = _merge_columns(result, language)
+    if columns is not None:
+        names = list(columns)
+        return [dict(zip(names, cells, strict=True))
+                for cells in zip(*columns.values(), strict=True)]
     used = {id(s): d.delivery_id for d in result.used for s in d.services}
     rows = []
     for service in result.services:
@@ -200,6 +197,25 @@ def _merge_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
                      "reason": words[item.reason], "reason_code": item.reason.name,
                      "delivery_id": item.delivery_id})
     return rows
+
+
+def _merge_columns(result: MergeResult, language: str) -> dict[str, list[Any]] | None:
+    """A merge of tables (the columnar engine) column by column, from its arrays.
+
+    The columns and order of :func:`_merge_rows`, with no record and no row made;
+    ``None`` for a merge of records.
+    """
+    if not (hasattr(result.services, "cells") and hasattr(result.excluded, "cells")):
+        return None
+    kept, excluded = result.services.cells(), result.excluded.cells()
+    reasons = excluded.pop("reason")
+    words = {reason: reason.in_language(language) for reason in ExclusionReason}
+    columns = {name: kept[name] + excluded[name] for name in kept if name != "delivery_id"}
+    columns["status"] = ["kept"] * len(result.services) + ["excluded"] * len(reasons)
+    columns["reason"] = [None] * len(result.services) + [words[r] for r in reasons]
+    columns["reason_code"] = [None] * len(result.services) + [r.name for r in reasons]
+    columns["delivery_id"] = kept["delivery_id"] + excluded["delivery_id"]
+    return columns
 
 
 def _ledger_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
@@ -345,19 +361,26 @@ def _columns(result: Any, rows: list[dict[str, Any]]) -> list[str]:
         return list(rows[0])
     if isinstance(result, Refusals | TableRead):
         return list(REFUSAL_COLUMNS)
+    if isinstance(result, MergeResult):  # the ledger always has rows
+        return list(_MERGE_COLUMNS)
     return list(FINDING_COLUMNS) if hasattr(result, "findings") or not rows else []
 
 
 def frame(rows: list[dict[str, Any]], columns: list[str], library: str = "pandas") -> Any:
     """A pandas or polars DataFrame of ``rows`` with ``columns`` (in that order)."""
     v.one_of("library", _LIBRARIES, library)
+    return _frame_of({column: [row.get(column) for row in rows] for column in columns},
+                     columns, library)
+
+
+def _frame_of(data: dict[str, Any], columns: list[str], library: str) -> Any:
+    """The DataFrame of ``data``, one list per column, in the order of ``columns``."""
     try:
         module = __import__(library)
     except ImportError:
         raise MissingDependency(
             f"a {library} table needs {library}: pip install \"casemigrate[{library}]\"",
             field="library") from None
-    data: dict[str, Any] = {column: [row.get(column) for row in rows] for column in columns}
     if library == "pandas":
         for column, values in data.items():
             if None in values and _whole_numbers(values):  # not floats with NaN: 1, not 1.0
@@ -423,6 +446,11 @@ def to_frame(result: Any, *, library: str = "pandas", language: str | None = Non
         >>> list(to_rows(plan_timeline(plan))[0])
         ['key', 'title', 'earliest', 'latest', 'done', 'citation']
     """
+    if isinstance(result, MergeResult) and part is None:
+        v.one_of("library", _LIBRARIES, library)
+        columns = _merge_columns(result, _text.check_language(language or "en"))
+        if columns is not None:  # a merge of tables: column by column, no row made
+            return _frame_of(columns, list(columns), library)
     rows = to_rows(result, language=language, subjects=subjects, part=part)
     return frame(rows, _columns(result, rows), library)
 

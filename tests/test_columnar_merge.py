@@ -11,6 +11,7 @@ table's records by their ``delivery_id`` in table order.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from typing import Any
 
 import pytest
@@ -133,6 +134,15 @@ def assert_same_merge(found: MergeResult, expected: MergeResult) -> None:
     assert [list(row) for row in to_rows(found)] == [list(row) for row in to_rows(expected)]
     assert to_rows(found, part="ledger") == to_rows(expected, part="ledger")
     assert str(found) == str(expected)
+    if importlib.util.find_spec("pandas") is not None:
+        # The engine's frame is built column by column, the records' row by row.
+        from casemigrate import to_frame
+
+        for language in ("en", "da"):
+            mine, theirs = to_frame(found, language=language), to_frame(expected,
+                                                                        language=language)
+            assert mine.equals(theirs)
+            assert list(mine.dtypes) == list(theirs.dtypes)
 
 
 MATCHES = st.sampled_from([RecreationMatch(), RecreationMatch(same_start=True),

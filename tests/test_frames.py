@@ -249,3 +249,16 @@ def test_refused_rows_read_in_both_languages() -> None:
         (["S-1"], "municipality", "invalid-municipality"), (["rows[1]"], None, "not-a-row")]
     assert {r["detail_table"] for r in rows} == {"sager"}
     assert {r["detail_where"] for r in rows} == {"i kolonnen municipality", "som helhed"}
+
+
+def test_an_empty_merge_tabulates_with_the_merge_columns() -> None:
+    """No service in, no row out: the table still has a merge's columns (not a findings
+    table's), so code that selects ``status`` or ``reason`` works on it."""
+    pytest.importorskip("pandas")
+    plan = cm.CutoverPlan(municipality=607, old_system="Old", new_system="New",
+                          cutover=dt.date(2026, 6, 1), register=cm.Register.HANDICAP)
+    table = to_frame(cm.merge_deliveries([], plan))
+    assert len(table) == 0
+    assert list(table.columns) == ["service_id", "system", "municipality", "citizen", "code",
+                                   "target_groups", "start", "end", "status", "reason",
+                                   "reason_code", "delivery_id"]

@@ -150,28 +150,29 @@ class Source:
         keys = self.group_keys(np.concatenate((a, b)))  # one numbering for both
         return np.asarray(keys[:len(a)] == keys[len(a):], dtype=bool)
 
-    def cells(self, rows: Array) -> list[dict[str, Any]]:
-        """The table cells of each row (as ``frames`` shows a service), with no record."""
+    def cells(self, rows: Array) -> dict[str, list[Any]]:
+        """The table columns of the rows (as ``frames`` shows a service), with no record."""
         rows = np.asarray(rows, dtype=np.int64)
         c = self.columns
         keys = self.group_keys(rows)
         distinct, first = np.unique(keys, return_index=True)
         shown = [", ".join(sorted(groups)) for groups in self.groups(rows[first])]
         where: Array = np.searchsorted(distinct, keys)
-        groups = [shown[k] for k in where.tolist()]
-        ids = c.service_id.take(pa.array(rows, type=pa.int64())).to_pylist()
-        systems = [c.systems[s] for s in c.system[rows].tolist()]
-        citizens = [None if digits == NO_CITIZEN else f"{digits:010d}"[:6] + "-****"
-                    for digits in c.citizen[rows].tolist()]
-        codes = [None if code == NO_CODE else c.codes[code] for code in c.code[rows].tolist()]
-        starts = [None if day == MISSING else _columns.day_of(day)
-                  for day in c.start[rows].tolist()]
-        ends = [None if day == OPEN else _columns.day_of(day) for day in c.end[rows].tolist()]
-        return [{"service_id": sid, "system": system, "municipality": place, "citizen": cpr,
-                 "code": code, "target_groups": group, "start": start, "end": end}
-                for sid, system, place, cpr, code, group, start, end in zip(
-                    ids, systems, c.municipality[rows].tolist(), citizens, codes, groups,
-                    starts, ends, strict=True)]
+        # Each distinct day made a date once (a million services hold a few thousand).
+        day_at = {day: None if day in (MISSING, OPEN) else _columns.day_of(day)
+                  for day in np.unique(np.concatenate((c.start[rows], c.end[rows]))).tolist()}
+        return {
+            "service_id": c.service_id.take(pa.array(rows, type=pa.int64())).to_pylist(),
+            "system": [c.systems[s] for s in c.system[rows].tolist()],
+            "municipality": c.municipality[rows].tolist(),
+            "citizen": [None if digits == NO_CITIZEN else f"{digits:010d}"[:6] + "-****"
+                        for digits in c.citizen[rows].tolist()],
+            "code": [None if code == NO_CODE else c.codes[code]
+                     for code in c.code[rows].tolist()],
+            "target_groups": [shown[k] for k in where.tolist()],
+            "start": [day_at[day] for day in c.start[rows].tolist()],
+            "end": [day_at[day] for day in c.end[rows].tolist()],
+        }
 
     def services(self, rows: Array) -> list[Service]:
         """The records of good rows ``rows``, as the reader makes them."""
@@ -299,14 +300,13 @@ class Services(_Lazy):
         """Bytes held by the row numbers (the source's columns are shared)."""
         return int(self.rows.nbytes + (0 if self.where is None else self.where.nbytes))
 
-    def cells(self) -> list[dict[str, Any]]:
-        """A table row per service, with the delivery it came in; no record made."""
-        rows = self.source.cells(self.rows)
-        if self.where is not None:
-            ids = self.delivery_ids
-            for row, where in zip(rows, self.where.tolist(), strict=True):
-                row["delivery_id"] = ids[where]
-        return rows
+    def cells(self) -> dict[str, list[Any]]:
+        """A table column per field, with the delivery each came in; no record made."""
+        columns = self.source.cells(self.rows)
+        ids = self.delivery_ids
+        columns["delivery_id"] = ([None] * len(self.rows) if self.where is None
+                                  else [ids[where] for where in self.where.tolist()])
+        return columns
 
 
 class ExcludedServices(_Lazy):
@@ -331,15 +331,13 @@ class ExcludedServices(_Lazy):
                                                   self.where[positions].tolist(),
                                                   strict=True)]
 
-    def cells(self) -> list[dict[str, Any]]:
-        """A table row per excluded service, with reason and delivery; no record made."""
-        rows = self.source.cells(self.rows)
+    def cells(self) -> dict[str, list[Any]]:
+        """A table column per field, with reason and delivery; no record made."""
+        columns = self.source.cells(self.rows)
         ids = self.delivery_ids
-        for row, reason, where in zip(rows, self.reasons.tolist(), self.where.tolist(),
-                                      strict=True):
-            row["reason"] = _REASONS[reason]
-            row["delivery_id"] = ids[where]
-        return rows
+        columns["reason"] = [_REASONS[reason] for reason in self.reasons.tolist()]
+        columns["delivery_id"] = [ids[where] for where in self.where.tolist()]
+        return columns
 
     @property
     def nbytes(self) -> int:
