@@ -33,6 +33,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import string
 from collections.abc import Mapping
 from decimal import Decimal
@@ -40,7 +41,7 @@ from typing import Any, Final
 
 from casemigrate.exceptions import InvalidArgument
 
-__all__ = ["LANGUAGES", "Phrase", "Term", "check_language", "join", "number", "plural",
+__all__ = ["LANGUAGES", "Phrase", "Term", "TermEnum", "check_language", "join", "number", "plural",
            "render", "template_fields"]
 
 LANGUAGES: Final = ("en", "da")
@@ -92,6 +93,14 @@ class Term(str):
 
 def _term(value: str, en: str, da: str) -> Term:
     return Term(value, en=en, da=da)
+
+
+class TermEnum(enum.Enum):
+    """An enum whose values are :class:`Term`: each member reads in either language."""
+
+    def in_language(self, language: str = "en") -> str:
+        """The member in words, in ``"en"`` or ``"da"``."""
+        return str(self.value.in_language(check_language(language)))
 
 
 class Phrase:

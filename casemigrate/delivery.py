@@ -43,7 +43,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import operator
 import re
 from collections import Counter
@@ -58,7 +57,7 @@ from casemigrate import _validate as v
 from casemigrate import render as _render
 from casemigrate._keys import delivery_key, service_key, sorted_total
 from casemigrate._slots import slots_filler
-from casemigrate._text import Term
+from casemigrate._text import Term, TermEnum
 from casemigrate.exceptions import InvalidArgument, InvalidType
 from casemigrate.findings import (
     CHECK_NOT_APPLICABLE,
@@ -795,8 +794,13 @@ class RecreationMatch:
 _DEFAULT_MATCH: Final = RecreationMatch()
 
 
-class ExclusionReason(enum.Enum):
-    """Why a service is not in the data basis."""
+class ExclusionReason(TermEnum):
+    """Why a service is not in the data basis, in words in either language.
+
+    Example:
+        >>> ExclusionReason.TEST_DELIVERY.in_language("da")
+        'i en testleverance (T...): bruges aldrig i statistikken'
+    """
 
     ACTIVE_IN_OLD_SYSTEM = Term("active in the old system: the new system reports it",
                                 da="aktiv i det tidligere system: det nye system indberetter den")
@@ -813,15 +817,6 @@ class ExclusionReason(enum.Enum):
                                          da="ydelsens kommune er ikke leverancens")
     DUPLICATE_IN_DELIVERY = Term("its id is repeated in the delivery: the first one is kept",
                                  da="dens id går igen i leverancen: den første beholdes")
-
-    def in_language(self, language: str = "en") -> str:
-        """The reason in words, in ``"en"`` or ``"da"``.
-
-        Example:
-            >>> ExclusionReason.TEST_DELIVERY.in_language("da")
-            'i en testleverance (T...): bruges aldrig i statistikken'
-        """
-        return self.value.in_language(_text.check_language(language))
 
 
 @attrs.frozen
@@ -850,10 +845,14 @@ def _excluded(service: Service, reason: ExclusionReason, delivery_id: str) -> Ex
     return item
 
 
-class RecreationOutcome(enum.Enum):
+class RecreationOutcome(TermEnum):
     """What became of an active service of the old system (excluded from the data basis).
 
     The parts of the ``ACTIVE_IN_OLD_SYSTEM`` exclusions in :attr:`MergeResult.recreation`.
+
+    Example:
+        >>> RecreationOutcome.NOT_RECREATED.in_language("da")
+        'ikke oprettet på ny (CM315)'
     """
 
     RECREATED_UNCHANGED = Term("re-created unchanged",
@@ -864,15 +863,6 @@ class RecreationOutcome(enum.Enum):
                          da="ikke oprettet på ny (CM315)")
     NOT_COMPARED = Term("not compared: no production delivery of the new system",
                         da="ikke sammenlignet: ingen produktionsleverance fra det nye system")
-
-    def in_language(self, language: str = "en") -> str:
-        """The outcome in words, in ``"en"`` or ``"da"``.
-
-        Example:
-            >>> RecreationOutcome.NOT_RECREATED.in_language("da")
-            'ikke oprettet på ny (CM315)'
-        """
-        return self.value.in_language(_text.check_language(language))
 
 
 _OUTCOMES: Final = tuple(outcome.name for outcome in RecreationOutcome)
