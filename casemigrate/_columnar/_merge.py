@@ -44,6 +44,8 @@ from casemigrate._columnar._table import (
     FindingTable,
     Found,
     dense_ranks,
+    pair_order,
+    pair_subject_lists,
     sort_rows,
     stable_order,
 )
@@ -379,10 +381,7 @@ class _RowFindings(Block):
             self.order, equal = sort_rows([ranked(self.a)])
         else:
             ranks = ranked(np.concatenate((self.a, self.b)))
-            rank_a, rank_b = ranks[:self.size], ranks[self.size:]
-            low = np.minimum(rank_a, rank_b)
-            high = np.where(rank_a == rank_b, -1, np.maximum(rank_a, rank_b))
-            self.order, equal = sort_rows([low, high])
+            self.order, equal = pair_order(ranks[:self.size], ranks[self.size:])
         self.settle_ties(equal)
 
     def make(self, row: int) -> Finding:
@@ -398,16 +397,7 @@ class _RowFindings(Block):
         a = self.a[self.order]
         if self.b is None:
             return np.arange(self.size + 1), a
-        b = self.b[self.order]
-        ranks = dense_ranks(self.ids, np.concatenate((a, b)))
-        rank_a, rank_b = ranks[:len(a)], ranks[len(a):]
-        same = rank_a == rank_b
-        offsets = np.concatenate(([0], np.cumsum(np.where(same, 1, 2))))
-        first = rank_a <= rank_b
-        rows = np.empty(int(offsets[-1]), dtype=np.int64)
-        rows[offsets[:-1]] = np.where(first, a, b)
-        rows[offsets[:-1][~same] + 1] = np.where(first, b, a)[~same]
-        return offsets, rows
+        return pair_subject_lists(self.ids, a, self.b[self.order])
 
 
 # ---- reading the two tables ------------------------------------------------------------
@@ -496,7 +486,7 @@ def _links(frame: Any, link: str, delivery_ids: list[str], options: Any
         codes = []
         for value in raw:
             key = plain(value)
-            codes.append(distinct.setdefault(key if key is not None else None, len(distinct)))
+            codes.append(distinct.setdefault(key, len(distinct)))
         values = list(distinct)
         indices = np.array(codes, dtype=np.int64)
     position = {delivery_id: index for index, delivery_id in enumerate(delivery_ids)}

@@ -29,6 +29,8 @@ from casemigrate._columnar._table import (
     FindingTable,
     Found,
     dense_ranks,
+    pair_order,
+    pair_subject_lists,
     sort_rows,
     stable_order,
 )
@@ -231,10 +233,7 @@ class _Pairs(Block):
         self.columns = columns
         self.a, self.b, self.later = a, b, later  # a: old (earlier), b: new (later)
         self.size = len(a)
-        rank_a, rank_b = rank_of[a], rank_of[b]
-        low = np.minimum(rank_a, rank_b)
-        high = np.where(rank_a == rank_b, -1, np.maximum(rank_a, rank_b))
-        self.order, equal = sort_rows([low, high])
+        self.order, equal = pair_order(rank_of[a], rank_of[b])
         self.settle_ties(equal)
 
     def make(self, row: int) -> Finding:
@@ -297,17 +296,8 @@ class _Pairs(Block):
         return self.columns.service_id
 
     def subject_lists(self) -> tuple[Array, Array]:
-        a, b = self.a[self.order], self.b[self.order]
-        ranks = dense_ranks(self.columns.service_id, np.concatenate((a, b)))
-        rank_a, rank_b = ranks[:len(a)], ranks[len(a):]
-        same = rank_a == rank_b
-        lengths = np.where(same, 1, 2)
-        offsets = np.concatenate(([0], np.cumsum(lengths)))
-        a_first = rank_a <= rank_b
-        rows = np.empty(int(offsets[-1]), dtype=np.int64)
-        rows[offsets[:-1]] = np.where(a_first, a, b)
-        rows[offsets[:-1][~same] + 1] = np.where(a_first, b, a)[~same]
-        return offsets, rows
+        return pair_subject_lists(self.columns.service_id, self.a[self.order],
+                                  self.b[self.order])
 
 
 class _Singles(Block):

@@ -282,6 +282,33 @@ class FindingTable(Sequence[Finding]):
         })
 
 
+def pair_order(rank_a: Array, rank_b: Array) -> tuple[Array, Array]:
+    """:func:`sort_rows` of findings about two records, by their subjects' ranks.
+
+    A finding's subjects are its two ids sorted (one, if they are equal): ordered by the
+    lower rank, then the higher (none, for one id, comes first).
+    """
+    low = np.minimum(rank_a, rank_b)
+    high = np.where(rank_a == rank_b, -1, np.maximum(rank_a, rank_b))
+    return sort_rows([low, high])
+
+
+def pair_subject_lists(ids: pa.Array, a: Array, b: Array) -> tuple[Array, Array]:
+    """The subjects of findings about rows ``a`` and ``b`` as offsets and rows of ``ids``.
+
+    Each finding's ids in Python's string order, an id shared by both named once.
+    """
+    ranks = dense_ranks(ids, np.concatenate((a, b)))
+    rank_a, rank_b = ranks[:len(a)], ranks[len(a):]
+    same = rank_a == rank_b
+    offsets = np.concatenate(([0], np.cumsum(np.where(same, 1, 2))))
+    a_first = rank_a <= rank_b
+    rows = np.empty(int(offsets[-1]), dtype=np.int64)
+    rows[offsets[:-1]] = np.where(a_first, a, b)
+    rows[offsets[:-1][~same] + 1] = np.where(a_first, b, a)[~same]
+    return offsets, rows
+
+
 def sort_rows(keys: list[Array], generation: Array | None = None) -> tuple[Array, Array]:
     """Positions sorted by ``keys`` (most significant first), and which equal the next.
 
