@@ -1,0 +1,326 @@
+"""check_readiness over tables: the columnar engine's report against the records' report.
+
+A table given as ``cases=`` or ``services=`` is read once into columns and checked
+there; the report it gives must equal (findings, order, text, HTML, counts) the report
+of the records the table reader reads from the same table, with its refusals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("pyarrow")
+pytest.importorskip("narwhals")
+
+from casemigrate import (  # noqa: E402
+    Case,
+    CutoverPlan,
+    Delivery,
+    Finding,
+    Register,
+    Service,
+    Severity,
+    check_readiness,
+    read_cases,
+    read_services,
+)
+from casemigrate.testing import cases, services  # noqa: E402
+
+C = dt.date(2026, 6, 1)
+CASE_NAMES = {"sagsnr": "case_id", "kommune": "municipality", "cpr": "citizen",
+              "oprettet": "opened", "lukket": "closed"}
+SERVICE_NAMES = {"ydelse": "service_id", "kommune": "municipality", "cpr": "citizen",
+                 "ydelseskode": "code", "maalgrupper": "target_groups", "slut": "end"}
+PREFIXES = ["CM0", "CM1", "CM2", "CM3", "CM001", "CM002", "CM204", "CM205", "CM206", "CM207",
+            "CM301", "CM302", "CM303", "CM309", "CM315"]
+
+
+def smdb_plan(deleted: dt.date | None = None) -> CutoverPlan:
+    return CutoverPlan(municipality=607, register="smdb", old_system="Old", new_system="New",
+                       cutover=C, dst_notified=dt.date(2026, 1, 5),
+                       cutover_chosen=dt.date(2026, 3, 2),
+                       done={} if deleted is None else {"delete_active_courses": deleted})
+
+
+def handicap_plan() -> CutoverPlan:
+    return CutoverPlan(municipality=607, register="handicap", old_system="Old",
+                       new_system="New", cutover=C)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return None if value is None else value.strftime("%d-%m-%Y")  # a Danish export
+
+
+def case_frame(records: list[Case], bad: list[int]) -> Any:
+    """The records as a Danish export (dd-mm-yyyy), rows ``bad`` with a bad CPR number."""
+    rows = [{"sagsnr": c.case_id, "kommune": c.municipality.code,
+             "cpr": None if c.citizen is None else c.citizen.unmasked(),
+             "system": c.system, "oprettet": _day(c.opened), "lukket": _day(c.closed)}
+            for c in records]
+    for at in bad:
+        if at < len(rows):
+            rows[at]["cpr"] = "320162-1234"  # no 32 January
+    return pd.DataFrame(rows, columns=["sagsnr", "kommune", "cpr", "system", "oprettet",
+                                       "lukket"])
+
+
+def service_frame(records: list[Service], bad: list[int]) -> Any:
+    rows = [{"ydelse": s.service_id, "kommune": s.municipality.code,
+             "cpr": None if s.citizen is None else s.citizen.unmasked(),
+             "ydelseskode": s.code, "maalgrupper": "; ".join(sorted(s.target_groups)),
+             "start": _day(s.start), "slut": _day(s.end), "system": s.system}
+            for s in records]
+    for at in bad:
+        if at < len(rows):
+            rows[at]["start"] = "31-02-2026"
+    return pd.DataFrame(rows, columns=["ydelse", "kommune", "cpr", "ydelseskode",
+                                       "maalgrupper", "start", "slut", "system"])
+
+
+def options(draw: st.DrawFn) -> dict[str, Any]:
+    """select, ignore and severity overrides, now and then."""
+    chosen: dict[str, Any] = {"language": draw(st.sampled_from(["en", "da"]))}
+    if draw(st.booleans()):
+        chosen["select"] = draw(st.lists(st.sampled_from(PREFIXES), min_size=1, max_size=3))
+    if draw(st.booleans()):
+        chosen["ignore"] = draw(st.lists(st.sampled_from(PREFIXES), max_size=2))
+    if draw(st.booleans()):
+        chosen["severity_overrides"] = draw(st.dictionaries(
+            st.sampled_from(PREFIXES), st.sampled_from(list(Severity)), max_size=3))
+    return chosen
+
+
+def assert_same_report(report: Any, expected: Any) -> None:
+    assert report == expected
+    assert tuple(report.findings) == tuple(expected.findings)
+    assert [f.severity for f in report.findings] == [f.severity for f in expected.findings]
+    assert (report.ok, report.counts_by_code, report.counts_by_severity) == (
+        expected.ok, expected.counts_by_code, expected.counts_by_severity)
+    assert str(report) == str(expected)
+    assert report.render(limit_per_code=None) == expected.render(limit_per_code=None)
+    assert report.to_html(limit_per_code=3) == expected.to_html(limit_per_code=3)
+    assert report.to_dict() == expected.to_dict()
+    for index in (0, len(expected.findings) // 2, -1):
+        if expected.findings:
+            assert report.findings[index] == expected.findings[index]
+
+
+# Each id drawn from a small pool, so ids repeat, within and across systems.
+SMDB_CASES = st.lists(st.one_of(
+    cases(), cases(systems=("Old", "New", "Third")), cases(municipality=101)), max_size=14)
+
+
+@settings(max_examples=35, deadline=None)
+@given(SMDB_CASES, st.lists(st.integers(0, 13), max_size=2),
+       st.sampled_from([None, dt.date(2026, 5, 20), dt.date(2026, 6, 3)]),
+       st.sampled_from([dt.date(2026, 5, 21), C, dt.date(2026, 7, 1)]), st.data())
+def test_an_smdb_case_table_reports_what_its_records_report(
+        records: list[Case], bad: list[int], deleted: dt.date | None, as_of: dt.date,
+        data: st.DataObject) -> None:
+    kwargs = data.draw(st.composite(options)())
+    frame = case_frame(records, bad)
+    plan = smdb_plan(deleted)
+    read = read_cases(frame, columns=CASE_NAMES, errors="collect", dayfirst=True)
+    report = check_readiness(plan, cases=frame, columns=CASE_NAMES, errors="collect",
+                             dayfirst=True, as_of=as_of, **kwargs)
+    expected = check_readiness(plan, cases=read.records, refusals=read.refusals,
+                               as_of=as_of, **kwargs)
+    assert_same_report(report, expected)
+
+
+def _deliveries(records: list[Service], sent_old: int, sent_new: int) -> list[Delivery]:
+    """An old and a new production delivery holding the services of their system."""
+    def held(system: str) -> list[Service]:
+        seen: dict[str, Service] = {}
+        for s in records:
+            if s.system == system:
+                seen.setdefault(s.service_id, s)
+        return list(seen.values())
+
+    return [Delivery(delivery_id="D-old", name="L402", system="Old", municipality=607,
+                     sent=dt.datetime(2026, 6, 1, 9) + dt.timedelta(days=sent_old),
+                     services=held("Old")),
+            Delivery(delivery_id="D-new", name="L402", system="New", municipality=607,
+                     sent=dt.datetime(2026, 6, 1, 9) + dt.timedelta(days=sent_new),
+                     services=held("New"))]
+
+
+HANDICAP_SERVICES = st.lists(st.one_of(services(), services(systems=("Old", "New", "Else")),
+                                       services(municipality=101)), max_size=14)
+
+
+@settings(max_examples=35, deadline=None)
+@given(HANDICAP_SERVICES, st.lists(st.integers(0, 13), max_size=2), st.booleans(),
+       st.sampled_from([C, dt.date(2026, 8, 1)]), st.data())
+def test_a_handicap_service_table_reports_what_its_records_report(
+        records: list[Service], bad: list[int], with_deliveries: bool, as_of: dt.date,
+        data: st.DataObject) -> None:
+    kwargs = data.draw(st.composite(options)())
+    frame = service_frame(records, bad)
+    plan = handicap_plan()
+    read = read_services(frame, columns=SERVICE_NAMES, errors="collect", dayfirst=True)
+    # The deliveries hold some of the table's good services and some others: the merge
+    # and the service checks then find some overlaps and re-creations both (the report
+    # keeps each once), and some only one of them.
+    held = [s for s in read.records if data.draw(st.integers(0, 3))]
+    held += data.draw(st.lists(services(), max_size=4))
+    sent = (_deliveries(held, data.draw(st.integers(-3, 3)), data.draw(st.integers(-3, 3)))
+            if with_deliveries else [])
+    report = check_readiness(plan, services=frame, deliveries=sent, columns=SERVICE_NAMES,
+                             errors="collect", dayfirst=True, as_of=as_of, **kwargs)
+    expected = check_readiness(plan, services=read.records, deliveries=sent,
+                               refusals=read.refusals, as_of=as_of, **kwargs)
+    assert_same_report(report, expected)
+
+
+def test_the_merge_and_the_service_table_report_a_shared_overlap_once() -> None:
+    def svc(sid: str, system: str, start: dt.date, end: dt.date | None) -> Service:
+        return Service(service_id=sid, municipality=607, citizen="211062-1234",
+                       code="SEL107", target_groups={"1.1"}, start=start, end=end,
+                       system=system)
+
+    basis = [svc("B", "Old", dt.date(2021, 6, 1), C), svc("B'", "New", dt.date(2021, 6, 1),
+                                                              None),
+             svc("B", "Old", dt.date(2021, 6, 1), C)]  # the same row twice
+    frame = service_frame(basis, [])
+    sent = _deliveries(basis, 1, 2)
+    report = check_readiness(handicap_plan(), services=frame, deliveries=sent,
+                             columns=SERVICE_NAMES, dayfirst=True, as_of=C)
+    found = [(f.code, f.subjects) for f in report.findings if f.code in ("CM301", "CM302")]
+    assert found == [("CM301", ("B", "B'")), ("CM302", ("B", "B'"))]
+    assert report.counts_by_code["CM301"] == 1
+    expected = check_readiness(handicap_plan(), services=basis, deliveries=sent, as_of=C)
+    assert_same_report(report, expected)
+
+
+def test_an_override_moves_a_lazy_block_and_its_findings() -> None:
+    records = [Case(case_id=f"C{n}", municipality=607, citizen="211062-1234",
+                    system="Old" if n % 2 else "New", opened=dt.date(2024, 1, 1))
+               for n in range(4)]
+    frame = case_frame(records, [])
+    plan = smdb_plan()
+    report = check_readiness(plan, cases=frame, columns=CASE_NAMES, dayfirst=True,
+                             as_of=C, severity_overrides={"CM204": Severity.INFO})
+    cm204 = [f for f in report.findings if f.code == "CM204"]
+    assert [f.severity for f in cm204] == [Severity.INFO]
+    assert cm204[0].subjects == ("C0", "C1", "C2", "C3")
+    codes = [f.code for f in report.findings]
+    # INFO now: after every ERROR and WARNING, in code order among the INFO findings.
+    assert codes.index("CM204") > max(i for i, f in enumerate(report.findings)
+                                      if f.severity is not Severity.INFO)
+    expected = check_readiness(plan, cases=records, as_of=C,
+                               severity_overrides={"CM204": Severity.INFO})
+    assert_same_report(report, expected)
+
+
+def test_collected_bad_rows_are_cm002_in_the_report() -> None:
+    records = [Case(case_id=f"C{n}", municipality=607, citizen="211062-1234", system="Old",
+                    opened=dt.date(2024, 1, 1)) for n in range(3)]
+    frame = case_frame(records, [1])
+    report = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
+                             errors="collect", as_of=C, language="da")
+    refused = [(f.code, f.subjects, f.details["column"]) for f in report.findings
+               if f.code == "CM002"]
+    assert refused == [("CM002", ("C1",), "cpr")]
+    cm204 = [f.subjects for f in report.findings if f.code == "CM204"]
+    assert cm204 == [("C0", "C2")]  # the refused row is in no check
+    assert "320162-1234" not in str(report) and "320162-1234" not in report.to_html()
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_pandas_and_polars_tables_give_one_report(library: str) -> None:
+    module = pytest.importorskip(library)
+    records = [Case(case_id=f"C{n}", municipality=607, citizen=["211062-1234", None][n % 2],
+                    system="Old" if n < 3 else "New", opened=dt.date(2024, 1, 1))
+               for n in range(6)]
+    frame = case_frame(records, [])
+    if library == "polars":
+        frame = module.from_pandas(frame)
+    report = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
+                             as_of=dt.date(2026, 6, 3))
+    expected = check_readiness(smdb_plan(), cases=records, as_of=dt.date(2026, 6, 3))
+    assert_same_report(report, expected)
+    assert {"CM204", "CM205", "CM206"} <= set(report.counts_by_code)
+    frame_out = report.to_frame(library)
+    assert list(frame_out["code"]) == [f.code for f in expected.findings]
+
+
+def test_a_table_report_counts_and_renders_without_building_every_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    many = [Case(case_id=f"C{n:04d}", municipality=607, citizen=f"0101{n % 90 + 10:02d}-4321"
+                 if n % 7 else None, system="Old" if n % 2 else "New",
+                 opened=dt.date(2024, 1, 1)) for n in range(2_000)]
+    frame = case_frame(many, [])
+    report = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
+                             as_of=C, select=["CM204", "CM205"])
+    built = []
+    real = Finding.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Finding], *args: Any, **kwargs: Any) -> Finding:
+        built.append(1)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Finding, "of", classmethod(counting))
+    assert report.counts_by_code == {"CM204": 90, "CM205": 1}
+    assert report.counts_by_severity["ERROR"] == 90
+    assert not report.ok
+    assert len(report.findings) == 91
+    assert built == []
+    text = report.render(limit_per_code=2)
+    assert "... and 88 more" in text
+    assert len(built) <= 3  # the two CM204 listed, the one CM205
+    built.clear()
+    report.to_html(limit_per_code=1)
+    assert len(built) <= 2
+    built.clear()
+    assert report.findings[45].code == "CM204" and len(built) == 1
+
+
+def test_a_table_without_a_good_row_is_no_data() -> None:
+    frame = case_frame([Case(case_id="C1", municipality=607, citizen="211062-1234",
+                             system="Old", opened=dt.date(2024, 1, 1))], [0])
+    report = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
+                             errors="collect", as_of=C)
+    skipped = [f.subjects for f in report.findings if f.code == "CM001"]
+    assert ("find_duplicate_active_cases",) in skipped
+    assert report.counts_by_code["CM002"] == 1
+
+
+def test_handicap_register_with_only_a_case_table_says_so() -> None:
+    records = [Case(case_id="C1", municipality=607, citizen="211062-1234", system="Old",
+                    opened=dt.date(2024, 1, 1))]
+    report = check_readiness(handicap_plan(), cases=case_frame(records, []),
+                             columns=CASE_NAMES, dayfirst=True, as_of=C)
+    expected = check_readiness(handicap_plan(), cases=records, as_of=C)
+    assert_same_report(report, expected)
+    assert Register.HANDICAP is report.plan.register
+
+
+def test_a_merge_finding_with_a_tables_subjects_but_other_details_is_kept_in_order() -> None:
+    def svc(sid: str, system: str, start: dt.date, end: dt.date | None) -> Service:
+        return Service(service_id=sid, municipality=607, citizen="211062-1234",
+                       code="SEL107", target_groups={"1.1"}, start=start, end=end,
+                       system=system)
+
+    table_rows = [svc("B", "Old", dt.date(2021, 6, 1), C), svc("B'", "New", dt.date(2021, 6, 1),
+                                                               None),
+                  svc("A", "Old", dt.date(2020, 1, 1), dt.date(2026, 5, 31)),
+                  svc("Z", "New", dt.date(2020, 1, 1), None)]
+    # The old system delivered B with another end: the merge's CM301 on (B, B') has
+    # other shared days than the table's, so both are kept, ordered by message.
+    delivered = [svc("B", "Old", dt.date(2021, 6, 1), dt.date(2026, 5, 10)),
+                 svc("B'", "New", dt.date(2021, 6, 1), None)]
+    sent = _deliveries(delivered, 1, 2)
+    report = check_readiness(handicap_plan(), services=service_frame(table_rows, []),
+                             deliveries=sent, columns=SERVICE_NAMES, dayfirst=True, as_of=C)
+    expected = check_readiness(handicap_plan(), services=table_rows, deliveries=sent, as_of=C)
+    assert_same_report(report, expected)
+    pair = [f.details["last"] for f in report.findings
+            if f.code == "CM301" and f.subjects == ("B", "B'")]
+    assert sorted(pair) == [dt.date(2026, 5, 10), C]
