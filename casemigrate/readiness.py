@@ -297,7 +297,8 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data with stable keys (``"schema": 1``).
 
-        Dates are ISO strings, money is a string, CPR numbers are masked.
+        Dates are ISO strings, money is a string, CPR numbers are masked. Every
+        finding is listed, so each is built, also over a table.
 
         Example:
             >>> import datetime as dt, json
@@ -354,11 +355,29 @@ class Report:
         ``", "`` (for a spreadsheet). Needs the library (``pip install
         "casemigrate[pandas]"`` or ``"casemigrate[polars]"``).
 
+        Over a table (lazy findings) the frame is built column by column, a code's
+        name, hint and citation once per code, each finding built in turn for its
+        message and details and not kept; the same frame as the records give.
+
         Raises:
             MissingDependency: The library is not installed.
         """
-        from casemigrate.frames import FINDING_COLUMNS, finding_rows, frame  # noqa: PLC0415
+        from casemigrate.frames import (  # noqa: PLC0415
+            FINDING_COLUMNS,
+            _frame_of,
+            finding_rows,
+            frame,
+        )
 
+        if hasattr(self.findings, "by_code"):
+            from casemigrate._columnar._report import frame_columns  # noqa: PLC0415
+
+            v.one_of("library", ("pandas", "polars"), library)
+            v.one_of("subjects", ("list", "explode", "text"), subjects)
+            columns = frame_columns(self.findings,  # type: ignore[arg-type]
+                                    language=self.language, subjects=subjects,
+                                    register=self.plan.register.name)
+            return _frame_of(columns, list(columns), library)
         rows = finding_rows(self.findings, language=self.language,
                             subjects=subjects,  # type: ignore[arg-type]
                             register=self.plan.register.name)

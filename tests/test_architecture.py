@@ -117,7 +117,7 @@ RULE_MODULES = {"plan", "overlap", "delivery", "scenario", "cleanup", "cleanup._
 ENGINES = {"_columnar", "_columnar._columns", "_columnar._rules", "_columnar._table",
            "_columnar._merge", "_frame_in"}
 VIEWS = {"render", "render._base", "render.report", "render.results", "render.timeline"}
-ON_TOP = {"catalogue", "frames", "readiness"}
+ON_TOP = {"catalogue", "frames", "readiness", "_columnar._report"}
 ENTRY_POINTS = {"__init__", "__main__", "_demo", "synthetic", "testing"}
 LAYERS = (FOUNDATION, HELPERS, VOCABULARY, RECORDS, RULE_MODULES | ENGINES, VIEWS, ON_TOP,
           ENTRY_POINTS)
@@ -164,6 +164,12 @@ ALLOWED_PRIVATE: dict[tuple[str, str, str], str] = {
         "a service's period in CM301 and CM314, the record path's own type",
     ("_columnar._table", "findings", "_tie_key"):
         "ties broken exactly as sort_findings breaks them, so both paths agree",
+    ("_columnar._report", "findings", "_tie_key"):
+        "a report's findings of other checks go among a block's ties as sort_findings "
+        "orders them",
+    ("readiness", "frames", "_frame_of"):
+        "a report over tables makes its frame from columns, with the frame maker of "
+        "to_frame (the same dtypes as the records' frame)",
 }
 
 
@@ -257,6 +263,7 @@ LOADED_ONLY_LAZILY = {
     "_columnar._rules": "loaded by casemigrate._columnar only after require()",
     "_columnar._table": "loaded by _columnar._rules only",
     "_columnar._merge": "loaded by casemigrate._columnar only after require()",
+    "_columnar._report": "loaded by readiness only after a table was read into columns",
     "testing": "the Hypothesis strategies, behind the test extra; nothing imports it",
 }
 

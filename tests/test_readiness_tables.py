@@ -106,6 +106,9 @@ def assert_same_report(report: Any, expected: Any) -> None:
     assert report.render(limit_per_code=None) == expected.render(limit_per_code=None)
     assert report.to_html(limit_per_code=3) == expected.to_html(limit_per_code=3)
     assert report.to_dict() == expected.to_dict()
+    for subjects in ("list", "explode", "text"):
+        pd.testing.assert_frame_equal(report.to_frame(subjects=subjects),
+                                      expected.to_frame(subjects=subjects))
     for index in (0, len(expected.findings) // 2, -1):
         if expected.findings:
             assert report.findings[index] == expected.findings[index]
@@ -249,6 +252,7 @@ def test_pandas_and_polars_tables_give_one_report(library: str) -> None:
     assert {"CM204", "CM205", "CM206"} <= set(report.counts_by_code)
     frame_out = report.to_frame(library)
     assert list(frame_out["code"]) == [f.code for f in expected.findings]
+    assert frame_out.equals(expected.to_frame(library))
 
 
 def test_a_table_report_counts_and_renders_without_building_every_finding(

@@ -464,3 +464,56 @@ def severity_in(overrides: Mapping[str, Severity]) -> Callable[[Rule], Severity]
                 found = override
         return found
     return severity
+
+
+def frame_columns(findings: ReportFindings, *, language: str, subjects: str,
+                  register: str | None) -> dict[str, list[Any]]:
+    """The columns of :func:`casemigrate.frames.finding_rows`'s rows, built column by column.
+
+    The name, severity, hint and citation of a code are read once per code; each
+    finding is built in turn for its message, subjects and details (a message is
+    made from its details), and not kept: a chunk of the block's arrays at a time.
+    """
+    from casemigrate.frames import FINDING_COLUMNS, cell  # noqa: PLC0415
+    from casemigrate.tables import mask  # noqa: PLC0415
+
+    columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    details: dict[str, list[Any]] = {}
+    rows = 0
+    for severity, code, rule, group in findings.by_code():
+        before = rows
+        hint = rule.hint_in(language)
+        plain = rule.citation_in(language, register=register)
+        messages, cited, listed = columns["message"], columns["citation"], columns["subjects"]
+        for finding in group:
+            ids = [mask(subject) for subject in finding.subjects]
+            message = mask(finding.message_in(language))
+            # A finding that cites a milestone's source too (CM106, CM108) says so itself.
+            citation = (plain if "source" not in finding.details
+                        else finding.citation_in(language, register=register))
+            values = finding.details
+            if subjects == "explode" and ids:
+                count = len(ids)
+                listed.extend(ids)
+            else:
+                count = 1
+                listed.append(ids if subjects == "list" else ", ".join(ids)
+                              if subjects == "text" else None)
+            messages.extend([message] * count)
+            cited.extend([citation] * count)
+            for key, value in values.items():
+                column = details.get(key)
+                if column is None:
+                    column = details[key] = [None] * rows
+                column.extend([cell(value, language)] * count)
+            rows += count
+            for column in details.values():
+                if len(column) < rows:
+                    column.extend([None] * (rows - len(column)))
+        added = rows - before
+        columns["code"].extend([code] * added)
+        columns["name"].extend([rule.name] * added)
+        columns["severity"].extend([severity.name] * added)
+        columns["hint"].extend([hint] * added)
+    columns.update({f"detail_{key}": details[key] for key in sorted(details)})
+    return columns
