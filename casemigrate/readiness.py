@@ -35,9 +35,13 @@ SMDB plan, cases for a HANDICAP plan). The refusals of the table readers, given 
 ``refusals=``, are not a check of the table: each table, column and error code of
 refused rows becomes a CM002 finding (:func:`casemigrate.tables.find_refused_rows`),
 for either register, so the report counts every row no check saw. A table given as
-``cases=`` or ``services=`` is read by :func:`~casemigrate.read_cases` or
-:func:`~casemigrate.read_services` with the reader's options (``columns=``,
-``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``), and its refusals join them.
+``cases=`` or ``services=`` is read once, as :func:`~casemigrate.read_cases` or
+:func:`~casemigrate.read_services` reads it with the reader's options (``columns=``,
+``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``), into the columnar engine's
+columns (the ``columnar`` extra), and its refusals join them. The checks with a
+columnar form run on the columns, and the report's ``findings`` is a lazy sequence
+that builds a finding only when one is read; the report equals the one of the
+records read from the table (``docs/tables.md``, "The readiness report over tables").
 
 Example:
     >>> import datetime as dt
