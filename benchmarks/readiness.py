@@ -42,7 +42,7 @@ def _input(kind: str, size: int) -> Any:
     IPC file read into memory.
     """
     import pandas as pd
-    import pyarrow.feather as feather
+    from pyarrow import feather
 
     path = CACHE / f"readiness-{kind}-{size}.{'csv' if kind == 'smdb' else 'arrow'}"
     if not path.exists():
@@ -63,9 +63,8 @@ def worker(kind: str, size: int) -> dict[str, Any]:
     """One check_readiness call in this process: its time, CPU time and peak memory."""
     import gc
 
-    from casemigrate import CutoverPlan, check_readiness
-
     from benchmarks.tasks import _READ_DANISH
+    from casemigrate import CutoverPlan, check_readiness
 
     table = _input(kind, size)
     if kind == "smdb":

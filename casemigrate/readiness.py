@@ -240,7 +240,11 @@ class Report:
             ...     print([error.finding.code for error in group.exceptions])
             ['CM104']
         """
-        errors = [FindingError(f) for f in self.findings if f.severity is Severity.ERROR]
+        by_code = getattr(self.findings, "by_code", None)
+        worst = (self.findings if by_code is None else  # over a table: the ERROR blocks only
+                 [f for severity, _, _, group in by_code() if severity is Severity.ERROR
+                  for f in group])
+        errors = [FindingError(f) for f in worst if f.severity is Severity.ERROR]
         if errors:
             raise FindingErrors(
                 f"{len(errors)} error finding(s) for the {self.plan.register.name} cutover "

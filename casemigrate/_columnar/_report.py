@@ -388,14 +388,14 @@ class ReportFindings(Sequence[Finding]):
 
 def combine(parts: Iterable[tuple[int, Iterable[Finding] | FindingTable]],
             keep: Callable[[str], bool],
-            severity_of: Callable[[Rule], Severity]) -> ReportFindings:
+            severity_of: Callable[[str, Severity], Severity]) -> ReportFindings:
     """The findings of the checks, as the report holds them.
 
     Args:
         parts: ``(check, findings)`` per check in the order they ran: findings built,
             or a :class:`FindingTable` of the columnar engine.
         keep: Whether the report keeps a code (``select`` and ``ignore``).
-        severity_of: A rule's severity in the report (its overrides).
+        severity_of: A code's severity in the report, given its own (the overrides).
 
     Two checks can report the same finding only with the same code, so the report's
     de-duplication (code, subjects and details) is done per code: a block keeps its
@@ -420,15 +420,16 @@ def combine(parts: Iterable[tuple[int, Iterable[Finding] | FindingTable]],
         for finding in found:
             if keep(finding.code):
                 built.setdefault(finding.code, []).append(
-                    (check, _with(finding, severity_of(finding.rule))))
+                    (check, _with(finding, severity_of(finding.code, finding.severity))))
                 rules[finding.code] = finding.rule
     groups: list[Group] = []
     for code, rule in rules.items():
         blocks = sorted(lazy.get(code, []), key=lambda item: -item[1].size)
         objects = built.get(code, [])
+        # A block's findings have their rule's severity.
+        severity = severity_of(code, rule.severity)
         for check, block in blocks[1:]:
-            objects += [(check, _with(block.make(int(row)), severity_of(rule)))
-                        for row in block.order]
+            objects += [(check, _with(block.make(int(row)), severity)) for row in block.order]
         objects = _unique(objects)
         if not blocks:
             by_severity: dict[Severity, list[Finding]] = {}
@@ -439,7 +440,7 @@ def combine(parts: Iterable[tuple[int, Iterable[Finding] | FindingTable]],
             continue
         check, block = blocks[0]
         objects.sort(key=lambda item: (item[1].subjects, tie_key(item[1]), item[0]))
-        groups.append(_Lazy(block, severity_of(rule), objects, check))
+        groups.append(_Lazy(block, severity, objects, check))
     return ReportFindings(groups)
 
 
@@ -455,14 +456,16 @@ def _unique(objects: list[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
     return out
 
 
-def severity_in(overrides: Mapping[str, Severity]) -> Callable[[Rule], Severity]:
-    """A rule's severity under ``overrides`` (by code or prefix, the longest prefix wins)."""
-    def severity(rule: Rule) -> Severity:
-        found = rule.severity
+def severity_in(overrides: Mapping[str, Severity]) -> Callable[[str, Severity], Severity]:
+    """A code's severity under ``overrides`` (by code or prefix, the longest prefix wins).
+
+    The function takes the code and the severity it has without an override.
+    """
+    def severity(code: str, own: Severity) -> Severity:
         for prefix, override in overrides.items():  # shortest first
-            if rule.code.startswith(prefix):
-                found = override
-        return found
+            if code.startswith(prefix):
+                own = override
+        return own
     return severity
 
 
