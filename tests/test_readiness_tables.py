@@ -23,6 +23,7 @@ from casemigrate import (  # noqa: E402
     CutoverPlan,
     Delivery,
     Finding,
+    FindingErrors,
     Register,
     Service,
     Severity,
@@ -112,6 +113,16 @@ def assert_same_report(report: Any, expected: Any) -> None:
     for index in (0, len(expected.findings) // 2, -1):
         if expected.findings:
             assert report.findings[index] == expected.findings[index]
+    assert tuple(report.findings[1:4]) == tuple(expected.findings[1:4])
+    assert repr(report) == repr(expected)
+    raised = []
+    for one in (report, expected):
+        try:
+            one.raise_for_errors()
+            raised.append(None)
+        except FindingErrors as group:
+            raised.append([error.finding for error in group.exceptions])
+    assert raised[0] == raised[1]
 
 
 # Each id drawn from a small pool, so ids repeat, within and across systems.
