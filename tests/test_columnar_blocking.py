@@ -225,3 +225,14 @@ def test_a_qualified_id_that_is_a_cpr_number_is_masked() -> None:
     assert [(f.code, f.subjects) for f in expected] == [
         ("CM206", ("211062-****",)), ("CM207", ("211062-****@New", "211062-****@Old"))]
     assert "2110621234" not in repr(list(found)) + str(found.to_arrow().to_pylist())
+
+
+def test_two_citizens_with_the_same_case_ids_are_ordered_as_the_records_order_them() -> None:
+    rows = [{"case_id": case_id, "municipality": 607, "citizen": citizen, "system": system,
+             "opened": dt.date(2020, 1, 1), "closed": None}
+            for citizen in ("311299-0001", "010100-4321", "211062-1234")
+            for case_id, system in (("A", "Old"), ("B", "New"))]
+    found, expected = both_ways(rows, smdb_plan(dt.date(2026, 5, 31)))
+    assert [(f.code, f.subjects) for f in found] == [("CM207", ("A", "B"))] * 3
+    assert [f.details["citizen"] for f in found] == [f.details["citizen"] for f in expected]
+    assert [found[i] for i in range(3)] == list(expected)
