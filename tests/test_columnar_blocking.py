@@ -236,5 +236,6 @@ def test_two_citizens_with_the_same_case_ids_are_ordered_as_the_records_order_th
     assert [(f.code, f.subjects) for f in found] == [("CM206", ("A",))] * 3 + [
         ("CM207", ("A", "B"))] * 3
     # Equal subjects: ordered by message, then details (the citizen's digits).
-    assert [f.details["citizen"] for f in found] == [f.details["citizen"] for f in expected]
+    assert [f.details["citizen"] for f in found[3:]] == [
+        f.details["citizen"] for f in expected[3:]]
     assert [found[i] for i in range(6)] == list(expected)
