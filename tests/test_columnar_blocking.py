@@ -103,6 +103,22 @@ def test_blocking_cases_are_identical(rows: list[dict[str, Any]], deleted: dt.da
     assert not any("1234" in str(f) or "1234" in f.message_in("da") for f in found)
 
 
+@settings(max_examples=25, deadline=None)
+@given(cases(), st.one_of(st.none(), st.sampled_from(DELETION_DAYS)), DELETIONS, AS_OF)
+def test_the_frames_are_the_records_frames(rows: list[dict[str, Any]],
+                                           deleted: dt.date | None,
+                                           deletions: dict[str, dt.date] | None,
+                                           as_of: dt.date | None) -> None:
+    pytest.importorskip("pandas")
+    from casemigrate import to_frame
+
+    found, expected = both_ways(rows, smdb_plan(deleted), deleted_at_dst=deletions,
+                                as_of=as_of)
+    for language in ("en", "da"):
+        assert to_frame(found, language=language).equals(to_frame(expected,
+                                                                  language=language))
+
+
 def test_the_sources_example_and_the_deletion_by_dst() -> None:
     rows = [{"case_id": "OLD-4", "municipality": 607, "citizen": "211062-1234",
              "system": "Old", "opened": dt.date(2024, 1, 1), "closed": None}]
