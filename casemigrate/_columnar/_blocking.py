@@ -86,6 +86,14 @@ def _shown(ids: pa.Array) -> pa.Array:
     return pa.array(values, type=pa.string())
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Named(Block):
     """Findings of one rule, each about a group of members; built on demand by ``build``.
 
@@ -190,9 +198,11 @@ def blocking_cases(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date | Non
     if all_deleted is not None:
         day = day_number(all_deleted)
         gone[old & active_on(day)] = day
-    if deleted_at_dst:
-        keys = pa.array(list(deleted_at_dst), type=pa.string())
-        days = np.array([day_number(day) for day in deleted_at_dst.values()], dtype=np.int64)
+    # A key no table can hold (a lone surrogate) matches no case id: left out.
+    wanted = {key: day for key, day in (deleted_at_dst or {}).items() if _encodable(key)}
+    if wanted:
+        keys = pa.array(list(wanted), type=pa.string())
+        days = np.array([day_number(day) for day in wanted.values()], dtype=np.int64)
         at = np.asarray(pc.index_in(columns.case_id, value_set=keys).fill_null(-1)
                         .to_numpy(zero_copy_only=False), dtype=np.int64)
         own = old & (at >= 0)
