@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casemigrate._columnar._columns import NO_CITIZEN, CaseColumns, day_number, day_of
+from casemigrate._columnar._rules import _cpr, _ranges
 from casemigrate._columnar._table import (
     Block,
     FindingTable,
@@ -40,7 +41,6 @@ from casemigrate._columnar._table import (
 )
 from casemigrate.exceptions import mask_cpr_id
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, finding_maker
-from casemigrate.identifiers import CPR
 from casemigrate.overlap import (
     ACTIVE_IN_BOTH_SYSTEMS,
     BLOCKING_ACTIVE_CASE,
@@ -66,10 +66,6 @@ _NOT_REREPORTED: Final = finding_maker(DELETED_NOT_REREPORTED, "case", "old_syst
                                        "latest", "citizen", "new_system", "rereport_by")
 _IN_BOTH: Final = finding_maker(ACTIVE_IN_BOTH_SYSTEMS, "old_system", "new_system", "cutover",
                                 "citizen")
-
-
-def _cpr(digits: int) -> CPR:
-    return CPR(f"{digits:010d}")
 
 
 def _shown(ids: pa.Array) -> pa.Array:
@@ -146,9 +142,7 @@ class _Named(Block):
         lengths = np.diff(self.unique_offsets)[self.order]
         starts = self.unique_offsets[:-1][self.order]
         offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        total = int(offsets[-1])
-        within = np.arange(total) - np.repeat(offsets[:-1], lengths)
-        return offsets, self.unique_rows[np.repeat(starts, lengths) + within]
+        return offsets, self.unique_rows[_ranges(starts, lengths)]
 
 
 def _singles(rule: Rule, columns: CaseColumns, rows: Array,
