@@ -286,3 +286,20 @@ def test_findings_about_many_cases_are_ordered_alike(rows: list[dict[str, Any]],
 
     with mock.patch.object(_blocking, "_WIDEST_ROW_SORT", 0):
         both_ways(rows, smdb_plan(deleted), as_of=as_of)
+
+
+@settings(max_examples=30, deadline=None)
+@given(cases(), st.sets(st.integers(0, 15), max_size=3), DELETIONS, AS_OF)
+def test_refused_rows_are_left_out_and_reported(rows: list[dict[str, Any]], bad: set[int],
+                                                deletions: dict[str, dt.date] | None,
+                                                as_of: dt.date | None) -> None:
+    for at in bad & set(range(len(rows))):
+        rows[at]["citizen"] = "321062-1234"  # no such day: refused
+    cases_table = table(rows, CASE_TYPES)
+    read = read_cases(cases_table, errors="collect")
+    options: dict[str, Any] = {"deleted_at_dst": deletions, "as_of": as_of}
+    expected = find_blocking_cases(read.records, smdb_plan(), **options)
+    found = find_blocking_cases(cases_table, smdb_plan(), errors="collect", **options)
+    assert tuple(f for f in found if f.code != "CM002") == expected
+    assert found.refusals == read.refusals
+    assert [f.code for f in found].count("CM002") == (1 if read.refusals.refused_rows else 0)
