@@ -14,6 +14,7 @@ from itertools import compress
 from operator import eq
 from typing import Any, Final, TypeVar
 
+from casemigrate.exceptions import mask_cpr_id
 from casemigrate.identifiers import cpr_key
 from casemigrate.model import Case, Delivery, Service
 
@@ -80,11 +81,13 @@ def subject_ids(records: Iterable[Case | Service]) -> list[str]:
     Ids are reused across systems: a finding about case ``1`` in ``Old`` and case
     ``1`` in ``New`` would otherwise name ``1`` once. An id that two records of one
     finding share is qualified with each record's system, ``1@Old`` and ``1@New``; an
-    id of its own is shown as it is (docs/edge-values.md, "Ids that collide").
+    id of its own is shown as it is (docs/edge-values.md, "Ids that collide"). A
+    qualified id that is a CPR number is masked first (``211062-****@Old``), as a
+    finding masks an id that is one.
     """
     pairs = [(r.case_id if isinstance(r, Case) else r.service_id, r.system) for r in records]
     seen: dict[str, int] = {}
     for record_id, _ in pairs:
         seen[record_id] = seen.get(record_id, 0) + 1
-    return [f"{record_id}@{system}" if seen[record_id] > 1 else record_id
+    return [f"{mask_cpr_id(record_id)}@{system}" if seen[record_id] > 1 else record_id
             for record_id, system in pairs]

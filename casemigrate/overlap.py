@@ -643,13 +643,44 @@ def _deletions(value: object) -> Mapping[str, dt.date]:
     return deleted
 
 
+def _not_applicable(plan: CutoverPlan) -> Finding:
+    """CM001: blocking active cases are an SMDB rule (``plan`` is not an SMDB plan)."""
+    return Finding.of(
+        CHECK_NOT_APPLICABLE, ("find_blocking_cases",), check="find_blocking_cases",
+        reason=Phrase(en="blocking active cases are an SMDB rule, not a {register} one",
+                      da="spærrende aktive sager er en regel for SMDB, ikke for {register}",
+                      register=plan.register.name),
+    )
+
+
+@overload
 def find_blocking_cases(
-    cases: Iterable[Case],
+    cases: Iterable[Case], plan: CutoverPlan, *,
+    deleted_at_dst: Mapping[str, dt.date] | None = None, as_of: dt.date | None = None,
+) -> tuple[Finding, ...]: ...
+
+
+@overload
+def find_blocking_cases(
+    cases: object, plan: CutoverPlan, *, deleted_at_dst: Mapping[str, dt.date] | None = None,
+    as_of: dt.date | None = None, columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise", extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None, dayfirst: bool | None = None,
+) -> Sequence[Finding]: ...
+
+
+def find_blocking_cases(
+    cases: Iterable[Case] | object,
     plan: CutoverPlan,
     *,
     deleted_at_dst: Mapping[str, dt.date] | None = None,
     as_of: dt.date | None = None,
-) -> tuple[Finding, ...]:
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+) -> Sequence[Finding]:
     """SMDB cases that will block the new system's cases, and deleted ones not re-reported.
 
     * CM206 (ERROR), per case: an old-system case of the plan's municipality still
@@ -676,15 +707,29 @@ def find_blocking_cases(
     returns CM001 (INFO).
 
     Args:
-        cases: The cases of both systems, in any order.
+        cases: The cases of both systems, in any order: records, or a table (pyarrow,
+            pandas or polars), which needs the ``columnar`` extra and is read as
+            :func:`read_cases` reads it (``docs/tables.md``, ``docs/performance.md``).
         plan: The plan.
         deleted_at_dst: The day DST deleted each case, by case id, where it was
             deleted one by one.
         as_of: The day to judge re-reporting on (CM209); without it, CM209 is not
             checked.
+        columns: For a table: its column names mapped to the fields, as in
+            :func:`read_cases`; so are ``errors``, ``extra``, ``date_format`` and
+            ``dayfirst``. With ``errors="collect"`` the refused rows are left out of
+            the check and each table, column and error code of them is a CM002
+            among the findings. Records take none of these.
+        errors: ``"raise"`` (the first bad row's error) or ``"collect"``.
+        extra: ``"ignore"`` or ``"refuse"`` the table's columns that are no field.
+        date_format: A ``strptime`` format for date strings.
+        dayfirst: ``True`` reads ``02-09-2022`` as 2 September.
 
     Returns:
-        The findings, sorted; subjects are case ids.
+        The findings, sorted; subjects are case ids (``id@system`` where two cases of
+        one CM207 share an id). For a table, a lazy sequence of the same findings,
+        equal to the tuple the records read from it give (with the CM002 of its
+        refused rows); its ``refusals`` is the table of refused rows.
 
     Example:
         >>> import datetime as dt
@@ -701,13 +746,14 @@ def find_blocking_cases(
     deletions = _deletions(deleted_at_dst)
     if as_of is not None:
         as_of = v.day("as_of", as_of)
+    read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
+            "dayfirst": dayfirst}
+    if _columnar.is_table(cases):
+        return _columnar.find_blocking_cases(  # type: ignore[no-any-return]
+            cases, plan, as_of=as_of, deleted_at_dst=deletions, **read)
+    _columnar.records_only(read)
     if plan.register is not Register.SMDB:
-        return (Finding.of(
-            CHECK_NOT_APPLICABLE, ("find_blocking_cases",), check="find_blocking_cases",
-            reason=Phrase(en="blocking active cases are an SMDB rule, not a {register} one",
-                          da="spærrende aktive sager er en regel for SMDB, ikke for {register}",
-                          register=plan.register.name),
-        ),)
+        return (_not_applicable(plan),)
     timeline = plan_timeline(plan)
     deadline = timeline["delete_active_courses"].latest
     rereport_by = timeline["rereport_active_courses"].latest

@@ -115,7 +115,7 @@ RULE_MODULES = {"plan", "overlap", "delivery", "scenario", "cleanup", "cleanup._
                 "cleanup.estimate", "cleanup.notice", "cleanup.mass_close", "conversion",
                 "tables"}
 ENGINES = {"_columnar", "_columnar._columns", "_columnar._rules", "_columnar._table",
-           "_columnar._merge", "_frame_in"}
+           "_columnar._merge", "_columnar._blocking", "_frame_in"}
 VIEWS = {"render", "render._base", "render.report", "render.results", "render.timeline"}
 ON_TOP = {"catalogue", "frames", "readiness", "_columnar._report"}
 ENTRY_POINTS = {"__init__", "__main__", "_demo", "synthetic", "testing"}
@@ -144,6 +144,10 @@ ALLOWED_ACROSS: dict[tuple[str, str], str] = {
     ("_columnar._rules", "delivery"):
         "the engine raises the record path's rules (CM301, CM302, CM303, CM314)",
     ("_columnar._rules", "overlap"): "the engine raises CM204 and CM205",
+    ("_columnar._blocking", "overlap"):
+        "the engine raises the blocking cases' rules (CM205 to CM207, CM209, CM210)",
+    ("_columnar._blocking", "plan"):
+        "the blocking cases take the CutoverPlan and its timeline, as overlap does",
     ("_columnar._columns", "tables"):
         "the engine's columns are the table reader's array back end: its options, column "
         "mapping, value parsers and refusals",
@@ -162,6 +166,8 @@ ALLOWED_PRIVATE: dict[tuple[str, str, str], str] = {
         "the open end of a period, as the record path shows it in CM301 and CM314",
     ("_columnar._rules", "delivery", "_Period"):
         "a service's period in CM301 and CM314, the record path's own type",
+    ("_columnar._blocking", "overlap", "_not_applicable"):
+        "CM001 of a handicap plan, the record path's own finding",
     ("_columnar._table", "findings", "_tie_key"):
         "ties broken exactly as sort_findings breaks them, so both paths agree",
     ("_columnar._report", "findings", "_tie_key"):
@@ -263,6 +269,7 @@ LOADED_ONLY_LAZILY = {
     "_columnar._rules": "loaded by casemigrate._columnar only after require()",
     "_columnar._table": "loaded by _columnar._rules only",
     "_columnar._merge": "loaded by casemigrate._columnar only after require()",
+    "_columnar._blocking": "loaded by casemigrate._columnar only after require()",
     "_columnar._report": "loaded by readiness only after a table was read into columns",
     "testing": "the Hypothesis strategies, behind the test extra; nothing imports it",
 }

@@ -11,7 +11,7 @@ The pipeline has three steps, each in its own module:
 * :mod:`._columns`: the table reader's array back end: the table read as
   :func:`casemigrate.read_cases` reads it (the same ``columns=``, ``errors=``,
   ``extra=``, ``date_format=`` and ``dayfirst=``, the same refusals) into typed columns;
-* :mod:`._rules`: the rules over those columns;
+* :mod:`._rules`: the rules over those columns; :mod:`._blocking` the blocking cases;
 * :mod:`._merge`: DST's merge over a deliveries table and a services table, with a
   lazy :class:`~casemigrate.MergeResult`;
 * :mod:`._table`: the findings as a lazy, sorted table of :class:`~casemigrate.Finding`,
@@ -79,6 +79,17 @@ def find_duplicate_active_cases(table: object, *, as_of: Any, **read: Any) -> An
 
     columns = _columns.cases(table, **read)
     return _rules.duplicate_active_cases(columns, as_of).with_refusals(columns.refusals)
+
+
+def find_blocking_cases(table: object, plan: Any, *, as_of: Any, deleted_at_dst: Any,
+                        **read: Any) -> Any:
+    """The table path of :func:`casemigrate.find_blocking_cases`."""
+    require()
+    from casemigrate._columnar import _blocking, _columns  # noqa: PLC0415
+
+    columns = _columns.cases(table, **read)
+    return _blocking.blocking_cases(columns, plan, as_of, deleted_at_dst).with_refusals(
+        columns.refusals)
 
 
 def find_service_overlaps(table: object, *, cutover: Any, old_system: str | None,
