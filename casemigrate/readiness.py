@@ -433,10 +433,9 @@ class _Inputs:
         """find_blocking_cases on every case given."""
         if self.case_columns is None:
             return find_blocking_cases(self.cases, self.plan, as_of=self.as_of)
-        from casemigrate._columnar import _report  # noqa: PLC0415
+        from casemigrate._columnar import _blocking  # noqa: PLC0415
 
-        return find_blocking_cases(_report.case_records(self.case_columns), self.plan,
-                                   as_of=self.as_of)
+        return _blocking.blocking_cases(self.case_columns, self.plan, self.as_of, None)
 
     def service_check(self) -> Any:
         """check_services on the services given, or else on the merged data basis."""

@@ -24,20 +24,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casemigrate._columnar._columns import (
-    NO_CITIZEN,
-    OPEN,
     CaseColumns,
     day_number,
-    day_of,
 )
 from casemigrate._columnar._table import Block, FindingTable
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.findings import _tie_key as tie_key
-from casemigrate.identifiers import CPR
-from casemigrate.model import Case
 from casemigrate.plan import CutoverPlan
 
-__all__ = ["ReportFindings", "case_records", "combine", "in_register", "take_cases"]
+__all__ = ["ReportFindings", "combine", "frame_columns", "in_register", "severity_in",
+           "take_cases"]
 
 Array = Any
 _CHUNK: Final = 65_536
@@ -85,22 +81,6 @@ def in_register(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date) -> Case
     if keep.all():
         return columns
     return take_cases(columns, np.flatnonzero(keep))
-
-
-def case_records(columns: CaseColumns) -> list[Case]:
-    """The cases of ``columns`` as records, in input order (for a check without columns)."""
-    ids = columns.case_id.to_pylist()
-    systems = columns.systems
-    return [
-        Case(case_id=case_id, municipality=int(place),
-             citizen=None if citizen == NO_CITIZEN else CPR(f"{int(citizen):010d}"),
-             system=systems[int(system)], opened=day_of(int(opened)),
-             closed=None if closed == OPEN else day_of(int(closed)))
-        for case_id, place, citizen, system, opened, closed in zip(
-            ids, columns.municipality.tolist(), columns.citizen.tolist(),
-            columns.system.tolist(), columns.opened.tolist(), columns.closed.tolist(),
-            strict=True)
-    ]
 
 
 # ---- one code's findings -----------------------------------------------------------
