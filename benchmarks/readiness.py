@@ -86,17 +86,21 @@ def worker(kind: str, size: int) -> dict[str, Any]:
     return {"kind": kind, "rows": len(table), "seconds": called, "cpu_seconds": cpu_called,
             "view_seconds": viewed, "peak_mb": _peak_mb(), "peak_before_mb": before,
             "findings": len(report.findings), "counts": summary[1],
-            "load": os.getloadavg()[0]}
+            "load": os.getloadavg()[0],
+            "module": str(Path(sys.modules["casemigrate"].__file__ or "").parent.parent)}
 
 
 def _spawn(tree: str, kind: str, size: int) -> dict[str, Any]:
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [tree, str(Path(__file__).resolve().parent.parent)]))
+    # Not run from a checkout's root: ``-m`` puts the working directory first on the
+    # path, and the tree under test must come first.
+    CACHE.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.readiness", "--worker", kind, "--size", str(size)],
-        capture_output=True, text=True, env=environment, check=True,
-        cwd=str(Path(__file__).resolve().parent.parent))
+        capture_output=True, text=True, env=environment, check=True, cwd=str(CACHE))
     figure: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    figure["tree"] = figure.pop("module")
     return figure
 
 
@@ -126,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, tree in trees.items():
                 figure = _spawn(tree, kind, size)
                 figures.setdefault((kind, name), []).append(figure)
+                assert Path(figure["tree"]).resolve() == Path(tree).resolve(), figure["tree"]
                 print(f"{kind:8} {name:6} run {run + 1}: {figure['seconds']:7.2f} s "
                       f"(cpu {figure['cpu_seconds']:6.2f} s, view {figure['view_seconds']:.3f} s)"
                       f", peak {figure['peak_mb']:7.0f} MB (table in: "
