@@ -32,25 +32,20 @@ SERVICE_COLUMNS = ["service_id", "municipality", "citizen", "code", "target_grou
 def services_rows(data: Any) -> list[tuple[Any, ...]]:
     """The two systems' services with a user's mistakes (see the module documentation)."""
     rows: list[tuple[Any, ...]] = []
-    for index, (sid, place, cpr, code, groups, start, end, system) in enumerate(
-            data.old_services + data.new_services):
+    for index, service in enumerate(data.old_services + data.new_services):
+        sid, place, cpr, code, groups, start, end, system = service
         if system == NEW and index % 11 == 0:
             continue  # not re-created
-        if system == NEW and index % 13 == 0:
-            groups = ("9.9",)
-        if index % 97 == 0:
-            code = None
-        if index % 101 == 0:
-            cpr = None
-        if index % 89 == 0:
-            groups = (*groups, "1..2")
-        if index % 83 == 0 and end is not None:
-            end = AS_OF + dt.timedelta(days=30)
-        if index % 199 == 0:
-            place = 101
-        if index % 151 == 0 and rows:
-            sid = rows[-1][0]  # the id of the service before it, repeated
-        rows.append((sid, place, cpr, code, groups, start, end, system))
+        rows.append((
+            rows[-1][0] if index % 151 == 0 and rows else sid,  # the id before it, again
+            101 if index % 199 == 0 else place,
+            None if index % 101 == 0 else cpr,
+            None if index % 97 == 0 else code,
+            (*(("9.9",) if system == NEW and index % 13 == 0 else groups),
+             *(("1..2",) if index % 89 == 0 else ())),
+            start,
+            AS_OF + dt.timedelta(days=30) if index % 83 == 0 and end is not None else end,
+            system))
     return rows
 
 
@@ -96,10 +91,10 @@ def main() -> None:
         assert found == expected
         figures: dict[str, list[tuple[float, float]]] = {"records": [], "table": []}
         for _ in range(options.runs):
-            wall, cpu, _found = _timed(lambda: check_services(records, plan, as_of=AS_OF))
-            figures["records"].append((wall, cpu))
-            wall, cpu, _found = _timed(lambda: check_services(table, plan, as_of=AS_OF))
-            figures["table"].append((wall, cpu))
+            for path, services in (("records", records), ("table", table)):
+                wall, cpu, _found = _timed(lambda s=services: check_services(  # type: ignore[misc]
+                    s, plan, as_of=AS_OF))
+                figures[path].append((wall, cpu))
         print(f"{len(rows):,} services, {len(expected):,} findings {found.counts()}")  # type: ignore[attr-defined]
         for path, times in figures.items():
             walls, cpus = [w for w, _ in times], [c for _, c in times]

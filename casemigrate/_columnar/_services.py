@@ -32,11 +32,11 @@ from casemigrate import delivery as d
 from casemigrate import tables as t
 from casemigrate._columnar import _columns
 from casemigrate._columnar._columns import MISSING, NO_CITIZEN, NO_CODE, OPEN, ServiceColumns
-from casemigrate._columnar._merge import Source, _RowFindings, _recreation
-from casemigrate._columnar._table import Block, FindingTable, Found
+from casemigrate._columnar._merge import Source, _numbered, _recreation, _RowFindings
+from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks
 from casemigrate._frame_in import open_frame
 from casemigrate.exceptions import InvalidArgument
-from casemigrate.findings import Finding
+from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding
 from casemigrate.model import Service
 
 if TYPE_CHECKING:
@@ -88,24 +88,38 @@ def read(table: object, *, columns: Any = None, errors: Any = "raise", extra: An
     options = t._options(date_format, dayfirst, errors, extra)
     name = t._mapping(Service, columns).get("target_groups", "target_groups")
     source = Source(found, open_frame(table), name, options, arrays.get("target_groups"))
-    keys = source.group_keys(np.arange(len(found)))
-    if not len(keys):
+    size = len(found)
+    if not size:
         return GroupedServices(found, np.zeros(0, dtype=np.int32), [])
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    keys, distinct = _numbered(source.group_keys(np.arange(size)))
+    first = np.empty(distinct, dtype=np.int64)
+    first[keys[::-1]] = np.arange(size - 1, -1, -1)  # the last write: the first row
     # Keys are equal for equal raw values; sets parsed from unequal ones may still be equal.
     seen: dict[frozenset[str], int] = {}
     numbers = np.array([seen.setdefault(groups, len(seen)) for groups in source.groups(first)],
                        dtype=np.int32)
-    return GroupedServices(found, numbers[np.asarray(inverse).reshape(-1)], list(seen))
+    return GroupedServices(found, numbers[keys], list(seen))
 
 
 class _Grouped(Source):
-    """:class:`~._merge.Source` over columns whose target groups are read already."""
+    """:class:`~._merge.Source` over columns whose target groups are read already.
 
-    def __init__(self, columns: GroupedServices) -> None:
+    Its ids are ranked among the rows ``ranked`` only (the old system's active services
+    and the new system's, which alone the re-creation compares): the ranks of other rows
+    are never read.
+    """
+
+    def __init__(self, columns: GroupedServices, ranked: Array) -> None:
         super().__init__(columns, None, None, None)
         self._group = columns.group
         self._sets = columns.group_sets
+        self._ranked = ranked
+
+    def id_ranks(self) -> Array:
+        if self._ranks is None:
+            self._ranks = np.zeros(len(self.columns), dtype=np.int64)
+            self._ranks[self._ranked] = dense_ranks(self.columns.service_id, self._ranked)
+        return self._ranks
 
     def groups(self, rows: Array) -> list[frozenset[str]]:
         sets = self._sets
@@ -133,11 +147,13 @@ def check_services(columns: ServiceColumns, plan: CutoverPlan, as_of: dt.date | 
         raise InvalidArgument("the services must be read with their target groups "
                               "(casemigrate._columnar._services.read)", field="columns")
     c = columns
-    source = _Grouped(c)
     roles = np.array([{"old": _OLD, "new": _NEW}.get(plan.system_role(name) or "", _OUTSIDE)
                       for name in c.systems] + [_OUTSIDE], dtype=np.int8)
     role = np.where(c.municipality == plan.municipality.code, roles[c.system], _OUTSIDE)
     inside = np.flatnonzero(role != _OUTSIDE)
+    is_old_active, is_new = (role == _OLD) & (c.end == OPEN), role == _NEW
+    old_active, new = np.flatnonzero(is_old_active), np.flatnonzero(is_new)
+    source = _Grouped(c, np.flatnonzero(is_old_active | is_new))
     blocks: list[Block] = []
     empty = np.array([not groups for groups in c.group_sets], dtype=bool)
     flags = ((c.start[inside] == MISSING).astype(np.int8)
@@ -166,13 +182,11 @@ def check_services(columns: ServiceColumns, plan: CutoverPlan, as_of: dt.date | 
         blocks.append(Found(d.SERVICE_NOT_IN_PLAN, [Finding.of(
             d.SERVICE_NOT_IN_PLAN, (), count=outside, municipality=plan.municipality,
             old_system=plan.old_system, new_system=plan.new_system)]))
-    old_active = np.flatnonzero((role == _OLD) & (c.end == OPEN))
-    new = np.flatnonzero(role == _NEW)
     if len(old_active) and len(new):
         blocks += _recreation(source, old_active, new, plan, match, {})
     elif len(old_active):
-        blocks.append(Found(d.CHECK_NOT_APPLICABLE, [Finding.of(
-            d.CHECK_NOT_APPLICABLE, ("check_services",), check=d._RECREATION_CHECK,
+        blocks.append(Found(CHECK_NOT_APPLICABLE, [Finding.of(
+            CHECK_NOT_APPLICABLE, ("check_services",), check=d._RECREATION_CHECK,
             reason=_text.Phrase(en="no service of the new system {system} was given",
                                 da="der er ingen ydelser fra det nye system {system}",
                                 system=plan.new_system))]))
@@ -193,4 +207,4 @@ def _block(source: Source, rule: Any, rows: Array, values: Array,
         sids = ids.take(pa.array(rows[positions], type=pa.int64())).to_pylist()
         return list(map(make, sids, values[positions].tolist()))
 
-    return _RowFindings(rule, ids, rows, None, made, source.id_ranks())
+    return _RowFindings(rule, ids, rows, None, made)  # its rows' ids ranked alone
