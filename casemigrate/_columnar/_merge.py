@@ -999,10 +999,14 @@ def _in_record_order(source: Source, rows: Array, at: Array, start: Array, group
     if not tied.any():
         return at
     edges = np.flatnonzero(np.diff(np.concatenate(([0], tied.astype(np.int8), [0]))))
-    for first, last in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-        run = at[first:last + 1]
-        keys = list(map(service_key, source.services(rows[run])))
-        at[first:last + 1] = run[sorted(range(len(run)), key=keys.__getitem__)]
+    firsts, sizes = edges[::2], edges[1::2] + 1 - edges[::2]
+    runs = at[_ranges(firsts, sizes)]  # every tied position, run after run
+    keys = list(map(service_key, source.services(rows[runs])))  # one pass for all
+    done = 0
+    for first, size in zip(firsts.tolist(), sizes.tolist(), strict=True):
+        order = sorted(range(done, done + size), key=keys.__getitem__)
+        at[first:first + size] = runs[order]
+        done += size
     return at
 
 
