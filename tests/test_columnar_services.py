@@ -293,6 +293,10 @@ def test_a_polars_table_checks_as_its_records() -> None:
                               match=RecreationMatch(same_start=True))
     assert_same_findings(found, expected)
     assert [(f.code, f.subjects) for f in found] == [("CM315", ("B",)), ("CM316", ("A",))]
+    shown = [repr(found), *map(str, found), *(f.message_in("da") for f in found),
+             *(repr(f.details) for f in found), str(found.to_arrow().to_pylist())]
+    assert "211062-****" in found[0].message
+    assert not any("211062-1234" in text or "2110621234" in text for text in shown)
 
 
 def test_the_benchmark_data_checks_as_its_records() -> None:
