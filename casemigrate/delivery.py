@@ -1744,13 +1744,43 @@ def _judge(old: Service, new: Service, cutover: dt.date, *, later: str,
         out.append(_CLOSED_AT_CUTOVER(old_id, new_id, old_id, new_id, old.end, new.start))
 
 
+@overload
 def check_services(
     services: Iterable[Service],
     plan: CutoverPlan,
     *,
     as_of: dt.date | None = None,
     match: RecreationMatch = _DEFAULT_MATCH,
-) -> tuple[Finding, ...]:
+) -> tuple[Finding, ...]: ...
+
+
+@overload
+def check_services(
+    services: object,
+    plan: CutoverPlan,
+    *,
+    as_of: dt.date | None = None,
+    match: RecreationMatch = _DEFAULT_MATCH,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+) -> Sequence[Finding]: ...
+
+
+def check_services(
+    services: Iterable[Service] | object,
+    plan: CutoverPlan,
+    *,
+    as_of: dt.date | None = None,
+    match: RecreationMatch = _DEFAULT_MATCH,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+    extra: Literal["ignore", "refuse"] = "ignore",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+) -> Sequence[Finding]:
     """Check each service for what DST needs of it.
 
     * CM309 (ERROR): a missing start date, service code, target group or citizen.
@@ -1766,10 +1796,21 @@ def check_services(
       with active old services and no new one at all, CM001 (INFO) says it was not run.
 
     Args:
-        services: The services, in any order.
+        services: The services, in any order: records, or a table (pyarrow, pandas or
+            polars), which needs the ``columnar`` extra and is read as
+            :func:`read_services` reads it (``docs/tables.md``); a table gives a lazy
+            sequence equal to the tuple the records read from it give.
         plan: The plan.
         as_of: The reference day for CM311; without it CM311 is not checked.
         match: How old active services are matched to their re-creation.
+        columns: For a table: as in :func:`read_services`; so are ``errors``,
+            ``extra``, ``date_format`` and ``dayfirst``. With ``errors="collect"``
+            the refused rows are left out and each table, column and error code of
+            them is a CM002 among the findings. Records take none of these.
+        errors: ``"raise"`` (the first bad row's error) or ``"collect"``.
+        extra: ``"ignore"`` or ``"refuse"`` the table's columns that are no field.
+        date_format: A ``strptime`` format for date strings.
+        dayfirst: ``True`` reads ``02-09-2022`` as 2 September.
 
     Returns:
         The findings, sorted; subjects are service ids.
@@ -1789,6 +1830,12 @@ def check_services(
     match = v.instance("match", match, RecreationMatch)
     if as_of is not None:
         as_of = v.day("as_of", as_of)
+    read = {"columns": columns, "errors": errors, "extra": extra, "date_format": date_format,
+            "dayfirst": dayfirst}
+    if _columnar.is_table(services):
+        return _columnar.check_services(  # type: ignore[no-any-return]
+            services, plan, as_of=as_of, match=match, **read)
+    _columnar.records_only(read)
     findings: list[Finding] = []
     outside = 0
     old_active: list[Service] = []

@@ -115,7 +115,7 @@ RULE_MODULES = {"plan", "overlap", "delivery", "scenario", "cleanup", "cleanup._
                 "cleanup.estimate", "cleanup.notice", "cleanup.mass_close", "conversion",
                 "tables"}
 ENGINES = {"_columnar", "_columnar._columns", "_columnar._rules", "_columnar._table",
-           "_columnar._merge", "_columnar._blocking", "_frame_in"}
+           "_columnar._merge", "_columnar._blocking", "_columnar._services", "_frame_in"}
 VIEWS = {"render", "render._base", "render.report", "render.results", "render.timeline"}
 ON_TOP = {"catalogue", "frames", "readiness", "_columnar._report"}
 ENTRY_POINTS = {"__init__", "__main__", "_demo", "synthetic", "testing"}
@@ -157,6 +157,11 @@ ALLOWED_ACROSS: dict[tuple[str, str], str] = {
         "the record path's own functions",
     ("_columnar._merge", "tables"):
         "a deliveries table is read by read_deliveries, a services table by the reader's parts",
+    ("_columnar._services", "delivery"):
+        "the services check over a table raises the record path's rules, made by its own "
+        "code (the missing fields' terms, the target-group pattern)",
+    ("_columnar._services", "tables"):
+        "a services table is read by the reader's parts, the target groups by its parser",
 }
 
 # A name with a leading underscore imported from anywhere but a private module of the
@@ -270,6 +275,7 @@ LOADED_ONLY_LAZILY = {
     "_columnar._table": "loaded by _columnar._rules only",
     "_columnar._merge": "loaded by casemigrate._columnar only after require()",
     "_columnar._blocking": "loaded by casemigrate._columnar only after require()",
+    "_columnar._services": "loaded by casemigrate._columnar only after require()",
     "_columnar._report": "loaded by readiness only after a table was read into columns",
     "testing": "the Hypothesis strategies, behind the test extra; nothing imports it",
 }

@@ -14,6 +14,8 @@ The pipeline has three steps, each in its own module:
 * :mod:`._rules`: the rules over those columns; :mod:`._blocking` the blocking cases;
 * :mod:`._merge`: DST's merge over a deliveries table and a services table, with a
   lazy :class:`~casemigrate.MergeResult`;
+* :mod:`._services`: the services check (CM309-CM311, CM313, CM315, CM316), with the
+  target groups kept as the reader parses them and the merge's re-creation pairing;
 * :mod:`._table`: the findings as a lazy, sorted table of :class:`~casemigrate.Finding`,
   with a CM002 for the refused rows when they were collected.
 """
@@ -111,3 +113,12 @@ def merge_deliveries(deliveries: object, plan: Any, *, services: object | None,
 
     return _merge.merge(deliveries, plan, services, check_overlaps=check_overlaps,
                         match=match, tolerated=tolerated, **read)
+
+
+def check_services(table: object, plan: Any, *, as_of: Any, match: Any, **read: Any) -> Any:
+    """The table path of :func:`casemigrate.check_services`."""
+    require()
+    from casemigrate._columnar import _services  # noqa: PLC0415
+
+    columns = _services.read(table, **read)
+    return _services.check_services(columns, plan, as_of, match).with_refusals(columns.refusals)

@@ -50,7 +50,7 @@ from casemigrate._columnar._table import (
     stable_order,
 )
 from casemigrate._frame_in import open_frame, plain
-from casemigrate._keys import delivery_key, sorted_total
+from casemigrate._keys import delivery_key, service_key, sorted_total
 from casemigrate.exceptions import CaseMigrateError, InvalidArgument
 from casemigrate.findings import Finding, Rule, sort_findings
 from casemigrate.identifiers import CPR, municipality
@@ -904,12 +904,14 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
     pair_new.append(mate[allowed])
     lost_parts.append(rows[alone[~allowed]])
     # The rest, person by person, pass by pass, in the record path's order: start (a
-    # missing one as the first day), then id. Ids are unique among the olds and among
-    # the news (repeats were excluded), so the order is total.
+    # missing one as the first day), then id. In a merge ids are unique among the olds
+    # and among the news (repeats were excluded); where one repeats on one side (the
+    # services check takes every service), the tie is broken by every field.
     crowded = np.flatnonzero(~single[person])
     start = c.start[rows[crowded]].astype(np.int64)
     start[start == MISSING] = _columns.day_number(dt.date.min)
-    crowded = crowded[np.lexsort((source.id_ranks()[rows[crowded]], start))]
+    crowded = _in_record_order(source, rows, crowded, start, person[crowded] * 2
+                               + (crowded >= size))
     side = crowded >= size
     owner = person[crowded]
     begins = _dense(c.start[rows[crowded]])
@@ -980,6 +982,32 @@ def _recreation(source: Source, old: Array, new: Array, plan: CutoverPlan,  # no
         blocks.append(_RowFindings(d.RECREATED_SERVICE_DIFFERS, c.service_id, old_rows,
                                    new_rows, differs, source.id_ranks()))
     return blocks
+
+
+def _in_record_order(source: Source, rows: Array, at: Array, start: Array, group: Array
+                     ) -> Array:
+    """Positions ``at`` (of ``rows``) ordered as ``delivery._pair`` orders each group.
+
+    By start (``start``, a missing one as the first day) and id, then, for the few of one
+    ``group`` that tie on both, by every field (``service_key``), as ``sorted_total``
+    breaks the ties. The order across groups is immaterial: a group's stays its own.
+    """
+    ids = source.id_ranks()[rows[at]]
+    by = np.lexsort((group, ids, start))
+    at, ids, start, group = at[by], ids[by], start[by], group[by]
+    tied = (start[1:] == start[:-1]) & (ids[1:] == ids[:-1]) & (group[1:] == group[:-1])
+    if not tied.any():
+        return at
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], tied.astype(np.int8), [0]))))
+    firsts, sizes = edges[::2], edges[1::2] + 1 - edges[::2]
+    runs = at[_ranges(firsts, sizes)]  # every tied position, run after run
+    keys = list(map(service_key, source.services(rows[runs])))  # one pass for all
+    done = 0
+    for first, size in zip(firsts.tolist(), sizes.tolist(), strict=True):
+        order = sorted(range(done, done + size), key=keys.__getitem__)
+        at[first:first + size] = runs[order]
+        done += size
+    return at
 
 
 def _numbered(key: Array) -> tuple[Array, int]:
