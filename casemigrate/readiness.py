@@ -75,6 +75,7 @@ from casemigrate._text import Term
 from casemigrate.catalogue import RULES
 from casemigrate.delivery import (
     MergeResult,
+    RecreationMatch,
     check_services,
     find_service_overlaps,
     merge_deliveries,
@@ -100,7 +101,7 @@ from casemigrate.overlap import (
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Register, Timeline, check_plan, plan_timeline
-from casemigrate.tables import Refusals, find_refused_rows, read_services
+from casemigrate.tables import Refusals, find_refused_rows
 
 __all__ = ["CHECKS", "SCHEMA_VERSION", "Check", "Report", "check_readiness", "checks_table"]
 
@@ -410,8 +411,6 @@ class _Inputs:
     # columnar twin run on them and give a lazy FindingTable.
     case_columns: Any = None
     service_columns: Any = None
-    service_table: Any = None
-    read: Mapping[str, Any] = attrs.field(factory=dict)
 
     def given(self, name: str) -> bool:
         """Whether ``name`` (``"cases"``, ``"services"``, ...) was given, with a row."""
@@ -442,9 +441,10 @@ class _Inputs:
         if self.service_columns is None or not len(self.service_columns):
             return check_services(self.services or self.merge().services, self.plan,
                                   as_of=self.as_of)
-        # The target groups are not among the columns: read as records.
-        read = read_services(self.service_table, **self.read)
-        return check_services(read.records, self.plan, as_of=self.as_of)
+        from casemigrate._columnar import _services  # noqa: PLC0415
+
+        return _services.check_services(self.service_columns, self.plan, self.as_of,
+                                        RecreationMatch())
 
     def overlaps(self) -> Any:
         """find_service_overlaps on the services given (with deliveries only: the merge's)."""
@@ -616,8 +616,13 @@ def _columns(kind: type[Case] | type[Service], given: object, read: dict[str, An
     require()
     from casemigrate._columnar import _columns as columns  # noqa: PLC0415
 
-    found = (columns.cases if kind is Case else columns.services)(given,
-                                                                  **_options(kind, read))
+    found: Any
+    if kind is Case:
+        found = columns.cases(given, **_options(kind, read))
+    else:  # with the target groups, which check_services reads
+        from casemigrate._columnar import _services  # noqa: PLC0415
+
+        found = _services.read(given, **_options(kind, read))
     refusals.append(found.refusals)
     return found
 
@@ -705,8 +710,6 @@ def check_readiness(
                   else tuple(v.instances("services", services, Service))),
         deliveries=tuple(v.instances("deliveries", deliveries, Delivery)),
         case_columns=case_columns, service_columns=service_columns,
-        service_table=services if service_columns is not None else None,
-        read=_options(Service, read),
     )
     parts, checks = _run_checks(inputs)
     parts.append((len(CHECKS), find_refused_rows(refused)))
