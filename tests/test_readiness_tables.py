@@ -19,6 +19,7 @@ pytest.importorskip("pyarrow")
 pytest.importorskip("narwhals")
 
 from casemigrate import (  # noqa: E402
+    CPR,
     Case,
     CutoverPlan,
     Delivery,
@@ -87,7 +88,7 @@ def service_frame(records: list[Service], bad: list[int]) -> Any:
 def options(draw: st.DrawFn) -> dict[str, Any]:
     """select, ignore and severity overrides, now and then."""
     chosen: dict[str, Any] = {"language": draw(st.sampled_from(["en", "da"]))}
-    if draw(st.booleans()):
+    if draw(st.integers(0, 3)) == 0:
         chosen["select"] = draw(st.lists(st.sampled_from(PREFIXES), min_size=1, max_size=3))
     if draw(st.booleans()):
         chosen["ignore"] = draw(st.lists(st.sampled_from(PREFIXES), max_size=2))
@@ -125,12 +126,28 @@ def assert_same_report(report: Any, expected: Any) -> None:
     assert raised[0] == raised[1]
 
 
-# Each id drawn from a small pool, so ids repeat, within and across systems.
-SMDB_CASES = st.lists(st.one_of(
-    cases(), cases(systems=("Old", "New", "Third")), cases(municipality=101)), max_size=14)
+CITIZENS = st.sampled_from([CPR("211062-1234"), CPR("010203-4321"), None])
+DAYS = st.sampled_from([dt.date(2024, 1, 2), dt.date(2026, 5, 15), dt.date(2026, 5, 22),
+                        C, dt.date(2026, 6, 20)])
 
 
-@settings(max_examples=35, deadline=None)
+@st.composite
+def crowded_case(draw: st.DrawFn) -> Case:
+    """A case of few ids, citizens, systems and days: duplicates and blocking cases."""
+    opened = draw(DAYS)
+    closed = draw(st.one_of(st.none(), DAYS.filter(lambda day: day >= opened)))
+    return Case(case_id=draw(st.sampled_from(["A", "B", "C", "D", "E", "F"])),
+                municipality=draw(st.sampled_from([607, 607, 607, 101])),
+                citizen=draw(CITIZENS), system=draw(st.sampled_from(["Old", "New", "Third"])),
+                opened=opened, closed=closed)
+
+
+# Ids from small pools, so they repeat, within and across systems.
+SMDB_CASES = st.lists(st.one_of(crowded_case(), crowded_case(), cases(citizens=CITIZENS),
+                                cases(municipality=101)), min_size=3, max_size=14)
+
+
+@settings(max_examples=40, deadline=None)
 @given(SMDB_CASES, st.lists(st.integers(0, 13), max_size=2),
        st.sampled_from([None, dt.date(2026, 5, 20), dt.date(2026, 6, 3)]),
        st.sampled_from([dt.date(2026, 5, 21), C, dt.date(2026, 7, 1)]), st.data())
@@ -165,11 +182,25 @@ def _deliveries(records: list[Service], sent_old: int, sent_new: int) -> list[De
                      services=held("New"))]
 
 
-HANDICAP_SERVICES = st.lists(st.one_of(services(), services(systems=("Old", "New", "Else")),
-                                       services(municipality=101)), max_size=14)
+@st.composite
+def crowded_service(draw: st.DrawFn) -> Service:
+    """A service of few ids, citizens, codes and days: overlaps and re-creations."""
+    start = draw(st.one_of(DAYS, st.none()) if draw(st.integers(0, 9)) == 0 else DAYS)
+    end = draw(st.one_of(st.none(), DAYS.filter(lambda day: start is None or day >= start)))
+    return Service(service_id=draw(st.sampled_from(["Y1", "Y2", "Y3", "Y4", "Y5"])),
+                   municipality=draw(st.sampled_from([607, 607, 607, 101])),
+                   citizen=draw(st.sampled_from([CPR("211062-1234"), CPR("211062-1234"),
+                                                 CPR("010203-4321"), None])),
+                   code=draw(st.sampled_from(["SEL107", "SEL107", "SEL85"])),
+                   target_groups=draw(st.sampled_from([{"1.1"}, {"1.1", "2.3"}, {"1..2"}])),
+                   start=start, end=end, system=draw(st.sampled_from(["Old", "New", "Else"])))
 
 
-@settings(max_examples=35, deadline=None)
+HANDICAP_SERVICES = st.lists(st.one_of(crowded_service(), crowded_service(), services(),
+                                       services(municipality=101)), min_size=2, max_size=14)
+
+
+@settings(max_examples=40, deadline=None)
 @given(HANDICAP_SERVICES, st.lists(st.integers(0, 13), max_size=2), st.booleans(),
        st.sampled_from([C, dt.date(2026, 8, 1)]), st.data())
 def test_a_handicap_service_table_reports_what_its_records_report(
