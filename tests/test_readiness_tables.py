@@ -297,6 +297,44 @@ def test_pandas_and_polars_tables_give_one_report(library: str) -> None:
     assert frame_out.equals(expected.to_frame(library))
 
 
+def _count_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A counter of the findings the engine's blocks build (``make``, ``make_many``)."""
+    from casemigrate._columnar import _blocking, _merge, _rules, _services  # noqa: F401
+    from casemigrate._columnar._table import Block
+
+    built, depth = [0], [0]
+    classes, stack = [], [Block]
+    while stack:
+        cls = stack.pop()
+        classes.append(cls)
+        stack.extend(cls.__subclasses__())
+    for cls in classes:
+        for name in ("make", "make_many"):
+            if name not in cls.__dict__:
+                continue
+
+            def wrapper(self: Any, rows: Any, _original: Any = cls.__dict__[name],
+                        _one: bool = name == "make") -> Any:
+                if depth[0] == 0:  # make_many calling make counts once
+                    built[0] += 1 if _one else len(rows)
+                depth[0] += 1
+                try:
+                    return _original(self, rows)
+                finally:
+                    depth[0] -= 1
+
+            monkeypatch.setattr(cls, name, wrapper)
+    real = Finding.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Finding], *args: Any, **kwargs: Any) -> Finding:
+        if depth[0] == 0:
+            built[0] += 1
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Finding, "of", classmethod(counting))
+    return built
+
+
 def test_a_table_report_counts_and_renders_without_building_every_finding(
         monkeypatch: pytest.MonkeyPatch) -> None:
     many = [Case(case_id=f"C{n:04d}", municipality=607, citizen=f"0101{n % 90 + 10:02d}-4321"
@@ -304,28 +342,48 @@ def test_a_table_report_counts_and_renders_without_building_every_finding(
                  opened=dt.date(2024, 1, 1)) for n in range(2_000)]
     frame = case_frame(many, [])
     report = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
-                             as_of=C, select=["CM204", "CM205"])
-    built = []
-    real = Finding.of.__func__  # type: ignore[attr-defined]
-
-    def counting(cls: type[Finding], *args: Any, **kwargs: Any) -> Finding:
-        built.append(1)
-        return real(cls, *args, **kwargs)
-
-    monkeypatch.setattr(Finding, "of", classmethod(counting))
-    assert report.counts_by_code == {"CM204": 90, "CM205": 1}
-    assert report.counts_by_severity["ERROR"] == 90
+                             as_of=C)
+    expected = check_readiness(smdb_plan(), cases=many, as_of=C)
+    built = _count_built(monkeypatch)
+    counts = report.counts_by_code
+    assert counts == expected.counts_by_code
+    assert (counts["CM204"], counts["CM205"], counts["CM206"]) == (90, 1, 1_000)
+    assert report.counts_by_severity["ERROR"] == 90 + 1_000
     assert not report.ok
-    assert len(report.findings) == 91
-    assert built == []
+    assert len(report.findings) == sum(counts.values())
+    assert repr(report) == repr(expected)
+    assert built == [0]
     text = report.render(limit_per_code=2)
-    assert "... and 88 more" in text
-    assert len(built) <= 3  # the two CM204 listed, the one CM205
-    built.clear()
+    assert "... and 88 more" in text and "... and 998 more" in text
+    assert built[0] <= 2 * len(counts)  # the two listed of each code
+    built[0] = 0
     report.to_html(limit_per_code=1)
-    assert len(built) <= 2
-    built.clear()
-    assert report.findings[45].code == "CM204" and len(built) == 1
+    assert built[0] <= len(counts)
+    built[0] = 0
+    assert report.findings[500].code == "CM206" and built == [1]
+
+
+def test_a_service_table_report_counts_without_building_every_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def svc(n: int, system: str) -> Service:
+        return Service(service_id=f"Y{n}{system[0]}", municipality=607,
+                       citizen=f"0101{n % 90 + 10:02d}-4321", code=f"SEL{n % 50}",
+                       target_groups={"1.1"}, start=dt.date(2024, 1, 1),
+                       end=C if system == "Old" else None, system=system)
+
+    basis = [svc(n, system) for n in range(1_000) for system in ("Old", "New")]
+    report = check_readiness(handicap_plan(), services=service_frame(basis, []),
+                             columns=SERVICE_NAMES, dayfirst=True, as_of=C)
+    expected = check_readiness(handicap_plan(), services=basis, as_of=C)
+    built = _count_built(monkeypatch)
+    counts = report.counts_by_code
+    assert counts == expected.counts_by_code
+    assert counts["CM301"] == counts["CM302"] > 1_000
+    assert not report.ok and built == [0]
+    report.render(limit_per_code=3)
+    assert 0 < built[0] <= 3 * len(counts)
+    built[0] = 0
+    assert len(list(report.findings[:10])) == 10 and built == [10]  # the counter counts
 
 
 def test_a_table_without_a_good_row_is_no_data() -> None:
