@@ -84,6 +84,7 @@ from casemigrate.exceptions import (
     InvalidArgument,
     InvalidType,
     UnknownRuleCode,
+    mask_numbers,
 )
 from casemigrate.findings import (
     CHECK_NOT_APPLICABLE,
@@ -148,8 +149,10 @@ def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
 
 def _jsonable(value: Any) -> Any:
     """A JSON-ready copy of a finding detail: no CPR in full, dates as ISO strings."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, str):  # a record id that is a CPR number is shown as one
+        return mask_numbers(value)
     if isinstance(value, CPR):
         return value.masked
     if isinstance(value, Municipality):

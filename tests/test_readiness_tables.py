@@ -428,3 +428,21 @@ def test_a_merge_finding_with_a_tables_subjects_but_other_details_is_kept_in_ord
     pair = [f.details["last"] for f in report.findings
             if f.code == "CM301" and f.subjects == ("B", "B'")]
     assert sorted(pair) == [dt.date(2026, 5, 10), C]
+
+
+def test_no_cpr_number_in_full_in_any_view_of_a_table_report() -> None:
+    records = [Case(case_id=case_id, municipality=607, citizen="211062-1234", system=system,
+                    opened=dt.date(2024, 1, 1))
+               for case_id, system in (("0101904321", "Old"), ("010190-4322", "New"),
+                                       ("S-1", "Old"))]
+    frame = case_frame(records, [2])
+    report = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
+                             errors="collect", as_of=C, language="da")
+    shown = [str(report), repr(report), report.to_html(), report._repr_html_(),
+             str(report.to_dict()), report.to_frame().to_string(),
+             report.to_frame(subjects="explode").to_string(),
+             *map(str, report.findings), *map(repr, report.findings)]
+    assert {"CM002", "CM204", "CM206"} <= set(report.counts_by_code)
+    for digits in ("2110621234", "211062-1234", "0101904321", "010190-4321", "010190-4322",
+                   "320162-1234"):
+        assert not any(digits in text for text in shown), digits
