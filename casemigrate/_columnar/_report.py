@@ -119,10 +119,13 @@ class _Objects(Sequence[Finding]):
 def _subject_keys(block: Block) -> pa.Array:
     """Each finding's subjects as one string, in the block's sorted order.
 
-    Ids joined by a character below any id's, so the strings sort as the tuples do.
+    Ids as a finding shows them (one that is a CPR number masked, as
+    :func:`~casemigrate.exceptions.mask_cpr_id` does), joined by a character below any
+    id's, so the strings compare and sort as the findings' subjects do.
     """
     offsets, rows = block.subject_lists()
-    ids = block.subject_ids().take(pa.array(rows, type=pa.int64()))
+    ids = pc.replace_substring_regex(block.subject_ids().take(pa.array(rows, type=pa.int64())),
+                                     pattern=r"^(\d{6})-?\d{4}$", replacement=r"\1-****")
     kind = pa.int64() if int(offsets[-1]) >= 2**31 - 1 else pa.int32()
     lists = (pa.LargeListArray if kind == pa.int64() else pa.ListArray).from_arrays(
         pa.array(offsets, type=kind), ids)
