@@ -452,3 +452,18 @@ def test_no_cpr_number_in_full_in_any_view_of_a_table_report() -> None:
     for digits in ("2110621234", "211062-1234", "0101904321", "010190-4321", "010190-4322",
                    "320162-1234"):
         assert not any(digits in text for text in shown), digits
+
+
+def test_a_table_reports_findings_pickle_as_their_tuple() -> None:
+    import pickle
+
+    records = [Case(case_id=f"C{n}", municipality=607, citizen="211062-1234",
+                    system="Old" if n % 2 else "New", opened=dt.date(2024, 1, 1))
+               for n in range(5)]
+    report = check_readiness(smdb_plan(), cases=case_frame(records, []), columns=CASE_NAMES,
+                             dayfirst=True, as_of=C)
+    again = pickle.loads(pickle.dumps(report))
+    assert isinstance(again.findings, tuple)
+    assert [(f.code, f.subjects) for f in again.findings] == [
+        (f.code, f.subjects) for f in report.findings]
+    assert str(again) == str(report)

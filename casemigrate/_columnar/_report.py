@@ -346,6 +346,11 @@ class ReportFindings(Sequence[Finding]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (or deep-copied) as the tuple of its findings, which it equals: the
+        # engine's blocks hold arrays and makers that are not for keeping.
+        return (tuple, (tuple(self),))
+
     def __repr__(self) -> str:
         return f"<ReportFindings of {len(self)} findings: {self.counts_by_code()}>"
 
