@@ -38,7 +38,7 @@ for either register, so the report counts every row no check saw. A table given 
 ``cases=`` or ``services=`` is read once, as :func:`~casemigrate.read_cases` or
 :func:`~casemigrate.read_services` reads it with the reader's options (``columns=``,
 ``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``), into the columnar engine's
-columns (the ``columnar`` extra), and its refusals join them. The checks with a
+columns (the ``columnar`` extra; without it, into records), and its refusals join them. The checks with a
 columnar form run on the columns, and the report's ``findings`` is a lazy sequence
 that builds a finding only when one is read; the report equals the one of the
 records read from the table (``docs/tables.md``, "The readiness report over tables").
@@ -83,6 +83,7 @@ from casemigrate.delivery import (
 from casemigrate.exceptions import (
     InvalidArgument,
     InvalidType,
+    MissingDependency,
     UnknownRuleCode,
     mask_numbers,
 )
@@ -102,7 +103,7 @@ from casemigrate.overlap import (
     find_reporting_overlap,
 )
 from casemigrate.plan import CutoverPlan, Register, Timeline, check_plan, plan_timeline
-from casemigrate.tables import Refusals, find_refused_rows
+from casemigrate.tables import Refusals, find_refused_rows, read_cases, read_services
 
 __all__ = ["CHECKS", "SCHEMA_VERSION", "Check", "Report", "check_readiness", "checks_table"]
 
@@ -613,10 +614,32 @@ def _options(kind: type[Case] | type[Service], read: dict[str, Any]) -> dict[str
     return options
 
 
+def _records(kind: type[Case] | type[Service], given: object, read: dict[str, Any],
+             refusals: list[Refusals]) -> Any:
+    """The records of ``given``: as they are, or read from a table (its refusals kept).
+
+    For a table without the ``columnar`` extra: the table reader needs narwhals only.
+    """
+    if not is_table(given):
+        return given
+    reader = read_cases if kind is Case else read_services
+    table = reader(given, **_options(kind, read))
+    refusals.append(table.refusals)
+    return table.records
+
+
+def _engine() -> bool:
+    """Whether the columnar engine can run (the ``columnar`` extra is installed)."""
+    try:
+        require()
+    except MissingDependency:
+        return False
+    return True
+
+
 def _columns(kind: type[Case] | type[Service], given: object, read: dict[str, Any],
              refusals: list[Refusals]) -> Any:
     """``given`` read once into the columnar engine's columns (its refusals kept)."""
-    require()
     from casemigrate._columnar import _columns as columns  # noqa: PLC0415
 
     found: Any
@@ -703,6 +726,10 @@ def check_readiness(
     tables = is_table(cases) or is_table(services)
     if not tables:
         records_only(read)
+    elif not _engine():  # read into records, as the table reader does with narwhals alone
+        cases = _records(Case, cases, read, refused)
+        services = _records(Service, services, read, refused)
+        tables = False
     case_columns = _columns(Case, cases, read, refused) if is_table(cases) else None
     service_columns = (_columns(Service, services, read, refused) if is_table(services)
                        else None)

@@ -467,3 +467,27 @@ def test_a_table_reports_findings_pickle_as_their_tuple() -> None:
     assert [(f.code, f.subjects) for f in again.findings] == [
         (f.code, f.subjects) for f in report.findings]
     assert str(again) == str(report)
+
+
+def test_without_the_columnar_extra_a_table_is_read_into_records(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table reader needs narwhals alone: without numpy and pyarrow the report
+    reads the table into records, as it did before it ran on columns."""
+    from casemigrate import MissingDependency, readiness
+
+    def missing() -> None:
+        raise MissingDependency("pip install 'casemigrate[columnar]'", field="table")
+
+    records = [Case(case_id=f"C{n}", municipality=607, citizen="211062-1234",
+                    system="Old" if n % 2 else "New", opened=dt.date(2024, 1, 1))
+               for n in range(4)]
+    frame = case_frame(records, [3])
+    on_columns = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
+                                 errors="collect", as_of=C)
+    monkeypatch.setattr(readiness, "require", missing)
+    on_records = check_readiness(smdb_plan(), cases=frame, columns=CASE_NAMES, dayfirst=True,
+                                 errors="collect", as_of=C)
+    assert isinstance(on_records.findings, tuple)
+    assert not isinstance(on_columns.findings, tuple)
+    assert_same_report(on_columns, on_records)
+    assert on_records.counts_by_code["CM002"] == 1
