@@ -38,10 +38,11 @@ for either register, so the report counts every row no check saw. A table given 
 ``cases=`` or ``services=`` is read once, as :func:`~casemigrate.read_cases` or
 :func:`~casemigrate.read_services` reads it with the reader's options (``columns=``,
 ``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``), into the columnar engine's
-columns (the ``columnar`` extra; without it, into records), and its refusals join them. The checks with a
-columnar form run on the columns, and the report's ``findings`` is a lazy sequence
-that builds a finding only when one is read; the report equals the one of the
-records read from the table (``docs/tables.md``, "The readiness report over tables").
+columns (the ``columnar`` extra; without it, into records), and its refusals join
+them. The checks with a columnar form run on the columns, and the report's
+``findings`` is a lazy sequence that builds a finding only when one is read; the
+report equals the one of the records read from the table (``docs/tables.md``, "The
+readiness report over tables").
 
 Example:
     >>> import datetime as dt
@@ -418,7 +419,7 @@ class _Inputs:
 
     def given(self, name: str) -> bool:
         """Whether ``name`` (``"cases"``, ``"services"``, ...) was given, with a row."""
-        columns = getattr(self, f"{name[:-1]}_columns", None)
+        columns = {"cases": self.case_columns, "services": self.service_columns}.get(name)
         if columns is not None:
             return len(columns) > 0
         return bool(getattr(self, name))
