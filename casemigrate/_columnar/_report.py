@@ -326,7 +326,16 @@ class ReportFindings(Sequence[Finding]):
 
     def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
         if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return tuple(self[i] for i in range(start, stop, step))
+            out: list[Finding] = []  # each group's part in one pass over its arrays
+            for at, group in enumerate(self._groups):
+                first = int(self._offsets[at])
+                low, high = max(start - first, 0), min(stop - first, len(group))
+                if low < high:
+                    out.extend(group[low:high])
+            return tuple(out)
         size = len(self)
         position = index + size if index < 0 else index
         if not 0 <= position < size:
