@@ -480,6 +480,22 @@ def frame_columns(findings: ReportFindings, *, language: str, subjects: str,
     columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
     details: dict[str, list[Any]] = {}
     rows = 0
+    # A day's or a period's cell once per distinct value (they repeat across findings);
+    # only these, whose equal values show alike (not so 1 and True in a tuple).
+    shown: dict[tuple[type, Any], Any] = {}
+
+    def show(value: Any) -> Any:
+        kind = type(value)
+        if kind is not dt.date and not (isinstance(value, tuple) and all(
+                item is None or type(item) is dt.date for item in value)):
+            return cell(value, language)
+        made = shown.get((kind, value))
+        if made is None:
+            if len(shown) > 100_000:
+                shown.clear()
+            made = shown[(kind, value)] = cell(value, language)
+        return made
+
     for severity, code, rule, group in findings.by_code():
         before = rows
         hint = rule.hint_in(language)
@@ -487,7 +503,7 @@ def frame_columns(findings: ReportFindings, *, language: str, subjects: str,
         messages, cited, listed = columns["message"], columns["citation"], columns["subjects"]
         for finding in group:
             ids = [mask(subject) for subject in finding.subjects]
-            message = mask(finding.message_in(language))
+            message = finding.message_in(language)  # masked already, as mask() would
             # A finding that cites a milestone's source too (CM106, CM108) says so itself.
             citation = (plain if "source" not in finding.details
                         else finding.citation_in(language, register=register))
@@ -505,7 +521,7 @@ def frame_columns(findings: ReportFindings, *, language: str, subjects: str,
                 column = details.get(key)
                 if column is None:
                     column = details[key] = [None] * rows
-                column.extend([cell(value, language)] * count)
+                column.extend([show(value)] * count)
             rows += count
             for column in details.values():
                 if len(column) < rows:
