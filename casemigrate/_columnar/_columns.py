@@ -86,8 +86,8 @@ class CaseColumns(_Read):
         extra_columns: The table's columns that are no field.
     """
 
-    __slots__ = ("case_id", "citizen", "closed", "extra_columns", "municipality", "opened",
-                 "refusals", "rows", "system", "systems")
+    __slots__ = ("_system", "_systems", "case_id", "citizen", "closed", "extra_columns",
+                 "municipality", "opened", "refusals", "rows")
 
     def __init__(self, *, case_id: pa.Array, municipality: Array, citizen: Array,
                  system: Array, systems: list[str], opened: Array, closed: Array,
@@ -96,8 +96,8 @@ class CaseColumns(_Read):
         self.case_id = case_id
         self.municipality = municipality
         self.citizen = citizen
-        self.system = system
-        self.systems = systems
+        self._system = system  # or a _Names the reader validated, encoded on first read
+        self._systems = systems
         self.opened = opened
         self.closed = closed
         self.rows = rows
@@ -106,6 +106,33 @@ class CaseColumns(_Read):
 
     def __len__(self) -> int:
         return len(self.opened)
+
+    @property
+    def system(self) -> Array:
+        """Each case's system, an index into :attr:`systems`.
+
+        A system column the reader proved good in bulk is encoded here, when first
+        read: a rule that never reads it (duplicates, but for the findings' details)
+        does not pay for it.
+        """
+        if isinstance(self._system, _Names):
+            self._system, self._systems = self._system.encoded()
+        return self._system
+
+    @system.setter
+    def system(self, value: Array) -> None:
+        self._system = value
+
+    @property
+    def systems(self) -> list[str]:
+        """The distinct system names."""
+        self.system  # noqa: B018  # encoded first, if it is not yet
+        return self._systems
+
+    @systems.setter
+    def systems(self, value: list[str]) -> None:
+        self.system  # noqa: B018
+        self._systems = value
 
     @property
     def nbytes(self) -> int:
@@ -200,6 +227,9 @@ def read(kind: type, table: object, *, columns: Any = None, errors: Any = "raise
         values = packed.get(name)
         if values is None:
             return np.full(len(rows), fill, dtype=dtype)
+        if isinstance(values, _Names):
+            values.good = None if keep is None else good
+            return values
         return values if keep is None else values[good]
 
     ids = packed[t._SPECS[kind][0].name]
@@ -359,27 +389,48 @@ def _ids(walk: _Walk, name: str, array: pa.Array) -> pa.Array | None:
         return None
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
+    _parse_slow(walk, name, array, _plain_texts(array, 200))
+    return array
+
+
+def _plain_texts(array: pa.Array, longest: int) -> Array:
+    """Where a string array holds printable ASCII, not starting with a space, 1 to ``longest`` long.
+
+    Such a value is a good id or name as :func:`casemigrate._validate.text` judges it
+    (printable ASCII has no letter it refuses; a printable value that is all spaces
+    starts with one). Read from the Arrow buffers: the bytes' least and greatest say
+    whether any is not printable ASCII (rare: those values are found by position)
+    or may be a space (only then is each value's first byte read).
+    """
     size = len(array)
     _, offsets_buffer, data_buffer = array.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset:array.offset + size + 1]
     lengths = np.diff(offsets)
-    printable = pc.ascii_is_printable(array)
-    fast = (np.asarray((printable.fill_null(False) if printable.null_count else printable)
-                       .to_numpy(zero_copy_only=False))
-            & (lengths > 0) & (lengths <= 200))
-    if data_buffer is not None and fast.any():
-        # Not blank: a printable id that is all spaces starts with one, so an id that
-        # starts with a space (rare) is left to the parser.
+    fast = (lengths > 0) & (lengths <= longest)
+    first, last = (int(offsets[0]), int(offsets[-1])) if size else (0, 0)
+    if data_buffer is not None and last > first:
         data = np.frombuffer(data_buffer, dtype=np.uint8)
-        fast &= data[np.minimum(offsets[:-1], len(data) - 1)] != ord(" ")
-    fast &= ~_nulls(array)
-    slow = np.flatnonzero(~fast)
-    for row in slow.tolist():  # Danish letters, nulls, a leading space, and the refused
+        text = data[first:last]
+        low, high = int(text.min()), int(text.max())
+        if low < ord(" ") or high > ord("~"):
+            odd = np.flatnonzero((text - np.uint8(32)) > 94)  # below " " or above "~"
+            fast[np.searchsorted(offsets, odd + first, side="right") - 1] = False
+        if low <= ord(" ") and bool((text == ord(" ")).any()):
+            fast &= data[np.minimum(offsets[:-1], len(data) - 1)] != ord(" ")
+    if array.null_count:
+        fast &= ~_nulls(array)
+    return fast
+
+
+def _parse_slow(walk: _Walk, name: str, array: pa.Array, fast: Array) -> None:
+    """Every value not proven good in bulk through the reader's parser; refusals added."""
+    if bool(fast.all()):
+        return
+    for row in np.flatnonzero(~fast).tolist():
         try:
             walk.parse(name, array[row].as_py())
         except CaseMigrateError as error:
             walk.add(row, name, error)
-    return array
 
 
 def _municipalities(walk: _Walk, name: str, array: pa.Array) -> Array | None:
@@ -395,6 +446,40 @@ def _municipalities(walk: _Walk, name: str, array: pa.Array) -> Array | None:
                 return np.zeros(len(array), dtype=np.int16)
             return np.full(len(array), code, dtype=np.int16)
     return _by_distinct(walk, name, array, lambda found: found.code, np.int16)
+
+
+class _Names:
+    """A system column of cases proven good in bulk, encoded as :func:`_names` encodes it
+    when :attr:`CaseColumns.system` is first read."""
+
+    __slots__ = ("array", "good")
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array
+        self.good: Array | None = None  # the rows kept, if some were refused
+
+    def encoded(self) -> tuple[Array, list[str]]:
+        """The indices of the good rows and the distinct names, as :func:`_names` gives them.
+
+        Every value was proven good (:func:`_plain_texts`): the reader's parser gives
+        each back as it is, so the distinct values, in the order they first appear, are
+        the names.
+        """
+        found = self.array.dictionary_encode()
+        indices = np.asarray(found.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+        return (indices if self.good is None else indices[self.good],
+                found.dictionary.to_pylist())
+
+
+_NAME_LENGTH: Final = 100  # a system's name, at most (casemigrate.model._system)
+
+
+def _systems(walk: _Walk, name: str, array: pa.Array) -> Any:
+    """Systems: of cases, proven good in bulk and encoded when first read (:class:`_Names`)."""
+    if (walk.kind is Case and pa.types.is_string(array.type) and not array.null_count
+            and bool(_plain_texts(array, _NAME_LENGTH).all())):
+        return _Names(array)
+    return _names(walk, name, array)
 
 
 def _names(walk: _Walk, name: str, array: pa.Array) -> Array | None:
@@ -523,7 +608,7 @@ def _checked(walk: _Walk, name: str, array: pa.Array) -> Array | None:
 
 
 _WALKERS: Final[dict[str, Callable[[_Walk, str, pa.Array], Any]]] = {
-    "id": _ids, "municipality": _municipalities, "cpr": _citizens, "system": _names,
+    "id": _ids, "municipality": _municipalities, "cpr": _citizens, "system": _systems,
     "code": _names, "date": _days, "groups": _groups,
 }
 
