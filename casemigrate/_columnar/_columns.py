@@ -449,8 +449,10 @@ def _municipalities(walk: _Walk, name: str, array: pa.Array) -> Array | None:
 
 
 class _Names:
-    """A system column of cases proven good in bulk, encoded as :func:`_names` encodes it
-    when :attr:`CaseColumns.system` is first read."""
+    """A system column of cases proven good in bulk, not yet encoded.
+
+    Encoded as :func:`_names` encodes it when :attr:`CaseColumns.system` is first read.
+    """
 
     __slots__ = ("array", "good")
 
