@@ -282,6 +282,35 @@ def test_a_column_of_one_cpr_form_is_read_as_a_block_as_the_records_read_it(
         False, False]
 
 
+@pytest.mark.parametrize("hyphen", ["", "-"])
+def test_a_block_of_digits_is_read_by_arithmetic_as_the_records_read_it(hyphen: str) -> None:
+    from unittest import mock
+
+    from casemigrate._columnar import _columns
+    from casemigrate.identifiers import _birth_date
+
+    # Every byte a digit (or the hyphen): the pairs are read by arithmetic, not looked up.
+    prefixes = [f"{d:02d}{m:02d}{y:02d}{c}" for d in (0, 1, 9, 28, 29, 30, 31, 32, 99)
+                for m in (0, 1, 2, 9, 10, 12, 13, 99) for y in (0, 36, 37, 57, 58, 99)
+                for c in range(10)]
+    values = [f"{p[:6]}{hyphen}{p[6]}{n % 1000:03d}" for n, p in enumerate(prefixes)]
+    with mock.patch.object(_columns, "_PAIRS", None):  # the look-up table is not built
+        digits, plain = _columns._plain_cpr_digits(pa.array(values))
+        assert _columns._PAIRS is None
+    expected = [type(_birth_date(p)) is dt.date for p in prefixes]
+    assert plain.tolist() == expected
+    assert digits[plain].tolist() == [int(v.replace("-", "")) for v, ok in zip(
+        values, expected, strict=True) if ok]
+    records = [Case(case_id=f"C{n}", municipality=607, citizen=v, system="Old",
+                    opened=dt.date(2020, 1, 1)) for n, (v, ok) in enumerate(zip(
+                        values, expected, strict=True)) if ok][:200] * 2
+    rows = [{"case_id": f"{c.case_id}-{n}", "municipality": 607,
+             "citizen": values[int(c.case_id[1:])], "system": "Old",
+             "opened": c.opened, "closed": None} for n, c in enumerate(records)]
+    assert_same_findings(find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER),
+                         find_duplicate_active_cases([Case(**r) for r in rows], as_of=CUTOVER))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(-3, 40), max_size=60))
 def test_runs_of_a_key_are_numpys_unique(values: list[int]) -> None:

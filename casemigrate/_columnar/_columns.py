@@ -507,7 +507,10 @@ def _citizens(walk: _Walk, name: str, array: pa.Array) -> Array | None:
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
     out, fast = _plain_cpr_digits(array)
-    fast &= ~_nulls(array)
+    if array.null_count:
+        fast &= ~_nulls(array)
+    if bool(fast.all()):
+        return out
     out[~fast] = NO_CITIZEN
     cache: dict[Any, int | CaseMigrateError] = {}
     for row in np.flatnonzero(~fast).tolist():  # spaces, blanks, nulls, the refused
@@ -719,7 +722,18 @@ def _block_cpr_digits(buffer: Any, start: int, size: int, width: int) -> tuple[A
     Read in place, two bytes at a time: each pair of bytes (``DD``, ``MM``, ``YY``, and
     the serial's two halves) is looked up in a table of the 100 pairs of ASCII digits
     (-1 for any other pair), so five lookups per value read and check all ten digits.
+    Where every byte of the block but the hyphens is a digit (a clean export; one
+    count over the bytes says so), :func:`_digit_block_cpr_digits` reads the pairs by
+    arithmetic instead.
     """
+    block = np.ndarray((size, width), dtype=np.uint8, buffer=buffer, offset=start,
+                       strides=(width, 1))
+    # Every byte at most "9", and the only ones below "0" the hyphens, one per value.
+    below = int(np.count_nonzero(block < ord("0")))
+    hyphens = size if width == 11 else 0
+    if int(block.max()) <= ord("9") and below == hyphens and (
+            not hyphens or int(np.count_nonzero(block[:, 6] == ord("-"))) == hyphens):
+        return _digit_block_cpr_digits(buffer, start, size, width)
     global _PAIRS  # noqa: PLW0603  # built once, on first use
     if _PAIRS is None:
         _PAIRS = np.full(65_536, -1, dtype=np.int16)
@@ -749,6 +763,39 @@ def _block_cpr_digits(buffer: Any, start: int, size: int, width: int) -> tuple[A
 
 
 _PAIRS: Array | None = None
+
+
+def _digit_block_cpr_digits(buffer: Any, start: int, size: int, width: int
+                            ) -> tuple[Array, Array]:
+    """:func:`_block_cpr_digits` of a block whose bytes are digits (and the hyphens).
+
+    Each pair of digits is read as one little-endian ``uint16`` (the first digit the
+    low byte): its low nibbles are the digits, so ``10 * first + second`` is a few
+    operations on the pairs in place. The birth date is looked up by ``DDMM`` (and
+    29 February by century) in the tables of :func:`_real_digit_dates`.
+    """
+    global _DATE_TABLES  # noqa: PLW0603  # built once, on first use
+    if _DATE_TABLES is None:
+        _DATE_TABLES = _date_tables()
+    by_day_month, leap = _DATE_TABLES
+    skip = width - 10  # the hyphen of DDMMYY-SSSS
+
+    def pair(at: int) -> Array:
+        raw = np.ndarray((size,), dtype="<u2", buffer=buffer, offset=start + at,
+                         strides=(width,))
+        digits = raw & np.uint16(0x0F0F)
+        return (digits * np.uint16(10) + (digits >> np.uint16(8))) & np.uint16(0xFF)
+
+    day_month = pair(0) * np.uint16(100) + pair(2)
+    year = pair(4)
+    high, low = pair(6 + skip), pair(8 + skip)
+    good = by_day_month[day_month]
+    february = np.flatnonzero(day_month == 2902)
+    if len(february):
+        good[february] &= leap[(high[february] // 10).astype(np.int32) * 100 + year[february]]
+    number = (day_month.astype(np.int32) * 100 + year).astype(np.int64) * 10_000
+    number += high * np.uint16(100) + low
+    return number, np.asarray(good)
 
 
 def _date_tables() -> tuple[Array, Array]:
