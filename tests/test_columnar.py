@@ -343,6 +343,27 @@ def test_a_sliced_or_chunked_table_is_read_in_place_as_its_rows() -> None:
         assert found.refusals.refused_rows == 1  # 300299: no such day
 
 
+def test_columns_read_from_their_buffers_at_any_offset_give_the_records_findings() -> None:
+    # Dates, nulls and systems are read from the Arrow buffers and validity bitmaps in
+    # place, the systems encoded after the refused rows are left out: at every offset.
+    citizens = ["211062-1234", "2110621234", None, "010100-4321", "300299-1234"]
+    systems = ["Old", "New", "Third", "Old New"]
+    closed = [None, CUTOVER, CUTOVER + dt.timedelta(days=1), None, dt.date(2026, 1, 1)]
+    rows = [{"case_id": f"C{i:02d}", "municipality": 607, "citizen": citizens[i % 5],
+             "system": systems[i % 4], "opened": dt.date(2020, 1, 1) + dt.timedelta(days=i),
+             "closed": closed[i % 3]} for i in range(23)]
+    whole = table(rows, CASE_TYPES)
+    for start in range(10):
+        part = whole.slice(start)
+        expected = find_duplicate_active_cases(read_cases(part, errors="collect").records,
+                                               as_of=CUTOVER)
+        found = find_duplicate_active_cases(part, as_of=CUTOVER, errors="collect")
+        assert {f.code for f in expected} == {"CM204", "CM205"}
+        assert_same_findings(tuple(f for f in found if f.code != "CM002"), expected)
+        assert found.refusals.refused_rows == len([r for r in rows[start:]
+                                                   if r["citizen"] == "300299-1234"])
+
+
 def test_one_municipality_in_a_column_is_judged_once_as_the_reader_judges_it() -> None:
     rows = [{"case_id": f"C{i}", "municipality": 999, "citizen": "211062-1234",
              "system": "Old", "opened": dt.date(2020, 1, 1), "closed": None} for i in range(3)]

@@ -539,9 +539,9 @@ def _days(walk: _Walk, name: str, array: pa.Array) -> Array | None:
     if pa.types.is_date64(kind):
         array = array.cast(pa.date32())
     if pa.types.is_date32(array.type):
-        numbers = array.view(pa.int32())
-        days = np.array((numbers.fill_null(0) if numbers.null_count else numbers)
-                        .to_numpy(zero_copy_only=False), dtype=np.int32)
+        # The values buffer as it stands (a null's slot holds any number: replaced).
+        days = np.frombuffer(array.buffers()[1], dtype=np.int32)[
+            array.offset:array.offset + len(array)].copy()
         _not_given(walk, name, array, days)
         return days
     if pa.types.is_timestamp(kind) and kind.tz is None:
@@ -569,19 +569,28 @@ def _not_given(walk: _Walk, name: str, array: pa.Array, days: Array) -> None:
     """The null rows of a date column: the field's marker, or the reader's refusal."""
     if not array.null_count:
         return
-    nulls = np.flatnonzero(_nulls(array))
+    nulls = _nulls(array)
     try:
         walk.parse(name, None)
     except CaseMigrateError as error:
-        for row in nulls.tolist():
+        for row in np.flatnonzero(nulls).tolist():
             walk.add(row, name, error)
         return
-    days[nulls] = _NOT_GIVEN[name]
+    np.putmask(days, nulls, _NOT_GIVEN[name])
 
 
 def _nulls(array: pa.Array) -> Array:
+    """Where ``array`` is null; read from its validity bitmap where it has a plain one."""
+    size = len(array)
     if array.null_count == 0:
-        return np.zeros(len(array), dtype=bool)
+        return np.zeros(size, dtype=bool)
+    kind = array.type
+    bitmap = array.buffers()[0]
+    if bitmap is not None and (pa.types.is_date(kind) or pa.types.is_timestamp(kind)
+                               or pa.types.is_integer(kind) or pa.types.is_string(kind)):
+        valid = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little",
+                              count=array.offset + size)[array.offset:]
+        return valid == 0
     return np.array(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
 
 
