@@ -221,7 +221,11 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
     with_citizen = columns.citizen != NO_CITIZEN
     blocks: list[Block] = []
     rows = np.flatnonzero(active & with_citizen)
-    key = columns.municipality[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
+    place = columns.municipality
+    if len(place) and place.min() == place.max():  # one municipality's table: the citizen
+        key = columns.citizen[rows]
+    else:
+        key = place[rows].astype(np.int64) * _CITIZEN_SPAN + columns.citizen[rows]
     # One stable sort of the (municipality, citizen) keys: each citizen's rows are a run,
     # in input order; the runs of two or more rows are the groups.
     order = stable_order(key)
@@ -250,8 +254,8 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
         blocks.append(_CaseGroups(DUPLICATE_ACTIVE_CASES, columns, offsets=offsets,
                                   members=member_rows, generation=member_rows[offsets[:-1]],
                                   as_of=as_of, ranks=ranks))
-    without = np.flatnonzero(active & ~with_citizen)
-    if len(without):
+    if np.count_nonzero(active) > len(rows):  # some active case has no citizen
+        without = np.flatnonzero(active & ~with_citizen)
         blocks.append(_CaseGroups(CASES_WITHOUT_CITIZEN, columns,
                                   offsets=np.array([0, len(without)]), members=without,
                                   generation=np.zeros(1, dtype=np.int64), as_of=as_of))
