@@ -322,8 +322,10 @@ class _Walk:
         if end_name not in packed:
             return
         start, end = packed[start_name], packed[end_name]
-        wrong = ((end != OPEN) & (start != MISSING) & (end < start)
-                 & ~self.refused[start_name] & ~self.refused[end_name])
+        wrong = end < start  # never where either is not given: OPEN and MISSING are extremes
+        if bool(wrong.any()):
+            wrong &= ((end != OPEN) & (start != MISSING)
+                      & ~self.refused[start_name] & ~self.refused[end_name])
         for row in np.flatnonzero(wrong).tolist():
             self.add(row, end_name, t._ends_before(start_name, day_of(int(start[row])),
                                                    end_name, day_of(int(end[row]))))
@@ -802,7 +804,10 @@ def _digit_block_cpr_digits(buffer: Any, start: int, size: int, width: int
     february = np.flatnonzero(day_month == 2902)
     if len(february):
         good[february] &= leap[(high[february] // 10).astype(np.int32) * 100 + year[february]]
-    number = (day_month.astype(np.int32) * 100 + year).astype(np.int64) * 10_000
+    number = day_month.astype(np.int64)  # then in place: no other temporary of int64s
+    number *= 100
+    number += year
+    number *= 10_000
     number += high * np.uint16(100) + low
     return number, np.asarray(good)
 
