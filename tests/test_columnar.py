@@ -153,6 +153,26 @@ def test_duplicate_active_cases_are_identical(rows: list[dict[str, Any]],
     assert_same_findings(found, expected)
 
 
+@settings(max_examples=40)
+@given(st.lists(st.tuples(st.sampled_from(["211062-1234", "2110621234", "010100-4321",
+                                           "311299-0001", "010101-4000"]),
+                          st.sampled_from([607, 101]), SYSTEMS, DAYS),
+                min_size=0, max_size=30),
+       st.permutations([f"{prefix}{n}" for prefix in ("A", "a", "Ø", "9", "B-") for n in
+                        (1, 10, 2, 20, 3, 30)]))
+def test_duplicates_with_every_id_different_are_identical(
+        cases: list[tuple[str, int, str, dt.date]], ids: list[str]) -> None:
+    # Every id used once: the groups are ordered by their smallest id alone.
+    rows = [{"case_id": case_id, "municipality": place, "citizen": cpr, "system": system,
+             "opened": opened, "closed": None}
+            for case_id, (cpr, place, system, opened) in zip(ids, cases, strict=False)]
+    expected = find_duplicate_active_cases([Case(**row) for row in rows], as_of=CUTOVER)
+    found = find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
+    assert_same_findings(found, expected)
+    exported = found.to_arrow()  # type: ignore[attr-defined]
+    assert exported.column("subjects").to_pylist() == [list(f.subjects) for f in expected]
+
+
 @settings(max_examples=25)
 @given(service_rows())
 def test_the_lazy_table_counts_and_exports_without_objects(rows: list[dict[str, Any]]) -> None:
