@@ -384,6 +384,25 @@ def test_columns_read_from_their_buffers_at_any_offset_give_the_records_findings
                                                    if r["citizen"] == "300299-1234"])
 
 
+def test_a_case_tables_systems_are_encoded_when_first_read_as_the_reader_reads_them() -> None:
+    from casemigrate._columnar import _columns
+
+    systems = ["Old", "KMD Sag", "Old", "New", " Old", "KMD Sag"]
+    rows = [{"case_id": f"C{i}", "municipality": 607,
+             "citizen": "300299-1234" if i == 2 else "211062-1234", "system": system,
+             "opened": dt.date(2020, 1, 1), "closed": None} for i, system in enumerate(systems)]
+    for names in ([*systems[:4], "Old", "KMD Sag"], systems):  # all plain; one not (" Old")
+        for row, system in zip(rows, names, strict=True):
+            row["system"] = system
+        columns = _columns.cases(table(rows, CASE_TYPES), errors="collect")
+        lazy = isinstance(columns._system, _columns._Names)
+        assert lazy is (names[4] == "Old")  # a leading space: the reader's parser judges it
+        good = [system for i, system in enumerate(names) if i != 2]  # row 2: refused CPR
+        assert [columns.systems[code] for code in columns.system.tolist()] == good
+        assert columns.systems == list(dict.fromkeys(names))
+        assert not isinstance(columns._system, _columns._Names)
+
+
 def test_one_municipality_in_a_column_is_judged_once_as_the_reader_judges_it() -> None:
     rows = [{"case_id": f"C{i}", "municipality": 999, "citizen": "211062-1234",
              "system": "Old", "opened": dt.date(2020, 1, 1), "closed": None} for i in range(3)]
