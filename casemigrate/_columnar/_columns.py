@@ -542,8 +542,9 @@ def _days(walk: _Walk, name: str, array: pa.Array) -> Array | None:
         array = array.cast(pa.date32())
     if pa.types.is_date32(array.type):
         # The values buffer as it stands (a null's slot holds any number: replaced).
-        days = np.frombuffer(array.buffers()[1], dtype=np.int32)[
-            array.offset:array.offset + len(array)].copy()
+        values = array.buffers()[1]
+        days = (np.zeros(len(array), dtype=np.int32) if values is None else np.frombuffer(
+            values, dtype=np.int32)[array.offset:array.offset + len(array)].copy())
         _not_given(walk, name, array, days)
         return days
     if pa.types.is_timestamp(kind) and kind.tz is None:
