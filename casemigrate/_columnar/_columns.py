@@ -480,9 +480,15 @@ _NAME_LENGTH: Final = 100  # a system's name, at most (casemigrate.model._system
 
 def _systems(walk: _Walk, name: str, array: pa.Array) -> Any:
     """Systems: of cases, proven good in bulk and encoded when first read (:class:`_Names`)."""
-    if (walk.kind is Case and pa.types.is_string(array.type) and not array.null_count
-            and bool(_plain_texts(array, _NAME_LENGTH).all())):
-        return _Names(array)
+    if walk.kind is Case and _is_text(array) and not array.null_count:
+        plain = array
+        if not pa.types.is_string(plain.type):  # a pandas column: large strings, say
+            try:
+                plain = plain.cast(pa.string())
+            except pa.ArrowException:  # pragma: no cover - over 2 GiB of names
+                return _names(walk, name, array)
+        if bool(_plain_texts(plain, _NAME_LENGTH).all()):
+            return _Names(plain)
     return _names(walk, name, array)
 
 
