@@ -153,6 +153,26 @@ def test_duplicate_active_cases_are_identical(rows: list[dict[str, Any]],
     assert_same_findings(found, expected)
 
 
+@settings(max_examples=40)
+@given(st.lists(st.tuples(st.sampled_from(["211062-1234", "2110621234", "010100-4321",
+                                           "311299-0001", "010101-4000"]),
+                          st.sampled_from([607, 101]), SYSTEMS, DAYS),
+                min_size=0, max_size=30),
+       st.permutations([f"{prefix}{n}" for prefix in ("A", "a", "Ø", "9", "B-") for n in
+                        (1, 10, 2, 20, 3, 30)]))
+def test_duplicates_with_every_id_different_are_identical(
+        cases: list[tuple[str, int, str, dt.date]], ids: list[str]) -> None:
+    # Every id used once: the groups are ordered by their smallest id alone.
+    rows = [{"case_id": case_id, "municipality": place, "citizen": cpr, "system": system,
+             "opened": opened, "closed": None}
+            for case_id, (cpr, place, system, opened) in zip(ids, cases, strict=False)]
+    expected = find_duplicate_active_cases([Case(**row) for row in rows], as_of=CUTOVER)
+    found = find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
+    assert_same_findings(found, expected)
+    exported = found.to_arrow()  # type: ignore[attr-defined]
+    assert exported.column("subjects").to_pylist() == [list(f.subjects) for f in expected]
+
+
 @settings(max_examples=25)
 @given(service_rows())
 def test_the_lazy_table_counts_and_exports_without_objects(rows: list[dict[str, Any]]) -> None:
@@ -282,6 +302,35 @@ def test_a_column_of_one_cpr_form_is_read_as_a_block_as_the_records_read_it(
         False, False]
 
 
+@pytest.mark.parametrize("hyphen", ["", "-"])
+def test_a_block_of_digits_is_read_by_arithmetic_as_the_records_read_it(hyphen: str) -> None:
+    from unittest import mock
+
+    from casemigrate._columnar import _columns
+    from casemigrate.identifiers import _birth_date
+
+    # Every byte a digit (or the hyphen): the pairs are read by arithmetic, not looked up.
+    prefixes = [f"{d:02d}{m:02d}{y:02d}{c}" for d in (0, 1, 9, 28, 29, 30, 31, 32, 99)
+                for m in (0, 1, 2, 9, 10, 12, 13, 99) for y in (0, 36, 37, 57, 58, 99)
+                for c in range(10)]
+    values = [f"{p[:6]}{hyphen}{p[6]}{n % 1000:03d}" for n, p in enumerate(prefixes)]
+    with mock.patch.object(_columns, "_PAIRS", None):  # the look-up table is not built
+        digits, plain = _columns._plain_cpr_digits(pa.array(values))
+        assert _columns._PAIRS is None
+    expected = [type(_birth_date(p)) is dt.date for p in prefixes]
+    assert plain.tolist() == expected
+    assert digits[plain].tolist() == [int(v.replace("-", "")) for v, ok in zip(
+        values, expected, strict=True) if ok]
+    records = [Case(case_id=f"C{n}", municipality=607, citizen=v, system="Old",
+                    opened=dt.date(2020, 1, 1)) for n, (v, ok) in enumerate(zip(
+                        values, expected, strict=True)) if ok][:200] * 2
+    rows = [{"case_id": f"{c.case_id}-{n}", "municipality": 607,
+             "citizen": values[int(c.case_id[1:])], "system": "Old",
+             "opened": c.opened, "closed": None} for n, c in enumerate(records)]
+    assert_same_findings(find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER),
+                         find_duplicate_active_cases([Case(**r) for r in rows], as_of=CUTOVER))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(-3, 40), max_size=60))
 def test_runs_of_a_key_are_numpys_unique(values: list[int]) -> None:
@@ -312,6 +361,46 @@ def test_a_sliced_or_chunked_table_is_read_in_place_as_its_rows() -> None:
         found = find_duplicate_active_cases(shaped, as_of=CUTOVER, errors="collect")
         assert [f for f in found if f.code != "CM002"] == list(expected)
         assert found.refusals.refused_rows == 1  # 300299: no such day
+
+
+def test_columns_read_from_their_buffers_at_any_offset_give_the_records_findings() -> None:
+    # Dates, nulls and systems are read from the Arrow buffers and validity bitmaps in
+    # place, the systems encoded after the refused rows are left out: at every offset.
+    citizens = ["211062-1234", "2110621234", None, "010100-4321", "300299-1234"]
+    systems = ["Old", "New", "Third", "Old New"]
+    closed = [None, CUTOVER, CUTOVER + dt.timedelta(days=1), None, dt.date(2026, 1, 1)]
+    rows = [{"case_id": f"C{i:02d}", "municipality": 607, "citizen": citizens[i % 5],
+             "system": systems[i % 4], "opened": dt.date(2020, 1, 1) + dt.timedelta(days=i),
+             "closed": closed[i % 3]} for i in range(23)]
+    whole = table(rows, CASE_TYPES)
+    for start in range(10):
+        part = whole.slice(start)
+        expected = find_duplicate_active_cases(read_cases(part, errors="collect").records,
+                                               as_of=CUTOVER)
+        found = find_duplicate_active_cases(part, as_of=CUTOVER, errors="collect")
+        assert {f.code for f in expected} == {"CM204", "CM205"}
+        assert_same_findings(tuple(f for f in found if f.code != "CM002"), expected)
+        assert found.refusals.refused_rows == len([r for r in rows[start:]
+                                                   if r["citizen"] == "300299-1234"])
+
+
+def test_a_case_tables_systems_are_encoded_when_first_read_as_the_reader_reads_them() -> None:
+    from casemigrate._columnar import _columns
+
+    systems = ["Old", "KMD Sag", "Old", "New", " Old", "KMD Sag"]
+    rows = [{"case_id": f"C{i}", "municipality": 607,
+             "citizen": "300299-1234" if i == 2 else "211062-1234", "system": system,
+             "opened": dt.date(2020, 1, 1), "closed": None} for i, system in enumerate(systems)]
+    for names in ([*systems[:4], "Old", "KMD Sag"], systems):  # all plain; one not (" Old")
+        for row, system in zip(rows, names, strict=True):
+            row["system"] = system
+        columns = _columns.cases(table(rows, CASE_TYPES), errors="collect")
+        lazy = isinstance(columns._system, _columns._Names)
+        assert lazy is (names[4] == "Old")  # a leading space: the reader's parser judges it
+        good = [system for i, system in enumerate(names) if i != 2]  # row 2: refused CPR
+        assert [columns.systems[code] for code in columns.system.tolist()] == good
+        assert columns.systems == list(dict.fromkeys(names))
+        assert not isinstance(columns._system, _columns._Names)
 
 
 def test_one_municipality_in_a_column_is_judged_once_as_the_reader_judges_it() -> None:

@@ -86,8 +86,8 @@ class CaseColumns(_Read):
         extra_columns: The table's columns that are no field.
     """
 
-    __slots__ = ("case_id", "citizen", "closed", "extra_columns", "municipality", "opened",
-                 "refusals", "rows", "system", "systems")
+    __slots__ = ("_system", "_systems", "case_id", "citizen", "closed", "extra_columns",
+                 "municipality", "opened", "refusals", "rows")
 
     def __init__(self, *, case_id: pa.Array, municipality: Array, citizen: Array,
                  system: Array, systems: list[str], opened: Array, closed: Array,
@@ -96,8 +96,8 @@ class CaseColumns(_Read):
         self.case_id = case_id
         self.municipality = municipality
         self.citizen = citizen
-        self.system = system
-        self.systems = systems
+        self._system = system  # or a _Names the reader validated, encoded on first read
+        self._systems = systems
         self.opened = opened
         self.closed = closed
         self.rows = rows
@@ -106,6 +106,33 @@ class CaseColumns(_Read):
 
     def __len__(self) -> int:
         return len(self.opened)
+
+    @property
+    def system(self) -> Array:
+        """Each case's system, an index into :attr:`systems`.
+
+        A system column the reader proved good in bulk is encoded here, when first
+        read: a rule that never reads it (duplicates, but for the findings' details)
+        does not pay for it.
+        """
+        if isinstance(self._system, _Names):
+            self._system, self._systems = self._system.encoded()
+        return self._system
+
+    @system.setter
+    def system(self, value: Array) -> None:
+        self._system = value
+
+    @property
+    def systems(self) -> list[str]:
+        """The distinct system names."""
+        self.system  # noqa: B018  # encoded first, if it is not yet
+        return self._systems
+
+    @systems.setter
+    def systems(self, value: list[str]) -> None:
+        self.system  # noqa: B018
+        self._systems = value
 
     @property
     def nbytes(self) -> int:
@@ -200,6 +227,9 @@ def read(kind: type, table: object, *, columns: Any = None, errors: Any = "raise
         values = packed.get(name)
         if values is None:
             return np.full(len(rows), fill, dtype=dtype)
+        if isinstance(values, _Names):
+            values.good = None if keep is None else good
+            return values
         return values if keep is None else values[good]
 
     ids = packed[t._SPECS[kind][0].name]
@@ -292,8 +322,10 @@ class _Walk:
         if end_name not in packed:
             return
         start, end = packed[start_name], packed[end_name]
-        wrong = ((end != OPEN) & (start != MISSING) & (end < start)
-                 & ~self.refused[start_name] & ~self.refused[end_name])
+        wrong = end < start  # never where either is not given: OPEN and MISSING are extremes
+        if bool(wrong.any()):
+            wrong &= ((end != OPEN) & (start != MISSING)
+                      & ~self.refused[start_name] & ~self.refused[end_name])
         for row in np.flatnonzero(wrong).tolist():
             self.add(row, end_name, t._ends_before(start_name, day_of(int(start[row])),
                                                    end_name, day_of(int(end[row]))))
@@ -359,27 +391,48 @@ def _ids(walk: _Walk, name: str, array: pa.Array) -> pa.Array | None:
         return None
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
+    _parse_slow(walk, name, array, _plain_texts(array, 200))
+    return array
+
+
+def _plain_texts(array: pa.Array, longest: int) -> Array:
+    """Where a string array holds printable ASCII, not starting with a space, 1 to ``longest`` long.
+
+    Such a value is a good id or name as :func:`casemigrate._validate.text` judges it
+    (printable ASCII has no letter it refuses; a printable value that is all spaces
+    starts with one). Read from the Arrow buffers: the bytes' least and greatest say
+    whether any is not printable ASCII (rare: those values are found by position)
+    or may be a space (only then is each value's first byte read).
+    """
     size = len(array)
     _, offsets_buffer, data_buffer = array.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset:array.offset + size + 1]
     lengths = np.diff(offsets)
-    printable = pc.ascii_is_printable(array)
-    fast = (np.asarray((printable.fill_null(False) if printable.null_count else printable)
-                       .to_numpy(zero_copy_only=False))
-            & (lengths > 0) & (lengths <= 200))
-    if data_buffer is not None and fast.any():
-        # Not blank: a printable id that is all spaces starts with one, so an id that
-        # starts with a space (rare) is left to the parser.
+    fast = (lengths > 0) & (lengths <= longest)
+    first, last = (int(offsets[0]), int(offsets[-1])) if size else (0, 0)
+    if data_buffer is not None and last > first:
         data = np.frombuffer(data_buffer, dtype=np.uint8)
-        fast &= data[np.minimum(offsets[:-1], len(data) - 1)] != ord(" ")
-    fast &= ~_nulls(array)
-    slow = np.flatnonzero(~fast)
-    for row in slow.tolist():  # Danish letters, nulls, a leading space, and the refused
+        text = data[first:last]
+        low, high = int(text.min()), int(text.max())
+        if low < ord(" ") or high > ord("~"):
+            odd = np.flatnonzero((text - np.uint8(32)) > 94)  # below " " or above "~"
+            fast[np.searchsorted(offsets, odd + first, side="right") - 1] = False
+        if low <= ord(" ") and bool((text == ord(" ")).any()):
+            fast &= data[np.minimum(offsets[:-1], len(data) - 1)] != ord(" ")
+    if array.null_count:
+        fast &= ~_nulls(array)
+    return fast
+
+
+def _parse_slow(walk: _Walk, name: str, array: pa.Array, fast: Array) -> None:
+    """Every value not proven good in bulk through the reader's parser; refusals added."""
+    if bool(fast.all()):
+        return
+    for row in np.flatnonzero(~fast).tolist():
         try:
             walk.parse(name, array[row].as_py())
         except CaseMigrateError as error:
             walk.add(row, name, error)
-    return array
 
 
 def _municipalities(walk: _Walk, name: str, array: pa.Array) -> Array | None:
@@ -395,6 +448,48 @@ def _municipalities(walk: _Walk, name: str, array: pa.Array) -> Array | None:
                 return np.zeros(len(array), dtype=np.int16)
             return np.full(len(array), code, dtype=np.int16)
     return _by_distinct(walk, name, array, lambda found: found.code, np.int16)
+
+
+class _Names:
+    """A system column of cases proven good in bulk, not yet encoded.
+
+    Encoded as :func:`_names` encodes it when :attr:`CaseColumns.system` is first read.
+    """
+
+    __slots__ = ("array", "good")
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array
+        self.good: Array | None = None  # the rows kept, if some were refused
+
+    def encoded(self) -> tuple[Array, list[str]]:
+        """The indices of the good rows and the distinct names, as :func:`_names` gives them.
+
+        Every value was proven good (:func:`_plain_texts`): the reader's parser gives
+        each back as it is, so the distinct values, in the order they first appear, are
+        the names.
+        """
+        found = self.array.dictionary_encode()
+        indices = np.asarray(found.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+        return (indices if self.good is None else indices[self.good],
+                found.dictionary.to_pylist())
+
+
+_NAME_LENGTH: Final = 100  # a system's name, at most (casemigrate.model._system)
+
+
+def _systems(walk: _Walk, name: str, array: pa.Array) -> Any:
+    """Systems: of cases, proven good in bulk and encoded when first read (:class:`_Names`)."""
+    if walk.kind is Case and _is_text(array) and not array.null_count:
+        plain = array
+        if not pa.types.is_string(plain.type):  # a pandas column: large strings, say
+            try:
+                plain = plain.cast(pa.string())
+            except pa.ArrowException:  # pragma: no cover - over 2 GiB of names
+                return _names(walk, name, array)
+        if bool(_plain_texts(plain, _NAME_LENGTH).all()):
+            return _Names(plain)
+    return _names(walk, name, array)
 
 
 def _names(walk: _Walk, name: str, array: pa.Array) -> Array | None:
@@ -420,7 +515,10 @@ def _citizens(walk: _Walk, name: str, array: pa.Array) -> Array | None:
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
     out, fast = _plain_cpr_digits(array)
-    fast &= ~_nulls(array)
+    if array.null_count:
+        fast &= ~_nulls(array)
+    if bool(fast.all()):
+        return out
     out[~fast] = NO_CITIZEN
     cache: dict[Any, int | CaseMigrateError] = {}
     for row in np.flatnonzero(~fast).tolist():  # spaces, blanks, nulls, the refused
@@ -449,9 +547,10 @@ def _days(walk: _Walk, name: str, array: pa.Array) -> Array | None:
     if pa.types.is_date64(kind):
         array = array.cast(pa.date32())
     if pa.types.is_date32(array.type):
-        numbers = array.view(pa.int32())
-        days = np.array((numbers.fill_null(0) if numbers.null_count else numbers)
-                        .to_numpy(zero_copy_only=False), dtype=np.int32)
+        # The values buffer as it stands (a null's slot holds any number: replaced).
+        values = array.buffers()[1]
+        days = (np.zeros(len(array), dtype=np.int32) if values is None else np.frombuffer(
+            values, dtype=np.int32)[array.offset:array.offset + len(array)].copy())
         _not_given(walk, name, array, days)
         return days
     if pa.types.is_timestamp(kind) and kind.tz is None:
@@ -479,19 +578,28 @@ def _not_given(walk: _Walk, name: str, array: pa.Array, days: Array) -> None:
     """The null rows of a date column: the field's marker, or the reader's refusal."""
     if not array.null_count:
         return
-    nulls = np.flatnonzero(_nulls(array))
+    nulls = _nulls(array)
     try:
         walk.parse(name, None)
     except CaseMigrateError as error:
-        for row in nulls.tolist():
+        for row in np.flatnonzero(nulls).tolist():
             walk.add(row, name, error)
         return
-    days[nulls] = _NOT_GIVEN[name]
+    np.putmask(days, nulls, _NOT_GIVEN[name])
 
 
 def _nulls(array: pa.Array) -> Array:
+    """Where ``array`` is null; read from its validity bitmap where it has a plain one."""
+    size = len(array)
     if array.null_count == 0:
-        return np.zeros(len(array), dtype=bool)
+        return np.zeros(size, dtype=bool)
+    kind = array.type
+    bitmap = array.buffers()[0]
+    if bitmap is not None and (pa.types.is_date(kind) or pa.types.is_timestamp(kind)
+                               or pa.types.is_integer(kind) or pa.types.is_string(kind)):
+        valid = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little",
+                              count=array.offset + size)[array.offset:]
+        return valid == 0
     return np.array(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -523,7 +631,7 @@ def _checked(walk: _Walk, name: str, array: pa.Array) -> Array | None:
 
 
 _WALKERS: Final[dict[str, Callable[[_Walk, str, pa.Array], Any]]] = {
-    "id": _ids, "municipality": _municipalities, "cpr": _citizens, "system": _names,
+    "id": _ids, "municipality": _municipalities, "cpr": _citizens, "system": _systems,
     "code": _names, "date": _days, "groups": _groups,
 }
 
@@ -632,7 +740,18 @@ def _block_cpr_digits(buffer: Any, start: int, size: int, width: int) -> tuple[A
     Read in place, two bytes at a time: each pair of bytes (``DD``, ``MM``, ``YY``, and
     the serial's two halves) is looked up in a table of the 100 pairs of ASCII digits
     (-1 for any other pair), so five lookups per value read and check all ten digits.
+    Where every byte of the block but the hyphens is a digit (a clean export; one
+    count over the bytes says so), :func:`_digit_block_cpr_digits` reads the pairs by
+    arithmetic instead.
     """
+    block = np.ndarray((size, width), dtype=np.uint8, buffer=buffer, offset=start,
+                       strides=(width, 1))
+    # Every byte at most "9", and the only ones below "0" the hyphens, one per value.
+    below = int(np.count_nonzero(block < ord("0")))
+    hyphens = size if width == 11 else 0
+    if int(block.max()) <= ord("9") and below == hyphens and (
+            not hyphens or int(np.count_nonzero(block[:, 6] == ord("-"))) == hyphens):
+        return _digit_block_cpr_digits(buffer, start, size, width)
     global _PAIRS  # noqa: PLW0603  # built once, on first use
     if _PAIRS is None:
         _PAIRS = np.full(65_536, -1, dtype=np.int16)
@@ -662,6 +781,42 @@ def _block_cpr_digits(buffer: Any, start: int, size: int, width: int) -> tuple[A
 
 
 _PAIRS: Array | None = None
+
+
+def _digit_block_cpr_digits(buffer: Any, start: int, size: int, width: int
+                            ) -> tuple[Array, Array]:
+    """:func:`_block_cpr_digits` of a block whose bytes are digits (and the hyphens).
+
+    Each pair of digits is read as one little-endian ``uint16`` (the first digit the
+    low byte): its low nibbles are the digits, so ``10 * first + second`` is a few
+    operations on the pairs in place. The birth date is looked up by ``DDMM`` (and
+    29 February by century) in the tables of :func:`_real_digit_dates`.
+    """
+    global _DATE_TABLES  # noqa: PLW0603  # built once, on first use
+    if _DATE_TABLES is None:
+        _DATE_TABLES = _date_tables()
+    by_day_month, leap = _DATE_TABLES
+    skip = width - 10  # the hyphen of DDMMYY-SSSS
+
+    def pair(at: int) -> Array:
+        raw = np.ndarray((size,), dtype="<u2", buffer=buffer, offset=start + at,
+                         strides=(width,))
+        digits = raw & np.uint16(0x0F0F)
+        return (digits * np.uint16(10) + (digits >> np.uint16(8))) & np.uint16(0xFF)
+
+    day_month = pair(0) * np.uint16(100) + pair(2)
+    year = pair(4)
+    high, low = pair(6 + skip), pair(8 + skip)
+    good = by_day_month[day_month]
+    february = np.flatnonzero(day_month == 2902)
+    if len(february):
+        good[february] &= leap[(high[february] // 10).astype(np.int32) * 100 + year[february]]
+    number = day_month.astype(np.int64)  # then in place: no other temporary of int64s
+    number *= 100
+    number += year
+    number *= 10_000
+    number += high * np.uint16(100) + low
+    return number, np.asarray(good)
 
 
 def _date_tables() -> tuple[Array, Array]:
