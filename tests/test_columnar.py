@@ -331,20 +331,6 @@ def test_a_block_of_digits_is_read_by_arithmetic_as_the_records_read_it(hyphen: 
                          find_duplicate_active_cases([Case(**r) for r in rows], as_of=CUTOVER))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(-3, 40), max_size=60))
-def test_runs_of_a_key_are_numpys_unique(values: list[int]) -> None:
-    import numpy as np
-
-    from casemigrate._columnar._rules import _runs
-
-    key = np.array(values, dtype=np.int64)
-    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True,
-                                          return_counts=True)
-    found = _runs(key)
-    assert [a.tolist() for a in found] == [first.tolist(), inverse.tolist(), counts.tolist()]
-
-
 def test_a_sliced_or_chunked_table_is_read_in_place_as_its_rows() -> None:
     citizens = ["211062-1234", "2110621234", None, "010100-4321", "211062-1234", "300299-1234"]
     rows = [{"case_id": f"C{i}", "municipality": 607, "citizen": cpr, "system": "Old",

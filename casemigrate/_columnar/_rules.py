@@ -174,27 +174,6 @@ def _ranges(starts: Array, lengths: Array) -> Array:
     return base + np.arange(total)
 
 
-def _runs(key: Array) -> tuple[Array, Array, Array]:
-    """``np.unique(key, return_index=True, return_inverse=True, return_counts=True)[1:]``.
-
-    The same arrays, from one unstable sort: the first row of each distinct key is
-    the smallest row of its run, as ``np.unique`` gives it.
-    """
-    if not len(key):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    order = np.argsort(key)
-    ordered = key[order]
-    new = np.empty(len(key), dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    inverse = np.empty(len(key), dtype=np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return (np.minimum.reduceat(order, starts), inverse,
-            np.diff(np.append(starts, len(key))))
-
-
 def _by_records(columns: CaseColumns, rows: Array, as_of: dt.date) -> FindingTable:
     """The record path's findings for ``rows``, as a table (a rare shape: colliding ids)."""
     from casemigrate.overlap import find_duplicate_active_cases  # noqa: PLC0415
