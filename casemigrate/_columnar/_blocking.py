@@ -36,10 +36,10 @@ from casemigrate._columnar._table import (
     FindingTable,
     Found,
     dense_ranks,
+    shown_ids,
     sort_rows,
     stable_order,
 )
-from casemigrate.exceptions import mask_cpr_id
 from casemigrate.findings import CHECK_NOT_APPLICABLE, Finding, Rule, finding_maker
 from casemigrate.overlap import (
     ACTIVE_IN_BOTH_SYSTEMS,
@@ -57,29 +57,12 @@ Array = Any
 _NOT_DELETED: Final = np.iinfo(np.int64).min
 _OLD: Final = 1
 _NEW: Final = 2
-# ``casemigrate.exceptions._WHOLE_CPR`` for RE2: ``\d`` of a Python str pattern is any
-# Unicode decimal digit (category Nd). A match is masked by ``mask_cpr_id`` itself.
-_WHOLE_CPR: Final = r"^\p{Nd}{6}-?\p{Nd}{4}$"
 _WIDEST_ROW_SORT: Final = 32  # subjects per finding up to which findings sort as arrays
 _BLOCKING: Final = finding_maker(BLOCKING_ACTIVE_CASE, "case", "system", "deadline")
 _NOT_REREPORTED: Final = finding_maker(DELETED_NOT_REREPORTED, "case", "old_system", "deleted",
                                        "latest", "citizen", "new_system", "rereport_by")
 _IN_BOTH: Final = finding_maker(ACTIVE_IN_BOTH_SYSTEMS, "old_system", "new_system", "cutover",
                                 "citizen")
-
-
-def _shown(ids: pa.Array) -> pa.Array:
-    """``ids`` as a finding shows them: an id that is a CPR number masked."""
-    if not len(ids):
-        return ids
-    hit = np.asarray(pc.match_substring_regex(ids, _WHOLE_CPR).fill_null(False)
-                     .to_numpy(zero_copy_only=False), dtype=bool)
-    if not hit.any():
-        return ids
-    values = ids.to_pylist()
-    for at in np.flatnonzero(hit).tolist():
-        values[at] = mask_cpr_id(values[at])
-    return pa.array(values, type=pa.string())
 
 
 def _encodable(text: str) -> bool:
@@ -154,7 +137,7 @@ def _singles(rule: Rule, columns: CaseColumns, rows: Array,
         chosen = rows[which]
         return build(chosen, columns.case_id.take(pa.array(chosen, type=pa.int64())).to_pylist())
 
-    return _Named(rule, _shown(ids), np.arange(len(rows)), len(rows), made)
+    return _Named(rule, shown_ids(ids), np.arange(len(rows)), len(rows), made)
 
 
 def blocking_cases(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date | None,
@@ -233,7 +216,7 @@ def blocking_cases(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date | Non
     without = np.flatnonzero(at_cutover & ~with_citizen)
     if len(without):
         ids = columns.case_id.take(pa.array(without, type=pa.int64()))
-        blocks.append(_Named(CASES_WITHOUT_CITIZEN, _shown(ids),
+        blocks.append(_Named(CASES_WITHOUT_CITIZEN, shown_ids(ids),
                              np.zeros(len(without), dtype=np.int64), 1,
                              lambda _: [Finding.of(CASES_WITHOUT_CITIZEN, ids.to_pylist(),
                                                    count=len(without))]))
@@ -281,7 +264,7 @@ def _in_both_systems(columns: CaseColumns, plan: CutoverPlan, rows: Array,
     if collide.any():
         systems = pa.array(columns.systems, type=pa.string()).take(
             pa.array(columns.system[rows], type=pa.int32()))
-        qualified = pc.binary_join_element_wise(_shown(ids), systems, "@")
+        qualified = pc.binary_join_element_wise(shown_ids(ids), systems, "@")
         named = pc.if_else(pa.array(collide), qualified, ids)
     citizens = columns.citizen[rows[offsets[:-1]]]
     cache: list[list[str]] = []
@@ -295,4 +278,4 @@ def _in_both_systems(columns: CaseColumns, plan: CutoverPlan, rows: Array,
                 for a, b, c in zip(offsets[which].tolist(), offsets[which + 1].tolist(),
                                    citizens[which].tolist(), strict=True)]
 
-    return _Named(ACTIVE_IN_BOTH_SYSTEMS, _shown(named), group, size, build)
+    return _Named(ACTIVE_IN_BOTH_SYSTEMS, shown_ids(named), group, size, build)

@@ -19,12 +19,34 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from casemigrate.exceptions import InvalidArgument
+from casemigrate.exceptions import InvalidArgument, mask_cpr_id
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.findings import _tie_key as tie_key
 
 Array = Any
 _CHUNK = 65_536  # findings built per pass over the arrays when iterating
+# ``casemigrate.exceptions._WHOLE_CPR`` for RE2: ``\d`` of a Python str pattern is any
+# Unicode decimal digit (category Nd). A match is masked by ``mask_cpr_id`` itself.
+_WHOLE_CPR = r"^\p{Nd}{6}-?\p{Nd}{4}$"
+
+
+def shown_ids(ids: pa.Array) -> pa.Array:
+    """``ids`` as a finding shows them: an id that is a CPR number masked.
+
+    A :class:`~casemigrate.Finding` masks such a subject (``211062-****``); an export
+    of the arrays must too. One regular-expression pass over the column; only the hits
+    are rewritten.
+    """
+    if not len(ids):
+        return ids
+    hit = np.asarray(pc.match_substring_regex(ids, _WHOLE_CPR).fill_null(False)
+                     .to_numpy(zero_copy_only=False), dtype=bool)
+    if not hit.any():
+        return ids
+    values = ids.to_pylist()
+    for at in np.flatnonzero(hit).tolist():
+        values[at] = mask_cpr_id(values[at])
+    return pa.array(values, type=pa.string())
 
 
 def dense_ranks(ids: pa.Array, rows: Array) -> Array:
@@ -268,7 +290,7 @@ class FindingTable(Sequence[Finding]):
         subjects = []
         for block in self._blocks:
             offsets, rows = block.subject_lists()
-            values = block.subject_ids().take(pa.array(rows, type=pa.int64()))
+            values = shown_ids(block.subject_ids().take(pa.array(rows, type=pa.int64())))
             subjects.append(pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()),
                                                      values))
         column = (pa.concat_arrays(subjects) if subjects
