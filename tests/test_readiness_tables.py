@@ -493,3 +493,24 @@ def test_without_the_columnar_extra_a_table_is_read_into_records(
     assert not isinstance(on_columns.findings, tuple)
     assert_same_report(on_columns, on_records)
     assert on_records.counts_by_code["CM002"] == 1
+
+
+def test_a_shared_finding_on_ids_that_are_cpr_numbers_is_kept_once_whatever_the_order(
+        ) -> None:
+    """The engine orders by the ids as given, a Finding by the ids as shown
+    (docs/edge-values.md): "0101901234" is before "010190-00x" shown, after it given.
+    A finding the merge reports too is found among the block's all the same."""
+    def svc(sid: str, citizen: str, system: str, end: dt.date | None) -> Service:
+        return Service(service_id=sid, municipality=607, citizen=citizen, code="SEL107",
+                       target_groups={"1.1"}, start=dt.date(2021, 6, 1), end=end,
+                       system=system)
+
+    basis = [svc("0101901234", "211062-1234", "Old", C), svc("Z1", "211062-1234", "New", None),
+             svc("010190-00x", "010203-4321", "Old", C), svc("Z2", "010203-4321", "New", None)]
+    sent = _deliveries(basis, 1, 2)
+    report = check_readiness(handicap_plan(), services=service_frame(basis, []),
+                             deliveries=sent, columns=SERVICE_NAMES, dayfirst=True, as_of=C)
+    expected = check_readiness(handicap_plan(), services=basis, deliveries=sent, as_of=C)
+    assert report.counts_by_code == expected.counts_by_code
+    assert report.counts_by_code["CM301"] == 2
+    assert sorted(map(str, report.findings)) == sorted(map(str, expected.findings))

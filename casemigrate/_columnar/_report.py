@@ -27,7 +27,7 @@ from casemigrate._columnar._columns import (
     CaseColumns,
     day_number,
 )
-from casemigrate._columnar._table import Block, FindingTable
+from casemigrate._columnar._table import Block, FindingTable, shown_ids
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.findings import _tie_key as tie_key
 from casemigrate.plan import CutoverPlan
@@ -119,13 +119,12 @@ class _Objects(Sequence[Finding]):
 def _subject_keys(block: Block) -> pa.Array:
     """Each finding's subjects as one string, in the block's sorted order.
 
-    Ids as a finding shows them (one that is a CPR number masked, as
-    :func:`~casemigrate.exceptions.mask_cpr_id` does), joined by a character below any
-    id's, so the strings compare and sort as the findings' subjects do.
+    Ids as a finding shows them (one that is a CPR number masked: ``shown_ids``),
+    joined by a character below any id's, so the strings compare and sort as the
+    findings' subjects do.
     """
     offsets, rows = block.subject_lists()
-    ids = pc.replace_substring_regex(block.subject_ids().take(pa.array(rows, type=pa.int64())),
-                                     pattern=r"^(\d{6})-?\d{4}$", replacement=r"\1-****")
+    ids = shown_ids(block.subject_ids().take(pa.array(rows, type=pa.int64())))
     kind = pa.int64() if int(offsets[-1]) >= 2**31 - 1 else pa.int32()
     lists = (pa.LargeListArray if kind == pa.int64() else pa.ListArray).from_arrays(
         pa.array(offsets, type=kind), ids)
@@ -215,18 +214,17 @@ class _Lazy(Sequence[Finding]):
         # Per range: (check, sequence, finding, position or None).
         runs: dict[tuple[int, int], list[tuple[int, int, Finding, int | None]]] = {}
         for index, (at, finding) in enumerate(objects):
-            lo, hi = view.range(_SEPARATOR.join(finding.subjects))
+            lo, hi, equal = view.range(_SEPARATOR.join(finding.subjects))
+            if any(_same(finding, self.make(position)) for position in equal
+                   if keep[position]):
+                continue  # a repeat of one of the block's
             run = runs.get((lo, hi))
             if run is None:
                 run = runs[(lo, hi)] = [(check, position, self.make(position), position)
                                         for position in range(lo, hi) if keep[position]]
-            if any(_same(finding, other) for _, _, other, _ in run):
-                continue
             run.append((at, self.block.size + index, finding, None))
         out: list[tuple[int, int, list[Finding | int]]] = []
         for (lo, hi), run in sorted(runs.items()):
-            if all(position is not None for *_, position in run):
-                continue  # every object here repeats one of the block's
             run.sort(key=lambda item: (item[2].subjects, tie_key(item[2]), item[0], item[1]))
             out.append((lo, hi, [item[2] if item[3] is None else item[3] for item in run]))
         return out
@@ -278,10 +276,17 @@ class _Lazy(Sequence[Finding]):
 
 
 class _Keys:
-    """Binary search over a sorted Arrow string array, reading only the probed values."""
+    """Binary search over an Arrow string array, reading only the probed values.
+
+    The block's order sorts its subjects as shown, except where an id is a CPR number
+    (the engine orders by the ids as given, ``docs/edge-values.md``): then the keys
+    are not sorted, and the findings of a key are found by one comparison with all.
+    """
 
     def __init__(self, keys: pa.Array) -> None:
         self.keys = keys
+        self.ordered = len(keys) < 2 or bool(pc.all(pc.less_equal(
+            keys.slice(0, len(keys) - 1), keys.slice(1))).as_py())
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -290,9 +295,20 @@ class _Keys:
         value: str = self.keys[index].as_py()
         return value
 
-    def range(self, key: str) -> tuple[int, int]:
-        """``(lo, hi)``: the positions whose key equals ``key`` (empty: where it goes)."""
-        return bisect.bisect_left(self, key), bisect.bisect_right(self, key)
+    def range(self, key: str) -> tuple[int, int, list[int]]:
+        """``(lo, hi, equal)``: the positions whose key is ``key``, and where it goes.
+
+        Sorted keys: ``equal`` is ``range(lo, hi)`` (empty: ``lo == hi`` is where the
+        key goes). Otherwise ``equal`` is every position of the key, wherever it is,
+        and ``lo == hi`` the place a binary search gives.
+        """
+        lo = bisect.bisect_left(self, key)
+        if self.ordered:
+            hi = bisect.bisect_right(self, key)
+            return lo, hi, list(range(lo, hi))
+        equal = np.flatnonzero(np.asarray(pc.equal(self.keys, key).fill_null(False)
+                                          .to_numpy(zero_copy_only=False), dtype=bool))
+        return lo, lo, equal.tolist()
 
 
 # ---- the report's findings ---------------------------------------------------------
