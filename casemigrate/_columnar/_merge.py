@@ -95,6 +95,11 @@ class Source:
                            if len(ids) else np.zeros(0, dtype=np.int64))
         return self._ranks
 
+    def ids_repeat(self) -> bool:
+        """Whether an id occurs on two good rows (dense ranks end below the row count)."""
+        ranks = self.id_ranks()
+        return bool(len(ranks)) and int(ranks.max()) < len(ranks)
+
     def release(self) -> None:
         """Drop what only the merge itself needed (the ids' ranks)."""
         self._ranks = None
@@ -738,9 +743,10 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
     latest = len(ledger.latest)
     ledger.latest.append(delivery)
     reasons = np.full(len(rows), -1, dtype=np.int8)
-    ranks = ledger.source.id_ranks()[rows]
     later = np.zeros(len(rows), dtype=bool)
-    if _repeats(ranks):
+    # Ids distinct over the whole table (the common case): none repeats in a delivery.
+    ranks = ledger.source.id_ranks()[rows] if ledger.source.ids_repeat() else None
+    if ranks is not None and _repeats(ranks):
         counts = np.bincount(ranks)
         first = np.full(len(counts), len(rows), dtype=np.int64)
         first[ranks[::-1]] = np.arange(len(rows) - 1, -1, -1)  # the last write: the first

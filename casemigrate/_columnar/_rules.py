@@ -377,8 +377,10 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         lost &= new_flag[columns.system[usable]]
     blocks.append(_Singles(columns, usable[lost], cutover, id_ranks))
 
-    # Sort by group, then start; equal starts keep the input order for now.
-    rows, group = _by_group_and_start(columns, usable)
+    # Sort by group, then start; equal starts keep the input order for now. Without
+    # CM314 a group of one system pairs nothing: its rows are dropped before the sort
+    # by start and never looked at again.
+    rows, group = _by_group_and_start(columns, usable, mixed_only=not within_system)
     start, end, system = columns.start[rows], columns.end[rows], columns.system[rows]
     size = len(rows)
     new_group = np.ones(size, dtype=bool)
@@ -553,24 +555,42 @@ class _Buckets:
         return i, j
 
 
-def _by_group_and_start(columns: ServiceColumns, usable: Array) -> tuple[Array, Array]:
+def _by_group_and_start(columns: ServiceColumns, usable: Array, *,
+                        mixed_only: bool = False) -> tuple[Array, Array]:
     """``usable`` sorted by (municipality, citizen, code, start), stable, and the groups.
 
     A group is a (municipality, citizen, code): numbered from 0 in the sorted order.
+    ``mixed_only``: only the rows of groups holding services of two systems or more.
     """
     place = columns.municipality[usable].astype(np.int64) * _CITIZEN_SPAN \
         + columns.citizen[usable]
     code = columns.code[usable].astype(np.int64)
-    start = columns.start[usable].astype(np.int64) - MISSING
     codes = len(columns.codes) + 1
     if codes * 10**13 >= 2**62:  # pragma: no cover - millions of codes
+        start = columns.start[usable].astype(np.int64) - MISSING
         order = np.lexsort((start, code, place))
         place, code = place[order], code[order]
         new = np.concatenate(([False], (place[1:] != place[:-1]) | (code[1:] != code[:-1])))
         return usable[order], np.cumsum(new)
     key = place * codes + code
-    order = stable_order(key)
-    key = key[order]
+    del place, code
+    if mixed_only and len(usable):
+        # The system below the group in the key: a group is mixed when its first and
+        # last rows' systems differ, and the sort by start below restores the order.
+        bits = max(len(columns.systems) - 1, 1).bit_length()
+        key = (key << bits) | columns.system[usable]
+        order = stable_order(key)
+        key = key[order]
+        last = np.flatnonzero(np.append((key[1:] >> bits) != (key[:-1] >> bits), True))
+        first = np.concatenate(([0], last[:-1] + 1))
+        mixed = (key[first] & ((1 << bits) - 1)) != (key[last] & ((1 << bits) - 1))
+        keep = np.repeat(mixed, last - first + 1)
+        order, key = order[keep], key[keep] >> bits
+    else:
+        order = stable_order(key)
+        key = key[order]
     group = np.cumsum(np.concatenate(([False], key[1:] != key[:-1])))
-    again = stable_order(group * (1 << 32) + start[order])
+    del key
+    start = columns.start[usable[order]].astype(np.int64) - MISSING
+    again = stable_order(group * (1 << 32) + start)
     return usable[order[again]], group[again]
