@@ -166,6 +166,80 @@ def finding_rows(findings: Iterable[Finding], *, language: str = "en",
     return rows
 
 
+def _finding_columns(findings: Any, language: str, subjects: Subjects
+                     ) -> dict[str, list[Any]] | None:
+    """Findings of the columnar engine (a lazy table) column by column.
+
+    The columns, rows and cells of :func:`finding_rows`. A block of findings held as
+    arrays gives its details as lists and its subjects from the Arrow export, and each
+    message is rendered from the details, with no :class:`Finding` built; a block of
+    findings made as records (a delivery's, a re-creation's) gives theirs. ``None``
+    for anything but a non-empty table of the engine.
+    """
+    blocks = getattr(findings, "blocks", None)
+    if blocks is None or not len(findings):
+        return None
+    fixed: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    details: list[tuple[int, dict[str, list[Any]]]] = []  # (first row, columns)
+    for block in blocks:
+        at = len(fixed["code"])
+        values = block.detail_values(block.order)
+        if values is None:
+            rows = finding_rows(block.make_many(block.order), language=language)
+            for name in FINDING_COLUMNS:
+                fixed[name] += [row[name] for row in rows]
+            details.append((at, {key: [row[key] for row in rows] for key in rows[0]
+                                 if key.startswith("detail_")}))
+            continue
+        rule, size = block.rule, block.size
+        offsets, positions = block.subject_lists()
+        ids = _masked_ids(block.subject_ids().take(positions))
+        fixed["code"] += [rule.code] * size
+        fixed["name"] += [rule.name] * size
+        fixed["severity"] += [rule.severity.name] * size
+        fixed["subjects"] += [ids[low:high] for low, high
+                              in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
+        names = list(values)
+        fixed["message"] += [mask(rule.render(dict(zip(names, row, strict=True)), language))
+                             for row in zip(*values.values(), strict=True)]
+        fixed["hint"] += [rule.hint_in(language)] * size
+        fixed["citation"] += [rule.citation_in(language)] * size
+        details.append((at, {f"detail_{name}": [cell(value, language) for value in column]
+                             for name, column in values.items()}))
+    total = len(fixed["code"])
+    columns = dict(fixed)
+    for key in sorted({key for _, part in details for key in part}):
+        column: list[Any] = [None] * total
+        for at, part in details:
+            if key in part:
+                column[at:at + len(part[key])] = part[key]
+        columns[key] = column
+    if subjects == "text":
+        columns["subjects"] = [", ".join(ids) for ids in columns["subjects"]]
+    elif subjects == "explode":
+        counts = [max(len(ids), 1) for ids in columns["subjects"]]
+        exploded = [subject for ids in columns["subjects"] for subject in (ids or [None])]
+        columns = {name: [value for value, count in zip(values, counts, strict=True)
+                          for _ in range(count)] for name, values in columns.items()}
+        columns["subjects"] = exploded
+    return columns
+
+
+def _masked_ids(ids: Any) -> list[str]:
+    """Subject ids as :func:`finding_rows` shows them: one shaped like a CPR masked.
+
+    Only an id holding nine digits or more can be (see :func:`mask`).
+    """
+    import pyarrow.compute as pc  # noqa: PLC0415  # the columnar extra, present here
+
+    shown: list[str] = ids.to_pylist()
+    digits = pc.count_substring_regex(ids, "[0-9]").to_pylist()
+    for index, count in enumerate(digits):
+        if count is not None and count >= 9:
+            shown[index] = mask(shown[index])
+    return shown
+
+
 def _record_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
     rows = []
     for record in records:
@@ -450,6 +524,13 @@ def to_frame(result: Any, *, library: str = "pandas", language: str | None = Non
         v.one_of("library", _LIBRARIES, library)
         columns = _merge_columns(result, _text.check_language(language or "en"))
         if columns is not None:  # a merge of tables: column by column, no row made
+            return _frame_of(columns, list(columns), library)
+    if isinstance(result, MergeResult) and part == "findings":
+        v.one_of("library", _LIBRARIES, library)
+        v.one_of("subjects", ("list", "explode", "text"), subjects)
+        columns = _finding_columns(result.findings, _text.check_language(language or "en"),
+                                   subjects)
+        if columns is not None:  # the engine's findings: column by column, no record
             return _frame_of(columns, list(columns), library)
     rows = to_rows(result, language=language, subjects=subjects, part=part)
     return frame(rows, _columns(result, rows), library)

@@ -370,14 +370,15 @@ class _RowFindings(Block):
     """Findings about one or two services (rows ``a`` and, if given, ``b``)."""
 
     def __init__(self, rule: Rule, ids: pa.Array, a: Array, b: Array | None,  # noqa: PLR0917
-                 make: Callable[[Array], list[Finding]], id_ranks: Array | None = None
-                 ) -> None:
+                 make: Callable[[Array], list[Finding]], id_ranks: Array | None = None,
+                 values: Callable[[Array], dict[str, list[Any]]] | None = None) -> None:
         self.rule = rule
         self.ids = ids
         self.a = np.asarray(a, dtype=np.int64)
         self.b = None if b is None else np.asarray(b, dtype=np.int64)
         self.size = len(self.a)
         self._make = make
+        self._values = values
 
         def ranked(rows: Array) -> Array:  # every row's id's rank, or these rows' alone
             return dense_ranks(ids, rows) if id_ranks is None else id_ranks[rows]
@@ -394,6 +395,10 @@ class _RowFindings(Block):
 
     def make_many(self, rows: Array) -> list[Finding]:
         return self._make(np.asarray(rows, dtype=np.int64))
+
+    def detail_values(self, rows: Array) -> dict[str, list[Any]] | None:
+        return None if self._values is None else self._values(np.asarray(rows,
+                                                                         dtype=np.int64))
 
     def subject_ids(self) -> pa.Array:
         return self.ids
@@ -811,44 +816,51 @@ def _row_blocks(ledger: _Ledger, c: ServiceColumns) -> list[Block]:
             continue
         rows = np.concatenate(parts)
         extra = np.concatenate([e for e in ledger.extra[code] if len(e)])
-        blocks.append(_RowFindings(rule, c.service_id, rows, None,
-                                   _maker(code, rows, extra, c, ledger),
-                                   ledger.source.id_ranks()))
+        values = _values(code, rows, extra, c, ledger)
+        blocks.append(_RowFindings(rule, c.service_id, rows, None, _maker(rule, values),
+                                   ledger.source.id_ranks(), values))
     return blocks
 
 
-def _maker(code: str, rows: Array, extra: Array, c: ServiceColumns, ledger: _Ledger
-           ) -> Callable[[Array], list[Finding]]:
-    """How finding ``k`` of a block of ``code`` is made from its row and extra values."""
+def _values(code: str, rows: Array, extra: Array, c: ServiceColumns, ledger: _Ledger
+            ) -> Callable[[Array], dict[str, list[Any]]]:
+    """The details of findings of a block of ``code`` from their rows and extra values."""
     ids, latest = ledger.delivery_ids, ledger.latest
 
-    def make(positions: Array) -> list[Finding]:
+    def values(positions: Array) -> dict[str, list[Any]]:
         chosen = rows[positions]
         sids = c.service_id.take(pa.array(chosen, type=pa.int64())).to_pylist()
-        out = []
-        for sid, row, info in zip(sids, chosen.tolist(), extra[positions].tolist(),
-                                  strict=True):
-            if code == "CM304":
-                out.append(Finding.of(d.CLOSED_SERVICE_VANISHED, (sid,), service=sid,
-                                      earlier=ids[info[0]], latest=ids[info[1]]))
-                continue
-            delivery = latest[info[0]]
-            if code == "CM306":
-                out.append(Finding.of(
-                    d.SERVICE_MUNICIPALITY_MISMATCH, (sid,), service=sid,
-                    service_municipality=municipality(int(c.municipality[row])),
-                    delivery=delivery.delivery_id,
-                    delivery_municipality=delivery.municipality))
-            elif code == "CM307":
-                out.append(Finding.of(d.DUPLICATE_SERVICE_ID, (sid,),
-                                      delivery=delivery.delivery_id, service=sid,
-                                      count=info[1]))
-            else:
-                out.append(Finding.of(
-                    d.SERVICE_SYSTEM_MISMATCH, (sid,), service=sid,
-                    service_system=c.systems[int(c.system[row])],
-                    delivery=delivery.delivery_id, delivery_system=delivery.system))
-        return out
+        info = extra[positions]
+        if code == "CM304":
+            return {"service": sids, "earlier": [ids[k] for k in info[:, 0].tolist()],
+                    "latest": [ids[k] for k in info[:, 1].tolist()]}
+        deliveries = [latest[k] for k in info[:, 0].tolist()]
+        found: dict[str, list[Any]] = {
+            "service": sids, "delivery": [delivery.delivery_id for delivery in deliveries]}
+        if code == "CM306":
+            found["service_municipality"] = [municipality(place) for place
+                                             in c.municipality[chosen].tolist()]
+            found["delivery_municipality"] = [delivery.municipality
+                                              for delivery in deliveries]
+        elif code == "CM307":
+            found["count"] = info[:, 1].tolist()
+        else:
+            found["service_system"] = [c.systems[k] for k in c.system[chosen].tolist()]
+            found["delivery_system"] = [delivery.system for delivery in deliveries]
+        return found
+
+    return values
+
+
+def _maker(rule: Rule, values: Callable[[Array], dict[str, list[Any]]]
+           ) -> Callable[[Array], list[Finding]]:
+    """How findings about one service each are made from their details."""
+
+    def make(positions: Array) -> list[Finding]:
+        found = values(positions)
+        names = list(found)
+        return [Finding.of(rule, (row[0],), **dict(zip(names, row, strict=True)))
+                for row in zip(*found.values(), strict=True)]
 
     return make
 

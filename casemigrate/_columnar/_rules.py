@@ -224,6 +224,11 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
 
 # ---- service overlaps (CM301, CM302, CM303, CM314) ----------------------------------
 
+_PAIR_IDS: Final = {"CM301": ("old", "new"), "CM302": ("old", "new"),
+                    "CM314": ("earlier", "later")}
+"""The details naming each pair finding's two services (its subjects)."""
+
+
 class _Pairs(Block):
     """CM301, CM302 or CM314: findings about two services (rows ``a`` and ``b``)."""
 
@@ -240,6 +245,15 @@ class _Pairs(Block):
         return self.make_many([row])[0]
 
     def make_many(self, rows: Array) -> list[Finding]:
+        values = self.detail_values(rows)
+        first, second = (values[name] for name in _PAIR_IDS[self.rule.code])
+        names = list(values)
+        rule, of = self.rule, Finding.of
+        return [of(rule, (x, y), **dict(zip(names, row, strict=True)))
+                for x, y, row in zip(first, second, zip(*values.values(), strict=True),
+                                     strict=True)]
+
+    def detail_values(self, rows: Array) -> dict[str, list[Any]]:
         c = self.columns
         a, b = self.a[rows], self.b[rows]
         ids = c.service_id
@@ -247,25 +261,21 @@ class _Pairs(Block):
         b_ids = ids.take(pa.array(b, type=pa.int64())).to_pylist()
         start_a, start_b = c.start[a].tolist(), c.start[b].tolist()
         end_a, end_b = c.end[a].tolist(), c.end[b].tolist()
-        of = Finding.of
         if self.rule is ARTIFICIAL_CLOSURE_AT_CUTOVER:
-            return [of(ARTIFICIAL_CLOSURE_AT_CUTOVER, (x, y), old=x, new=y, end=day_of(e),
-                       start=day_of(s))
-                    for x, y, e, s in zip(a_ids, b_ids, end_a, start_b, strict=True)]
-        out = []
+            return {"old": a_ids, "new": b_ids, "end": [day_of(e) for e in end_a],
+                    "start": [day_of(s) for s in start_b]}
+        firsts = [max(sa, sb) for sa, sb in zip(start_a, start_b, strict=True)]
+        lasts = [min(ea, eb) for ea, eb in zip(end_a, end_b, strict=True)]
+        spans = {"first": [day_of(first) for first in firsts],
+                 "last": [_OPEN if last == OPEN else day_of(last) for last in lasts],
+                 "days": [None if last == OPEN else last - first + 1
+                          for first, last in zip(firsts, lasts, strict=True)]}
+        periods_a = [_period(sa, ea) for sa, ea in zip(start_a, end_a, strict=True)]
+        periods_b = [_period(sb, eb) for sb, eb in zip(start_b, end_b, strict=True)]
         if self.rule is SERVICES_OVERLAP_WITHIN_SYSTEM:
-            systems = [c.systems[k] for k in c.system[b].tolist()]
-            for x, y, sa, sb, ea, eb, system in zip(a_ids, b_ids, start_a, start_b, end_a,
-                                                   end_b, systems, strict=True):
-                first, last = max(sa, sb), min(ea, eb)
-                out.append(of(
-                    SERVICES_OVERLAP_WITHIN_SYSTEM, (x, y), earlier=x, later=y,
-                    earlier_period=_period(sa, ea),
-                    later_period=_period(sb, eb), system=system, first=day_of(first),
-                    last=_OPEN if last == OPEN else day_of(last),
-                    days=None if last == OPEN else last - first + 1,
-                ))
-            return out
+            return {"earlier": a_ids, "later": b_ids, "earlier_period": periods_a,
+                    "later_period": periods_b,
+                    "system": [c.systems[k] for k in c.system[b].tolist()], **spans}
         later = self.later[rows]
         later_is_b = (later == b).tolist()
         later_ids = [y if flag else None for y, flag in zip(b_ids, later_is_b, strict=True)]
@@ -273,16 +283,8 @@ class _Pairs(Block):
             others = ids.take(pa.array(later, type=pa.int64())).to_pylist()
             later_ids = [y if y is not None else z for y, z in zip(later_ids, others,
                                                                    strict=True)]
-        for x, y, sa, sb, ea, eb, z in zip(a_ids, b_ids, start_a, start_b, end_a, end_b,
-                                           later_ids, strict=True):
-            first, last = max(sa, sb), min(ea, eb)
-            out.append(of(
-                SERVICE_COUNTED_TWICE, (x, y), old=x, new=y, old_period=_period(sa, ea),
-                new_period=_period(sb, eb), first=day_of(first),
-                last=_OPEN if last == OPEN else day_of(last),
-                days=None if last == OPEN else last - first + 1, later=z,
-            ))
-        return out
+        return {"old": a_ids, "new": b_ids, "old_period": periods_a, "new_period": periods_b,
+                **spans, "later": later_ids}
 
     def detail(self, name: str) -> pa.Array | None:
         rows = {"CM301": {"old": self.a, "new": self.b, "later": self.later},
@@ -322,6 +324,10 @@ class _Singles(Block):
         ids = self.columns.service_id.take(pa.array(self.rows[rows], type=pa.int64()))
         return [Finding.of(START_EQUALS_CUTOVER, (sid,), service=sid, cutover=self.cutover)
                 for sid in ids.to_pylist()]
+
+    def detail_values(self, rows: Array) -> dict[str, list[Any]]:
+        ids = self.columns.service_id.take(pa.array(self.rows[rows], type=pa.int64()))
+        return {"service": ids.to_pylist(), "cutover": [self.cutover] * len(rows)}
 
     def detail(self, name: str) -> pa.Array | None:
         if name != "service":

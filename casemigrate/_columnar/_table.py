@@ -83,6 +83,14 @@ class Block:
         """Findings ``rows``, in that order: one pass over the arrays for many findings."""
         return [self.make(int(row)) for row in rows]
 
+    def detail_values(self, rows: Array) -> dict[str, list[Any]] | None:
+        """The details of findings ``rows`` as lists, one per name, with no finding built.
+
+        The values :meth:`make` would give :meth:`Finding.of` (its message is rendered
+        from them). ``None``: the block makes its findings as records only.
+        """
+        return None
+
     def detail(self, name: str) -> pa.Array | None:
         """Detail ``name`` of every finding as an Arrow array, in sorted order.
 
@@ -162,6 +170,11 @@ class FindingTable(Sequence[Finding]):
                               key=lambda b: (b.rule.severity, b.rule.code))
         self._offsets = np.cumsum([0] + [b.size for b in self._blocks])
         self.refusals = refusals
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The blocks in order, one per code: their findings in their ``order``."""
+        return tuple(self._blocks)
 
     def with_refusals(self, refusals: Any) -> FindingTable:
         """The same findings and one CM002 per table, column and error code of ``refusals``.
