@@ -30,7 +30,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import itertools
 import json
+import string
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Literal
 
@@ -193,18 +195,16 @@ def _finding_columns(findings: Any, language: str, subjects: Subjects
             continue
         rule, size = block.rule, block.size
         offsets, positions = block.subject_lists()
-        ids = _masked_ids(block.subject_ids().take(positions))
+        ids = _masked_all(block.subject_ids().take(positions).to_pylist())
         fixed["code"] += [rule.code] * size
         fixed["name"] += [rule.name] * size
         fixed["severity"] += [rule.severity.name] * size
         fixed["subjects"] += [ids[low:high] for low, high
                               in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
-        names = list(values)
-        fixed["message"] += [mask(rule.render(dict(zip(names, row, strict=True)), language))
-                             for row in zip(*values.values(), strict=True)]
+        fixed["message"] += _messages(rule, values, language)
         fixed["hint"] += [rule.hint_in(language)] * size
         fixed["citation"] += [rule.citation_in(language)] * size
-        details.append((at, {f"detail_{name}": [cell(value, language) for value in column]
+        details.append((at, {f"detail_{name}": _cells(column, language)
                              for name, column in values.items()}))
     total = len(fixed["code"])
     columns = dict(fixed)
@@ -225,19 +225,84 @@ def _finding_columns(findings: Any, language: str, subjects: Subjects
     return columns
 
 
-def _masked_ids(ids: Any) -> list[str]:
-    """Subject ids as :func:`finding_rows` shows them: one shaped like a CPR masked.
+_MAYBE_CPR: Final = r"\p{Nd}{9}|\p{Nd}{6}[- ]\p{Nd}{4}"
+"""What every text :func:`mask` changes holds (its pattern without the look-arounds)."""
 
-    Only an id holding nine digits or more can be (see :func:`mask`).
+
+def _masked_all(texts: list[str]) -> list[str]:
+    """``[mask(text) for text in texts]``, for many texts.
+
+    The texts that may hold a CPR number are found by the Arrow library's regular
+    expressions (a superset of those :func:`mask` changes), and only those are masked.
     """
-    import pyarrow.compute as pc  # noqa: PLC0415  # the columnar extra, present here
-
-    shown: list[str] = ids.to_pylist()
-    digits = pc.count_substring_regex(ids, "[0-9]").to_pylist()
-    for index, count in enumerate(digits):
-        if count is not None and count >= 9:
-            shown[index] = mask(shown[index])
+    try:
+        import pyarrow as pa  # noqa: PLC0415  # the columnar extra: present with the engine
+        import pyarrow.compute as pc  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - the engine's results need the extra
+        return [mask(text) for text in texts]
+    maybe = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _MAYBE_CPR)
+    shown = list(texts)
+    for at in pc.indices_nonzero(maybe).to_pylist():
+        shown[at] = mask(shown[at])
     return shown
+
+
+def _cells(values: list[Any], language: str) -> list[Any]:
+    """``[cell(value, language) for value in values]``, faster.
+
+    The texts are masked in one pass, and each other value is shown once however often
+    it recurs.
+    """
+    shown: list[Any] = [None] * len(values)
+    texts = [at for at, value in enumerate(values) if type(value) is str]
+    for at, text in zip(texts, _masked_all([values[at] for at in texts]), strict=True):
+        shown[at] = text
+    seen: dict[tuple[type, Any], Any] = {}
+    for at, value in enumerate(values):
+        if value is None or type(value) is str:
+            continue
+        try:
+            key = (type(value), value)
+            shown[at] = seen[key] if key in seen else seen.setdefault(key,
+                                                                      cell(value, language))
+        except TypeError:  # not hashable
+            shown[at] = cell(value, language)
+    return shown
+
+
+def _messages(rule: Any, values: dict[str, list[Any]], language: str) -> list[str]:
+    """Each finding's message from its details, as :meth:`Finding.message_in` renders it.
+
+    The template is parsed once, and each field's value formatted once however often it
+    recurs.
+    """
+    size = len(next(iter(values.values()))) if values else 0
+    formatter = _text._FORMATTERS[language]
+    pieces: list[Any] = []
+    for literal, name, spec, conversion in string.Formatter().parse(rule.template(language)):
+        if literal:
+            pieces.append(literal)
+        if name is None:
+            continue
+        if conversion or (spec and "{" in spec):  # pragma: no cover - no template has one
+            return [mask(rule.render(dict(zip(values, row, strict=True)), language))
+                    for row in zip(*values.values(), strict=True)]
+        seen: dict[tuple[type, Any], str] = {}
+        shown = []
+        for value in values[name]:
+            try:
+                key = (type(value), value)
+                text = seen.get(key)
+                if text is None:
+                    text = seen[key] = formatter.format_field(value, spec or "")
+            except TypeError:  # not hashable
+                text = formatter.format_field(value, spec or "")
+            shown.append(text)
+        pieces.append(shown)
+    columns = [itertools.repeat(piece, size) if isinstance(piece, str) else piece
+               for piece in pieces]
+    return _masked_all(["".join(parts) for parts in zip(*columns, strict=True)]
+                       if columns else [""] * size)
 
 
 def _record_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
