@@ -357,6 +357,59 @@ def _merge_columns(result: MergeResult, language: str) -> dict[str, list[Any]] |
     return columns
 
 
+def _merge_arrays(result: MergeResult, language: str) -> dict[str, Any] | None:
+    """:func:`_merge_columns` as Arrow arrays, with no Python value per cell.
+
+    ``None`` for a merge of records or an empty one.
+    """
+    services, excluded = result.services, result.excluded
+    if not (hasattr(services, "arrays") and hasattr(excluded, "arrays")):
+        return None
+    if not len(services) + len(excluded):
+        return None
+    import pyarrow as pa  # noqa: PLC0415  # the columnar extra: present with the engine
+
+    kept, out = services.arrays(), excluded.arrays()
+    reasons = out.pop("reason")
+    words = pa.array([reason.in_language(language) for reason in ExclusionReason],
+                     type=pa.string())
+    names = pa.array([reason.name for reason in ExclusionReason], type=pa.string())
+    at = pa.array(reasons.astype("int64"))
+    size, dropped = len(services), len(reasons)
+    columns = {name: pa.concat_arrays([kept[name], out[name]]) for name in kept
+               if name != "delivery_id"}
+    columns["status"] = pa.concat_arrays([pa.array(["kept"] * size, type=pa.string()),
+                                          pa.array(["excluded"] * dropped, type=pa.string())])
+    columns["reason"] = pa.concat_arrays([pa.nulls(size, type=pa.string()), words.take(at)])
+    columns["reason_code"] = pa.concat_arrays([pa.nulls(size, type=pa.string()),
+                                               names.take(at)])
+    columns["delivery_id"] = pa.concat_arrays([kept["delivery_id"], out["delivery_id"]])
+    return columns
+
+
+def _frame_of_arrays(arrays: dict[str, Any], library: str) -> Any:
+    """The DataFrame of Arrow ``arrays``, typed as :func:`_frame_of` types their cells.
+
+    A column of nothing but ``None`` has no type there, so none here either.
+    """
+    import pyarrow as pa  # noqa: PLC0415
+
+    arrays = {name: pa.nulls(len(array)) if array.null_count == len(array) else array
+              for name, array in arrays.items()}
+    if library == "polars":
+        try:
+            import polars as pl  # noqa: PLC0415
+        except ImportError:
+            return _frame_of({}, [], library)  # names the extra
+        return pl.from_arrow(pa.table(arrays))
+    try:
+        import pandas as pd  # noqa: PLC0415
+    except ImportError:
+        return _frame_of({}, [], library)  # names the extra
+    return pd.DataFrame({name: array.to_pandas(date_as_object=True)
+                         for name, array in arrays.items()}, columns=list(arrays))
+
+
 def _ledger_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
     """The merge's ledger: services in, kept, excluded by reason, old active by outcome.
 
@@ -587,6 +640,9 @@ def to_frame(result: Any, *, library: str = "pandas", language: str | None = Non
     """
     if isinstance(result, MergeResult) and part is None:
         v.one_of("library", _LIBRARIES, library)
+        arrays = _merge_arrays(result, _text.check_language(language or "en"))
+        if arrays is not None:  # a merge of tables: from its arrays, no cell made
+            return _frame_of_arrays(arrays, library)
         columns = _merge_columns(result, _text.check_language(language or "en"))
         if columns is not None:  # a merge of tables: column by column, no row made
             return _frame_of(columns, list(columns), library)

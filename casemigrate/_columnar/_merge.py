@@ -181,6 +181,41 @@ class Source:
             "end": [day_at[day] for day in c.end[rows].tolist()],
         }
 
+    def arrays(self, rows: Array) -> dict[str, pa.Array]:
+        """The cells of :meth:`cells` as Arrow arrays, with no Python value per cell.
+
+        Text as strings, the municipality as int64, the dates as date32; a cell
+        :meth:`cells` shows as ``None`` is null.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        c = self.columns
+        taken = pa.array(rows, type=pa.int64())
+        keys = self.group_keys(rows)
+        distinct, first = np.unique(keys, return_index=True)
+        shown = [", ".join(sorted(groups)) for groups in self.groups(rows[first])]
+        where = np.asarray(np.searchsorted(distinct, keys), dtype=np.int64)
+        citizen = c.citizen[rows]
+        code = c.code[rows]
+        born = pa.array(citizen // 10_000, mask=citizen == NO_CITIZEN).cast(pa.string())
+        masked = pc.binary_join_element_wise(pc.utf8_lpad(born, 6, "0"), "-****", "")
+
+        def days(numbers: Array) -> pa.Array:
+            return pa.array(numbers.astype(np.int32),
+                            mask=(numbers == MISSING) | (numbers == OPEN)).cast(pa.date32())
+
+        return {
+            "service_id": c.service_id.take(taken),
+            "system": pa.array(c.systems, type=pa.string()).take(
+                pa.array(c.system[rows], type=pa.int64())),
+            "municipality": pa.array(c.municipality[rows].astype(np.int64)),
+            "citizen": masked,
+            "code": pa.array(c.codes, type=pa.string()).take(
+                pa.array(code.astype(np.int64), mask=code == NO_CODE)),
+            "target_groups": pa.array(shown, type=pa.string()).take(pa.array(where)),
+            "start": days(c.start[rows]),
+            "end": days(c.end[rows]),
+        }
+
     def services(self, rows: Array) -> list[Service]:
         """The records of good rows ``rows``, as the reader makes them."""
         rows = np.asarray(rows, dtype=np.int64)
@@ -315,6 +350,15 @@ class Services(_Lazy):
                                   else [ids[where] for where in self.where.tolist()])
         return columns
 
+    def arrays(self) -> dict[str, pa.Array]:
+        """The columns of :meth:`cells` as Arrow arrays (see :meth:`Source.arrays`)."""
+        columns = self.source.arrays(self.rows)
+        columns["delivery_id"] = (
+            pa.nulls(len(self.rows), type=pa.string()) if self.where is None
+            else pa.array(self.delivery_ids, type=pa.string()).take(
+                pa.array(self.where.astype(np.int64))))
+        return columns
+
 
 class ExcludedServices(_Lazy):
     """The excluded services with reasons and delivery ids, made when indexed."""
@@ -344,6 +388,18 @@ class ExcludedServices(_Lazy):
         ids = self.delivery_ids
         columns["reason"] = [_REASONS[reason] for reason in self.reasons.tolist()]
         columns["delivery_id"] = [ids[where] for where in self.where.tolist()]
+        return columns
+
+    def arrays(self) -> dict[str, Any]:
+        """The columns of :meth:`cells` as Arrow arrays.
+
+        ``reason`` is each reason's index in :class:`~casemigrate.ExclusionReason`'s
+        order (a numpy array).
+        """
+        columns: dict[str, Any] = self.source.arrays(self.rows)
+        columns["reason"] = self.reasons
+        columns["delivery_id"] = pa.array(self.delivery_ids, type=pa.string()).take(
+            pa.array(self.where.astype(np.int64)))
         return columns
 
     @property
