@@ -33,6 +33,7 @@ from benchmarks.data import load
 from benchmarks.tasks import TASKS, WITHOUT_PYARROW
 
 NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "pandas-checked": "pandas",
+         "polars-checked": "polars",
          "polars": "polars", "duckdb": "duckdb",
          "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "numpy+pyarrow+narwhals",
          "columnar-rules": "numpy+pyarrow", "columnar-pandas": "numpy+pyarrow+pandas+narwhals",

@@ -31,7 +31,8 @@ Tasks:
   frames are typed, one per delivery), pick the latest delivery, or check the
   deliveries (CM305, CM312, CM317), repeated, misfiled or vanished services (CM304,
   CM306-CM308), nor say how each re-created service differs (CM316's wording); and it
-  returns counts, not findings naming their services.
+  returns counts, not findings naming their services. ``polars-checked`` does the same
+  in polars (the target groups as text).
 * ``construction``: records built from the plain tuples, with validation: (records,).
 * ``duplicates`` and ``overlap`` also race the columnar engine's public call on a
   pandas frame (``columnar-pandas``) and on a Danish CSV export read as text, with its
@@ -515,6 +516,55 @@ def pl_merge(frames: tuple[Any, Any]) -> tuple[int, ...]:
     return (kept.height, old.height + new.height - kept.height)
 
 
+def _pl_merge_prepare(data: Dataset) -> tuple[Any, Any]:
+    """The two deliveries as polars frames, the target groups as text (``"1.1, 3.4"``)."""
+    import polars as pl
+
+    def frame(rows: list[tuple[Any, ...]]) -> Any:
+        shown = [(*r[:4], ", ".join(sorted(r[4])), *r[5:]) for r in rows]
+        return pl.DataFrame(shown, schema=SERVICE_COLUMNS, orient="row")
+
+    return frame(data.old_services), frame(data.new_services)
+
+
+def pl_merge_checks(frames: tuple[Any, Any]) -> dict[str, int]:
+    """:func:`pd_merge_checks` in polars: the same counts, the same joins and groupings."""
+    import polars as pl
+
+    old, new = frames
+    cut, day = CUTOVER, dt.timedelta(days=1)
+    closed = old.filter(pl.col("end").is_not_null())
+    pairs = closed.select([*MERGE_KEYS, "start", "end"]).join(
+        new.select([*MERGE_KEYS, "start", "end"]), on=MERGE_KEYS, suffix="_new")
+    new_end = pl.col("end_new").fill_null(FAR)
+    counted = pairs.select(
+        (pl.max_horizontal("start", "start_new") <= pl.min_horizontal("end", new_end))
+        .sum().alias("overlap"),
+        ((pl.col("end") >= cut - day) & (pl.col("end") <= cut)
+         & (pl.col("start_new") <= cut) & (new_end > cut)).sum().alias("closure"))
+    lost_history = new.filter((pl.col("start") == cut) & pl.col("end").is_null()).height
+    same = [*MERGE_KEYS, "start", "target_groups"]
+    both = pl.concat([old.filter(pl.col("end").is_null()).select(same)
+                      .with_columns(pl.lit(1).alias("old"), pl.lit(0).alias("new")),
+                      new.select(same).with_columns(pl.lit(0).alias("old"),
+                                                    pl.lit(1).alias("new"))])
+    alike = both.group_by(same).agg(pl.col("old").sum(), pl.col("new").sum())
+    per_group = alike.group_by(MERGE_KEYS).agg(pl.col("old").sum(), pl.col("new").sum())
+    paired = int(per_group.select(pl.min_horizontal("old", "new").sum()).item())
+    unchanged = int(alike.select(pl.min_horizontal("old", "new").sum()).item())
+    lost = int(per_group.select((pl.col("old") - pl.col("new")).clip(lower_bound=0).sum())
+               .item())
+    return {"CM301": int(counted["overlap"][0]), "CM302": int(counted["closure"][0]),
+            "CM303": lost_history, "NOT_RECREATED": lost, "RECREATED_UNCHANGED": unchanged,
+            "RECREATED_DIFFERS": paired - unchanged}
+
+
+def pl_merge_checked(frames: tuple[Any, Any]) -> tuple[int, ...]:
+    """``pl_merge`` and the checks of ``pl_merge_checks``."""
+    pl_merge_checks(frames)
+    return pl_merge(frames)
+
+
 def pl_construction(data: Dataset) -> tuple[int, ...]:
     cases = _pl_frame(data.cases, CASE_COLUMNS)
     services = _pl_frame(data.services, SERVICE_COLUMNS)
@@ -748,6 +798,7 @@ TASKS: dict[str, dict[str, Impl]] = {
         "pandas-checked": Impl(_pd_merge_prepare, pd_merge_checked),
         "polars": Impl(lambda d: (_pl_frame(d.old_services, SERVICE_COLUMNS),
                                   _pl_frame(d.new_services, SERVICE_COLUMNS)), pl_merge),
+        "polars-checked": Impl(_pl_merge_prepare, pl_merge_checked),
         "duckdb": Impl(_db, db_merge),
     },
     "adversarial-overlap": {

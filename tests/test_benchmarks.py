@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import pathlib
 
@@ -143,5 +144,9 @@ def test_the_checked_pandas_merge_counts_what_the_merge_finds() -> None:
                            "RECREATED_UNCHANGED": result.recreation["RECREATED_UNCHANGED"],
                            "RECREATED_DIFFERS": result.recreation["RECREATED_DIFFERS"]}
     assert checked["NOT_RECREATED"] == counts["CM315"] > 0
+    if importlib.util.find_spec("polars") is not None:
+        from benchmarks.tasks import _pl_merge_prepare, pl_merge_checks
+
+        assert pl_merge_checks(_pl_merge_prepare(fewer)) == checked
     impl = TASKS["merge"]["pandas-checked"]
     assert impl.run(impl.prepare(data)) == TASKS["merge"]["pandas"].run(impl.prepare(data))
