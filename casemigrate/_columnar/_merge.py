@@ -90,15 +90,21 @@ class Source:
         """Every good row's id ranked in Python's string order (equal ids, equal ranks)."""
         if self._ranks is None:  # the whole column ranked in place: no copy taken
             ids = self.columns.service_id
-            self._ranks = (np.asarray(pc.rank(ids, sort_keys="ascending", tiebreaker="dense")
+            # "min": equal ids share the lowest rank of their run (cheaper than "dense")
+            self._ranks = (np.asarray(pc.rank(ids, sort_keys="ascending", tiebreaker="min")
                                       .to_numpy(zero_copy_only=False), dtype=np.int64)
                            if len(ids) else np.zeros(0, dtype=np.int64))
         return self._ranks
 
     def ids_repeat(self) -> bool:
-        """Whether an id occurs on two good rows (dense ranks end below the row count)."""
+        """Whether an id occurs on two good rows.
+
+        The ranks of distinct ids are 1 to n; a tie takes its run's lowest rank, so
+        the ranks then sum to less.
+        """
         ranks = self.id_ranks()
-        return bool(len(ranks)) and int(ranks.max()) < len(ranks)
+        size = len(ranks)
+        return int(ranks.sum()) < size * (size + 1) // 2
 
     def release(self) -> None:
         """Drop what only the merge itself needed (the ids' ranks)."""
@@ -832,7 +838,7 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
 
 
 def _repeats(ranks: Array) -> bool:
-    """Whether a rank occurs twice (ranks are dense, from 1)."""
+    """Whether a rank occurs twice (ranks are from 1, equal for equal ids)."""
     return bool(np.bincount(ranks).max() > 1)
 
 
