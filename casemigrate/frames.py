@@ -261,6 +261,11 @@ def _cells(values: list[Any], language: str) -> list[Any]:
     for at, value in enumerate(values):
         if value is None or type(value) is str:
             continue
+        if type(value).__mro__[-2:] == (tuple, object) and len(type(value).__mro__) <= 3 \
+                and all(item is None or type(item) is dt.date for item in value):
+            # A plain tuple of dates (a period), as cell joins it: no text to mask.
+            shown[at] = ", ".join("" if item is None else item.isoformat() for item in value)
+            continue
         try:
             key = (type(value), value)
             shown[at] = seen[key] if key in seen else seen.setdefault(key,

@@ -259,19 +259,26 @@ class _Pairs(Block):
         ids = c.service_id
         a_ids = ids.take(pa.array(a, type=pa.int64())).to_pylist()
         b_ids = ids.take(pa.array(b, type=pa.int64())).to_pylist()
-        start_a, start_b = c.start[a].tolist(), c.start[b].tolist()
-        end_a, end_b = c.end[a].tolist(), c.end[b].tolist()
+        starts, ends = (c.start[a], c.start[b]), (c.end[a], c.end[b])
+        # Each distinct day made a date once (the findings share a few thousand days).
+        at = {day: None if day in (MISSING, OPEN) else day_of(day)
+              for day in np.unique(np.concatenate((*starts, *ends))).tolist()}
+        start_a, start_b = starts[0].tolist(), starts[1].tolist()
+        end_a, end_b = ends[0].tolist(), ends[1].tolist()
         if self.rule is ARTIFICIAL_CLOSURE_AT_CUTOVER:
-            return {"old": a_ids, "new": b_ids, "end": [day_of(e) for e in end_a],
-                    "start": [day_of(s) for s in start_b]}
+            return {"old": a_ids, "new": b_ids, "end": [at[e] for e in end_a],
+                    "start": [at[s] for s in start_b]}
         firsts = [max(sa, sb) for sa, sb in zip(start_a, start_b, strict=True)]
         lasts = [min(ea, eb) for ea, eb in zip(end_a, end_b, strict=True)]
-        spans = {"first": [day_of(first) for first in firsts],
-                 "last": [_OPEN if last == OPEN else day_of(last) for last in lasts],
+        spans = {"first": [at[first] for first in firsts],
+                 "last": [_OPEN if last == OPEN else at[last] for last in lasts],
                  "days": [None if last == OPEN else last - first + 1
                           for first, last in zip(firsts, lasts, strict=True)]}
-        periods_a = [_period(sa, ea) for sa, ea in zip(start_a, end_a, strict=True)]
-        periods_b = [_period(sb, eb) for sb, eb in zip(start_b, end_b, strict=True)]
+        new = tuple.__new__
+        periods_a = [new(_Period, (at[sa], at[ea])) for sa, ea in zip(start_a, end_a,
+                                                                       strict=True)]
+        periods_b = [new(_Period, (at[sb], at[eb])) for sb, eb in zip(start_b, end_b,
+                                                                       strict=True)]
         if self.rule is SERVICES_OVERLAP_WITHIN_SYSTEM:
             return {"earlier": a_ids, "later": b_ids, "earlier_period": periods_a,
                     "later_period": periods_b,
