@@ -436,3 +436,20 @@ def test_the_findings_frame_builds_no_finding_where_a_block_holds_arrays(
     assert frame.equals(expected)
     assert set(made) <= {"CM315", "CM316"}  # the re-creation's findings are records
     assert len(made) == counts.get("CM315", 0) + counts.get("CM316", 0)
+
+
+def test_the_findings_are_ordered_only_when_read() -> None:
+    """Counting the findings sorts none of them; reading them sorts each block once."""
+    from benchmarks.data import generate
+    from benchmarks.tasks import _cm_deliveries, _delivery_tables
+    from casemigrate._columnar._table import LazyOrder
+
+    data = generate(600, seed=7)
+    plan, deliveries, services = _delivery_tables(data)
+    found = merge_deliveries(deliveries, plan, services=services)
+    blocks = [b for b in found.findings.blocks if isinstance(b, LazyOrder)]  # type: ignore[attr-defined]
+    assert {b.code for b in blocks} >= {"CM301", "CM302", "CM303"}
+    assert found.findings.counts()["CM301"] > 0  # type: ignore[attr-defined]
+    assert all(b._order is None for b in blocks)
+    assert tuple(found.findings) == merge_deliveries(_cm_deliveries(data)[1], plan).findings
+    assert all(b._order is not None for b in blocks)

@@ -43,6 +43,7 @@ from casemigrate._columnar._table import (
     Block,
     FindingTable,
     Found,
+    LazyOrder,
     dense_ranks,
     pair_order,
     pair_subject_lists,
@@ -428,7 +429,7 @@ def _with_services(delivery: Delivery, services: Services) -> Delivery:
 
 # ---- findings about rows ---------------------------------------------------------------
 
-class _RowFindings(Block):
+class _RowFindings(LazyOrder):
     """Findings about one or two services (rows ``a`` and, if given, ``b``)."""
 
     def __init__(self, rule: Rule, ids: pa.Array, a: Array, b: Array | None,  # noqa: PLR0917
@@ -442,15 +443,19 @@ class _RowFindings(Block):
         self._make = make
         self._values = values
 
-        def ranked(rows: Array) -> Array:  # every row's id's rank, or these rows' alone
-            return dense_ranks(ids, rows) if id_ranks is None else id_ranks[rows]
+        # The merge's ranks of every row are taken now (the merge drops them); else
+        # these rows' ids are ranked when the order is first read.
+        self._ranks = None if id_ranks is None else id_ranks[
+            self.a if self.b is None else np.concatenate((self.a, self.b))]
 
+    def ordered(self) -> tuple[Array, Array]:
+        ranks = self._ranks
+        if ranks is None:
+            ranks = dense_ranks(self.ids, self.a if self.b is None
+                                else np.concatenate((self.a, self.b)))
         if self.b is None:
-            self.order, equal = sort_rows([ranked(self.a)])
-        else:
-            ranks = ranked(np.concatenate((self.a, self.b)))
-            self.order, equal = pair_order(ranks[:self.size], ranks[self.size:])
-        self.settle_ties(equal)
+            return sort_rows([ranks])
+        return pair_order(ranks[:self.size], ranks[self.size:])
 
     def make(self, row: int) -> Finding:
         return self._make(np.array([row]))[0]

@@ -28,6 +28,7 @@ from casemigrate._columnar._table import (
     Block,
     FindingTable,
     Found,
+    LazyOrder,
     dense_ranks,
     pair_order,
     pair_subject_lists,
@@ -229,7 +230,7 @@ _PAIR_IDS: Final = {"CM301": ("old", "new"), "CM302": ("old", "new"),
 """The details naming each pair finding's two services (its subjects)."""
 
 
-class _Pairs(Block):
+class _Pairs(LazyOrder):
     """CM301, CM302 or CM314: findings about two services (rows ``a`` and ``b``)."""
 
     def __init__(self, rule: Rule, columns: ServiceColumns, *, a: Array, b: Array,
@@ -238,8 +239,10 @@ class _Pairs(Block):
         self.columns = columns
         self.a, self.b, self.later = a, b, later  # a: old (earlier), b: new (later)
         self.size = len(a)
-        self.order, equal = pair_order(rank_of[a], rank_of[b])
-        self.settle_ties(equal)
+        self._ranks = rank_of[a], rank_of[b]
+
+    def ordered(self) -> tuple[Array, Array]:
+        return pair_order(*self._ranks)
 
     def make(self, row: int) -> Finding:
         return self.make_many([row])[0]
@@ -309,7 +312,7 @@ class _Pairs(Block):
                                   self.b[self.order])
 
 
-class _Singles(Block):
+class _Singles(LazyOrder):
     """CM303: a finding about one service."""
 
     def __init__(self, columns: ServiceColumns, rows: Array, cutover: dt.date,
@@ -321,8 +324,10 @@ class _Singles(Block):
         self.cutover = cutover
         ranks = (dense_ranks(columns.service_id, rows) if rank_of is None
                  else rank_of[rows])
-        self.order, equal = sort_rows([ranks])
-        self.settle_ties(equal)
+        self._ranks = ranks
+
+    def ordered(self) -> tuple[Array, Array]:
+        return sort_rows([self._ranks])
 
     def make(self, row: int) -> Finding:
         return self.make_many([row])[0]

@@ -125,6 +125,31 @@ class Block:
             self.order[start:stop + 1] = rows
 
 
+class LazyOrder(Block):
+    """A block whose canonical order is made when first read: counting needs none.
+
+    Subclasses keep their subjects' ranks and say how they order (:meth:`ordered`).
+    """
+
+    _order: Array = None
+
+    def ordered(self) -> tuple[Array, Array]:
+        """The sorted positions and which equal the next (as :func:`sort_rows` gives)."""
+        raise NotImplementedError
+
+    @property
+    def order(self) -> Array:
+        """The positions in canonical order, made (and ties settled) on first read."""
+        if self._order is None:
+            self._order, equal = self.ordered()
+            self.settle_ties(equal)
+        return self._order
+
+    @order.setter
+    def order(self, value: Array) -> None:
+        self._order = value
+
+
 class Found(Block):
     """Findings of one rule already built (by the record path), in canonical order."""
 
