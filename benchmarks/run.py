@@ -32,7 +32,9 @@ from typing import Any
 from benchmarks.data import load
 from benchmarks.tasks import TASKS, WITHOUT_PYARROW
 
-NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "polars": "polars", "duckdb": "duckdb",
+NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "pandas-checked": "pandas",
+         "polars-checked": "polars",
+         "polars": "polars", "duckdb": "duckdb",
          "pandas" + WITHOUT_PYARROW: "pandas", "columnar": "numpy+pyarrow+narwhals",
          "columnar-rules": "numpy+pyarrow", "columnar-pandas": "numpy+pyarrow+pandas+narwhals",
          "columnar-danish": "numpy+pyarrow+pandas+narwhals",

@@ -19,7 +19,20 @@ Tasks:
   excluded). The columnar engine races the public call on a deliveries table and a
   services table with a ``delivery_id`` column (``columnar``; ``columnar-pandas`` on
   pandas frames; ``columnar-basis`` without the overlap checks) and the merge from the
-  tables already read (``columnar-rules``).
+  tables already read (``columnar-rules``). ``pandas`` is the bare split of two frames
+  (the closed services of the old delivery, and the new one): it checks nothing.
+  ``pandas-checked`` adds, in pandas, the checks the merge makes of its data basis, and
+  counts them exactly as the merge does (a test holds them equal): the old and new
+  services of one citizen and code that overlap (CM301) or meet as an artificial
+  closure at the cutover (CM302), by a join on the group; new active services starting
+  on the cutover (CM303); and the re-creation of the old active services, one to one
+  per group with the alike paired first (CM315's count and the ``recreation`` tally,
+  under the default ``RecreationMatch``). It does not read or validate tables (its
+  frames are typed, one per delivery), pick the latest delivery, or check the
+  deliveries (CM305, CM312, CM317), repeated, misfiled or vanished services (CM304,
+  CM306-CM308), nor say how each re-created service differs (CM316's wording); and it
+  returns counts, not findings naming their services. ``polars-checked`` does the same
+  in polars (the target groups as text).
 * ``construction``: records built from the plain tuples, with validation: (records,).
 * ``duplicates`` and ``overlap`` also race the columnar engine's public call on a
   pandas frame (``columnar-pandas``) and on a Danish CSV export read as text, with its
@@ -405,6 +418,55 @@ def pd_merge(frames: tuple[Any, Any]) -> tuple[int, ...]:
     return (len(kept), len(old) + len(new) - len(kept))
 
 
+MERGE_KEYS = ["municipality", "citizen", "code"]
+
+
+def pd_merge_checks(frames: tuple[Any, Any]) -> dict[str, int]:
+    """The merge's checks of the data basis in pandas, as counts (``pandas-checked``).
+
+    The old system's closed services and every new one are the basis. Counted: the
+    closed old and new services of one (municipality, citizen, code) that overlap in
+    time (CM301) or meet as an artificial closure at the cutover (CM302), by a join of
+    the two on the group; new active services starting on the cutover (CM303); and the
+    re-creation of the old active services, one to one per group (CM315 and the
+    ``recreation`` tally): not re-created where the old outnumber the new, unchanged as
+    many as pair with the same start and target groups.
+    """
+    import numpy as np
+    import pandas as pd
+
+    old, new = frames
+    cut, day, far = pd.Timestamp(CUTOVER), pd.Timedelta(days=1), pd.Timestamp(FAR)
+    closed = old[old["end"].notna()]
+    pairs = closed[[*MERGE_KEYS, "start", "end"]].merge(
+        new[[*MERGE_KEYS, "start", "end"]], on=MERGE_KEYS, suffixes=("_old", "_new"))
+    new_end = pairs["end_new"].fillna(far)
+    overlap = (np.maximum(pairs["start_old"], pairs["start_new"])
+               <= np.minimum(pairs["end_old"], new_end))
+    closure = ((pairs["end_old"] >= cut - day) & (pairs["end_old"] <= cut)
+               & (pairs["start_new"] <= cut) & (new_end > cut))
+    lost_history = int(((new["start"] == cut) & new["end"].isna()).sum())
+    # Old active (side 0) and new (side 1) services counted per group, start and target
+    # groups: the alike pair first, then any two of one group.
+    same = [*MERGE_KEYS, "start", "target_groups"]
+    both = pd.concat([old.loc[old["end"].isna(), same].assign(side=0), new[same].assign(side=1)],
+                     ignore_index=True)
+    alike = (both.groupby([*same, "side"], sort=False).size()
+             .unstack("side", fill_value=0).reindex(columns=[0, 1], fill_value=0))
+    per_group = alike.groupby(level=MERGE_KEYS, sort=False).sum()
+    paired = int(per_group.min(axis=1).sum())
+    unchanged = int(alike.min(axis=1).sum())
+    return {"CM301": int(overlap.sum()), "CM302": int(closure.sum()), "CM303": lost_history,
+            "NOT_RECREATED": int((per_group[0] - per_group[1]).clip(lower=0).sum()),
+            "RECREATED_UNCHANGED": unchanged, "RECREATED_DIFFERS": paired - unchanged}
+
+
+def pd_merge_checked(frames: tuple[Any, Any]) -> tuple[int, ...]:
+    """``pd_merge`` and the checks of ``pd_merge_checks``: the work the merge does."""
+    pd_merge_checks(frames)
+    return pd_merge(frames)
+
+
 def pd_construction(data: Dataset) -> tuple[int, ...]:
     cases = _pd_frame(data.cases, CASE_COLUMNS, ["opened", "closed"])
     services = _pd_frame(data.services, SERVICE_COLUMNS, ["start", "end"])
@@ -452,6 +514,55 @@ def pl_merge(frames: tuple[Any, Any]) -> tuple[int, ...]:
     old, new = frames
     kept = pl.concat([old.filter(pl.col("end").is_not_null()), new])
     return (kept.height, old.height + new.height - kept.height)
+
+
+def _pl_merge_prepare(data: Dataset) -> tuple[Any, Any]:
+    """The two deliveries as polars frames, the target groups as text (``"1.1, 3.4"``)."""
+    import polars as pl
+
+    def frame(rows: list[tuple[Any, ...]]) -> Any:
+        shown = [(*r[:4], ", ".join(sorted(r[4])), *r[5:]) for r in rows]
+        return pl.DataFrame(shown, schema=SERVICE_COLUMNS, orient="row")
+
+    return frame(data.old_services), frame(data.new_services)
+
+
+def pl_merge_checks(frames: tuple[Any, Any]) -> dict[str, int]:
+    """:func:`pd_merge_checks` in polars: the same counts, the same joins and groupings."""
+    import polars as pl
+
+    old, new = frames
+    cut, day = CUTOVER, dt.timedelta(days=1)
+    closed = old.filter(pl.col("end").is_not_null())
+    pairs = closed.select([*MERGE_KEYS, "start", "end"]).join(
+        new.select([*MERGE_KEYS, "start", "end"]), on=MERGE_KEYS, suffix="_new")
+    new_end = pl.col("end_new").fill_null(FAR)
+    counted = pairs.select(
+        (pl.max_horizontal("start", "start_new") <= pl.min_horizontal("end", new_end))
+        .sum().alias("overlap"),
+        ((pl.col("end") >= cut - day) & (pl.col("end") <= cut)
+         & (pl.col("start_new") <= cut) & (new_end > cut)).sum().alias("closure"))
+    lost_history = new.filter((pl.col("start") == cut) & pl.col("end").is_null()).height
+    same = [*MERGE_KEYS, "start", "target_groups"]
+    both = pl.concat([old.filter(pl.col("end").is_null()).select(same)
+                      .with_columns(pl.lit(1).alias("old"), pl.lit(0).alias("new")),
+                      new.select(same).with_columns(pl.lit(0).alias("old"),
+                                                    pl.lit(1).alias("new"))])
+    alike = both.group_by(same).agg(pl.col("old").sum(), pl.col("new").sum())
+    per_group = alike.group_by(MERGE_KEYS).agg(pl.col("old").sum(), pl.col("new").sum())
+    paired = int(per_group.select(pl.min_horizontal("old", "new").sum()).item())
+    unchanged = int(alike.select(pl.min_horizontal("old", "new").sum()).item())
+    lost = int(per_group.select((pl.col("old") - pl.col("new")).clip(lower_bound=0).sum())
+               .item())
+    return {"CM301": int(counted["overlap"][0]), "CM302": int(counted["closure"][0]),
+            "CM303": lost_history, "NOT_RECREATED": lost, "RECREATED_UNCHANGED": unchanged,
+            "RECREATED_DIFFERS": paired - unchanged}
+
+
+def pl_merge_checked(frames: tuple[Any, Any]) -> tuple[int, ...]:
+    """``pl_merge`` and the checks of ``pl_merge_checks``."""
+    pl_merge_checks(frames)
+    return pl_merge(frames)
 
 
 def pl_construction(data: Dataset) -> tuple[int, ...]:
@@ -684,8 +795,10 @@ TASKS: dict[str, dict[str, Impl]] = {
         "columnar-pandas": Impl(_delivery_frames, col_merge),
         "plain": Impl(_identity, py_merge),
         "pandas": Impl(_pd_merge_prepare, pd_merge),
+        "pandas-checked": Impl(_pd_merge_prepare, pd_merge_checked),
         "polars": Impl(lambda d: (_pl_frame(d.old_services, SERVICE_COLUMNS),
                                   _pl_frame(d.new_services, SERVICE_COLUMNS)), pl_merge),
+        "polars-checked": Impl(_pl_merge_prepare, pl_merge_checked),
         "duckdb": Impl(_db, db_merge),
     },
     "adversarial-overlap": {

@@ -30,7 +30,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import itertools
 import json
+import string
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Literal
 
@@ -166,6 +168,148 @@ def finding_rows(findings: Iterable[Finding], *, language: str = "en",
     return rows
 
 
+def _finding_columns(findings: Any, language: str, subjects: Subjects
+                     ) -> dict[str, list[Any]] | None:
+    """Findings of the columnar engine (a lazy table) column by column.
+
+    The columns, rows and cells of :func:`finding_rows`. A block of findings held as
+    arrays gives its details as lists and its subjects from the Arrow export, and each
+    message is rendered from the details, with no :class:`Finding` built; a block of
+    findings made as records (a delivery's, a re-creation's) gives theirs. ``None``
+    for anything but a non-empty table of the engine.
+    """
+    blocks = getattr(findings, "blocks", None)
+    if blocks is None or not len(findings):
+        return None
+    fixed: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    details: list[tuple[int, dict[str, list[Any]]]] = []  # (first row, columns)
+    for block in blocks:
+        at = len(fixed["code"])
+        values = block.detail_values(block.order)
+        if values is None:
+            rows = finding_rows(block.make_many(block.order), language=language)
+            for name in FINDING_COLUMNS:
+                fixed[name] += [row[name] for row in rows]
+            details.append((at, {key: [row[key] for row in rows] for key in rows[0]
+                                 if key.startswith("detail_")}))
+            continue
+        rule, size = block.rule, block.size
+        offsets, positions = block.subject_lists()
+        ids = _masked_all(block.subject_ids().take(positions).to_pylist())
+        fixed["code"] += [rule.code] * size
+        fixed["name"] += [rule.name] * size
+        fixed["severity"] += [rule.severity.name] * size
+        fixed["subjects"] += [ids[low:high] for low, high
+                              in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
+        fixed["message"] += _messages(rule, values, language)
+        fixed["hint"] += [rule.hint_in(language)] * size
+        fixed["citation"] += [rule.citation_in(language)] * size
+        details.append((at, {f"detail_{name}": _cells(column, language)
+                             for name, column in values.items()}))
+    total = len(fixed["code"])
+    columns = dict(fixed)
+    for key in sorted({key for _, part in details for key in part}):
+        column: list[Any] = [None] * total
+        for at, part in details:
+            if key in part:
+                column[at:at + len(part[key])] = part[key]
+        columns[key] = column
+    if subjects == "text":
+        columns["subjects"] = [", ".join(ids) for ids in columns["subjects"]]
+    elif subjects == "explode":
+        counts = [max(len(ids), 1) for ids in columns["subjects"]]
+        exploded = [subject for ids in columns["subjects"] for subject in (ids or [None])]
+        columns = {name: [value for value, count in zip(values, counts, strict=True)
+                          for _ in range(count)] for name, values in columns.items()}
+        columns["subjects"] = exploded
+    return columns
+
+
+_MAYBE_CPR: Final = r"\p{Nd}{9}|\p{Nd}{6}[- ]\p{Nd}{4}"
+"""What every text :func:`mask` changes holds (its pattern without the look-arounds)."""
+
+
+def _masked_all(texts: list[str]) -> list[str]:
+    """``[mask(text) for text in texts]``, for many texts.
+
+    The texts that may hold a CPR number are found by the Arrow library's regular
+    expressions (a superset of those :func:`mask` changes), and only those are masked.
+    """
+    try:
+        import pyarrow as pa  # noqa: PLC0415  # the columnar extra: present with the engine
+        import pyarrow.compute as pc  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - the engine's results need the extra
+        return [mask(text) for text in texts]
+    maybe = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _MAYBE_CPR)
+    shown = list(texts)
+    for at in pc.indices_nonzero(maybe).to_pylist():
+        shown[at] = mask(shown[at])
+    return shown
+
+
+def _cells(values: list[Any], language: str) -> list[Any]:
+    """``[cell(value, language) for value in values]``, faster.
+
+    The texts are masked in one pass, and each other value is shown once however often
+    it recurs.
+    """
+    shown: list[Any] = [None] * len(values)
+    texts = [at for at, value in enumerate(values) if type(value) is str]
+    for at, text in zip(texts, _masked_all([values[at] for at in texts]), strict=True):
+        shown[at] = text
+    seen: dict[tuple[type, Any], Any] = {}
+    for at, value in enumerate(values):
+        if value is None or type(value) is str:
+            continue
+        if type(value).__mro__[-2:] == (tuple, object) and len(type(value).__mro__) <= 3 \
+                and all(item is None or type(item) is dt.date for item in value):
+            # A plain tuple of dates (a period), as cell joins it: no text to mask.
+            shown[at] = ", ".join("" if item is None else item.isoformat() for item in value)
+            continue
+        try:
+            key = (type(value), value)
+            shown[at] = seen[key] if key in seen else seen.setdefault(key,
+                                                                      cell(value, language))
+        except TypeError:  # not hashable
+            shown[at] = cell(value, language)
+    return shown
+
+
+def _messages(rule: Any, values: dict[str, list[Any]], language: str) -> list[str]:
+    """Each finding's message from its details, as :meth:`Finding.message_in` renders it.
+
+    The template is parsed once, and each field's value formatted once however often it
+    recurs.
+    """
+    size = len(next(iter(values.values()))) if values else 0
+    formatter = _text._FORMATTERS[language]
+    pieces: list[Any] = []
+    for literal, name, spec, conversion in string.Formatter().parse(rule.template(language)):
+        if literal:
+            pieces.append(literal)
+        if name is None:
+            continue
+        if conversion or (spec and "{" in spec):  # pragma: no cover - no template has one
+            return [mask(rule.render(dict(zip(values, row, strict=True)), language))
+                    for row in zip(*values.values(), strict=True)]
+        seen: dict[tuple[type, Any], str] = {}
+        shown = []
+        for value in values[name]:
+            try:
+                key = (type(value), value)
+                text = seen.get(key)
+                if text is None:
+                    text = seen[key] = formatter.format_field(value, spec or "")
+            except TypeError:  # not hashable
+                text = formatter.format_field(value, spec or "")
+            shown.append(text)
+        pieces.append(shown)
+    columns = [itertools.repeat(piece, size) if isinstance(piece, str) else piece
+               for piece in pieces]
+    return _masked_all(["".join(parts) for parts in zip(*columns, strict=True)]
+                       if columns else [""] * size)
+
+
 def _record_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
     rows = []
     for record in records:
@@ -216,6 +360,59 @@ def _merge_columns(result: MergeResult, language: str) -> dict[str, list[Any]] |
     columns["reason_code"] = [None] * len(result.services) + [r.name for r in reasons]
     columns["delivery_id"] = kept["delivery_id"] + excluded["delivery_id"]
     return columns
+
+
+def _merge_arrays(result: MergeResult, language: str) -> dict[str, Any] | None:
+    """:func:`_merge_columns` as Arrow arrays, with no Python value per cell.
+
+    ``None`` for a merge of records or an empty one.
+    """
+    services, excluded = result.services, result.excluded
+    if not (hasattr(services, "arrays") and hasattr(excluded, "arrays")):
+        return None
+    if not len(services) + len(excluded):
+        return None
+    import pyarrow as pa  # noqa: PLC0415  # the columnar extra: present with the engine
+
+    kept, out = services.arrays(), excluded.arrays()
+    reasons = out.pop("reason")
+    words = pa.array([reason.in_language(language) for reason in ExclusionReason],
+                     type=pa.string())
+    names = pa.array([reason.name for reason in ExclusionReason], type=pa.string())
+    at = pa.array(reasons.astype("int64"))
+    size, dropped = len(services), len(reasons)
+    columns = {name: pa.concat_arrays([kept[name], out[name]]) for name in kept
+               if name != "delivery_id"}
+    columns["status"] = pa.concat_arrays([pa.array(["kept"] * size, type=pa.string()),
+                                          pa.array(["excluded"] * dropped, type=pa.string())])
+    columns["reason"] = pa.concat_arrays([pa.nulls(size, type=pa.string()), words.take(at)])
+    columns["reason_code"] = pa.concat_arrays([pa.nulls(size, type=pa.string()),
+                                               names.take(at)])
+    columns["delivery_id"] = pa.concat_arrays([kept["delivery_id"], out["delivery_id"]])
+    return columns
+
+
+def _frame_of_arrays(arrays: dict[str, Any], library: str) -> Any:
+    """The DataFrame of Arrow ``arrays``, typed as :func:`_frame_of` types their cells.
+
+    A column of nothing but ``None`` has no type there, so none here either.
+    """
+    import pyarrow as pa  # noqa: PLC0415
+
+    arrays = {name: pa.nulls(len(array)) if array.null_count == len(array) else array
+              for name, array in arrays.items()}
+    if library == "polars":
+        try:
+            import polars as pl  # noqa: PLC0415
+        except ImportError:
+            return _frame_of({}, [], library)  # names the extra
+        return pl.from_arrow(pa.table(arrays))
+    try:
+        import pandas as pd  # noqa: PLC0415
+    except ImportError:
+        return _frame_of({}, [], library)  # names the extra
+    return pd.DataFrame({name: array.to_pandas(date_as_object=True)
+                         for name, array in arrays.items()}, columns=list(arrays))
 
 
 def _ledger_rows(result: MergeResult, language: str) -> list[dict[str, Any]]:
@@ -448,8 +645,18 @@ def to_frame(result: Any, *, library: str = "pandas", language: str | None = Non
     """
     if isinstance(result, MergeResult) and part is None:
         v.one_of("library", _LIBRARIES, library)
+        arrays = _merge_arrays(result, _text.check_language(language or "en"))
+        if arrays is not None:  # a merge of tables: from its arrays, no cell made
+            return _frame_of_arrays(arrays, library)
         columns = _merge_columns(result, _text.check_language(language or "en"))
         if columns is not None:  # a merge of tables: column by column, no row made
+            return _frame_of(columns, list(columns), library)
+    if isinstance(result, MergeResult) and part == "findings":
+        v.one_of("library", _LIBRARIES, library)
+        v.one_of("subjects", ("list", "explode", "text"), subjects)
+        columns = _finding_columns(result.findings, _text.check_language(language or "en"),
+                                   subjects)
+        if columns is not None:  # the engine's findings: column by column, no record
             return _frame_of(columns, list(columns), library)
     rows = to_rows(result, language=language, subjects=subjects, part=part)
     return frame(rows, _columns(result, rows), library)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import pathlib
 
@@ -120,3 +121,32 @@ def test_the_trees_benchmark_times_a_task_and_names_its_tree(
     assert figure["result"] == list(ours.run(ours.prepare(small)))
     assert len(figure["wall"]) == len(figure["cpu"]) == 2
     assert os.path.isdir(os.path.join(figure["casemigrate"], "casemigrate"))
+
+
+def test_the_checked_pandas_merge_counts_what_the_merge_finds() -> None:
+    """``pandas-checked`` is like for like: its counts are the merge's own, also with
+    services that were never re-created (every third new one dropped)."""
+    pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from benchmarks.tasks import _delivery_tables, _pd_merge_prepare, pd_merge_checks
+    from casemigrate import merge_deliveries
+
+    data = generate(3000, seed=5)
+    fewer = data._replace(new_services=data.new_services[::3] + data.new_services[1::3])
+    for dataset in (data, fewer):
+        plan, deliveries, services = _delivery_tables(dataset)
+        result = merge_deliveries(deliveries, plan, services=services)
+        counts = result.findings.counts()
+        checked = pd_merge_checks(_pd_merge_prepare(dataset))
+        assert checked == {"CM301": counts["CM301"], "CM302": counts["CM302"],
+                           "CM303": counts["CM303"],
+                           "NOT_RECREATED": result.recreation["NOT_RECREATED"],
+                           "RECREATED_UNCHANGED": result.recreation["RECREATED_UNCHANGED"],
+                           "RECREATED_DIFFERS": result.recreation["RECREATED_DIFFERS"]}
+    assert checked["NOT_RECREATED"] == counts["CM315"] > 0
+    if importlib.util.find_spec("polars") is not None:
+        from benchmarks.tasks import _pl_merge_prepare, pl_merge_checks
+
+        assert pl_merge_checks(_pl_merge_prepare(fewer)) == checked
+    impl = TASKS["merge"]["pandas-checked"]
+    assert impl.run(impl.prepare(data)) == TASKS["merge"]["pandas"].run(impl.prepare(data))

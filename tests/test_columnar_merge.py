@@ -143,6 +143,16 @@ def assert_same_merge(found: MergeResult, expected: MergeResult) -> None:
                                                                         language=language)
             assert mine.equals(theirs)
             assert list(mine.dtypes) == list(theirs.dtypes)
+            # The findings: from the engine's arrays (no Finding built where a block
+            # holds arrays), row by row from the records.
+            for subjects in ("list", "text", "explode"):
+                mine = to_frame(found, part="findings", language=language,
+                                subjects=subjects)  # type: ignore[arg-type]
+                theirs = to_frame(expected, part="findings", language=language,
+                                  subjects=subjects)  # type: ignore[arg-type]
+                assert list(mine.columns) == list(theirs.columns)
+                assert mine.equals(theirs)
+                assert list(mine.dtypes) == list(theirs.dtypes)
 
 
 MATCHES = st.sampled_from([RecreationMatch(), RecreationMatch(same_start=True),
@@ -397,3 +407,49 @@ def test_a_polars_pair_of_tables_merges_and_tabulates_as_the_records() -> None:
     assert to_frame(found).equals(to_frame(expected))
     assert to_frame(found, part="findings").equals(to_frame(expected, part="findings"))
     assert found.findings.counts() == {"CM316": 1}  # type: ignore[attr-defined]
+
+
+def test_the_findings_frame_builds_no_finding_where_a_block_holds_arrays(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Overlaps, misfiled, repeated and vanished services: tabulated from arrays."""
+    pytest.importorskip("pandas")
+    from benchmarks.data import generate
+    from benchmarks.tasks import _cm_deliveries, _delivery_tables
+    from casemigrate import Finding, to_frame
+
+    data = generate(600, seed=7)
+    plan, deliveries, services = _delivery_tables(data)
+    found = merge_deliveries(deliveries, plan, services=services)
+    counts = found.findings.counts()  # type: ignore[attr-defined]
+    assert counts["CM301"] and counts["CM302"] and counts["CM303"]
+    expected = to_frame(merge_deliveries(_cm_deliveries(data)[1], plan), part="findings",
+                        language="da")
+    made: list[str] = []
+    real = Finding.of.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Finding], rule: Any, *args: Any, **kwargs: Any) -> Finding:
+        made.append(rule.code)
+        return real(cls, rule, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Finding, "of", classmethod(counted))
+    frame = to_frame(found, part="findings", language="da")
+    assert frame.equals(expected)
+    assert set(made) <= {"CM315", "CM316"}  # the re-creation's findings are records
+    assert len(made) == counts.get("CM315", 0) + counts.get("CM316", 0)
+
+
+def test_the_findings_are_ordered_only_when_read() -> None:
+    """Counting the findings sorts none of them; reading them sorts each block once."""
+    from benchmarks.data import generate
+    from benchmarks.tasks import _cm_deliveries, _delivery_tables
+    from casemigrate._columnar._table import LazyOrder
+
+    data = generate(600, seed=7)
+    plan, deliveries, services = _delivery_tables(data)
+    found = merge_deliveries(deliveries, plan, services=services)
+    blocks = [b for b in found.findings.blocks if isinstance(b, LazyOrder)]  # type: ignore[attr-defined]
+    assert {b.code for b in blocks} >= {"CM301", "CM302", "CM303"}
+    assert found.findings.counts()["CM301"] > 0  # type: ignore[attr-defined]
+    assert all(b._order is None for b in blocks)
+    assert tuple(found.findings) == merge_deliveries(_cm_deliveries(data)[1], plan).findings
+    assert all(b._order is not None for b in blocks)

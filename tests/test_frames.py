@@ -8,6 +8,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import casemigrate as cm
 from casemigrate import (
@@ -262,3 +264,14 @@ def test_an_empty_merge_tabulates_with_the_merge_columns() -> None:
     assert list(table.columns) == ["service_id", "system", "municipality", "citizen", "code",
                                    "target_groups", "start", "end", "status", "reason",
                                    "reason_code", "delivery_id"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789٢٣- \nx", max_size=24), max_size=8))
+def test_many_texts_are_masked_as_each_is(texts: list[str]) -> None:
+    """The engine's findings frame masks its texts in bulk: exactly as one by one."""
+    pytest.importorskip("pyarrow")
+    from casemigrate.frames import _masked_all
+    from casemigrate.tables import mask
+
+    assert _masked_all(texts) == [mask(text) for text in texts]

@@ -43,6 +43,7 @@ from casemigrate._columnar._table import (
     Block,
     FindingTable,
     Found,
+    LazyOrder,
     dense_ranks,
     pair_order,
     pair_subject_lists,
@@ -90,10 +91,21 @@ class Source:
         """Every good row's id ranked in Python's string order (equal ids, equal ranks)."""
         if self._ranks is None:  # the whole column ranked in place: no copy taken
             ids = self.columns.service_id
-            self._ranks = (np.asarray(pc.rank(ids, sort_keys="ascending", tiebreaker="dense")
+            # "min": equal ids share the lowest rank of their run (cheaper than "dense")
+            self._ranks = (np.asarray(pc.rank(ids, sort_keys="ascending", tiebreaker="min")
                                       .to_numpy(zero_copy_only=False), dtype=np.int64)
                            if len(ids) else np.zeros(0, dtype=np.int64))
         return self._ranks
+
+    def ids_repeat(self) -> bool:
+        """Whether an id occurs on two good rows.
+
+        The ranks of distinct ids are 1 to n; a tie takes its run's lowest rank, so
+        the ranks then sum to less.
+        """
+        ranks = self.id_ranks()
+        size = len(ranks)
+        return int(ranks.sum()) < size * (size + 1) // 2
 
     def release(self) -> None:
         """Drop what only the merge itself needed (the ids' ranks)."""
@@ -174,6 +186,41 @@ class Source:
             "target_groups": [shown[k] for k in where.tolist()],
             "start": [day_at[day] for day in c.start[rows].tolist()],
             "end": [day_at[day] for day in c.end[rows].tolist()],
+        }
+
+    def arrays(self, rows: Array) -> dict[str, pa.Array]:
+        """The cells of :meth:`cells` as Arrow arrays, with no Python value per cell.
+
+        Text as strings, the municipality as int64, the dates as date32; a cell
+        :meth:`cells` shows as ``None`` is null.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        c = self.columns
+        taken = pa.array(rows, type=pa.int64())
+        keys = self.group_keys(rows)
+        distinct, first = np.unique(keys, return_index=True)
+        shown = [", ".join(sorted(groups)) for groups in self.groups(rows[first])]
+        where = np.asarray(np.searchsorted(distinct, keys), dtype=np.int64)
+        citizen = c.citizen[rows]
+        code = c.code[rows]
+        born = pa.array(citizen // 10_000, mask=citizen == NO_CITIZEN).cast(pa.string())
+        masked = pc.binary_join_element_wise(pc.utf8_lpad(born, 6, "0"), "-****", "")
+
+        def days(numbers: Array) -> pa.Array:
+            return pa.array(numbers.astype(np.int32),
+                            mask=(numbers == MISSING) | (numbers == OPEN)).cast(pa.date32())
+
+        return {
+            "service_id": c.service_id.take(taken),
+            "system": pa.array(c.systems, type=pa.string()).take(
+                pa.array(c.system[rows], type=pa.int64())),
+            "municipality": pa.array(c.municipality[rows].astype(np.int64)),
+            "citizen": masked,
+            "code": pa.array(c.codes, type=pa.string()).take(
+                pa.array(code.astype(np.int64), mask=code == NO_CODE)),
+            "target_groups": pa.array(shown, type=pa.string()).take(pa.array(where)),
+            "start": days(c.start[rows]),
+            "end": days(c.end[rows]),
         }
 
     def services(self, rows: Array) -> list[Service]:
@@ -310,6 +357,15 @@ class Services(_Lazy):
                                   else [ids[where] for where in self.where.tolist()])
         return columns
 
+    def arrays(self) -> dict[str, pa.Array]:
+        """The columns of :meth:`cells` as Arrow arrays (see :meth:`Source.arrays`)."""
+        columns = self.source.arrays(self.rows)
+        columns["delivery_id"] = (
+            pa.nulls(len(self.rows), type=pa.string()) if self.where is None
+            else pa.array(self.delivery_ids, type=pa.string()).take(
+                pa.array(self.where.astype(np.int64))))
+        return columns
+
 
 class ExcludedServices(_Lazy):
     """The excluded services with reasons and delivery ids, made when indexed."""
@@ -341,6 +397,18 @@ class ExcludedServices(_Lazy):
         columns["delivery_id"] = [ids[where] for where in self.where.tolist()]
         return columns
 
+    def arrays(self) -> dict[str, Any]:
+        """The columns of :meth:`cells` as Arrow arrays.
+
+        ``reason`` is each reason's index in :class:`~casemigrate.ExclusionReason`'s
+        order (a numpy array).
+        """
+        columns: dict[str, Any] = self.source.arrays(self.rows)
+        columns["reason"] = self.reasons
+        columns["delivery_id"] = pa.array(self.delivery_ids, type=pa.string()).take(
+            pa.array(self.where.astype(np.int64)))
+        return columns
+
     @property
     def nbytes(self) -> int:
         """Bytes held by the row numbers, reasons and deliveries (columns are shared)."""
@@ -361,34 +429,43 @@ def _with_services(delivery: Delivery, services: Services) -> Delivery:
 
 # ---- findings about rows ---------------------------------------------------------------
 
-class _RowFindings(Block):
+class _RowFindings(LazyOrder):
     """Findings about one or two services (rows ``a`` and, if given, ``b``)."""
 
     def __init__(self, rule: Rule, ids: pa.Array, a: Array, b: Array | None,  # noqa: PLR0917
-                 make: Callable[[Array], list[Finding]], id_ranks: Array | None = None
-                 ) -> None:
+                 make: Callable[[Array], list[Finding]], id_ranks: Array | None = None,
+                 values: Callable[[Array], dict[str, list[Any]]] | None = None) -> None:
         self.rule = rule
         self.ids = ids
         self.a = np.asarray(a, dtype=np.int64)
         self.b = None if b is None else np.asarray(b, dtype=np.int64)
         self.size = len(self.a)
         self._make = make
+        self._values = values
 
-        def ranked(rows: Array) -> Array:  # every row's id's rank, or these rows' alone
-            return dense_ranks(ids, rows) if id_ranks is None else id_ranks[rows]
+        # The merge's ranks of every row are taken now (the merge drops them); else
+        # these rows' ids are ranked when the order is first read.
+        self._ranks = None if id_ranks is None else id_ranks[
+            self.a if self.b is None else np.concatenate((self.a, self.b))]
 
+    def ordered(self) -> tuple[Array, Array]:
+        ranks = self._ranks
+        if ranks is None:
+            ranks = dense_ranks(self.ids, self.a if self.b is None
+                                else np.concatenate((self.a, self.b)))
         if self.b is None:
-            self.order, equal = sort_rows([ranked(self.a)])
-        else:
-            ranks = ranked(np.concatenate((self.a, self.b)))
-            self.order, equal = pair_order(ranks[:self.size], ranks[self.size:])
-        self.settle_ties(equal)
+            return sort_rows([ranks])
+        return pair_order(ranks[:self.size], ranks[self.size:])
 
     def make(self, row: int) -> Finding:
         return self._make(np.array([row]))[0]
 
     def make_many(self, rows: Array) -> list[Finding]:
         return self._make(np.asarray(rows, dtype=np.int64))
+
+    def detail_values(self, rows: Array) -> dict[str, list[Any]] | None:
+        return None if self._values is None else self._values(np.asarray(rows,
+                                                                         dtype=np.int64))
 
     def subject_ids(self) -> pa.Array:
         return self.ids
@@ -738,9 +815,10 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
     latest = len(ledger.latest)
     ledger.latest.append(delivery)
     reasons = np.full(len(rows), -1, dtype=np.int8)
-    ranks = ledger.source.id_ranks()[rows]
     later = np.zeros(len(rows), dtype=bool)
-    if _repeats(ranks):
+    # Ids distinct over the whole table (the common case): none repeats in a delivery.
+    ranks = ledger.source.id_ranks()[rows] if ledger.source.ids_repeat() else None
+    if ranks is not None and _repeats(ranks):
         counts = np.bincount(ranks)
         first = np.full(len(counts), len(rows), dtype=np.int64)
         first[ranks[::-1]] = np.arange(len(rows) - 1, -1, -1)  # the last write: the first
@@ -765,7 +843,7 @@ def _admit(delivery: Delivery, rows: Array, c: ServiceColumns, ledger: _Ledger, 
 
 
 def _repeats(ranks: Array) -> bool:
-    """Whether a rank occurs twice (ranks are dense, from 1)."""
+    """Whether a rank occurs twice (ranks are from 1, equal for equal ids)."""
     return bool(np.bincount(ranks).max() > 1)
 
 
@@ -805,44 +883,51 @@ def _row_blocks(ledger: _Ledger, c: ServiceColumns) -> list[Block]:
             continue
         rows = np.concatenate(parts)
         extra = np.concatenate([e for e in ledger.extra[code] if len(e)])
-        blocks.append(_RowFindings(rule, c.service_id, rows, None,
-                                   _maker(code, rows, extra, c, ledger),
-                                   ledger.source.id_ranks()))
+        values = _values(code, rows, extra, c, ledger)
+        blocks.append(_RowFindings(rule, c.service_id, rows, None, _maker(rule, values),
+                                   ledger.source.id_ranks(), values))
     return blocks
 
 
-def _maker(code: str, rows: Array, extra: Array, c: ServiceColumns, ledger: _Ledger
-           ) -> Callable[[Array], list[Finding]]:
-    """How finding ``k`` of a block of ``code`` is made from its row and extra values."""
+def _values(code: str, rows: Array, extra: Array, c: ServiceColumns, ledger: _Ledger
+            ) -> Callable[[Array], dict[str, list[Any]]]:
+    """The details of findings of a block of ``code`` from their rows and extra values."""
     ids, latest = ledger.delivery_ids, ledger.latest
 
-    def make(positions: Array) -> list[Finding]:
+    def values(positions: Array) -> dict[str, list[Any]]:
         chosen = rows[positions]
         sids = c.service_id.take(pa.array(chosen, type=pa.int64())).to_pylist()
-        out = []
-        for sid, row, info in zip(sids, chosen.tolist(), extra[positions].tolist(),
-                                  strict=True):
-            if code == "CM304":
-                out.append(Finding.of(d.CLOSED_SERVICE_VANISHED, (sid,), service=sid,
-                                      earlier=ids[info[0]], latest=ids[info[1]]))
-                continue
-            delivery = latest[info[0]]
-            if code == "CM306":
-                out.append(Finding.of(
-                    d.SERVICE_MUNICIPALITY_MISMATCH, (sid,), service=sid,
-                    service_municipality=municipality(int(c.municipality[row])),
-                    delivery=delivery.delivery_id,
-                    delivery_municipality=delivery.municipality))
-            elif code == "CM307":
-                out.append(Finding.of(d.DUPLICATE_SERVICE_ID, (sid,),
-                                      delivery=delivery.delivery_id, service=sid,
-                                      count=info[1]))
-            else:
-                out.append(Finding.of(
-                    d.SERVICE_SYSTEM_MISMATCH, (sid,), service=sid,
-                    service_system=c.systems[int(c.system[row])],
-                    delivery=delivery.delivery_id, delivery_system=delivery.system))
-        return out
+        info = extra[positions]
+        if code == "CM304":
+            return {"service": sids, "earlier": [ids[k] for k in info[:, 0].tolist()],
+                    "latest": [ids[k] for k in info[:, 1].tolist()]}
+        deliveries = [latest[k] for k in info[:, 0].tolist()]
+        found: dict[str, list[Any]] = {
+            "service": sids, "delivery": [delivery.delivery_id for delivery in deliveries]}
+        if code == "CM306":
+            found["service_municipality"] = [municipality(place) for place
+                                             in c.municipality[chosen].tolist()]
+            found["delivery_municipality"] = [delivery.municipality
+                                              for delivery in deliveries]
+        elif code == "CM307":
+            found["count"] = info[:, 1].tolist()
+        else:
+            found["service_system"] = [c.systems[k] for k in c.system[chosen].tolist()]
+            found["delivery_system"] = [delivery.system for delivery in deliveries]
+        return found
+
+    return values
+
+
+def _maker(rule: Rule, values: Callable[[Array], dict[str, list[Any]]]
+           ) -> Callable[[Array], list[Finding]]:
+    """How findings about one service each are made from their details."""
+
+    def make(positions: Array) -> list[Finding]:
+        found = values(positions)
+        names = list(found)
+        return [Finding.of(rule, (row[0],), **dict(zip(names, row, strict=True)))
+                for row in zip(*found.values(), strict=True)]
 
     return make
 

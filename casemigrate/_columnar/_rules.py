@@ -28,6 +28,7 @@ from casemigrate._columnar._table import (
     Block,
     FindingTable,
     Found,
+    LazyOrder,
     dense_ranks,
     pair_order,
     pair_subject_lists,
@@ -243,7 +244,12 @@ def duplicate_active_cases(columns: CaseColumns, as_of: dt.date) -> FindingTable
 
 # ---- service overlaps (CM301, CM302, CM303, CM314) ----------------------------------
 
-class _Pairs(Block):
+_PAIR_IDS: Final = {"CM301": ("old", "new"), "CM302": ("old", "new"),
+                    "CM314": ("earlier", "later")}
+"""The details naming each pair finding's two services (its subjects)."""
+
+
+class _Pairs(LazyOrder):
     """CM301, CM302 or CM314: findings about two services (rows ``a`` and ``b``)."""
 
     def __init__(self, rule: Rule, columns: ServiceColumns, *, a: Array, b: Array,
@@ -252,39 +258,53 @@ class _Pairs(Block):
         self.columns = columns
         self.a, self.b, self.later = a, b, later  # a: old (earlier), b: new (later)
         self.size = len(a)
-        self.order, equal = pair_order(rank_of[a], rank_of[b])
-        self.settle_ties(equal)
+        self._ranks = rank_of[a], rank_of[b]
+
+    def ordered(self) -> tuple[Array, Array]:
+        return pair_order(*self._ranks)
 
     def make(self, row: int) -> Finding:
         return self.make_many([row])[0]
 
     def make_many(self, rows: Array) -> list[Finding]:
+        values = self.detail_values(rows)
+        first, second = (values[name] for name in _PAIR_IDS[self.rule.code])
+        names = list(values)
+        rule, of = self.rule, Finding.of
+        return [of(rule, (x, y), **dict(zip(names, row, strict=True)))
+                for x, y, row in zip(first, second, zip(*values.values(), strict=True),
+                                     strict=True)]
+
+    def detail_values(self, rows: Array) -> dict[str, list[Any]]:
         c = self.columns
         a, b = self.a[rows], self.b[rows]
         ids = c.service_id
         a_ids = ids.take(pa.array(a, type=pa.int64())).to_pylist()
         b_ids = ids.take(pa.array(b, type=pa.int64())).to_pylist()
-        start_a, start_b = c.start[a].tolist(), c.start[b].tolist()
-        end_a, end_b = c.end[a].tolist(), c.end[b].tolist()
-        of = Finding.of
+        starts, ends = (c.start[a], c.start[b]), (c.end[a], c.end[b])
+        # Each distinct day made a date once (the findings share a few thousand days).
+        at = {day: None if day in (MISSING, OPEN) else day_of(day)
+              for day in np.unique(np.concatenate((*starts, *ends))).tolist()}
+        start_a, start_b = starts[0].tolist(), starts[1].tolist()
+        end_a, end_b = ends[0].tolist(), ends[1].tolist()
         if self.rule is ARTIFICIAL_CLOSURE_AT_CUTOVER:
-            return [of(ARTIFICIAL_CLOSURE_AT_CUTOVER, (x, y), old=x, new=y, end=day_of(e),
-                       start=day_of(s))
-                    for x, y, e, s in zip(a_ids, b_ids, end_a, start_b, strict=True)]
-        out = []
+            return {"old": a_ids, "new": b_ids, "end": [at[e] for e in end_a],
+                    "start": [at[s] for s in start_b]}
+        firsts = [max(sa, sb) for sa, sb in zip(start_a, start_b, strict=True)]
+        lasts = [min(ea, eb) for ea, eb in zip(end_a, end_b, strict=True)]
+        spans = {"first": [at[first] for first in firsts],
+                 "last": [_OPEN if last == OPEN else at[last] for last in lasts],
+                 "days": [None if last == OPEN else last - first + 1
+                          for first, last in zip(firsts, lasts, strict=True)]}
+        new = tuple.__new__
+        periods_a = [new(_Period, (at[sa], at[ea])) for sa, ea in zip(start_a, end_a,
+                                                                       strict=True)]
+        periods_b = [new(_Period, (at[sb], at[eb])) for sb, eb in zip(start_b, end_b,
+                                                                       strict=True)]
         if self.rule is SERVICES_OVERLAP_WITHIN_SYSTEM:
-            systems = [c.systems[k] for k in c.system[b].tolist()]
-            for x, y, sa, sb, ea, eb, system in zip(a_ids, b_ids, start_a, start_b, end_a,
-                                                   end_b, systems, strict=True):
-                first, last = max(sa, sb), min(ea, eb)
-                out.append(of(
-                    SERVICES_OVERLAP_WITHIN_SYSTEM, (x, y), earlier=x, later=y,
-                    earlier_period=_period(sa, ea),
-                    later_period=_period(sb, eb), system=system, first=day_of(first),
-                    last=_OPEN if last == OPEN else day_of(last),
-                    days=None if last == OPEN else last - first + 1,
-                ))
-            return out
+            return {"earlier": a_ids, "later": b_ids, "earlier_period": periods_a,
+                    "later_period": periods_b,
+                    "system": [c.systems[k] for k in c.system[b].tolist()], **spans}
         later = self.later[rows]
         later_is_b = (later == b).tolist()
         later_ids = [y if flag else None for y, flag in zip(b_ids, later_is_b, strict=True)]
@@ -292,16 +312,8 @@ class _Pairs(Block):
             others = ids.take(pa.array(later, type=pa.int64())).to_pylist()
             later_ids = [y if y is not None else z for y, z in zip(later_ids, others,
                                                                    strict=True)]
-        for x, y, sa, sb, ea, eb, z in zip(a_ids, b_ids, start_a, start_b, end_a, end_b,
-                                           later_ids, strict=True):
-            first, last = max(sa, sb), min(ea, eb)
-            out.append(of(
-                SERVICE_COUNTED_TWICE, (x, y), old=x, new=y, old_period=_period(sa, ea),
-                new_period=_period(sb, eb), first=day_of(first),
-                last=_OPEN if last == OPEN else day_of(last),
-                days=None if last == OPEN else last - first + 1, later=z,
-            ))
-        return out
+        return {"old": a_ids, "new": b_ids, "old_period": periods_a, "new_period": periods_b,
+                **spans, "later": later_ids}
 
     def detail(self, name: str) -> pa.Array | None:
         rows = {"CM301": {"old": self.a, "new": self.b, "later": self.later},
@@ -319,7 +331,7 @@ class _Pairs(Block):
                                   self.b[self.order])
 
 
-class _Singles(Block):
+class _Singles(LazyOrder):
     """CM303: a finding about one service."""
 
     def __init__(self, columns: ServiceColumns, rows: Array, cutover: dt.date,
@@ -331,8 +343,10 @@ class _Singles(Block):
         self.cutover = cutover
         ranks = (dense_ranks(columns.service_id, rows) if rank_of is None
                  else rank_of[rows])
-        self.order, equal = sort_rows([ranks])
-        self.settle_ties(equal)
+        self._ranks = ranks
+
+    def ordered(self) -> tuple[Array, Array]:
+        return sort_rows([self._ranks])
 
     def make(self, row: int) -> Finding:
         return self.make_many([row])[0]
@@ -341,6 +355,10 @@ class _Singles(Block):
         ids = self.columns.service_id.take(pa.array(self.rows[rows], type=pa.int64()))
         return [Finding.of(START_EQUALS_CUTOVER, (sid,), service=sid, cutover=self.cutover)
                 for sid in ids.to_pylist()]
+
+    def detail_values(self, rows: Array) -> dict[str, list[Any]]:
+        ids = self.columns.service_id.take(pa.array(self.rows[rows], type=pa.int64()))
+        return {"service": ids.to_pylist(), "cutover": [self.cutover] * len(rows)}
 
     def detail(self, name: str) -> pa.Array | None:
         if name != "service":
@@ -396,8 +414,10 @@ def service_overlaps(columns: ServiceColumns, cutover: dt.date, old_system: str 
         lost &= new_flag[columns.system[usable]]
     blocks.append(_Singles(columns, usable[lost], cutover, id_ranks))
 
-    # Sort by group, then start; equal starts keep the input order for now.
-    rows, group = _by_group_and_start(columns, usable)
+    # Sort by group, then start; equal starts keep the input order for now. Without
+    # CM314 a group of one system pairs nothing: its rows are dropped before the sort
+    # by start and never looked at again.
+    rows, group = _by_group_and_start(columns, usable, mixed_only=not within_system)
     start, end, system = columns.start[rows], columns.end[rows], columns.system[rows]
     size = len(rows)
     new_group = np.ones(size, dtype=bool)
@@ -572,24 +592,42 @@ class _Buckets:
         return i, j
 
 
-def _by_group_and_start(columns: ServiceColumns, usable: Array) -> tuple[Array, Array]:
+def _by_group_and_start(columns: ServiceColumns, usable: Array, *,
+                        mixed_only: bool = False) -> tuple[Array, Array]:
     """``usable`` sorted by (municipality, citizen, code, start), stable, and the groups.
 
     A group is a (municipality, citizen, code): numbered from 0 in the sorted order.
+    ``mixed_only``: only the rows of groups holding services of two systems or more.
     """
     place = columns.municipality[usable].astype(np.int64) * _CITIZEN_SPAN \
         + columns.citizen[usable]
     code = columns.code[usable].astype(np.int64)
-    start = columns.start[usable].astype(np.int64) - MISSING
     codes = len(columns.codes) + 1
     if codes * 10**13 >= 2**62:  # pragma: no cover - millions of codes
+        start = columns.start[usable].astype(np.int64) - MISSING
         order = np.lexsort((start, code, place))
         place, code = place[order], code[order]
         new = np.concatenate(([False], (place[1:] != place[:-1]) | (code[1:] != code[:-1])))
         return usable[order], np.cumsum(new)
     key = place * codes + code
-    order = stable_order(key)
-    key = key[order]
+    del place, code
+    if mixed_only and len(usable):
+        # The system below the group in the key: a group is mixed when its first and
+        # last rows' systems differ, and the sort by start below restores the order.
+        bits = max(len(columns.systems) - 1, 1).bit_length()
+        key = (key << bits) | columns.system[usable]
+        order = stable_order(key)
+        key = key[order]
+        last = np.flatnonzero(np.append((key[1:] >> bits) != (key[:-1] >> bits), True))
+        first = np.concatenate(([0], last[:-1] + 1))
+        mixed = (key[first] & ((1 << bits) - 1)) != (key[last] & ((1 << bits) - 1))
+        keep = np.repeat(mixed, last - first + 1)
+        order, key = order[keep], key[keep] >> bits
+    else:
+        order = stable_order(key)
+        key = key[order]
     group = np.cumsum(np.concatenate(([False], key[1:] != key[:-1])))
-    again = stable_order(group * (1 << 32) + start[order])
+    del key
+    start = columns.start[usable[order]].astype(np.int64) - MISSING
+    again = stable_order(group * (1 << 32) + start)
     return usable[order[again]], group[again]

@@ -105,6 +105,14 @@ class Block:
         """Findings ``rows``, in that order: one pass over the arrays for many findings."""
         return [self.make(int(row)) for row in rows]
 
+    def detail_values(self, rows: Array) -> dict[str, list[Any]] | None:
+        """The details of findings ``rows`` as lists, one per name, with no finding built.
+
+        The values :meth:`make` would give :meth:`Finding.of` (its message is rendered
+        from them). ``None``: the block makes its findings as records only.
+        """
+        return None
+
     def detail(self, name: str) -> pa.Array | None:
         """Detail ``name`` of every finding as an Arrow array, in sorted order.
 
@@ -137,6 +145,31 @@ class Block:
             rows = list(self.order[start:stop + 1])
             rows.sort(key=lambda row: tie_key(self.make(int(row))))
             self.order[start:stop + 1] = rows
+
+
+class LazyOrder(Block):
+    """A block whose canonical order is made when first read: counting needs none.
+
+    Subclasses keep their subjects' ranks and say how they order (:meth:`ordered`).
+    """
+
+    _order: Array = None
+
+    def ordered(self) -> tuple[Array, Array]:
+        """The sorted positions and which equal the next (as :func:`sort_rows` gives)."""
+        raise NotImplementedError
+
+    @property
+    def order(self) -> Array:
+        """The positions in canonical order, made (and ties settled) on first read."""
+        if self._order is None:
+            self._order, equal = self.ordered()
+            self.settle_ties(equal)
+        return self._order
+
+    @order.setter
+    def order(self, value: Array) -> None:
+        self._order = value
 
 
 class Found(Block):
@@ -184,6 +217,11 @@ class FindingTable(Sequence[Finding]):
                               key=lambda b: (b.rule.severity, b.rule.code))
         self._offsets = np.cumsum([0] + [b.size for b in self._blocks])
         self.refusals = refusals
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The blocks in order, one per code: their findings in their ``order``."""
+        return tuple(self._blocks)
 
     def with_refusals(self, refusals: Any) -> FindingTable:
         """The same findings and one CM002 per table, column and error code of ``refusals``.
