@@ -268,7 +268,7 @@ def run_partition(code: int, count: int, seed: int, readiness: bool) -> dict[str
 
 
 def _readiness(code: int, cases: pa.Table, services: pa.Table) -> float:
-    """``check_readiness`` on the partition's tables (it reads them into records)."""
+    """``check_readiness`` on the partition's tables (a HANDICAP plan: the services)."""
     from casemigrate import CutoverPlan, check_readiness
 
     plan = CutoverPlan(municipality=code, register="handicap", old_system=OLD,
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--codes", default="", help="only these municipality codes")
     parser.add_argument("--readiness", action="store_true",
-                        help="also time check_readiness on each partition (record path)")
+                        help="also time check_readiness on each partition")
     parser.add_argument("--json", help="write every partition's figures to this file")
     args = parser.parse_args(argv)
     from benchmarks.run import environment

@@ -35,9 +35,14 @@ SMDB plan, cases for a HANDICAP plan). The refusals of the table readers, given 
 ``refusals=``, are not a check of the table: each table, column and error code of
 refused rows becomes a CM002 finding (:func:`casemigrate.tables.find_refused_rows`),
 for either register, so the report counts every row no check saw. A table given as
-``cases=`` or ``services=`` is read by :func:`~casemigrate.read_cases` or
-:func:`~casemigrate.read_services` with the reader's options (``columns=``,
-``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``), and its refusals join them.
+``cases=`` or ``services=`` is read once, as :func:`~casemigrate.read_cases` or
+:func:`~casemigrate.read_services` reads it with the reader's options (``columns=``,
+``errors=``, ``extra=``, ``date_format=``, ``dayfirst=``), into the columnar engine's
+columns (the ``columnar`` extra; without it, into records), and its refusals join
+them. The checks with a columnar form run on the columns, and the report's
+``findings`` is a lazy sequence that builds a finding only when one is read; the
+report equals the one of the records read from the table (``docs/tables.md``, "The
+readiness report over tables").
 
 Example:
     >>> import datetime as dt
@@ -57,7 +62,7 @@ import decimal
 import enum
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -65,12 +70,13 @@ import attrs
 from casemigrate import _text
 from casemigrate import _validate as v
 from casemigrate import render as _render
-from casemigrate._columnar import is_table, records_only
+from casemigrate._columnar import is_table, records_only, require
 from casemigrate._frozen import frozen
 from casemigrate._text import Term
 from casemigrate.catalogue import RULES
 from casemigrate.delivery import (
     MergeResult,
+    RecreationMatch,
     check_services,
     find_service_overlaps,
     merge_deliveries,
@@ -78,7 +84,9 @@ from casemigrate.delivery import (
 from casemigrate.exceptions import (
     InvalidArgument,
     InvalidType,
+    MissingDependency,
     UnknownRuleCode,
+    mask_numbers,
 )
 from casemigrate.findings import (
     CHECK_NOT_APPLICABLE,
@@ -143,8 +151,10 @@ def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
 
 def _jsonable(value: Any) -> Any:
     """A JSON-ready copy of a finding detail: no CPR in full, dates as ISO strings."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, str):  # a record id that is a CPR number is shown as one
+        return mask_numbers(value)
     if isinstance(value, CPR):
         return value.masked
     if isinstance(value, Municipality):
@@ -174,7 +184,10 @@ class Report:
         as_of: The day it was checked on.
         language: ``"en"`` or ``"da"``, for messages, hints and titles.
         timeline: The plan's timeline.
-        findings: Every finding, sorted by severity, code and subjects.
+        findings: Every finding, sorted by severity, code and subjects: a tuple, or
+            where a table was given a lazy sequence that builds a finding only when
+            one is read (its length, counts and the report's views make none; see
+            ``docs/tables.md``). Either compares equal to the other.
         checks: The checks that ran.
         merge: The merge summary (:meth:`MergeResult.summary`) where deliveries were
             given to a HANDICAP plan, else ``None``.
@@ -184,25 +197,39 @@ class Report:
     as_of: dt.date
     language: str
     timeline: Timeline
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]
     checks: tuple[str, ...]
     merge: Mapping[str, Any] | None = attrs.field(default=None, converter=frozen)
+
+    def _tally(self) -> Mapping[tuple[Severity, str], int]:
+        """How many findings per (severity, code); a lazy sequence counts its blocks."""
+        tally = getattr(self.findings, "tally", None)
+        if tally is not None:
+            counted: Mapping[tuple[Severity, str], int] = tally()
+            return counted
+        return Counter((f.severity, f.code) for f in self.findings)
 
     @property
     def ok(self) -> bool:
         """Whether no finding is an ERROR."""
-        return all(f.severity is not Severity.ERROR for f in self.findings)
+        return not any(severity is Severity.ERROR and count
+                       for (severity, _), count in self._tally().items())
 
     @property
     def counts_by_severity(self) -> dict[str, int]:
         """Findings per severity, every severity present."""
-        counts = Counter(f.severity.name for f in self.findings)
+        counts: Counter[str] = Counter()
+        for (severity, _), count in self._tally().items():
+            counts[severity.name] += count
         return {severity.name: counts.get(severity.name, 0) for severity in Severity}
 
     @property
     def counts_by_code(self) -> dict[str, int]:
         """Findings per code, in code order."""
-        return dict(sorted(Counter(f.code for f in self.findings).items()))
+        counts: Counter[str] = Counter()
+        for (_, code), count in self._tally().items():
+            counts[code] += count
+        return dict(sorted(counts.items()))
 
     def raise_for_errors(self) -> None:
         """Raise every ERROR finding together, as one :class:`FindingErrors` group.
@@ -219,7 +246,11 @@ class Report:
             ...     print([error.finding.code for error in group.exceptions])
             ['CM104']
         """
-        errors = [FindingError(f) for f in self.findings if f.severity is Severity.ERROR]
+        by_code = getattr(self.findings, "by_code", None)
+        worst = (self.findings if by_code is None else  # over a table: the ERROR blocks only
+                 [f for severity, _, _, group in by_code() if severity is Severity.ERROR
+                  for f in group])
+        errors = [FindingError(f) for f in worst if f.severity is Severity.ERROR]
         if errors:
             raise FindingErrors(
                 f"{len(errors)} error finding(s) for the {self.plan.register.name} cutover "
@@ -280,7 +311,8 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data with stable keys (``"schema": 1``).
 
-        Dates are ISO strings, money is a string, CPR numbers are masked.
+        Dates are ISO strings, money is a string, CPR numbers are masked. Every
+        finding is listed, so each is built, also over a table.
 
         Example:
             >>> import datetime as dt, json
@@ -337,11 +369,29 @@ class Report:
         ``", "`` (for a spreadsheet). Needs the library (``pip install
         "casemigrate[pandas]"`` or ``"casemigrate[polars]"``).
 
+        Over a table (lazy findings) the frame is built column by column, a code's
+        name, hint and citation once per code, each finding built in turn for its
+        message and details and not kept; the same frame as the records give.
+
         Raises:
             MissingDependency: The library is not installed.
         """
-        from casemigrate.frames import FINDING_COLUMNS, finding_rows, frame  # noqa: PLC0415
+        from casemigrate.frames import (  # noqa: PLC0415
+            FINDING_COLUMNS,
+            _frame_of,
+            finding_rows,
+            frame,
+        )
 
+        if hasattr(self.findings, "by_code"):
+            from casemigrate._columnar._report import frame_columns  # noqa: PLC0415
+
+            v.one_of("library", ("pandas", "polars"), library)
+            v.one_of("subjects", ("list", "explode", "text"), subjects)
+            columns = frame_columns(self.findings,  # type: ignore[arg-type]
+                                    language=self.language, subjects=subjects,
+                                    register=self.plan.register.name)
+            return _frame_of(columns, list(columns), library)
         rows = finding_rows(self.findings, language=self.language,
                             subjects=subjects,  # type: ignore[arg-type]
                             register=self.plan.register.name)
@@ -362,6 +412,58 @@ class _Inputs:
     services: tuple[Service, ...]
     deliveries: tuple[Delivery, ...]
     merged: MergeResult | None = None
+    # A table given: its columns (casemigrate._columnar), read once; the checks with a
+    # columnar twin run on them and give a lazy FindingTable.
+    case_columns: Any = None
+    service_columns: Any = None
+
+    def given(self, name: str) -> bool:
+        """Whether ``name`` (``"cases"``, ``"services"``, ...) was given, with a row."""
+        columns = {"cases": self.case_columns, "services": self.service_columns}.get(name)
+        if columns is not None:
+            return len(columns) > 0
+        return bool(getattr(self, name))
+
+    def duplicates(self) -> Any:
+        """find_duplicate_active_cases on the cases in the register."""
+        if self.case_columns is None:
+            return find_duplicate_active_cases(self.in_register(), as_of=self.as_of)
+        from casemigrate._columnar import _report, _rules  # noqa: PLC0415
+
+        in_register = _report.in_register(self.case_columns, self.plan, self.as_of)
+        return _rules.duplicate_active_cases(in_register, self.as_of)
+
+    def blocking(self) -> Any:
+        """find_blocking_cases on every case given."""
+        if self.case_columns is None:
+            return find_blocking_cases(self.cases, self.plan, as_of=self.as_of)
+        from casemigrate._columnar import _blocking  # noqa: PLC0415
+
+        return _blocking.blocking_cases(self.case_columns, self.plan, self.as_of, None)
+
+    def service_check(self) -> Any:
+        """check_services on the services given, or else on the merged data basis."""
+        if self.service_columns is None or not len(self.service_columns):
+            return check_services(self.services or self.merge().services, self.plan,
+                                  as_of=self.as_of)
+        from casemigrate._columnar import _services  # noqa: PLC0415
+
+        return _services.check_services(self.service_columns, self.plan, self.as_of,
+                                        RecreationMatch())
+
+    def overlaps(self) -> Any:
+        """find_service_overlaps on the services given (with deliveries only: the merge's)."""
+        plan = self.plan
+        if self.service_columns is None:
+            return find_service_overlaps(self.services, cutover=plan.cutover,
+                                         old_system=plan.old_system,
+                                         new_system=plan.new_system) if self.services else ()
+        from casemigrate._columnar import _rules  # noqa: PLC0415
+
+        if not len(self.service_columns):
+            return ()
+        return _rules.service_overlaps(self.service_columns, plan.cutover, plan.old_system,
+                                       plan.new_system, False)
 
     def merge(self) -> MergeResult:
         """The merged data basis, computed once."""
@@ -442,22 +544,15 @@ CHECKS: Final[tuple[Check, ...]] = (
           lambda i: check_plan(i.plan, as_of=i.as_of)),
     Check("find_reporting_overlap", _BOTH, ("deliveries",),
           lambda i: find_reporting_overlap(i.deliveries, i.plan)),
-    Check("find_duplicate_active_cases", _SMDB, ("cases",),
-          lambda i: find_duplicate_active_cases(i.in_register(), as_of=i.as_of)),
-    Check("find_blocking_cases", _SMDB, ("cases",),
-          lambda i: find_blocking_cases(i.cases, i.plan, as_of=i.as_of)),
+    Check("find_duplicate_active_cases", _SMDB, ("cases",), lambda i: i.duplicates()),
+    Check("find_blocking_cases", _SMDB, ("cases",), lambda i: i.blocking()),
     Check("merge_deliveries", _HANDICAP, ("deliveries",),
           lambda i: i.merge().findings, "deliveries (with service overlaps)"),
     Check("check_services", _HANDICAP, ("services", "deliveries"),
-          lambda i: check_services(i.services or i.merge().services, i.plan, as_of=i.as_of),
-          "services, or the merged data basis"),
+          lambda i: i.service_check(), "services, or the merged data basis"),
     # Without services, the merge has checked the merged data basis for overlaps.
     Check("find_service_overlaps", _HANDICAP, ("services", "deliveries"),
-          lambda i: find_service_overlaps(i.services, cutover=i.plan.cutover,
-                                          old_system=i.plan.old_system,
-                                          new_system=i.plan.new_system)
-          if i.services else (),
-          "services; with deliveries, done by the merge"),
+          lambda i: i.overlaps(), "services; with deliveries, done by the merge"),
 )
 """Every check of :func:`check_readiness`, in the order they run.
 
@@ -484,40 +579,79 @@ def checks_table() -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _run_checks(inputs: _Inputs) -> tuple[list[Finding], list[str]]:
-    """Run every check of :data:`CHECKS`; one CM001 for each that cannot run."""
-    found: list[Finding] = []
+def _run_checks(inputs: _Inputs) -> tuple[list[tuple[int, Iterable[Finding]]], list[str]]:
+    """Run every check of :data:`CHECKS`; one CM001 for each that cannot run.
+
+    The findings of each check, with its index in :data:`CHECKS`: built, or (over a
+    table) the columnar engine's lazy table.
+    """
+    found: list[tuple[int, Iterable[Finding]]] = []
     ran: list[str] = []
     register = inputs.plan.register
     read = {name for check in CHECKS if register in check.registers for name in check.needs}
-    for check in CHECKS:
-        given = [name for name in check.needs if name == "plan" or getattr(inputs, name)]
+    for index, check in enumerate(CHECKS):
+        given = [name for name in check.needs if name == "plan" or inputs.given(name)]
         if register not in check.registers:
             # Data given that no check of this register reads is not ignored silently.
             if any(name not in read for name in given):
-                found.append(_skipped(check.name, _other_register(check.registers, register)))
+                found.append((index, [_skipped(check.name,
+                                               _other_register(check.registers, register))]))
         elif not given:
-            found.append(_skipped(check.name, _not_given(check.needs)))
+            found.append((index, [_skipped(check.name, _not_given(check.needs))]))
         else:
-            found.extend(check.run(inputs))
+            found.append((index, check.run(inputs)))
             ran.append(check.name)
     return found, ran
 
 
-def _records(kind: type[Case] | type[Service], given: object, read: dict[str, Any],
-             refusals: list[Refusals]) -> Any:
-    """The records of ``given``: as they are, or read from a table (its refusals kept)."""
-    if not is_table(given):
-        return given
+def _options(kind: type[Case] | type[Service], read: dict[str, Any]) -> dict[str, Any]:
+    """The reader's options for a table of ``kind``: the mapping of its fields only."""
     options = dict(read)
-    mapping = options.pop("columns")
+    mapping = options["columns"]
     if mapping is not None and isinstance(mapping, Mapping):
         names = {field.name for field in attrs.fields(kind)}
-        mapping = {column: field for column, field in mapping.items() if field in names}
+        options["columns"] = {column: field for column, field in mapping.items()
+                              if field in names}
+    return options
+
+
+def _records(kind: type[Case] | type[Service], given: object, read: dict[str, Any],
+             refusals: list[Refusals]) -> Any:
+    """The records of ``given``: as they are, or read from a table (its refusals kept).
+
+    For a table without the ``columnar`` extra: the table reader needs narwhals only.
+    """
+    if not is_table(given):
+        return given
     reader = read_cases if kind is Case else read_services
-    table = reader(given, columns=mapping, **options)
+    table = reader(given, **_options(kind, read))
     refusals.append(table.refusals)
     return table.records
+
+
+def _engine() -> bool:
+    """Whether the columnar engine can run (the ``columnar`` extra is installed)."""
+    try:
+        require()
+    except MissingDependency:
+        return False
+    return True
+
+
+def _columns(kind: type[Case] | type[Service], given: object, read: dict[str, Any],
+             refusals: list[Refusals]) -> Any:
+    """``given`` read once into the columnar engine's columns (its refusals kept)."""
+    from casemigrate._columnar import _columns as columns  # noqa: PLC0415
+
+    found: Any
+    if kind is Case:
+        found = columns.cases(given, **_options(kind, read))
+    else:  # with the target groups, which check_services reads
+        from casemigrate._columnar import _services  # noqa: PLC0415
+
+        found = _services.read(given, **_options(kind, read))
+    refusals.append(found.refusals)
+    return found
 
 
 def check_readiness(
@@ -590,19 +724,38 @@ def check_readiness(
             "dayfirst": dayfirst}
     refused: list[Refusals] = ([refusals] if isinstance(refusals, Refusals)
                                else list(v.instances("refusals", refusals, Refusals)))
-    if is_table(cases) or is_table(services):
+    tables = is_table(cases) or is_table(services)
+    if not tables:
+        records_only(read)
+    elif not _engine():  # read into records, as the table reader does with narwhals alone
         cases = _records(Case, cases, read, refused)
         services = _records(Service, services, read, refused)
-    else:
-        records_only(read)
+        tables = False
+    case_columns = _columns(Case, cases, read, refused) if is_table(cases) else None
+    service_columns = (_columns(Service, services, read, refused) if is_table(services)
+                       else None)
     inputs = _Inputs(
         plan=plan, as_of=as_of,
-        cases=tuple(v.instances("cases", cases, Case)),
-        services=tuple(v.instances("services", services, Service)),
+        cases=() if case_columns is not None else tuple(v.instances("cases", cases, Case)),
+        services=(() if service_columns is not None
+                  else tuple(v.instances("services", services, Service))),
         deliveries=tuple(v.instances("deliveries", deliveries, Delivery)),
+        case_columns=case_columns, service_columns=service_columns,
     )
-    found, checks = _run_checks(inputs)
-    found.extend(find_refused_rows(refused))
+    parts, checks = _run_checks(inputs)
+    parts.append((len(CHECKS), find_refused_rows(refused)))
+    merge = None if inputs.merged is None else inputs.merged.summary()
+    if tables:
+        from casemigrate._columnar import _report  # noqa: PLC0415
+
+        def keep(code: str) -> bool:
+            return ((selected is None or _matches(code, selected))
+                    and not _matches(code, ignored))
+
+        return Report(plan=plan, as_of=as_of, language=language, timeline=plan_timeline(plan),
+                      findings=_report.combine(parts, keep, _report.severity_in(overrides)),
+                      checks=tuple(checks), merge=merge)
+    found = [finding for _, part in parts for finding in part]
 
     # Two checks may report the same finding (the merge and the service check both
     # look for overlaps): it is kept once. Findings are the same only if code, subjects
@@ -622,6 +775,5 @@ def check_readiness(
     return Report(
         plan=plan, as_of=as_of, language=language, timeline=plan_timeline(plan),
         findings=sort_findings(f for group in kept.values() for f in group),
-        checks=tuple(checks),
-        merge=None if inputs.merged is None else inputs.merged.summary(),
+        checks=tuple(checks), merge=merge,
     )

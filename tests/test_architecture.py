@@ -117,7 +117,7 @@ RULE_MODULES = {"plan", "overlap", "delivery", "scenario", "cleanup", "cleanup._
 ENGINES = {"_columnar", "_columnar._columns", "_columnar._rules", "_columnar._table",
            "_columnar._merge", "_columnar._blocking", "_columnar._services", "_frame_in"}
 VIEWS = {"render", "render._base", "render.report", "render.results", "render.timeline"}
-ON_TOP = {"catalogue", "frames", "readiness"}
+ON_TOP = {"catalogue", "frames", "readiness", "_columnar._report"}
 ENTRY_POINTS = {"__init__", "__main__", "_demo", "synthetic", "testing"}
 LAYERS = (FOUNDATION, HELPERS, VOCABULARY, RECORDS, RULE_MODULES | ENGINES, VIEWS, ON_TOP,
           ENTRY_POINTS)
@@ -175,6 +175,12 @@ ALLOWED_PRIVATE: dict[tuple[str, str, str], str] = {
         "CM001 of a handicap plan, the record path's own finding",
     ("_columnar._table", "findings", "_tie_key"):
         "ties broken exactly as sort_findings breaks them, so both paths agree",
+    ("_columnar._report", "findings", "_tie_key"):
+        "a report's findings of other checks go among a block's ties as sort_findings "
+        "orders them",
+    ("readiness", "frames", "_frame_of"):
+        "a report over tables makes its frame from columns, with the frame maker of "
+        "to_frame (the same dtypes as the records' frame)",
 }
 
 
@@ -270,6 +276,7 @@ LOADED_ONLY_LAZILY = {
     "_columnar._merge": "loaded by casemigrate._columnar only after require()",
     "_columnar._blocking": "loaded by casemigrate._columnar only after require()",
     "_columnar._services": "loaded by casemigrate._columnar only after require()",
+    "_columnar._report": "loaded by readiness only after a table was read into columns",
     "testing": "the Hypothesis strategies, behind the test extra; nothing imports it",
 }
 

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from casemigrate import _text
 from casemigrate._text import Term, number
-from casemigrate.findings import Finding, Severity
+from casemigrate.findings import Finding, Rule, Severity
 from casemigrate.sources import DUBU, EXIT2, Citation
 
 DEFAULT_LIMIT: Final = 20
@@ -292,12 +292,22 @@ def _pattern(template: str, *, html_: bool) -> str:
     return "".join(out)
 
 
-def _groups(findings: Sequence[Finding]) -> list[tuple[Severity, str, list[Finding]]]:
-    """Findings by (severity, code), worst severity first, then code."""
+def _groups(findings: Sequence[Finding]
+            ) -> list[tuple[Severity, str, Rule, Sequence[Finding]]]:
+    """Findings by (severity, code), worst severity first, then code, with the rule.
+
+    A report's lazy findings (over a table) give their groups without building a
+    finding (``by_code``); a view then builds only the findings it lists.
+    """
+    by_code = getattr(findings, "by_code", None)
+    if by_code is not None:
+        grouped: list[tuple[Severity, str, Rule, Sequence[Finding]]] = by_code()
+        return grouped
     groups: dict[tuple[Severity, str], list[Finding]] = {}
     for finding in findings:
         groups.setdefault((finding.severity, finding.code), []).append(finding)
-    return [(severity, code, items) for (severity, code), items in sorted(groups.items())]
+    return [(severity, code, items[0].rule, items)
+            for (severity, code), items in sorted(groups.items())]
 
 
 def _findings_html(findings: Sequence[Finding], language: str, limit: int,
@@ -306,8 +316,7 @@ def _findings_html(findings: Sequence[Finding], language: str, limit: int,
     if not findings:
         return f'<p class="cm-none" style="{_LEFT}">{_e(w["none"])}</p>'
     parts: list[str] = []
-    for severity, code, items in _groups(findings):
-        rule = items[0].rule
+    for severity, code, rule, items in _groups(findings):
         accent = _COLOURS[severity][2]
         total = len(items)
         parts.append(
@@ -349,8 +358,7 @@ def _findings_text(findings: Sequence[Finding], language: str, limit: int | None
     w = _words(language)
     lines: list[str] = []
     width = max(len(s.label(language)) for s in Severity)
-    for severity, code, items in _groups(findings):
-        rule = items[0].rule
+    for severity, code, rule, items in _groups(findings):
         total = len(items)
         lines += [
             f"{severity.label(language):<{width}}  {code} {rule.name} ({_count(total, language)})",
@@ -372,9 +380,9 @@ def _findings_brief_html(findings: Sequence[Finding], language: str) -> str:
     if not findings:
         return ""
     w = _words(language)
-    rows = [(_badge(severity, language), f"<code>{_e(code)}</code>", _e(items[0].rule.name),
+    rows = [(_badge(severity, language), f"<code>{_e(code)}</code>", _e(rule.name),
              number(len(items), language))
-            for severity, code, items in _groups(findings)]
+            for severity, code, rule, items in _groups(findings)]
     return (f"<h4>{_e(w['findings'])}</h4>"
             + _table(("", w["code"], w["name"], w["count"]), rows, numeric=(3,),
                      cls="cm-findings"))
