@@ -27,7 +27,7 @@ from casemigrate._columnar._columns import (
     CaseColumns,
     day_number,
 )
-from casemigrate._columnar._table import Block, FindingTable, shown_ids
+from casemigrate._columnar._table import Block, FindingTable, Parts, shown_ids
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.findings import _tie_key as tie_key
 from casemigrate.plan import CutoverPlan
@@ -316,7 +316,7 @@ class _Keys:
 Group = _Objects | _Lazy
 
 
-class ReportFindings(Sequence[Finding]):
+class ReportFindings(Parts):
     """A readiness report's findings: a lazy sequence in canonical order.
 
     Per severity and code one group: either findings already built, or a block of
@@ -329,47 +329,13 @@ class ReportFindings(Sequence[Finding]):
     def __init__(self, groups: list[Group]) -> None:
         self._groups = sorted((g for g in groups if len(g)),
                               key=lambda g: (g.severity, g.rule.code))
-        self._offsets = np.cumsum([0] + [len(g) for g in self._groups])
+        self._sized([len(g) for g in self._groups])
 
-    def __len__(self) -> int:
-        return int(self._offsets[-1])
+    def _piece(self, part: int, low: int, high: int) -> Sequence[Finding]:
+        return self._groups[part][low:high]  # a block's piece in one pass over its arrays
 
-    @overload
-    def __getitem__(self, index: int) -> Finding: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step != 1:
-                return tuple(self[i] for i in range(start, stop, step))
-            out: list[Finding] = []  # each group's part in one pass over its arrays
-            for at, group in enumerate(self._groups):
-                first = int(self._offsets[at])
-                low, high = max(start - first, 0), min(stop - first, len(group))
-                if low < high:
-                    out.extend(group[low:high])
-            return tuple(out)
-        size = len(self)
-        position = index + size if index < 0 else index
-        if not 0 <= position < size:
-            raise IndexError("finding index out of range")
-        which = int(np.searchsorted(self._offsets, position, side="right")) - 1
-        return self._groups[which][position - int(self._offsets[which])]
-
-    def __iter__(self) -> Iterator[Finding]:
-        for group in self._groups:
-            yield from group
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                      strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
+    def _each(self, part: int) -> Iterator[Finding]:
+        return iter(self._groups[part])
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (or deep-copied) as the tuple of its findings, which it equals: the

@@ -193,7 +193,73 @@ class Found(Block):
         return offsets, np.arange(int(offsets[-1]), dtype=np.int64)
 
 
-class FindingTable(Sequence[Finding]):
+class Parts(Sequence[Finding]):
+    """A sequence of findings made of parts in order, each part indexed on its own.
+
+    The shared shape of :class:`FindingTable` (parts: the engine's blocks) and a
+    readiness report's findings (parts: blocks and built findings): length and the
+    part of a position come from the parts' sizes; a slice is each part's piece, made
+    in one pass over its arrays; it compares equal to any sequence of the same
+    findings. Subclasses call :meth:`_sized` and say how a part's findings are made.
+    """
+
+    _offsets: Array
+
+    def _sized(self, sizes: list[int]) -> None:
+        self._offsets = np.cumsum([0, *sizes])
+
+    def _piece(self, part: int, low: int, high: int) -> Sequence[Finding]:
+        """Findings ``low`` to ``high`` (positions within the part), in order."""
+        raise NotImplementedError
+
+    def _each(self, part: int) -> Iterator[Finding]:
+        """Every finding of the part, in order."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return int(self._offsets[-1])
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return tuple(self[i] for i in range(start, stop, step))
+            out: list[Finding] = []
+            for part in range(len(self._offsets) - 1):
+                first = int(self._offsets[part])
+                low = max(start - first, 0)
+                high = min(stop, int(self._offsets[part + 1])) - first
+                if low < high:
+                    out.extend(self._piece(part, low, high))
+            return tuple(out)
+        size = len(self)
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
+            raise IndexError("finding index out of range")
+        part = int(np.searchsorted(self._offsets, position, side="right")) - 1
+        at = position - int(self._offsets[part])
+        return self._piece(part, at, at + 1)[0]
+
+    def __iter__(self) -> Iterator[Finding]:
+        for part in range(len(self._offsets) - 1):
+            yield from self._each(part)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                      strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class FindingTable(Parts):
     """The findings of a rule run over columns: a sequence of :class:`Finding`.
 
     Length, codes, severities and counts are array operations; a finding is built
@@ -215,7 +281,7 @@ class FindingTable(Sequence[Finding]):
         # block sorts its own findings by subjects (then message).
         self._blocks = sorted((b for b in blocks if b.size),
                               key=lambda b: (b.rule.severity, b.rule.code))
-        self._offsets = np.cumsum([0] + [b.size for b in self._blocks])
+        self._sized([b.size for b in self._blocks])
         self.refusals = refusals
 
     @property
@@ -236,38 +302,14 @@ class FindingTable(Sequence[Finding]):
         return FindingTable([*self._blocks, *blocks],
                             refusals)
 
-    def __len__(self) -> int:
-        return int(self._offsets[-1])
+    def _piece(self, part: int, low: int, high: int) -> Sequence[Finding]:
+        block = self._blocks[part]
+        return block.make_many(block.order[low:high])
 
-    @overload
-    def __getitem__(self, index: int) -> Finding: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        size = len(self)
-        position = index + size if index < 0 else index
-        if not 0 <= position < size:
-            raise IndexError("finding index out of range")
-        which = int(np.searchsorted(self._offsets, position, side="right")) - 1
-        block = self._blocks[which]
-        return block.make(int(block.order[position - int(self._offsets[which])]))
-
-    def __iter__(self) -> Iterator[Finding]:
-        for block in self._blocks:
-            for at in range(0, block.size, _CHUNK):
-                yield from block.make_many(block.order[at:at + _CHUNK])
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                      strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
+    def _each(self, part: int) -> Iterator[Finding]:
+        block = self._blocks[part]
+        for at in range(0, block.size, _CHUNK):
+            yield from block.make_many(block.order[at:at + _CHUNK])
 
     def __repr__(self) -> str:
         return f"<FindingTable of {len(self)} findings: {self.counts()}>"
