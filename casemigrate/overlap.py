@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, NamedTuple, overload
 
 from casemigrate import _columnar
 from casemigrate import _validate as v
@@ -653,6 +653,24 @@ def _not_applicable(plan: CutoverPlan) -> Finding:
     )
 
 
+class _BlockingDays(NamedTuple):
+    """The days :func:`find_blocking_cases` judges an SMDB plan's cases on (both paths)."""
+
+    deadline: dt.date  # the latest date of delete_active_courses (CM206)
+    rereport_by: dt.date  # the latest date of rereport_active_courses (CM209)
+    all_deleted: dt.date | None  # the recorded date DST deleted every active course
+    check_rereport: bool  # as_of is after the re-reporting window: CM209 is judged
+
+
+def _blocking_days(plan: CutoverPlan, as_of: dt.date | None) -> _BlockingDays:
+    timeline = plan_timeline(plan)
+    deadline = timeline["delete_active_courses"].latest
+    rereport_by = timeline["rereport_active_courses"].latest
+    assert deadline is not None and rereport_by is not None
+    return _BlockingDays(deadline, rereport_by, plan.done_on("delete_active_courses"),
+                         as_of is not None and as_of > rereport_by)
+
+
 @overload
 def find_blocking_cases(
     cases: Iterable[Case], plan: CutoverPlan, *,
@@ -754,12 +772,7 @@ def find_blocking_cases(
     _columnar.records_only(read)
     if plan.register is not Register.SMDB:
         return (_not_applicable(plan),)
-    timeline = plan_timeline(plan)
-    deadline = timeline["delete_active_courses"].latest
-    rereport_by = timeline["rereport_active_courses"].latest
-    assert deadline is not None and rereport_by is not None
-    all_deleted = plan.done_on("delete_active_courses")
-    check_rereport = as_of is not None and as_of > rereport_by
+    deadline, rereport_by, all_deleted, check_rereport = _blocking_days(plan, as_of)
     cutover = plan.cutover
     code = plan.municipality.code
     findings: list[Finding] = []

@@ -173,6 +173,9 @@ ALLOWED_PRIVATE: dict[tuple[str, str, str], str] = {
         "a service's period in CM301 and CM314, the record path's own type",
     ("_columnar._blocking", "overlap", "_not_applicable"):
         "CM001 of a handicap plan, the record path's own finding",
+    ("_columnar._blocking", "overlap", "_blocking_days"):
+        "the deadline, re-reporting window and recorded deletion, as the record path "
+        "reads them from the plan",
     ("_columnar._table", "findings", "_tie_key"):
         "ties broken exactly as sort_findings breaks them, so both paths agree",
     ("_columnar._report", "findings", "_tie_key"):

@@ -47,9 +47,10 @@ from casemigrate.overlap import (
     CASE_NOT_IN_PLAN,
     CASES_WITHOUT_CITIZEN,
     DELETED_NOT_REREPORTED,
+    _blocking_days,
     _not_applicable,
 )
-from casemigrate.plan import CutoverPlan, Register, plan_timeline
+from casemigrate.plan import CutoverPlan, Register
 
 __all__ = ["blocking_cases"]
 
@@ -145,12 +146,7 @@ def blocking_cases(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date | Non
     """:func:`casemigrate.find_blocking_cases` over columns (arguments validated)."""
     if plan.register is not Register.SMDB:
         return FindingTable([Found(CHECK_NOT_APPLICABLE, [_not_applicable(plan)])])
-    timeline = plan_timeline(plan)
-    deadline = timeline["delete_active_courses"].latest
-    rereport_by = timeline["rereport_active_courses"].latest
-    assert deadline is not None and rereport_by is not None
-    all_deleted = plan.done_on("delete_active_courses")
-    check_rereport = as_of is not None and as_of > rereport_by
+    deadline, rereport_by, all_deleted, check_rereport = _blocking_days(plan, as_of)
     cutover = plan.cutover
     cut = day_number(cutover)
     opened, closed, citizen, system = (columns.opened, columns.closed, columns.citizen,
