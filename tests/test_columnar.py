@@ -7,6 +7,7 @@ Hypothesis builds rows with colliding ids, equal starts, missing fields, dates b
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import sys
 from typing import Any
 
@@ -93,8 +94,11 @@ def table(rows: list[dict[str, Any]], types: dict[str, Any]) -> Any:
                      for name, kind in types.items()})
 
 
-def assert_same_findings(found: Any, expected: tuple[Any, ...]) -> None:
-    """Equal as the catalogue defines it, and in every facet a reader sees."""
+def assert_same_findings(found: Any, expected: tuple[Any, ...], *,
+                         frames: bool = False) -> None:
+    """Equal as the catalogue defines it, in every facet a reader sees, and in what
+    the lazy table gives without objects (counts, the Arrow export, slices); with
+    ``frames``, ``to_frame`` in both languages too (where pandas is installed)."""
     assert found == expected
     assert tuple(found) == expected  # the same order, message ties included
     for mine, theirs in zip(found, expected, strict=True):
@@ -106,6 +110,28 @@ def assert_same_findings(found: Any, expected: tuple[Any, ...]) -> None:
             k: type(v) for k, v in theirs.details.items()}
         assert mine.message_in("da") == theirs.message_in("da")
     assert [str(f) for f in found] == [str(f) for f in expected]
+    if isinstance(found, tuple):  # findings already taken out of the table
+        return
+    counts: dict[str, int] = {}
+    for finding in expected:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    assert found.counts() == dict(sorted(counts.items()))
+    exported = found.to_arrow()
+    assert exported.column("code").to_pylist() == [f.code for f in expected]
+    assert exported.column("severity").to_pylist() == [f.severity.name for f in expected]
+    assert exported.column("subjects").to_pylist() == [list(f.subjects) for f in expected]
+    assert exported.column("name").to_pylist() == [f.rule.name for f in expected]
+    # Readable citations (publisher, title, section, quote), as Finding.citation gives them.
+    assert exported.column("citation").to_pylist() == [f.citation for f in expected]
+    if expected:
+        assert found[-1] == expected[-1]
+        assert found[1:3] == expected[1:3]
+    if frames and importlib.util.find_spec("pandas") is not None:
+        from casemigrate import to_frame
+
+        for language in ("en", "da"):
+            assert to_frame(found, language=language).equals(
+                to_frame(expected, language=language))
 
 
 @settings(max_examples=60)
@@ -169,8 +195,6 @@ def test_duplicates_with_every_id_different_are_identical(
     expected = find_duplicate_active_cases([Case(**row) for row in rows], as_of=CUTOVER)
     found = find_duplicate_active_cases(table(rows, CASE_TYPES), as_of=CUTOVER)
     assert_same_findings(found, expected)
-    exported = found.to_arrow()  # type: ignore[attr-defined]
-    assert exported.column("subjects").to_pylist() == [list(f.subjects) for f in expected]
 
 
 @settings(max_examples=25)
@@ -180,21 +204,9 @@ def test_the_lazy_table_counts_and_exports_without_objects(rows: list[dict[str, 
     expected = find_service_overlaps(records, cutover=CUTOVER, within_system=True)
     found = find_service_overlaps(table(rows, SERVICE_TYPES), cutover=CUTOVER,
                                   within_system=True)
-    counts: dict[str, int] = {}
-    for finding in expected:
-        counts[finding.code] = counts.get(finding.code, 0) + 1
-    assert found.counts() == dict(sorted(counts.items()))  # type: ignore[attr-defined]
+    assert_same_findings(found, expected)
     exported = found.to_arrow()  # type: ignore[attr-defined]
-    assert exported.column("code").to_pylist() == [f.code for f in expected]
-    assert exported.column("severity").to_pylist() == [f.severity.name for f in expected]
-    assert exported.column("subjects").to_pylist() == [list(f.subjects) for f in expected]
-    assert exported.column("name").to_pylist() == [f.rule.name for f in expected]
-    # Readable citations (publisher, title, section, quote), as Finding.citation gives them.
-    assert exported.column("citation").to_pylist() == [f.citation for f in expected]
     assert not any(".txt" in text for text in exported.column("citation").to_pylist())
-    if expected:
-        assert found[-1] == expected[-1]
-        assert found[1:3] == expected[1:3]
 
 
 def test_far_future_and_pre_1970_dates() -> None:

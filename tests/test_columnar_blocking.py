@@ -98,15 +98,6 @@ def test_blocking_cases_are_identical(rows: list[dict[str, Any]], deleted: dt.da
     chunked = pa.concat_tables([table(rows[:half], CASE_TYPES), table(rows[half:], CASE_TYPES)])
     assert find_blocking_cases(chunked, smdb_plan(deleted), deleted_at_dst=deletions,
                                as_of=as_of) == expected
-    assert found.counts() == {code: sum(f.code == code for f in expected)
-                              for code in sorted({f.code for f in expected})}
-    exported = found.to_arrow()
-    assert exported.column("code").to_pylist() == [f.code for f in expected]
-    assert exported.column("subjects").to_pylist() == [list(f.subjects) for f in expected]
-    assert exported.column("severity").to_pylist() == [f.severity.name for f in expected]
-    if expected:
-        assert found[-1] == expected[-1]
-        assert found[1:3] == expected[1:3]
     assert not any("1234" in str(f) or "1234" in f.message_in("da") for f in found)
 
 

@@ -32,6 +32,7 @@ from casemigrate import (  # noqa: E402
     sort_findings,
     tables,
 )
+from tests.test_columnar import assert_same_findings as assert_same  # noqa: E402
 
 CUTOVER = dt.date(2026, 6, 1)
 PLAN = CutoverPlan(municipality=607, register="handicap", old_system="Old", new_system="New",
@@ -109,33 +110,8 @@ def records_of(services: Any, **read: Any) -> tuple[Service, ...]:
 
 
 def assert_same_findings(found: Any, expected: tuple[Any, ...]) -> None:
-    """Equal as the catalogue defines it, and in every facet a reader sees."""
-    assert found == expected
-    assert tuple(found) == expected  # the same order, message ties included
-    for mine, theirs in zip(found, expected, strict=True):
-        assert mine.rule is theirs.rule
-        assert dict(mine.details) == dict(theirs.details)
-        assert {k: type(v) for k, v in mine.details.items()} == {
-            k: type(v) for k, v in theirs.details.items()}
-        assert mine.message_in("da") == theirs.message_in("da")
-    assert [str(f) for f in found] == [str(f) for f in expected]
-    counts: dict[str, int] = {}
-    for finding in expected:
-        counts[finding.code] = counts.get(finding.code, 0) + 1
-    assert found.counts() == dict(sorted(counts.items()))
-    exported = found.to_arrow()
-    assert exported.column("code").to_pylist() == [f.code for f in expected]
-    assert exported.column("subjects").to_pylist() == [list(f.subjects) for f in expected]
-    assert exported.column("severity").to_pylist() == [f.severity.name for f in expected]
-    if expected:
-        assert found[-1] == expected[-1]
-        assert found[1:3] == expected[1:3]
-    if importlib.util.find_spec("pandas") is not None:
-        from casemigrate import to_frame
-
-        for language in ("en", "da"):
-            mine = to_frame(found, language=language)
-            assert mine.equals(to_frame(expected, language=language))
+    """The engine's differential check, the frames in both languages included."""
+    assert_same(found, expected, frames=True)
 
 
 @settings(max_examples=60, deadline=None)
