@@ -1481,7 +1481,8 @@ def find_service_overlaps(
         services: The services, in any order: records, or a table (pyarrow, pandas or
             polars), which needs the ``columnar`` extra and is read as
             :func:`read_services` reads it (``docs/tables.md``); a table gives a lazy
-            sequence equal to the tuple the records read from it give.
+            sequence equal to the tuple the records read from it give (in another
+            order only where ids are CPR numbers: ``docs/edge-values.md``).
         cutover: The cutover date.
         old_system: The old system's name, if known.
         new_system: The new system's name, if known.
@@ -1799,7 +1800,8 @@ def check_services(
         services: The services, in any order: records, or a table (pyarrow, pandas or
             polars), which needs the ``columnar`` extra and is read as
             :func:`read_services` reads it (``docs/tables.md``); a table gives a lazy
-            sequence equal to the tuple the records read from it give.
+            sequence equal to the tuple the records read from it give (in another
+            order only where ids are CPR numbers: ``docs/edge-values.md``).
         plan: The plan.
         as_of: The reference day for CM311; without it CM311 is not checked.
         match: How old active services are matched to their re-creation.

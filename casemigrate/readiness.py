@@ -42,7 +42,8 @@ columns (the ``columnar`` extra; without it, into records), and its refusals joi
 them. The checks with a columnar form run on the columns, and the report's
 ``findings`` is a lazy sequence that builds a finding only when one is read; the
 report equals the one of the records read from the table (``docs/tables.md``, "The
-readiness report over tables").
+readiness report over tables"; in another order only where record ids are CPR numbers,
+``docs/edge-values.md``).
 
 Example:
     >>> import datetime as dt

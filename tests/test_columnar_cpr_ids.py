@@ -68,3 +68,33 @@ def test_the_duplicate_finding_names_both_masked_ids() -> None:
     found = find_duplicate_active_cases(_cases(), as_of=CUTOVER)
     assert [(f.code, f.subjects) for f in found] == [("CM204", ("010190-****", "211062-****"))]
     assert _exported(found) == [["010190-****", "211062-****"]]
+
+
+def test_two_cpr_number_ids_masking_alike_are_one_subject_in_the_export() -> None:
+    # Two cases without a citizen, ids that are CPR numbers of one birth date: the
+    # finding names 211062-**** once, and so does the export.
+    cases = pa.table({"case_id": ["2110629999", "2110625", "2110621234"],
+                      "municipality": [607] * 3, "citizen": [None] * 3,
+                      "system": ["Old"] * 3, "opened": [dt.date(2026, 1, 1)] * 3})
+    found = find_duplicate_active_cases(cases, as_of=CUTOVER)
+    assert [(f.code, f.subjects) for f in found] == [("CM205", ("211062-****", "2110625"))]
+    assert _exported(found) == [["211062-****", "2110625"]]
+
+
+def test_a_report_over_a_table_keeps_a_finding_two_checks_share_once_with_cpr_ids() -> None:
+    from casemigrate import check_readiness, read_cases
+
+    plan = CutoverPlan(municipality=607, register="smdb", old_system="Old", new_system="New",
+                       cutover=CUTOVER)
+    cases = pa.table({"case_id": ["2110629999", "2110625", "B"], "municipality": [607] * 3,
+                      "citizen": [None] * 3, "system": ["Old"] * 3,
+                      "opened": [dt.date(2026, 1, 1)] * 2 + [dt.date(2026, 5, 25)]})
+    as_of = dt.date(2026, 5, 21)
+    by_records = check_readiness(plan, cases=read_cases(cases).records, as_of=as_of)
+    by_table = check_readiness(plan, cases=cases, as_of=as_of)
+    assert [(f.subjects, f.details["count"]) for f in by_table.findings if f.code == "CM205"] \
+        == [(("211062-****", "2110625"), 2), (("211062-****", "2110625", "B"), 3)]
+    assert list(by_table.findings) == list(by_records.findings)
+    assert by_table.counts_by_code == by_records.counts_by_code
+    # A report over a table hashes as the records' report does.
+    assert hash(by_table) == hash(by_records)

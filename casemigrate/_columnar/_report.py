@@ -27,7 +27,7 @@ from casemigrate._columnar._columns import (
     CaseColumns,
     day_number,
 )
-from casemigrate._columnar._table import Block, FindingTable, Parts, shown_ids
+from casemigrate._columnar._table import Block, FindingTable, Parts, shown_subjects
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.findings import _tie_key as tie_key
 from casemigrate.plan import CutoverPlan
@@ -123,12 +123,7 @@ def _subject_keys(block: Block) -> pa.Array:
     joined by a character below any id's, so the strings compare and sort as the
     findings' subjects do.
     """
-    offsets, rows = block.subject_lists()
-    ids = shown_ids(block.subject_ids().take(pa.array(rows, type=pa.int64())))
-    kind = pa.int64() if int(offsets[-1]) >= 2**31 - 1 else pa.int32()
-    lists = (pa.LargeListArray if kind == pa.int64() else pa.ListArray).from_arrays(
-        pa.array(offsets, type=kind), ids)
-    return pc.binary_join(lists, _SEPARATOR)
+    return pc.binary_join(shown_subjects(block), _SEPARATOR)
 
 
 class _Lazy(Sequence[Finding]):

@@ -12,6 +12,7 @@ falls back on the message: those few are built and sorted by it, exactly as
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
@@ -47,6 +48,26 @@ def shown_ids(ids: pa.Array) -> pa.Array:
     for at in np.flatnonzero(hit).tolist():
         values[at] = mask_cpr_id(values[at])
     return pa.array(values, type=pa.string())
+
+
+def shown_subjects(block: Block) -> pa.Array:
+    """Each finding's subjects of ``block`` as its :class:`Finding` shows them (a list array).
+
+    The ids in the block's order; where one is a CPR number it is masked, and that
+    finding's list is sorted and de-duplicated again, as :meth:`Finding.of` does with
+    the masked ids (two such ids may mask alike, and masking moves them in the order).
+    """
+    offsets, rows = block.subject_lists()
+    taken = block.subject_ids().take(pa.array(rows, type=pa.int64()))
+    shown = shown_ids(taken)
+    if shown is taken:
+        kind = pa.int64() if int(offsets[-1]) >= 2**31 - 1 else pa.int32()
+        return (pa.LargeListArray if kind == pa.int64() else pa.ListArray).from_arrays(
+            pa.array(offsets, type=kind), taken)
+    values = shown.to_pylist()
+    bounds = np.asarray(offsets).tolist()
+    return pa.array([sorted(set(values[low:high])) for low, high in
+                     itertools.pairwise(bounds)], type=pa.list_(pa.string()))
 
 
 def dense_ranks(ids: pa.Array, rows: Array) -> Array:
@@ -256,7 +277,10 @@ class Parts(Sequence[Finding]):
         return len(self) == len(other) and all(a == b for a, b in zip(self, other,
                                                                       strict=True))
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        # As the tuple it equals (a result holding it, such as a Report, hashes as the
+        # records' result does); it builds every finding, as hashing the tuple would.
+        return hash(tuple(self))
 
 
 class FindingTable(Parts):
@@ -367,12 +391,7 @@ class FindingTable(Parts):
         ids) and ``citation`` (the rule's sources in readable form, as
         :attr:`Finding.citation` gives them), in the finding's order.
         """
-        subjects = []
-        for block in self._blocks:
-            offsets, rows = block.subject_lists()
-            values = shown_ids(block.subject_ids().take(pa.array(rows, type=pa.int64())))
-            subjects.append(pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()),
-                                                     values))
+        subjects = [shown_subjects(block) for block in self._blocks]
         column = (pa.concat_arrays(subjects) if subjects
                   else pa.array([], type=pa.list_(pa.string())))
         return pa.table({
