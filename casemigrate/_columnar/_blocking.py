@@ -29,7 +29,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from casemigrate._columnar._columns import NO_CITIZEN, CaseColumns, day_number, day_of
+from casemigrate._columnar._columns import (
+    NEW,
+    NO_CITIZEN,
+    OLD,
+    CaseColumns,
+    day_number,
+    day_of,
+    plan_roles,
+)
 from casemigrate._columnar._rules import _cpr, _ranges
 from casemigrate._columnar._table import (
     Block,
@@ -56,8 +64,6 @@ __all__ = ["blocking_cases"]
 
 Array = Any
 _NOT_DELETED: Final = np.iinfo(np.int64).min
-_OLD: Final = 1
-_NEW: Final = 2
 _WIDEST_ROW_SORT: Final = 32  # subjects per finding up to which findings sort as arrays
 _BLOCKING: Final = finding_maker(BLOCKING_ACTIVE_CASE, "case", "system", "deadline")
 _NOT_REREPORTED: Final = finding_maker(DELETED_NOT_REREPORTED, "case", "old_system", "deleted",
@@ -156,13 +162,8 @@ def blocking_cases(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date | Non
     def active_on(day: int | Array) -> Array:
         return (opened <= day) & (closed > day)  # OPEN is above every day
 
-    # The role of each case: its system's (one look-up per name), in the plan's
-    # municipality; -1 (no system) indexes the trailing "outside".
-    roles = {"old": _OLD, "new": _NEW}
-    role_of = np.array([roles.get(plan.system_role(name) or "", 0) for name in names] + [0],
-                       dtype=np.int8)
-    role = np.where(columns.municipality == plan.municipality.code, role_of[system], 0)
-    old, new = role == _OLD, role == _NEW
+    role = plan_roles(columns, plan)
+    old, new = role == OLD, role == NEW
     outside = int(len(role) - np.count_nonzero(old | new))
     with_citizen = citizen != NO_CITIZEN
 
@@ -239,7 +240,7 @@ def _in_both_systems(columns: CaseColumns, plan: CutoverPlan, rows: Array,
     first[1:] = key[1:] != key[:-1]
     starts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    is_old = (role[rows] == _OLD).astype(np.int8)
+    is_old = (role[rows] == OLD).astype(np.int8)
     keep = (np.maximum.reduceat(is_old, starts) == 1) & (np.minimum.reduceat(is_old, starts)
                                                          == 0)
     if not keep.any():

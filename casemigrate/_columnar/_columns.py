@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pyarrow as pa
@@ -44,6 +44,9 @@ from casemigrate.exceptions import CaseMigrateError, InvalidArgument
 from casemigrate.identifiers import cpr_key
 from casemigrate.model import Case, Service
 from casemigrate.tables import Refusals
+
+if TYPE_CHECKING:
+    from casemigrate.plan import CutoverPlan
 
 Array = Any  # numpy arrays: typed loosely so the core type-checks without numpy
 
@@ -877,3 +880,22 @@ def _real_dates(day: Array, month: Array, yy: Array, seventh: Array) -> Array:
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     last = np.where((month == 2) & leap, 29, last)
     return np.asarray(good_month & (day >= 1) & (day <= last))
+
+
+OUTSIDE: Final = 0  # another municipality's record, or a system not in the plan
+OLD: Final = 1  # the plan's old system, in its municipality
+NEW: Final = 2  # the plan's new system, in its municipality
+
+
+def plan_roles(columns: CaseColumns | ServiceColumns, plan: CutoverPlan) -> Array:
+    """Each row's role in ``plan``: :data:`OLD`, :data:`NEW` or :data:`OUTSIDE` (int8).
+
+    The record path's ``plan.system_role(record.system)`` for a record of the plan's
+    municipality, decided once per distinct system name.
+    """
+    by_name = {"old": OLD, "new": NEW}
+    of_system = np.array([by_name.get(plan.system_role(name) or "", OUTSIDE)
+                          for name in columns.systems] + [OUTSIDE],
+                         dtype=np.int8)  # the last entry: index -1, no system
+    return np.where(columns.municipality == plan.municipality.code,
+                    of_system[columns.system], OUTSIDE).astype(np.int8, copy=False)

@@ -23,10 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from casemigrate._columnar._columns import (
-    CaseColumns,
-    day_number,
-)
+from casemigrate._columnar._columns import OLD, CaseColumns, day_number, plan_roles
 from casemigrate._columnar._table import Block, FindingTable, Parts, shown_subjects
 from casemigrate.findings import Finding, Rule, Severity, sort_findings
 from casemigrate.findings import _tie_key as tie_key
@@ -57,13 +54,6 @@ def take_cases(columns: CaseColumns, rows: Array) -> CaseColumns:
         extra_columns=columns.extra_columns)
 
 
-def _roles(systems: list[str], plan: CutoverPlan) -> Array:
-    """Per system index: 1 for the plan's old system, 2 for its new one, else 0."""
-    role = {"old": 1, "new": 2}
-    return np.array([role.get(plan.system_role(name) or "", 0) for name in systems] + [0],
-                    dtype=np.int8)  # the last entry: index -1, no system
-
-
 def in_register(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date) -> CaseColumns:
     """The plan's municipality's cases in the register, less the courses DST deleted.
 
@@ -76,7 +66,7 @@ def in_register(columns: CaseColumns, plan: CutoverPlan, as_of: dt.date) -> Case
     deleted_on = plan.done_on("delete_active_courses")
     if deleted_on is not None and deleted_on < plan.cutover and as_of >= deleted_on:
         day = day_number(deleted_on)
-        old = _roles(columns.systems, plan)[columns.system] == 1
+        old = plan_roles(columns, plan) == OLD
         keep &= ~(old & (columns.opened <= day) & (columns.closed > day))
     if keep.all():
         return columns

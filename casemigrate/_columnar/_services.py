@@ -31,7 +31,17 @@ from casemigrate import _text
 from casemigrate import delivery as d
 from casemigrate import tables as t
 from casemigrate._columnar import _columns
-from casemigrate._columnar._columns import MISSING, NO_CITIZEN, NO_CODE, OPEN, ServiceColumns
+from casemigrate._columnar._columns import (
+    MISSING,
+    NEW,
+    NO_CITIZEN,
+    NO_CODE,
+    OLD,
+    OPEN,
+    OUTSIDE,
+    ServiceColumns,
+    plan_roles,
+)
 from casemigrate._columnar._merge import Source, _numbered, _recreation, _RowFindings
 from casemigrate._columnar._table import Block, FindingTable, Found, dense_ranks
 from casemigrate._frame_in import open_frame
@@ -45,9 +55,6 @@ if TYPE_CHECKING:
     from casemigrate.plan import CutoverPlan
 
 Array = Any
-_OUTSIDE: Final = 0
-_OLD: Final = 1
-_NEW: Final = 2
 # CM309's missing fields, in the record path's order, as bits of one flag per row.
 _LACKS: Final = ("start date", "service code", "target group", "citizen")
 
@@ -147,11 +154,9 @@ def check_services(columns: ServiceColumns, plan: CutoverPlan, as_of: dt.date | 
         raise InvalidArgument("the services must be read with their target groups "
                               "(casemigrate._columnar._services.read)", field="columns")
     c = columns
-    roles = np.array([{"old": _OLD, "new": _NEW}.get(plan.system_role(name) or "", _OUTSIDE)
-                      for name in c.systems] + [_OUTSIDE], dtype=np.int8)
-    role = np.where(c.municipality == plan.municipality.code, roles[c.system], _OUTSIDE)
-    inside = np.flatnonzero(role != _OUTSIDE)
-    is_old_active, is_new = (role == _OLD) & (c.end == OPEN), role == _NEW
+    role = plan_roles(c, plan)
+    inside = np.flatnonzero(role != OUTSIDE)
+    is_old_active, is_new = (role == OLD) & (c.end == OPEN), role == NEW
     old_active, new = np.flatnonzero(is_old_active), np.flatnonzero(is_new)
     source = _Grouped(c, np.flatnonzero(is_old_active | is_new))
     blocks: list[Block] = []
