@@ -98,3 +98,14 @@ def test_a_report_over_a_table_keeps_a_finding_two_checks_share_once_with_cpr_id
     assert by_table.counts_by_code == by_records.counts_by_code
     # A report over a table hashes as the records' report does.
     assert hash(by_table) == hash(by_records)
+
+
+def test_a_lazy_sequence_takes_integer_indices_as_a_tuple_does() -> None:
+    import numpy as np
+
+    found = find_duplicate_active_cases(_cases(), as_of=CUTOVER)
+    assert found[np.int64(0)] == found[0] == found[-1]
+    with pytest.raises(TypeError, match="finding indices must be integers or slices, not str"):
+        found["a"]  # type: ignore[call-overload]
+    with pytest.raises(IndexError):
+        found[1]

@@ -13,6 +13,7 @@ falls back on the message: those few are built and sorted by it, exactly as
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
@@ -259,6 +260,11 @@ class Parts(Sequence[Finding]):
                 if low < high:
                     out.extend(self._piece(part, low, high))
             return tuple(out)
+        try:
+            index = operator.index(index)
+        except TypeError:
+            raise TypeError(f"finding indices must be integers or slices, not "
+                            f"{type(index).__name__}") from None
         size = len(self)
         position = index + size if index < 0 else index
         if not 0 <= position < size:
