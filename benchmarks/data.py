@@ -51,6 +51,12 @@ def _duration(rng: random.Random) -> int:
     return int(2 ** rng.uniform(0, 12))  # 1 day to about 11 years, log-uniform
 
 
+def parse_size(text: str) -> int:
+    """A size as the command lines take it: ``100k``, ``1M``, ``2.5m`` or ``5000``."""
+    text = text.strip().lower()
+    return int(float(text.rstrip("km")) * {"k": 1_000, "m": 1_000_000}.get(text[-1], 1))
+
+
 def generate(size: int, seed: int = 2026) -> Dataset:
     """``size`` cases and about ``size`` services."""
     rng = random.Random(seed)

@@ -72,8 +72,9 @@ def main() -> None:
     if args.worker:
         print(json.dumps(_measure(int(args.worker[0]), int(args.worker[1]))))
         return
-    size = int(float(args.size.lower().rstrip("km")) *
-               {"k": 1_000, "m": 1_000_000}.get(args.size.lower()[-1], 1))
+    from benchmarks.data import parse_size
+
+    size = parse_size(args.size)
     trees = [os.path.abspath(tree) for tree in args.trees.split(",")]
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "

@@ -49,7 +49,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benchmarks.data import AS_OF, CODES, CUTOVER, EPOCH, GROUPS, NEW, OLD
+from benchmarks.data import AS_OF, CODES, CUTOVER, EPOCH, GROUPS, NEW, OLD, parse_size
 from casemigrate._municipalities import MUNICIPALITIES
 
 CASES = 15_000_000
@@ -278,12 +278,6 @@ def _readiness(code: int, cases: pa.Table, services: pa.Table) -> float:
     return time.perf_counter() - began
 
 
-def _size(text: str) -> int:
-    text = text.strip().lower()
-    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
-    return int(float(text.rstrip("km")) * factor)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.national")
     parser.add_argument("--cases", default="15M", help="cases in the whole country")
@@ -296,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.run import environment
 
     codes = {int(c) for c in args.codes.split(",") if c} or None
-    plan = {c: n for c, n in sizes(_size(args.cases), args.seed).items()
+    plan = {c: n for c, n in sizes(parse_size(args.cases), args.seed).items()
             if codes is None or c in codes}
     print(environment())
     print(f"{len(plan)} municipalities, {sum(plan.values()):,} cases, seed {args.seed}")

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.data import AS_OF, CACHE, CUTOVER, MUNICIPALITY, NEW, OLD, load
+from benchmarks.data import AS_OF, CACHE, CUTOVER, MUNICIPALITY, NEW, OLD, load, parse_size
 
 SERVICE_FIELDS = ["service_id", "municipality", "citizen", "code", "target_groups", "start",
                   "end", "system"]
@@ -104,12 +104,6 @@ def _spawn(tree: str, kind: str, size: int) -> dict[str, Any]:
     return figure
 
 
-def _size(text: str) -> int:
-    text = text.strip().lower()
-    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
-    return int(float(text.rstrip("km")) * factor)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.readiness")
     parser.add_argument("--cases", default="50k")
@@ -125,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     here = str(Path(__file__).resolve().parent.parent)
     trees = {"after": here} if not args.before else {"before": args.before, "after": here}
     figures: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for kind, size in (("smdb", _size(args.cases)), ("handicap", _size(args.services))):
+    for kind, size in (("smdb", parse_size(args.cases)), ("handicap", parse_size(args.services))):
         for run in range(args.runs):
             for name, tree in trees.items():
                 figure = _spawn(tree, kind, size)

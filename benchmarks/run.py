@@ -29,7 +29,7 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.data import load
+from benchmarks.data import load, parse_size
 from benchmarks.tasks import TASKS, WITHOUT_PYARROW
 
 NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "pandas-checked": "pandas",
@@ -42,12 +42,6 @@ NEEDS = {"pandas": "pandas", "pandas-shift": "pandas", "pandas-checked": "pandas
          "cm-pandas": "pandas+narwhals", "cm-pandas-collect": "pandas+narwhals",
          "cm-polars": "polars+narwhals", "cm-polars-collect": "polars+narwhals"}
 
-
-
-def _size(text: str) -> int:
-    text = text.strip().lower()
-    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
-    return int(float(text.rstrip("km")) * factor)
 
 
 def _rss_mb() -> float:
@@ -193,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(memory_columnar(args.columnar_memory_worker)))
         return 0
 
-    sizes = [_size(text) for text in args.sizes.split(",")]
+    sizes = [parse_size(text) for text in args.sizes.split(",")]
     tasks = [t for t in args.tasks.split(",") if t]
     only = {i for i in args.impls.split(",") if i}
     figures: list[dict[str, Any]] = []

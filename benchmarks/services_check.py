@@ -23,7 +23,7 @@ import statistics
 import time
 from typing import Any
 
-from benchmarks.data import AS_OF, CUTOVER, MUNICIPALITY, NEW, OLD, load
+from benchmarks.data import AS_OF, CUTOVER, MUNICIPALITY, NEW, OLD, load, parse_size
 
 SERVICE_COLUMNS = ["service_id", "municipality", "citizen", "code", "target_groups",
                    "start", "end", "system"]
@@ -80,8 +80,7 @@ def main() -> None:
     plan = _plan()
     print(f"load average at the start: {os.getloadavg()}")
     for text in options.sizes:
-        size = int(float(text.lower().rstrip("km")) * {"k": 1_000, "m": 1_000_000}.get(
-            text[-1].lower(), 1))
+        size = parse_size(text)
         rows = services_rows(load(size))
         records, table = Service.from_rows(rows), _table(rows)
         expected = check_services(records, plan, as_of=AS_OF)

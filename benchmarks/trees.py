@@ -60,11 +60,6 @@ def _measure(task: str, size: int, runs: int, tree: str | None = None,
             "load": os.getloadavg()[0]}
 
 
-def _size(text: str) -> int:
-    text = text.strip().lower()
-    return int(float(text.rstrip("km")) * {"k": 1_000, "m": 1_000_000}.get(text[-1], 1))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the rounds; print each tree's medians. Returns 1 when the trees' results differ."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -81,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         task, size, runs, tree, impl = args.worker
         print(json.dumps(_measure(task, int(size), int(runs), tree, impl)))
         return 0
+    from benchmarks.data import parse_size
     from benchmarks.tasks import TASKS
 
     trees = [os.path.realpath(tree) for tree in args.trees.split(",")]
@@ -89,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; {args.rounds} rounds of "
           f"{args.runs} runs")
     failed = 0
-    for size in map(_size, args.sizes.split(",")):
+    for size in map(parse_size, args.sizes.split(",")):
         for task, impl in ((task, impl) for task in args.tasks.split(",")
                            for impl in args.impls.split(",") if impl in TASKS[task]):
             figures: dict[str, list[dict[str, Any]]] = {tree: [] for tree in trees}
