@@ -15,6 +15,7 @@ from operator import eq
 from typing import Any, Final, TypeVar
 
 from casemigrate.exceptions import mask_cpr_id
+from casemigrate.findings import sort_tied_runs
 from casemigrate.identifiers import cpr_key
 from casemigrate.model import Case, Delivery, Service
 
@@ -63,15 +64,7 @@ def sorted_total(
         return ordered
     keys = list(map(cheap, ordered))
     # Ties are next to each other, and rare: found in C, then each run sorted by ``full``.
-    start = end = -1
-    for index in compress(range(1, len(keys)), map(eq, keys[1:], keys)):
-        if index - 1 != end:  # a new run of ties
-            if end > start:
-                ordered[start:end + 1] = sorted(ordered[start:end + 1], key=full)
-            start = index - 1
-        end = index
-    if end > start:
-        ordered[start:end + 1] = sorted(ordered[start:end + 1], key=full)
+    sort_tied_runs(ordered, compress(range(1, len(keys)), map(eq, keys[1:], keys)), full)
     return ordered
 
 

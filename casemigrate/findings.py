@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import compress
 from operator import eq
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -57,6 +57,8 @@ from casemigrate.exceptions import (
 )
 from casemigrate.identifiers import CPR, cpr_key
 from casemigrate.sources import HANDICAP, POLICY, SMDB, Citation, Document
+
+_T = TypeVar("_T")
 
 __all__ = [
     "CHECK_NOT_APPLICABLE",
@@ -543,6 +545,25 @@ def _tie_key(finding: Finding) -> tuple[str, tuple[tuple[str, str, str], ...]]:
     return finding.message, details
 
 
+def sort_tied_runs(ordered: list[_T], tied: Iterable[int], full: Callable[[_T], Any]) -> None:
+    """Sort, in place and by ``full``, each run of ``ordered`` whose neighbours tie.
+
+    Package-private: the tie-breaking of :func:`sort_findings` and of the records'
+    total orders (``_keys.sorted_total``). ``tied`` gives, ascending, each index whose
+    item ties with the one before it; ties are rare, so ``full`` is computed for them
+    alone.
+    """
+    start = end = -1
+    for index in tied:
+        if index - 1 != end:  # a new run of ties
+            if end > start:
+                ordered[start:end + 1] = sorted(ordered[start:end + 1], key=full)
+            start = index - 1
+        end = index
+    if end > start:
+        ordered[start:end + 1] = sorted(ordered[start:end + 1], key=full)
+
+
 def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Findings in their canonical order: severity, code, subjects, message, details.
 
@@ -566,18 +587,11 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     ordered.sort(key=_SEVERITY)
     # Ties on all three are next to each other; they share their subjects first.
     subjects = list(map(_SUBJECTS, ordered))
-    start = end = -1
-    for index in compress(range(1, len(subjects)), map(eq, subjects[1:], subjects)):
-        before, this = ordered[index - 1], ordered[index]
-        if this.code != before.code or this.severity != before.severity:
-            continue
-        if index - 1 != end:  # a new run of ties
-            if end > start:
-                ordered[start:end + 1] = sorted(ordered[start:end + 1], key=_tie_key)
-            start = index - 1
-        end = index
-    if end > start:
-        ordered[start:end + 1] = sorted(ordered[start:end + 1], key=_tie_key)
+    same = compress(range(1, len(subjects)), map(eq, subjects[1:], subjects))
+    sort_tied_runs(ordered, (index for index in same
+                             if ordered[index].code == ordered[index - 1].code
+                             and ordered[index].severity == ordered[index - 1].severity),
+                   _tie_key)
     return tuple(ordered)
 
 

@@ -326,6 +326,9 @@ NOT_IN_ALL = {
         "package-private: the digits as a grouping key for rule modules, never exported",
     ("findings", "finding_maker"):
         "package-private: a builder of one rule's findings for the rule modules' hot loops",
+    ("findings", "sort_tied_runs"):
+        "package-private: ties broken by a full key, for sort_findings and the records' "
+        "total orders (_keys.sorted_total)",
     ("tables", "Extra"): "a type alias of extra=",
     ("frames", "Subjects"): "a type alias of subjects=",
     ("tables", "mask"): "shared with frames, which masks refused values the same way",
